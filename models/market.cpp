@@ -1,0 +1,203 @@
+// Construction, the initial population, annual events and prices.
+#include "models/market.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/market_detail.hpp"
+
+namespace pledgesim::models {
+
+using namespace detail;
+
+LabourMarket::LabourMarket(const Scenario& scenario)
+    : scenario_(scenario),
+      clock_(scenario.start),
+      init_rng_(scenario.seed, kPurposeInit),
+      leave_rng_(scenario.seed, kPurposeLeave),
+      search_rng_(scenario.seed, kPurposeSearch),
+      offer_rng_(scenario.seed, kPurposeOffer),
+      choice_rng_(scenario.seed, kPurposeChoice),
+      release_rng_(scenario.seed, kPurposeRelease) {
+  const std::size_t E = scenario_.authorities.size();
+  double total_agency = 0, total_vacancy = 0;
+  for (const auto& a : scenario_.authorities) total_agency += a.agency_fte, total_vacancy += a.vacancy_fte;
+  const double mean_cover = total_vacancy > 0 ? total_agency / total_vacancy : 0.0;
+  for (const auto& a : scenario_.authorities) {
+    Authority auth;
+    auth.establishment = std::llround(a.inpost_fte + a.vacancy_fte);
+    auth.cases = a.caseload * (a.inpost_fte + a.agency_fte);
+    auth.cover_ratio = a.vacancy_fte > 0 ? a.agency_fte / a.vacancy_fte : mean_cover;
+    auth.inner = a.inner_london;
+    authorities_.push_back(auth);
+    hello_pence_.push_back(std::llround(a.golden_hello_gbp * 100));
+  }
+  caseload_.assign(E, 0);
+  permanent_.assign(E, 0);
+  agency_.assign(E, 0);
+  perm_capacity_.assign(E, 0);
+  agency_capacity_.assign(E, 0);
+  release_prob_.assign(E, 0);
+  series_.assign(static_cast<std::size_t>(kMetricCount) * E, 0);
+
+  add_columns();
+  create_initial_population();
+  update_prices();
+
+  // Census of the initial state: the apply pass with no decisions pending.
+  for (std::size_t e = 0; e < E; ++e) {
+    const std::int64_t perm = std::llround(scenario_.authorities[e].inpost_fte);
+    ledgers_.emplace_back(scenario_.agency.cover_after_weeks, authorities_[e].establishment - perm);
+  }
+  const std::size_t blocks = sim::block_count(population_.size(), kBlockSize);
+  partials_.reset(blocks, accumulator_width(E));
+  sim::for_each_block(population_.size(), kBlockSize,
+                      [&](std::size_t b, std::size_t begin, std::size_t end) { apply(b, begin, end); });
+  update_authorities();
+  transitions_ = {};
+}
+
+void LabourMarket::add_columns() {
+  population_.add_column<std::uint8_t>("status", static_cast<std::uint8_t>(Status::inactive));
+  population_.add_column<std::uint8_t>("role", 0);
+  population_.add_column<std::int16_t>("employer", kNoEmployer);
+  population_.add_column<std::uint16_t>("pqe_weeks", 0);
+  population_.add_column<std::uint16_t>("tenure_weeks", 0);
+  population_.add_column<float>("stress", 0.f);
+  population_.add_column<float>("agency_taste", 0.f);
+  population_.add_column<float>("quality", 0.f);
+  population_.add_column<std::uint8_t>("leaving", kStay);
+  population_.add_column<std::uint8_t>("accepted", 0);
+  population_.add_column<std::int16_t>("application", kNoApplication);
+}
+
+void LabourMarket::bind_columns() {
+  auto& p = population_;
+  col_.status = p.column<std::uint8_t>("status").span();
+  col_.role = p.column<std::uint8_t>("role").span();
+  col_.employer = p.column<std::int16_t>("employer").span();
+  col_.pqe_weeks = p.column<std::uint16_t>("pqe_weeks").span();
+  col_.tenure_weeks = p.column<std::uint16_t>("tenure_weeks").span();
+  col_.stress = p.column<float>("stress").span();
+  col_.agency_taste = p.column<float>("agency_taste").span();
+  col_.quality = p.column<float>("quality").span();
+  col_.leaving = p.column<std::uint8_t>("leaving").span();
+  col_.accepted = p.column<std::uint8_t>("accepted").span();
+  col_.application = p.column<std::int16_t>("application").span();
+}
+
+void LabourMarket::create_initial_population() {
+  const auto& pop = scenario_.population;
+  const auto& beh = scenario_.behaviour;
+  std::int64_t employed = 0;
+  for (const auto& a : scenario_.authorities)
+    employed += std::llround(a.inpost_fte) + std::llround(a.agency_fte);
+  const std::int64_t inactive = std::llround(pop.inactive_share * static_cast<double>(employed));
+  population_.reserve(static_cast<std::size_t>(employed + inactive +
+                                                 pop.nqsw_intake_per_year * (scenario_.years + 1)));
+  population_.append(static_cast<std::size_t>(employed + inactive));
+  bind_columns();
+
+  const auto thresholds = role_thresholds_weeks(scenario_.pay.role_min_pqe_years);
+  std::size_t id = 0;
+  auto init_one = [&](Status status, std::int16_t employer) {
+    sim::AgentDraws d(init_rng_, 0, id);
+    const double pqe_years =
+        std::min(kMaxCareerYears - 1.0, d.exponential(pop.initial_pqe_mean_years));
+    const auto pqe = static_cast<std::uint16_t>(pqe_years * kWeeksPerYear);
+    col_.status[id] = static_cast<std::uint8_t>(status);
+    col_.employer[id] = employer;
+    col_.pqe_weeks[id] = std::max<std::uint16_t>(pqe, status == Status::inactive ? 1 : 0);
+    col_.role[id] = role_of(col_.pqe_weeks[id], thresholds);
+    double tenure = 0;
+    if (status == Status::permanent)
+      tenure = std::min(static_cast<double>(pqe), d.exponential(4.0 * kWeeksPerYear));
+    else if (status == Status::agency)
+      tenure = d.uniform() * beh.agency_assignment_mean_weeks;
+    col_.tenure_weeks[id] = static_cast<std::uint16_t>(tenure);
+    double taste = beh.agency_taste_mean + beh.agency_taste_sd * d.normal();
+    if (status == Status::agency) taste += pop.initial_agency_taste_shift * beh.agency_taste_sd;
+    col_.agency_taste[id] = static_cast<float>(taste);
+    col_.quality[id] = static_cast<float>(d.normal());
+    if (employer >= 0) {
+      const double cl = scenario_.authorities[static_cast<std::size_t>(employer)].caseload;
+      col_.stress[id] = static_cast<float>(stress_target(cl, beh.caseload_stress_threshold));
+    }
+    ++id;
+  };
+  for (std::size_t e = 0; e < scenario_.authorities.size(); ++e) {
+    const auto& a = scenario_.authorities[e];
+    for (std::int64_t k = 0; k < std::llround(a.inpost_fte); ++k)
+      init_one(Status::permanent, static_cast<std::int16_t>(e));
+    for (std::int64_t k = 0; k < std::llround(a.agency_fte); ++k)
+      init_one(Status::agency, static_cast<std::int16_t>(e));
+  }
+  for (std::int64_t k = 0; k < inactive; ++k) init_one(Status::inactive, kNoEmployer);
+}
+
+void LabourMarket::add_newly_qualified(std::int64_t count) {
+  const std::size_t first = population_.append(static_cast<std::size_t>(count));
+  bind_columns();
+  const auto& beh = scenario_.behaviour;
+  for (std::size_t id = first; id < population_.size(); ++id) {
+    sim::AgentDraws d(init_rng_, 0, id);  // keyed by the stable id: one stream per person
+    col_.agency_taste[id] = static_cast<float>(beh.agency_taste_mean + beh.agency_taste_sd * d.normal());
+    col_.quality[id] = static_cast<float>(d.normal());
+    // status inactive, pqe 0 (a new entrant), no employer: the column defaults
+  }
+  block_applicants_.resize(sim::block_count(population_.size(), kBlockSize));
+}
+
+void LabourMarket::run_annual_events() {
+  last_intake_ = 0;
+  if (clock_.contains_annual(week_, kPayReviewMonth, kPayReviewDay))
+    uplift_ *= 1.0 + scenario_.pay.annual_uplift_rate;
+  if (clock_.contains_annual(week_, kIntakeMonth, kIntakeDay) &&
+      scenario_.population.nqsw_intake_per_year > 0) {
+    last_intake_ = scenario_.population.nqsw_intake_per_year;
+    add_newly_qualified(last_intake_);
+  }
+}
+
+void LabourMarket::update_prices() {
+  const std::size_t E = authorities_.size();
+  const auto& pay = scenario_.pay;
+  const auto& ag = scenario_.agency;
+  perm_pay_gbp_.assign(E * kRoleCount, 0);
+  perm_cost_pence_.assign(E * kRoleCount, 0);
+  for (std::size_t e = 0; e < E; ++e) {
+    const double index = authorities_[e].inner ? pay.inner_london_index : 1.0;
+    for (int r = 0; r < kRoleCount; ++r) {
+      const double annual = pay.permanent_gbp_per_year[r] * index * uplift_;
+      perm_pay_gbp_[e * kRoleCount + r] = annual;
+      perm_cost_pence_[e * kRoleCount + r] =
+          std::llround(annual * (1 + pay.on_cost_rate) / kWeeksPerYear * 100);
+    }
+  }
+  for (int r = 0; r < kRoleCount; ++r) {
+    const double hourly = ag.rate_gbp_per_hour[r] * uplift_;
+    agency_pay_gbp_[r] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
+    const double charge = hourly * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share);
+    agency_charge_pence_[r] = std::llround(charge * 100);
+    agency_margin_pence_[r] = std::llround(charge * ag.margin_share * 100);
+  }
+}
+
+sim::EntityTable LabourMarket::employer_table() const {
+  sim::EntityTable t;
+  t.group = "employers";
+  std::vector<std::string> name, region, subregion;
+  std::vector<std::int32_t> inner, signatory;
+  for (const auto& a : scenario_.authorities) {
+    name.push_back(a.name);
+    region.push_back(a.region);
+    subregion.push_back(a.subregion);
+    inner.push_back(a.inner_london ? 1 : 0);
+    signatory.push_back(0);  // no agreement is modelled yet
+  }
+  t.strings = {{"name", name}, {"region", region}, {"subregion", subregion}};
+  t.integers = {{"inner_london", inner}, {"signatory", signatory}};
+  return t;
+}
+
+}  // namespace pledgesim::models

@@ -1,0 +1,127 @@
+// The labour market: practitioners (structure-of-arrays columns) and the
+// authorities that employ them, advanced one week at a time.
+//
+// A week: (1) each practitioner ages, updates stress, may leave, may search
+// and applies to the best offer (parallel, own slots only); (2) each
+// authority ranks its applicants by a deterministic key and accepts up to
+// its capacity; (3) each practitioner applies the outcome, and per-authority
+// flows, stocks and costs are summed in fixed blocks; (4) authorities update
+// vacancies, caseloads and agency cover (O(authorities)). Annual events
+// (April pay uplift, September intake) run between weeks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "models/metrics.hpp"
+#include "models/roles.hpp"
+#include "models/scenario.hpp"
+#include "models/vacancy_ledger.hpp"
+#include "sim/core/calendar.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/population.hpp"
+#include "sim/core/random.hpp"
+#include "sim/io/recorder.hpp"
+
+namespace pledgesim::models {
+
+using StatusCounts = std::array<std::int64_t, kStatusCount>;
+using TransitionCounts = std::array<std::array<std::int64_t, kStatusCount>, kStatusCount>;
+
+class LabourMarket {
+ public:
+  explicit LabourMarket(const Scenario& scenario);
+
+  void step();
+
+  std::int64_t weeks_done() const { return week_; }
+  const sim::WeeklyClock& clock() const { return clock_; }
+  std::size_t employer_count() const { return authorities_.size(); }
+  const Scenario& scenario() const { return scenario_; }
+  const sim::Population& population() const { return population_; }
+
+  // Series of the last completed week, metric-major: [metric][employer].
+  std::span<const double> week_series() const { return series_; }
+  // Practitioners by status now, counted from the columns.
+  const StatusCounts& status_counts() const { return status_counts_; }
+  // Status changes during the last week: [from][to] (diagonal = no change).
+  const TransitionCounts& last_transitions() const { return transitions_; }
+  // Practitioners added (newly qualified) at the start of the last week.
+  std::int64_t last_intake() const { return last_intake_; }
+  const VacancyLedger& ledger(std::size_t employer) const { return ledgers_[employer]; }
+
+  // The /employers table of the output.
+  sim::EntityTable employer_table() const;
+
+ private:
+  struct Authority {
+    std::int64_t establishment;
+    double cases;        // caseload demand, constant for now
+    double cover_ratio;  // locums wanted per long vacancy
+    bool inner;
+  };
+  // Per-practitioner columns, rebound after the population grows.
+  struct Columns {
+    std::span<std::uint8_t> status, role;
+    std::span<std::int16_t> employer;
+    std::span<std::uint16_t> pqe_weeks, tenure_weeks;
+    std::span<float> stress, agency_taste, quality;
+    // Scratch for the week in progress.
+    std::span<std::uint8_t> leaving, accepted;
+    std::span<std::int16_t> application;  // employer * 2 + kind, or -1
+  };
+
+  void add_columns();
+  void bind_columns();
+  void create_initial_population();
+  void add_newly_qualified(std::int64_t count);
+  void run_annual_events();
+  void update_prices();
+  void choose(std::size_t begin, std::size_t end, std::vector<std::uint32_t>& applicants);
+  void clear_market();
+  void apply(std::size_t block, std::size_t begin, std::size_t end);
+  void update_authorities();
+
+  Scenario scenario_;
+  sim::WeeklyClock clock_;
+  std::int64_t week_ = 0;
+  std::vector<Authority> authorities_;
+  std::vector<VacancyLedger> ledgers_;
+
+  sim::Population population_;
+  Columns col_;
+
+  // Random streams, one per decision family.
+  sim::RandomStreams init_rng_, leave_rng_, search_rng_, offer_rng_, choice_rng_, release_rng_;
+
+  // Authority state as of the end of last week (read by practitioners).
+  std::vector<double> caseload_;
+  std::vector<std::int64_t> permanent_, agency_;
+  std::vector<std::int64_t> perm_capacity_, agency_capacity_;
+  std::vector<double> release_prob_;
+  // Cumulative opening weights by employer, for sampling offers.
+  std::vector<double> perm_cdf_, agency_cdf_;
+
+  // Prices for the week: [employer][role] or [role].
+  double uplift_ = 1.0;
+  std::vector<double> perm_pay_gbp_;            // annual salary [e * roles + r]
+  std::vector<std::int64_t> perm_cost_pence_;   // weekly pay + on-costs
+  std::array<double, kRoleCount> agency_pay_gbp_{};  // annual locum pay
+  std::array<std::int64_t, kRoleCount> agency_charge_pence_{}, agency_margin_pence_{};
+  std::vector<std::int64_t> hello_pence_;
+
+  // Clearing buffers, reused every week.
+  std::vector<std::vector<std::uint32_t>> block_applicants_;
+  std::vector<std::uint32_t> bucket_ids_;
+  std::vector<std::size_t> bucket_start_;
+
+  sim::BlockPartials<std::int64_t> partials_;
+  std::vector<double> series_;
+  StatusCounts status_counts_{};
+  TransitionCounts transitions_{};
+  std::int64_t last_intake_ = 0;
+};
+
+}  // namespace pledgesim::models

@@ -1,0 +1,100 @@
+// Internals shared by the market's source files: constants, stream purposes,
+// the layout of the per-block accumulators, small pure functions.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+
+#include "models/roles.hpp"
+#include "sim/core/parallel.hpp"
+
+namespace pledgesim::models::detail {
+
+inline constexpr std::size_t kBlockSize = sim::kDefaultBlockSize;
+inline constexpr double kMaxCareerYears = 40.0;  // retirement
+inline constexpr unsigned kPayReviewMonth = 4, kPayReviewDay = 1;
+inline constexpr unsigned kIntakeMonth = 9, kIntakeDay = 1;
+inline constexpr std::int16_t kNoApplication = -1;
+inline constexpr double kExperienceScorePerYear = 0.1;  // employers' ranking: quality + this * PQE years
+
+// Random stream purposes: one per decision family, so a new draw in one never
+// shifts another.
+enum Purpose : std::uint64_t {
+  kPurposeInit = 1,
+  kPurposeLeave = 2,
+  kPurposeSearch = 3,
+  kPurposeOffer = 4,
+  kPurposeChoice = 5,
+  kPurposeRelease = 6,
+  kPurposeTieBreak = 7,
+};
+
+// Values of the `leaving` scratch column.
+enum Leaving : std::uint8_t { kStay = 0, kExit = 1, kBreak = 2, kPlacementEnd = 3 };
+
+enum Kind : int { kPermanentPost = 0, kAgencyPlacement = 1 };
+
+// Per-employer accumulators, then whole-population ones.
+enum Acc : int {
+  aStarters,
+  aLeavers,
+  aMovesIn,
+  aMovesOut,
+  aPermToAgency,
+  aAgencyToPerm,
+  aAgencyStarts,
+  aAgencyEnds,
+  aPermanent,
+  aAgency,
+  aTrainee,
+  aTenureWeeks,
+  aStressMicro,
+  aPayPence,
+  aAgencyPence,
+  aMarginPence,
+  aIncentivePence,
+  kAccPerEmployer
+};
+inline constexpr std::size_t kGlobalAcc = kStatusCount + kStatusCount * kStatusCount;
+inline std::size_t accumulator_width(std::size_t employers) {
+  return employers * kAccPerEmployer + kGlobalAcc;
+}
+
+inline std::array<std::uint16_t, kRoleCount> role_thresholds_weeks(
+    const std::array<double, kRoleCount>& years) {
+  std::array<std::uint16_t, kRoleCount> w{};
+  for (int r = 0; r < kRoleCount; ++r)
+    w[r] = static_cast<std::uint16_t>(std::lround(years[r] * kWeeksPerYear));
+  return w;
+}
+
+inline std::uint8_t role_of(std::uint16_t pqe_weeks,
+                            const std::array<std::uint16_t, kRoleCount>& thresholds) {
+  std::uint8_t r = 0;
+  for (int k = 1; k < kRoleCount; ++k)
+    if (pqe_weeks >= thresholds[k]) r = static_cast<std::uint8_t>(k);
+  return r;
+}
+
+// Stress a practitioner settles at under a caseload: the relative excess over
+// the threshold.
+inline double stress_target(double caseload, double threshold) {
+  return std::max(0.0, caseload / threshold - 1.0);
+}
+
+// Probability of at least one event in a week for an annual rate.
+inline double weekly_probability(double rate_per_year) {
+  return 1.0 - std::exp(-rate_per_year / kWeeksPerYear);
+}
+
+inline std::uint64_t mix64(std::uint64_t x) {  // splitmix64 finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace pledgesim::models::detail

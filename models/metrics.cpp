@@ -1,0 +1,33 @@
+#include "models/metrics.hpp"
+
+namespace pledgesim::models {
+
+const std::vector<sim::SeriesSpec>& metric_specs() {
+  static const std::vector<sim::SeriesSpec> specs = {
+      {"permanent_fte", "FTE", "permanent practitioners in post at the end of the week", true},
+      {"agency_fte", "FTE", "agency practitioners placed at the end of the week", true},
+      {"trainee_fte", "FTE",
+       "permanent practitioners in their first (ASYE) year; included in permanent_fte", true},
+      {"vacancies", "FTE", "establishment minus permanent FTE (agency cover does not fill a post)",
+       true},
+      {"establishment", "FTE", "funded permanent posts", true},
+      {"starters", "FTE", "practitioners who became permanent here this week", true},
+      {"leavers", "FTE", "permanent practitioners who stopped being permanent here this week", true},
+      {"moves_in", "FTE", "starters who were permanent at another authority", true},
+      {"moves_out", "FTE", "leavers who became permanent at another authority", true},
+      {"perm_to_agency", "FTE", "leavers who became agency workers (anywhere)", true},
+      {"agency_to_perm", "FTE", "starters who were agency workers (anywhere)", true},
+      {"agency_starts", "FTE", "agency placements begun here this week", true},
+      {"agency_ends", "FTE", "agency placements here that ended this week", true},
+      {"caseload", "cases per FTE", "cases divided by permanent plus agency FTE", false},
+      {"mean_stress", "1", "mean stress of practitioners working here (0 = none)", false},
+      {"mean_tenure_weeks", "weeks", "mean tenure of permanent staff in their current post", false},
+      {"pay_cost_gbp", "GBP", "permanent pay plus employer on-costs this week", false},
+      {"agency_cost_gbp", "GBP", "agency charges this week (worker pay, on-costs, margin)", false},
+      {"agency_margin_gbp", "GBP", "agency margin within agency_cost_gbp", false},
+      {"incentive_cost_gbp", "GBP", "golden hellos paid this week", false},
+  };
+  return specs;
+}
+
+}  // namespace pledgesim::models

@@ -1,0 +1,37 @@
+// The weekly series a run records, one value per authority per week.
+#pragma once
+
+#include <vector>
+
+#include "sim/io/recorder.hpp"
+
+namespace pledgesim::models {
+
+// Order = column order of LabourMarket::week_series() and of RunInfo::series.
+enum Metric : int {
+  kPermanentFte,
+  kAgencyFte,
+  kTraineeFte,
+  kVacancies,
+  kEstablishment,
+  kStarters,
+  kLeavers,
+  kMovesIn,
+  kMovesOut,
+  kPermToAgency,
+  kAgencyToPerm,
+  kAgencyStarts,
+  kAgencyEnds,
+  kCaseload,
+  kMeanStress,
+  kMeanTenureWeeks,
+  kPayCostGbp,
+  kAgencyCostGbp,
+  kAgencyMarginGbp,
+  kIncentiveCostGbp,
+  kMetricCount
+};
+
+const std::vector<sim::SeriesSpec>& metric_specs();
+
+}  // namespace pledgesim::models

@@ -1,0 +1,342 @@
+#include "models/scenario.hpp"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "models/scenario_schema.hpp"
+
+namespace pledgesim::models {
+
+std::int64_t Scenario::weeks() const {
+  return sim::WeeklyClock(start).weeks_in_years(static_cast<int>(years));
+}
+
+std::string ScenarioIssue::to_string() const {
+  std::ostringstream out;
+  out << file;
+  if (line > 0) out << ':' << line;
+  out << ": ";
+  if (!key.empty()) out << key << ": ";
+  out << message;
+  return out.str();
+}
+
+namespace {
+std::string join(const std::vector<ScenarioIssue>& issues) {
+  std::string s;
+  for (const auto& i : issues) {
+    if (!s.empty()) s += '\n';
+    s += i.to_string();
+  }
+  return s;
+}
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
+    : std::runtime_error(join(issues)), issues_(std::move(issues)) {}
+
+namespace {
+
+class Parser {
+ public:
+  explicit Parser(std::string file) : file_(std::move(file)) {}
+
+  void issue(const toml::node* node, const std::string& key, const std::string& message) {
+    std::string file = file_;
+    std::int64_t line = 0;
+    if (node) {
+      const auto& src = node->source();
+      if (src.path && !src.path->empty()) file = *src.path;
+      line = src.begin.line;
+    }
+    issues_.push_back({file, line, key, message});
+  }
+
+  bool ok() const { return issues_.empty(); }
+  std::vector<ScenarioIssue> take_issues() { return std::move(issues_); }
+
+  void apply_overrides(toml::table& root, const std::vector<Override>& overrides) {
+    for (const auto& o : overrides) {
+      toml::table fragment;
+      try {
+        fragment = toml::parse("value = " + o.value, std::string_view("--set " + o.key));
+      } catch (const toml::parse_error& e) {
+        issues_.push_back({"--set", 0, o.key,
+                           "value '" + o.value + "' is not TOML: " + std::string(e.description())});
+        continue;
+      }
+      toml::table* table = &root;
+      std::string path = o.key;
+      std::size_t dot;
+      bool bad = false;
+      while ((dot = path.find('.')) != std::string::npos) {
+        const std::string part = path.substr(0, dot);
+        path = path.substr(dot + 1);
+        toml::node* child = table->get(part);
+        if (!child) {
+          table->insert(part, toml::table{});
+          child = table->get(part);
+        }
+        if (!child->is_table()) {
+          issues_.push_back({"--set", 0, o.key, "'" + part + "' is not a table"});
+          bad = true;
+          break;
+        }
+        table = child->as_table();
+      }
+      if (bad) continue;
+      table->insert_or_assign(path, *fragment.get("value"));
+    }
+  }
+
+  void read(toml::table& root, Scenario& s) {
+    std::vector<std::string> known = {"name", "description", "start", "authorities"};
+    std::map<std::string, const ParamDef*> by_key;
+    for (const auto& p : scenario_params()) {
+      known.push_back(p.key);
+      by_key[p.key] = &p;
+    }
+    walk(root, "", [&](const std::string& key, const toml::node& node) {
+      if (key == "name" || key == "description") {
+        if (auto v = node.value<std::string>())
+          (key == "name" ? s.name : s.description) = *v;
+        else
+          issue(&node, key, "expected a string");
+      } else if (key == "start") {
+        read_start(node, s);
+      } else if (key == "authorities") {
+        read_authorities(node, s);
+      } else if (auto it = by_key.find(key); it != by_key.end()) {
+        read_param(*it->second, node, s);
+      } else {
+        const std::string hint = closest_key(key, known);
+        issue(&node, key, "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      }
+    });
+    if (!root.contains("authorities")) issue(nullptr, "authorities", "missing: list at least one");
+    check_consistency(s, root);
+  }
+
+ private:
+  // Calls f(dotted_key, node) for each non-table value; descends into tables.
+  template <class F>
+  void walk(const toml::table& table, const std::string& prefix, F&& f) {
+    for (const auto& [k, node] : table) {
+      const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+      if (node.is_table() && key != "authorities")
+        walk(*node.as_table(), key, f);
+      else
+        f(key, node);
+    }
+  }
+
+  void read_start(const toml::node& node, Scenario& s) {
+    if (auto d = node.value<toml::date>()) {
+      const auto parsed = sim::Date::parse(
+          sim::Date::from_ymd(d->year, d->month, d->day).iso());
+      if (parsed && parsed->year() == d->year) {
+        s.start = *parsed;
+        return;
+      }
+    } else if (auto str = node.value<std::string>()) {
+      if (auto parsed = sim::Date::parse(*str)) {
+        s.start = *parsed;
+        return;
+      }
+    }
+    issue(&node, "start", "expected a date such as 2017-10-01");
+  }
+
+  void read_param(const ParamDef& def, const toml::node& node, Scenario& s) {
+    double value;
+    const auto target = def.target(s);
+    const bool integral = !std::holds_alternative<double*>(target);
+    if (auto i = node.value_exact<std::int64_t>()) {
+      value = static_cast<double>(*i);
+    } else if (auto f = node.value_exact<double>(); f && !integral) {
+      value = *f;
+    } else {
+      issue(&node, def.key, integral ? "expected an integer" : "expected a number");
+      return;
+    }
+    if (!(value >= def.min && value <= def.max) || std::isnan(value)) {
+      std::ostringstream msg;
+      msg << "value " << value << " is outside [" << def.min << ", " << def.max << "] (" << def.doc
+          << ")";
+      issue(&node, def.key, msg.str());
+      return;
+    }
+    std::visit(
+        [&](auto* p) {
+          using T = std::remove_pointer_t<decltype(p)>;
+          if constexpr (std::is_same_v<T, double>)
+            *p = value;
+          else
+            *p = static_cast<T>(*node.value_exact<std::int64_t>());
+        },
+        target);
+  }
+
+  void read_authorities(const toml::node& node, Scenario& s) {
+    const toml::array* list = node.as_array();
+    if (!list) {
+      issue(&node, "authorities", "expected a list of tables");
+      return;
+    }
+    std::vector<std::string> fields;
+    for (const auto& f : authority_fields()) fields.push_back(f.key);
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const toml::node& item = *list->get(i);
+      const std::string where = "authorities[" + std::to_string(i) + "]";
+      const toml::table* t = item.as_table();
+      if (!t) {
+        issue(&item, where, "expected a table");
+        continue;
+      }
+      AuthorityData a;
+      for (const auto& [k, v] : *t) {
+        const std::string key(k.str());
+        const std::string full = where + "." + key;
+        auto text = [&](std::string& out) {
+          if (auto str = v.value<std::string>())
+            out = *str;
+          else
+            issue(&v, full, "expected a string");
+        };
+        auto number = [&](double& out, double max) {
+          auto x = v.value<double>();
+          if (!x)
+            issue(&v, full, "expected a number");
+          else if (!(*x >= 0 && *x <= max))
+            issue(&v, full, "value " + std::to_string(*x) + " is outside [0, " + std::to_string(max) + "]");
+          else
+            out = *x;
+        };
+        if (key == "name") text(a.name);
+        else if (key == "region") text(a.region);
+        else if (key == "subregion") text(a.subregion);
+        else if (key == "inner_london") {
+          if (auto b = v.value<bool>()) a.inner_london = *b;
+          else issue(&v, full, "expected true or false");
+        } else if (key == "inpost_fte") number(a.inpost_fte, 1e6);
+        else if (key == "vacancy_fte") number(a.vacancy_fte, 1e6);
+        else if (key == "agency_fte") number(a.agency_fte, 1e6);
+        else if (key == "caseload") number(a.caseload, 1000);
+        else if (key == "golden_hello_gbp") number(a.golden_hello_gbp, 1e6);
+        else {
+          const std::string hint = closest_key(key, fields);
+          issue(&v, full, "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        }
+      }
+      if (a.name.empty()) issue(&item, where + ".name", "missing: every authority needs a name");
+      else if (!names.insert(a.name).second)
+        issue(&item, where + ".name", "duplicate authority name '" + a.name + "'");
+      if (a.region.empty()) issue(&item, where + ".region", "missing");
+      if (!t->contains("caseload")) issue(&item, where + ".caseload", "missing");
+      if (a.inpost_fte + a.vacancy_fte <= 0)
+        issue(&item, where, "establishment (inpost_fte + vacancy_fte) must be positive");
+      s.authorities.push_back(std::move(a));
+    }
+    if (list->empty()) issue(&node, "authorities", "empty: list at least one authority");
+  }
+
+  void check_consistency(const Scenario& s, const toml::table& root) {
+    const auto& m = s.pay.role_min_pqe_years;
+    const toml::node* pay = root.at_path("pay.role_min_pqe_years").node();
+    if (m[0] != 0) issue(pay, "pay.role_min_pqe_years.nqsw", "must be 0 (every practitioner has a role)");
+    for (int r = 1; r < kRoleCount; ++r)
+      if (m[r] < m[r - 1])
+        issue(pay, "pay.role_min_pqe_years." + std::string(kRoleNames[r]),
+              "must not be below the threshold of " + std::string(kRoleNames[r - 1]));
+  }
+
+  std::string file_;
+  std::vector<ScenarioIssue> issues_;
+};
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& source_name,
+                        const std::vector<Override>& overrides) {
+  Parser parser(source_name);
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    throw ScenarioError({{source_name, static_cast<std::int64_t>(e.source().begin.line), "",
+                          "TOML syntax error: " + std::string(e.description())}});
+  }
+  parser.apply_overrides(root, overrides);
+  Scenario s;
+  parser.read(root, s);
+  if (!parser.ok()) throw ScenarioError(parser.take_issues());
+  return s;
+}
+
+Scenario load_scenario_file(const std::filesystem::path& path,
+                            const std::vector<Override>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError({{path.string(), 0, "", "cannot open scenario file"}});
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path.string(), overrides);
+}
+
+Scenario builtin_default_scenario(const std::vector<Override>& overrides) {
+  return parse_scenario(builtin_default_scenario_text(), "<built-in london_baseline>", overrides);
+}
+
+std::string to_toml(const Scenario& scenario) {
+  Scenario copy = scenario;  // the schema hands out pointers into a mutable scenario
+  toml::table root;
+  root.insert("name", copy.name);
+  root.insert("description", copy.description);
+  root.insert("start", toml::date{copy.start.year(), copy.start.month(), copy.start.day()});
+  for (const auto& def : scenario_params()) {
+    toml::table* table = &root;
+    std::string path = def.key;
+    std::size_t dot;
+    while ((dot = path.find('.')) != std::string::npos) {
+      const std::string part = path.substr(0, dot);
+      path = path.substr(dot + 1);
+      if (!table->contains(part)) table->insert(part, toml::table{});
+      table = table->get(part)->as_table();
+    }
+    std::visit(
+        [&](auto* p) {
+          using T = std::remove_pointer_t<decltype(p)>;
+          if constexpr (std::is_same_v<T, double>)
+            table->insert(path, *p);
+          else
+            table->insert(path, static_cast<std::int64_t>(*p));
+        },
+        def.target(copy));
+  }
+  toml::array authorities;
+  for (const auto& a : copy.authorities) {
+    toml::table t;
+    t.insert("name", a.name);
+    t.insert("region", a.region);
+    t.insert("subregion", a.subregion);
+    t.insert("inner_london", a.inner_london);
+    t.insert("inpost_fte", a.inpost_fte);
+    t.insert("vacancy_fte", a.vacancy_fte);
+    t.insert("agency_fte", a.agency_fte);
+    t.insert("caseload", a.caseload);
+    t.insert("golden_hello_gbp", a.golden_hello_gbp);
+    authorities.push_back(std::move(t));
+  }
+  root.insert("authorities", std::move(authorities));
+  std::ostringstream out;
+  out << "# Fully resolved pledgesim scenario: every key, defaults included.\n";
+  out << toml::toml_formatter(root) << '\n';
+  return out.str();
+}
+
+}  // namespace pledgesim::models

@@ -1,0 +1,128 @@
+// A scenario: every parameter of a run, with its documented default.
+//
+// Scenarios are TOML files (see scenarios/README.md for every key). Loading
+// validates everything in one pass and reports each problem as
+// `file:line: key: what is wrong`. A loaded scenario can be written back as
+// fully resolved TOML, which reproduces the run bit for bit.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/roles.hpp"
+#include "sim/core/calendar.hpp"
+
+namespace pledgesim::models {
+
+struct AuthorityData {
+  std::string name;
+  std::string region;
+  std::string subregion;
+  bool inner_london = false;
+  double inpost_fte = 0;   // permanent staff at the start
+  double vacancy_fte = 0;  // vacant posts at the start
+  double agency_fte = 0;   // agency workers at the start
+  double caseload = 0;     // cases per case-holding FTE at the start
+  double golden_hello_gbp = 0;
+};
+
+struct Scenario {
+  std::string name = "unnamed";
+  std::string description;
+  sim::Date start = sim::Date::from_ymd(2017, 10, 1);
+  std::int64_t years = 5;
+  std::uint64_t seed = 1;
+
+  struct Population {
+    double inactive_share = 0.10;  // inactive practitioners per employed one at the start
+    double initial_pqe_mean_years = 9.0;
+    std::int64_t nqsw_intake_per_year = 450;  // newly qualified entering each September
+    double initial_agency_taste_shift = 1.0;  // extra agency taste (in SDs) of initial locums
+  } population;
+
+  struct Behaviour {
+    double exit_rate_per_year = 0.055;       // leave the profession, at zero stress
+    double inactive_rate_per_year = 0.025;   // career break, at zero stress
+    double return_rate_per_year = 0.35;      // inactive practitioners looking for work
+    double new_entrant_search_rate_per_week = 0.25;
+    double search_rate_per_year = 0.35;      // on-the-job search by permanent staff
+    double search_tenure_halving_weeks = 260;  // search halves with each such tenure
+    double agency_search_rate_per_year = 0.5;  // agency workers looking for a change
+    double agency_assignment_mean_weeks = 30;
+    double caseload_stress_threshold = 15.0;
+    double stress_adjust_rate_per_week = 0.1;
+    double stress_search_sensitivity = 4.0;  // search hazard x (1 + s * stress)
+    double stress_exit_sensitivity = 2.0;    // exit and inactive hazards x (1 + s * stress)
+    std::int64_t offers_per_search = 3;         // permanent vacancies seen per search
+    std::int64_t agency_offers_per_search = 1;  // agency placements offered per search
+    double pay_weight_per_10k_gbp = 1.0;
+    double caseload_weight_per_case = 0.15;  // per case above the stress threshold
+    double switching_cost = 0.5;
+    double agency_taste_mean = -1.4;
+    double agency_taste_sd = 1.0;
+    double outside_option_utility = 3.0;  // value of staying inactive (pay units)
+  } behaviour;
+
+  struct Pay {
+    std::array<double, kRoleCount> permanent_gbp_per_year = {34000, 39000, 42000,
+                                                               45000, 47000, 52000};
+    std::array<double, kRoleCount> role_min_pqe_years = {0, 2, 5, 8, 12, 15};
+    double inner_london_index = 1.03;
+    double on_cost_rate = 0.27;
+    double annual_uplift_rate = 0.02;  // applied each 1 April to pay and agency rates
+  } pay;
+
+  struct Agency {
+    std::array<double, kRoleCount> rate_gbp_per_hour = {28, 31, 34, 37, 38, 44};
+    double hours_per_week = 37;
+    double paid_weeks_per_year = 46;  // for comparing agency with permanent pay
+    double on_cost_rate = 0.14;       // employer NI, holiday pay, levy
+    double margin_share = 0.18;       // share of the charge kept by the agency
+    std::int64_t cover_after_weeks = 4;
+    double excess_release_rate_per_week = 0.25;  // of locums above what an authority needs
+  } agency;
+
+  std::vector<AuthorityData> authorities;
+
+  std::int64_t weeks() const;
+};
+
+// One problem in a scenario: where it is and what is wrong.
+struct ScenarioIssue {
+  std::string file;
+  std::int64_t line = 0;  // 0 when unknown
+  std::string key;
+  std::string message;
+  std::string to_string() const;
+};
+
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<ScenarioIssue> issues);
+  const std::vector<ScenarioIssue>& issues() const { return issues_; }
+
+ private:
+  std::vector<ScenarioIssue> issues_;
+};
+
+// A command-line override `key.path=value`; value is TOML (strings quoted or bare).
+struct Override {
+  std::string key;
+  std::string value;
+};
+
+Scenario parse_scenario(const std::string& text, const std::string& source_name,
+                        const std::vector<Override>& overrides = {});
+Scenario load_scenario_file(const std::filesystem::path& path,
+                            const std::vector<Override>& overrides = {});
+Scenario builtin_default_scenario(const std::vector<Override>& overrides = {});
+const std::string& builtin_default_scenario_text();
+
+// Fully resolved TOML: every key with its value, defaults included.
+std::string to_toml(const Scenario& scenario);
+
+}  // namespace pledgesim::models

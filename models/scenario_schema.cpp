@@ -1,0 +1,186 @@
+#include "models/scenario_schema.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace pledgesim::models {
+
+namespace {
+
+
+template <class Member>
+ParamDef param(std::string key, double min, double max, std::string doc, Member access) {
+  return ParamDef{std::move(key), min, max, std::move(doc),
+                  [access](Scenario& s) -> ParamDef::Target { return access(s); }};
+}
+
+std::vector<ParamDef> build() {
+  std::vector<ParamDef> p;
+  p.push_back(param("years", 1, 100, "simulated years (overridden by --years)",
+                    [](Scenario& s) { return &s.years; }));
+  p.push_back(param("seed", 0, 9.2e18, "random seed (overridden by --seed)",
+                    [](Scenario& s) { return &s.seed; }));
+
+  auto& P = p;
+  P.push_back(param("population.inactive_share", 0, 5,
+                    "inactive practitioners (able to return) per employed one at the start",
+                    [](Scenario& s) { return &s.population.inactive_share; }));
+  P.push_back(param("population.initial_pqe_mean_years", 0.5, 30,
+                    "mean post-qualifying experience at the start, years (exponential, capped at 40)",
+                    [](Scenario& s) { return &s.population.initial_pqe_mean_years; }));
+  P.push_back(param("population.nqsw_intake_per_year", 0, 1e7,
+                    "newly qualified social workers entering the market each September",
+                    [](Scenario& s) { return &s.population.nqsw_intake_per_year; }));
+  P.push_back(param("population.initial_agency_taste_shift", 0, 5,
+                    "initial locums' taste for agency work sits this many SDs above the mean",
+                    [](Scenario& s) { return &s.population.initial_agency_taste_shift; }));
+
+  struct B {
+    const char* key;
+    double min, max;
+    const char* doc;
+    double Scenario::Behaviour::* member;
+  };
+  const B behaviour[] = {
+      {"exit_rate_per_year", 0, 1, "hazard of leaving the profession, per year at zero stress",
+       &Scenario::Behaviour::exit_rate_per_year},
+      {"inactive_rate_per_year", 0, 1, "hazard of a career break, per year at zero stress",
+       &Scenario::Behaviour::inactive_rate_per_year},
+      {"return_rate_per_year", 0, 52, "rate at which inactive practitioners look for work",
+       &Scenario::Behaviour::return_rate_per_year},
+      {"new_entrant_search_rate_per_week", 0, 1,
+       "weekly probability that a newly qualified job seeker searches",
+       &Scenario::Behaviour::new_entrant_search_rate_per_week},
+      {"search_rate_per_year", 0, 52, "on-the-job search rate of permanent staff at zero stress",
+       &Scenario::Behaviour::search_rate_per_year},
+      {"search_tenure_halving_weeks", 1, 1e5, "search rate halves with each this many weeks of tenure",
+       &Scenario::Behaviour::search_tenure_halving_weeks},
+      {"agency_search_rate_per_year", 0, 52, "rate at which placed locums look for a change",
+       &Scenario::Behaviour::agency_search_rate_per_year},
+      {"agency_assignment_mean_weeks", 1, 1e4, "mean length of an agency assignment, weeks",
+       &Scenario::Behaviour::agency_assignment_mean_weeks},
+      {"caseload_stress_threshold", 1, 100, "cases per case holder above which stress builds",
+       &Scenario::Behaviour::caseload_stress_threshold},
+      {"stress_adjust_rate_per_week", 0, 1,
+       "share of the gap to the caseload-driven stress level closed each week",
+       &Scenario::Behaviour::stress_adjust_rate_per_week},
+      {"stress_search_sensitivity", 0, 100, "search hazard multiplier per unit stress",
+       &Scenario::Behaviour::stress_search_sensitivity},
+      {"stress_exit_sensitivity", 0, 100, "exit and break hazard multiplier per unit stress",
+       &Scenario::Behaviour::stress_exit_sensitivity},
+      {"pay_weight_per_10k_gbp", 0, 100, "utility of GBP 10,000 a year of pay",
+       &Scenario::Behaviour::pay_weight_per_10k_gbp},
+      {"caseload_weight_per_case", 0, 100, "disutility of each case per case holder above the stress threshold",
+       &Scenario::Behaviour::caseload_weight_per_case},
+      {"switching_cost", 0, 100, "disutility of changing employer",
+       &Scenario::Behaviour::switching_cost},
+      {"agency_taste_mean", -100, 100, "mean taste for agency work (flexibility minus insecurity)",
+       &Scenario::Behaviour::agency_taste_mean},
+      {"agency_taste_sd", 0, 100, "standard deviation of the taste for agency work",
+       &Scenario::Behaviour::agency_taste_sd},
+      {"outside_option_utility", -100, 100, "utility of staying out of authority work",
+       &Scenario::Behaviour::outside_option_utility},
+  };
+  for (const B& b : behaviour) {
+    auto m = b.member;
+    P.push_back(param(std::string("behaviour.") + b.key, b.min, b.max, b.doc,
+                      [m](Scenario& s) { return &(s.behaviour.*m); }));
+  }
+  P.push_back(param("behaviour.offers_per_search", 1, 50,
+                    "permanent vacancies a searching practitioner is offered",
+                    [](Scenario& s) { return &s.behaviour.offers_per_search; }));
+  P.push_back(param("behaviour.agency_offers_per_search", 0, 50,
+                    "agency placements a searching practitioner is offered",
+                    [](Scenario& s) { return &s.behaviour.agency_offers_per_search; }));
+
+  for (int r = 0; r < kRoleCount; ++r) {
+    const std::string role(kRoleNames[r]);
+    P.push_back(param("pay.permanent_gbp_per_year." + role, 0, 1e6,
+                      "permanent salary of a " + role + " (outer London), GBP a year",
+                      [r](Scenario& s) { return &s.pay.permanent_gbp_per_year[r]; }));
+  }
+  for (int r = 0; r < kRoleCount; ++r) {
+    const std::string role(kRoleNames[r]);
+    P.push_back(param("pay.role_min_pqe_years." + role, 0, 50,
+                      "post-qualifying experience at which a practitioner becomes " + role,
+                      [r](Scenario& s) { return &s.pay.role_min_pqe_years[r]; }));
+  }
+  P.push_back(param("pay.inner_london_index", 0.5, 2, "inner London pay relative to outer",
+                    [](Scenario& s) { return &s.pay.inner_london_index; }));
+  P.push_back(param("pay.on_cost_rate", 0, 2, "employer on-costs (pension, NI) as a share of pay",
+                    [](Scenario& s) { return &s.pay.on_cost_rate; }));
+  P.push_back(param("pay.annual_uplift_rate", -0.5, 1,
+                    "pay and agency rate rise each 1 April",
+                    [](Scenario& s) { return &s.pay.annual_uplift_rate; }));
+
+  for (int r = 0; r < kRoleCount; ++r) {
+    const std::string role(kRoleNames[r]);
+    P.push_back(param("agency.rate_gbp_per_hour." + role, 0, 1000,
+                      "hourly pay of an agency " + role,
+                      [r](Scenario& s) { return &s.agency.rate_gbp_per_hour[r]; }));
+  }
+  P.push_back(param("agency.hours_per_week", 1, 80, "hours charged per agency week",
+                    [](Scenario& s) { return &s.agency.hours_per_week; }));
+  P.push_back(param("agency.paid_weeks_per_year", 1, 52,
+                    "weeks a locum expects to be paid in a year",
+                    [](Scenario& s) { return &s.agency.paid_weeks_per_year; }));
+  P.push_back(param("agency.on_cost_rate", 0, 2, "agency's on-costs (NI, holiday, levy) on pay",
+                    [](Scenario& s) { return &s.agency.on_cost_rate; }));
+  P.push_back(param("agency.margin_share", 0, 0.95, "share of the charge kept as agency margin",
+                    [](Scenario& s) { return &s.agency.margin_share; }));
+  P.push_back(param("agency.cover_after_weeks", 0, 520,
+                    "weeks a vacancy stays open before an authority asks for a locum",
+                    [](Scenario& s) { return &s.agency.cover_after_weeks; }));
+  P.push_back(param("agency.excess_release_rate_per_week", 0, 1,
+                    "share of locums above an authority's cover need released each week",
+                    [](Scenario& s) { return &s.agency.excess_release_rate_per_week; }));
+  return p;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+const std::vector<ParamDef>& scenario_params() {
+  static const std::vector<ParamDef> params = build();
+  return params;
+}
+
+const std::vector<FieldDoc>& authority_fields() {
+  static const std::vector<FieldDoc> fields = {
+      {"name", "authority name, unique"},
+      {"region", "region, e.g. \"London\""},
+      {"subregion", "sub-region, e.g. \"East\""},
+      {"inner_london", "true for Inner London authorities (pay index applies)"},
+      {"inpost_fte", "permanent FTE in post at the start"},
+      {"vacancy_fte", "vacant FTE at the start; establishment = in post + vacancies"},
+      {"agency_fte", "agency FTE at the start; sets how much the authority covers with locums"},
+      {"caseload", "cases per case-holding FTE at the start; sets the authority's case demand"},
+      {"golden_hello_gbp", "one-off payment to each new permanent starter (default 0)"},
+  };
+  return fields;
+}
+
+std::string closest_key(const std::string& key, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_d = std::numeric_limits<std::size_t>::max();
+  const auto last = [](const std::string& k) { return k.substr(k.rfind('.') + 1); };
+  for (const auto& k : known) {
+    const std::size_t d = std::min(edit_distance(key, k), edit_distance(last(key), last(k)));
+    if (d < best_d) best_d = d, best = k;
+  }
+  const std::size_t allowed = std::max<std::size_t>(2, last(key).size() / 3);
+  return best_d <= allowed ? best : "";
+}
+
+}  // namespace pledgesim::models

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pledgesim needs, idempotently: when every
+# package is already installed it does nothing (no apt-get call at all).
+set -euo pipefail
+
+packages=(
+  cmake ninja-build pkg-config g++ clang-format
+  libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev
+  libbenchmark-dev libgtest-dev libgmock-dev librandom123-dev
+  libtomlplusplus-dev
+  python3-h5py python3-numpy python3-pandas python3-matplotlib
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#packages[@]} packages present" >&2
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done" >&2

@@ -1,0 +1,31 @@
+// `pledgesim run`: load a scenario, simulate it, write the HDF5 file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace pledgesim::app {
+
+struct RunOptions {
+  std::string scenario_path;  // empty: the built-in default
+  std::optional<std::int64_t> years;
+  std::optional<std::uint64_t> seed;
+  std::size_t threads = 0;  // 0: all cores
+  std::string out;          // empty: results/<scenario name>.h5
+  std::vector<std::string> set;  // key=value overrides
+  bool quiet = false;
+  bool print_scenario = false;
+  bool summary = true;
+};
+
+// Resolves the scenario the options describe (throws ScenarioError).
+models::Scenario resolve_scenario(const RunOptions& options);
+
+// Returns the process exit code.
+int run_command(const RunOptions& options);
+
+}  // namespace pledgesim::app

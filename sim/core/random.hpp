@@ -1,0 +1,79 @@
+// Counter-based random numbers (Random123 Philox4x64-10).
+//
+// There is no generator state to share: every number is a pure function of
+// (seed, purpose, step, agent id, draw index). Any thread can draw any
+// agent's numbers in any order and get the same values, which is what makes
+// runs bitwise identical for every thread count and after a resume.
+#pragma once
+
+#include <Random123/philox.h>
+#include <Random123/uniform.hpp>
+
+#include <cmath>
+#include <cstdint>
+
+namespace pledgesim::sim {
+
+__extension__ using uint128 = unsigned __int128;  // GCC/Clang builtin, fine under -Wpedantic
+
+class RandomStreams {
+ public:
+  using Philox = r123::Philox4x64;
+
+  // `purpose` separates the streams of different decisions (exit, search,
+  // offers, ...) so that adding a draw for one never shifts another.
+  RandomStreams(std::uint64_t seed, std::uint64_t purpose) : key_{{seed, purpose}} {}
+
+  // Four independent 64-bit words for counter (step, agent, block).
+  Philox::ctr_type words(std::uint64_t step, std::uint64_t agent, std::uint64_t block) const {
+    return Philox{}(Philox::ctr_type{{step, agent, block, 0}}, key_);
+  }
+
+ private:
+  Philox::key_type key_;
+};
+
+// The draws of one agent in one step for one purpose: draw k is lane k % 4
+// of counter block k / 4. Cheap to construct on the stack in a hot loop.
+class AgentDraws {
+ public:
+  AgentDraws(const RandomStreams& streams, std::uint64_t step, std::uint64_t agent)
+      : streams_(&streams), step_(step), agent_(agent) {}
+
+  // Uniform in (0, 1]: never 0, so log(u) is always finite.
+  double uniform() { return r123::u01<double>(next_word()); }
+  // Uniform in (0, 1) shifted away from 1 as well, for -log(-log(u)).
+  double open_uniform() {
+    const double u = uniform();
+    return u < 1.0 ? u : 0x1.fffffffffffffp-1;
+  }
+  bool bernoulli(double p) { return uniform() <= p; }
+  // Standard Gumbel variate, the noise term of a multinomial logit choice.
+  double gumbel() { return -std::log(-std::log(open_uniform())); }
+  double exponential(double mean) { return -mean * std::log(uniform()); }
+  // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift, bias < 2^-64 * n).
+  std::uint64_t below(std::uint64_t n) {
+    return static_cast<std::uint64_t>((static_cast<uint128>(next_word()) * n) >> 64);
+  }
+  // Standard normal by Box-Muller; uses two draws.
+  double normal() {
+    const double r = std::sqrt(-2.0 * std::log(uniform()));
+    return r * std::cos(6.283185307179586 * uniform());
+  }
+
+  std::uint64_t draws_used() const { return index_; }
+
+ private:
+  std::uint64_t next_word() {
+    if ((index_ & 3u) == 0) block_ = streams_->words(step_, agent_, index_ >> 2);
+    return block_[static_cast<int>(index_++ & 3u)];
+  }
+
+  const RandomStreams* streams_;
+  std::uint64_t step_;
+  std::uint64_t agent_;
+  std::uint64_t index_ = 0;
+  RandomStreams::Philox::ctr_type block_{};
+};
+
+}  // namespace pledgesim::sim

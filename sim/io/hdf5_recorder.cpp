@@ -1,0 +1,228 @@
+#include "sim/io/hdf5_recorder.hpp"
+
+#include <hdf5_hl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <stdexcept>
+#include <system_error>
+
+#include "sim/io/hdf5_util.hpp"
+
+namespace pledgesim::sim {
+
+namespace fs = std::filesystem;
+using h5::check;
+using h5::Handle;
+
+struct Hdf5Recorder::State {
+  fs::path final_path;
+  fs::path partial_path;
+  std::int64_t chunk_weeks;
+  bool finished = false;
+
+  Handle file;
+  Handle week_ds, date_ds;
+  std::vector<Handle> series_ds;
+  std::vector<bool> series_integer;
+  std::size_t entities = 0;
+  std::int64_t weeks = 0;
+
+  // Buffered rows of the current chunk.
+  std::int64_t buffer_first_week = 0;
+  std::int64_t buffered = 0;
+  std::vector<std::int32_t> week_buf;
+  std::vector<std::string> date_buf;
+  std::vector<std::vector<double>> series_buf;  // [series][week * entities]
+
+  void flush();
+};
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Handle chunked_dataset(hid_t parent, const std::string& name, hid_t type, int rank,
+                       const hsize_t* dims, const hsize_t* chunk, bool compress) {
+  Handle space(H5Screate_simple(rank, dims, nullptr), H5Sclose, "create space for " + name);
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
+  check(H5Pset_chunk(plist, rank, chunk), "set chunking of " + name);
+  if (compress) {
+    check(H5Pset_shuffle(plist), "set shuffle filter");
+    check(H5Pset_deflate(plist, 4), "set deflate filter");
+  }
+  return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
+                H5Dclose, "create dataset " + name);
+}
+
+// Writes rows [first, first + count) of a dataset whose other dimensions are
+// written whole.
+void write_rows(hid_t ds, hid_t mem_type, int rank, std::int64_t first, std::int64_t count,
+                hsize_t cols, const void* data) {
+  Handle file_space(H5Dget_space(ds), H5Sclose, "get dataset space");
+  hsize_t start[2] = {static_cast<hsize_t>(first), 0};
+  hsize_t extent[2] = {static_cast<hsize_t>(count), cols};
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, extent, nullptr),
+        "select rows");
+  Handle mem_space(H5Screate_simple(rank, extent, nullptr), H5Sclose, "create memory space");
+  check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, data), "write rows");
+}
+
+}  // namespace
+
+fs::path Hdf5Recorder::partial_path(const fs::path& final_path) {
+  fs::path p = final_path;
+  p += ".partial";
+  return p;
+}
+
+Hdf5Recorder::Hdf5Recorder(fs::path final_path, std::int64_t chunk_weeks)
+    : state_(std::make_unique<State>()) {
+  state_->final_path = std::move(final_path);
+  state_->partial_path = partial_path(state_->final_path);
+  state_->chunk_weeks = std::max<std::int64_t>(1, chunk_weeks);
+}
+
+Hdf5Recorder::~Hdf5Recorder() {
+  if (!state_->finished) {
+    state_->series_ds.clear();
+    state_->week_ds.reset();
+    state_->date_ds.reset();
+    state_->file.reset();
+    std::error_code ec;
+    fs::remove(state_->partial_path, ec);  // never leave a half-written file
+  }
+}
+
+void Hdf5Recorder::begin(const RunInfo& info) {
+  State& s = *state_;
+  h5::QuietErrors quiet;
+  if (s.final_path.has_parent_path()) fs::create_directories(s.final_path.parent_path());
+  s.file = Handle(H5Fcreate(s.partial_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Fclose, "create " + s.partial_path.string());
+  s.weeks = info.weeks;
+  s.entities = info.entities.rows();
+
+  h5::write_string_attribute(s.file, "format", "pledgesim");
+  h5::write_int_attribute(s.file, "format_version", kFormatVersion);
+  h5::write_string_attribute(s.file, "software_version", info.software_version);
+  h5::write_uint_attribute(s.file, "seed", info.seed);
+  h5::write_string_attribute(s.file, "scenario_name", info.scenario_name);
+  h5::write_string_attribute(s.file, "created_utc", utc_now());
+
+  {
+    Handle g = h5::create_group(s.file, "scenario");
+    h5::write_scalar_string(g, "text", info.scenario_text);
+  }
+
+  // Time axis: a dimension scale for the first dimension of every series.
+  Handle time = h5::create_group(s.file, "time");
+  const hsize_t wdims[1] = {static_cast<hsize_t>(s.weeks)};
+  const hsize_t wchunk[1] = {static_cast<hsize_t>(std::clamp<std::int64_t>(s.weeks, 1, 4096))};
+  s.week_ds = chunked_dataset(time, "week", H5T_STD_I32LE, 1, wdims, wchunk, false);
+  Handle str_type = h5::utf8_string_type();
+  s.date_ds = chunked_dataset(time, "date", str_type, 1, wdims, wchunk, false);
+  check(H5DSset_scale(s.week_ds, "week"), "make /time/week a dimension scale");
+  h5::write_string_attribute(s.week_ds, "units", "weeks since start");
+  h5::write_string_attribute(s.date_ds, "description", "first day of each week (ISO 8601)");
+
+  // Entity table: its first string column is the scale of the second dimension.
+  Handle entities = h5::create_group(s.file, info.entities.group);
+  Handle label_ds;
+  for (const auto& [name, values] : info.entities.strings) {
+    Handle ds = h5::write_strings(entities, name, values);
+    if (label_ds.get() < 0) label_ds = std::move(ds);
+  }
+  for (const auto& [name, values] : info.entities.integers) h5::write_int32s(entities, name, values);
+  check(H5DSset_scale(label_ds, info.entities.group.c_str()), "make entity names a scale");
+
+  Handle series = h5::create_group(s.file, "series");
+  const hsize_t cols = std::max<hsize_t>(s.entities, 1);
+  const hsize_t sdims[2] = {static_cast<hsize_t>(s.weeks), s.entities};
+  const hsize_t schunk[2] = {
+      static_cast<hsize_t>(std::clamp<std::int64_t>(s.chunk_weeks, 1, std::max<std::int64_t>(1, s.weeks))),
+      cols};
+  for (const SeriesSpec& spec : info.series) {
+    Handle ds = chunked_dataset(series, spec.name, spec.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, 2,
+                                sdims, schunk, true);
+    h5::write_string_attribute(ds, "units", spec.units);
+    h5::write_string_attribute(ds, "description", spec.description);
+    check(H5DSattach_scale(ds, s.week_ds, 0), "attach week scale to " + spec.name);
+    check(H5DSattach_scale(ds, label_ds, 1), "attach entity scale to " + spec.name);
+    check(H5DSset_label(ds, 0, "week"), "label dimension 0");
+    check(H5DSset_label(ds, 1, info.entities.group.c_str()), "label dimension 1");
+    s.series_ds.push_back(std::move(ds));
+    s.series_integer.push_back(spec.integer);
+  }
+  s.series_buf.assign(info.series.size(), {});
+  for (auto& b : s.series_buf) b.reserve(static_cast<std::size_t>(s.chunk_weeks) * s.entities);
+}
+
+void Hdf5Recorder::record_week(std::int64_t week, const std::string& date,
+                               std::span<const double> values) {
+  State& s = *state_;
+  if (values.size() != s.series_buf.size() * s.entities)
+    throw std::logic_error("record_week: wrong number of values");
+  if (week != s.buffer_first_week + s.buffered)
+    throw std::logic_error("record_week: weeks must be recorded in order");
+  if (week >= s.weeks) throw std::logic_error("record_week: more weeks than announced");
+  s.week_buf.push_back(static_cast<std::int32_t>(week));
+  s.date_buf.push_back(date);
+  for (std::size_t k = 0; k < s.series_buf.size(); ++k) {
+    const auto row = values.subspan(k * s.entities, s.entities);
+    s.series_buf[k].insert(s.series_buf[k].end(), row.begin(), row.end());
+  }
+  if (++s.buffered == s.chunk_weeks) s.flush();
+}
+
+void Hdf5Recorder::State::flush() {
+  if (buffered == 0) return;
+  h5::QuietErrors quiet;
+  write_rows(week_ds, H5T_NATIVE_INT32, 1, buffer_first_week, buffered, 0, week_buf.data());
+  std::vector<const char*> ptrs;
+  for (const auto& d : date_buf) ptrs.push_back(d.c_str());
+  Handle str_type = h5::utf8_string_type();
+  write_rows(date_ds, str_type, 1, buffer_first_week, buffered, 0, ptrs.data());
+  std::vector<std::int64_t> ints;
+  for (std::size_t k = 0; k < series_ds.size(); ++k) {
+    if (entities == 0) break;
+    if (series_integer[k]) {
+      ints.assign(series_buf[k].begin(), series_buf[k].end());
+      write_rows(series_ds[k], H5T_NATIVE_INT64, 2, buffer_first_week, buffered, entities,
+                 ints.data());
+    } else {
+      write_rows(series_ds[k], H5T_NATIVE_DOUBLE, 2, buffer_first_week, buffered, entities,
+                 series_buf[k].data());
+    }
+    series_buf[k].clear();
+  }
+  buffer_first_week += buffered;
+  buffered = 0;
+  week_buf.clear();
+  date_buf.clear();
+}
+
+void Hdf5Recorder::finish() {
+  State& s = *state_;
+  s.flush();
+  if (s.buffer_first_week != s.weeks)
+    throw std::logic_error("Hdf5Recorder::finish: fewer weeks recorded than announced");
+  s.series_ds.clear();
+  s.week_ds.reset();
+  s.date_ds.reset();
+  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
+  s.file.reset();
+  fs::rename(s.partial_path, s.final_path);
+  s.finished = true;
+}
+
+}  // namespace pledgesim::sim

@@ -1,0 +1,36 @@
+// HDF5 recording sink implementing the layout of DESIGN.md section 4.
+//
+// The file is written as NAME.partial and renamed to NAME by finish(); if the
+// recorder is destroyed before finish() (an error, a bad input) the partial
+// file is removed, so a file under the final name is always complete.
+// Series are buffered one chunk of weeks at a time and streamed to disk.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "sim/io/recorder.hpp"
+
+namespace pledgesim::sim {
+
+inline constexpr int kFormatVersion = 1;
+
+class Hdf5Recorder final : public Recorder {
+ public:
+  // `chunk_weeks`: weeks per chunk (and per write).
+  explicit Hdf5Recorder(std::filesystem::path final_path, std::int64_t chunk_weeks = 52);
+  ~Hdf5Recorder() override;
+
+  void begin(const RunInfo& info) override;
+  void record_week(std::int64_t week, const std::string& date,
+                   std::span<const double> values) override;
+  void finish() override;
+
+  static std::filesystem::path partial_path(const std::filesystem::path& final_path);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace pledgesim::sim

@@ -1,0 +1,74 @@
+// Small RAII and helper layer over the HDF5 C API, shared by writers and
+// readers. Every failing call throws Hdf5Error naming what was attempted.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pledgesim::sim::h5 {
+
+struct Hdf5Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Owns one hid_t and closes it with the matching H5*close.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer, const std::string& what);
+  Handle(Handle&& o) noexcept : id_(o.id_), closer_(o.closer_) { o.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& o) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+  void reset();
+  hid_t get() const { return id_; }
+  operator hid_t() const { return id_; }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+void check(herr_t status, const std::string& what);
+
+Handle create_group(hid_t parent, const std::string& name);
+Handle utf8_string_type();  // variable-length UTF-8
+
+void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
+void write_int_attribute(hid_t object, const std::string& name, std::int64_t value);
+void write_uint_attribute(hid_t object, const std::string& name, std::uint64_t value);
+
+// 1-D datasets written in one go.
+Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& v);
+Handle write_int32s(hid_t parent, const std::string& name, const std::vector<std::int32_t>& v);
+void write_scalar_string(hid_t parent, const std::string& name, const std::string& value);
+
+// Readers.
+bool exists(hid_t parent, const std::string& path);
+std::string read_string_attribute(hid_t object, const std::string& name);
+std::int64_t read_int_attribute(hid_t object, const std::string& name);
+std::vector<std::string> read_strings(hid_t parent, const std::string& name);
+std::string read_scalar_string(hid_t parent, const std::string& name);
+// Reads a whole numeric dataset as doubles; `dims` receives its shape.
+std::vector<double> read_doubles(hid_t parent, const std::string& name,
+                                 std::vector<hsize_t>& dims);
+
+// Silences HDF5's automatic error printing for the life of the object
+// (errors are reported by our exceptions instead).
+class QuietErrors {
+ public:
+  QuietErrors();
+  ~QuietErrors();
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+}  // namespace pledgesim::sim::h5

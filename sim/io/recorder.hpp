@@ -1,0 +1,50 @@
+// Recording sinks: where a run's weekly series go. The engine hands a sink
+// one row of values per series per week; the sink decides how to store it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pledgesim::sim {
+
+struct SeriesSpec {
+  std::string name;
+  std::string units;
+  std::string description;
+  bool integer = false;  // stored as int64 rather than float64
+};
+
+// A table with one row per entity (e.g. employer): named string and integer
+// columns, all the same length.
+struct EntityTable {
+  std::string group;  // HDF5 group name, e.g. "employers"
+  std::vector<std::pair<std::string, std::vector<std::string>>> strings;
+  std::vector<std::pair<std::string, std::vector<std::int32_t>>> integers;
+  std::size_t rows() const { return strings.empty() ? 0 : strings.front().second.size(); }
+};
+
+struct RunInfo {
+  std::string scenario_name;
+  std::string scenario_text;  // fully resolved scenario, enough to rerun
+  std::string software_version;
+  std::uint64_t seed = 0;
+  std::int64_t weeks = 0;  // weeks the run will record
+  EntityTable entities;    // its first string column labels the series' columns
+  std::vector<SeriesSpec> series;
+};
+
+class Recorder {
+ public:
+  virtual ~Recorder() = default;
+  virtual void begin(const RunInfo& info) = 0;
+  // `values` holds, for each series in RunInfo order, one value per entity.
+  virtual void record_week(std::int64_t week, const std::string& date,
+                           std::span<const double> values) = 0;
+  // The run completed: make the output final.
+  virtual void finish() = 0;
+};
+
+}  // namespace pledgesim::sim
