@@ -127,7 +127,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       stay = pay_w * agency_pay_gbp_[role] + taste -
              beh.caseload_weight_per_case * (caseload_[emp] - beh.caseload_stress_threshold);
     else
-      stay = beh.outside_option_utility;
+      stay = pay_w * beh.outside_option_gbp_per_year * uplift_;
     double best = stay + noise.gumbel();
     int best_opening = -1;
     const std::int64_t draws[2] = {beh.offers_per_search, beh.agency_offers_per_search};

@@ -40,31 +40,31 @@ struct Scenario {
   struct Population {
     double inactive_share = 0.10;  // inactive practitioners per employed one at the start
     double initial_pqe_mean_years = 9.0;
-    std::int64_t nqsw_intake_per_year = 450;  // newly qualified entering each September
-    double initial_agency_taste_shift = 1.0;  // extra agency taste (in SDs) of initial locums
+    std::int64_t nqsw_intake_per_year = 650;  // newly qualified entering each September
+    double initial_agency_taste_shift = 2.0;  // extra agency taste (in SDs) of initial locums
   } population;
 
   struct Behaviour {
     double exit_rate_per_year = 0.055;       // leave the profession, at zero stress
     double inactive_rate_per_year = 0.025;   // career break, at zero stress
-    double return_rate_per_year = 0.35;      // inactive practitioners looking for work
+    double return_rate_per_year = 0.25;      // inactive practitioners looking for work
     double new_entrant_search_rate_per_week = 0.25;
-    double search_rate_per_year = 0.35;      // on-the-job search by permanent staff
+    double search_rate_per_year = 0.12;      // on-the-job search by permanent staff
     double search_tenure_halving_weeks = 260;  // search halves with each such tenure
-    double agency_search_rate_per_year = 0.5;  // agency workers looking for a change
-    double agency_assignment_mean_weeks = 30;
+    double agency_search_rate_per_year = 0.3;  // agency workers looking for a change
+    double agency_assignment_mean_weeks = 52;
     double caseload_stress_threshold = 15.0;
     double stress_adjust_rate_per_week = 0.1;
     double stress_search_sensitivity = 4.0;  // search hazard x (1 + s * stress)
     double stress_exit_sensitivity = 2.0;    // exit and inactive hazards x (1 + s * stress)
     std::int64_t offers_per_search = 3;         // permanent vacancies seen per search
     std::int64_t agency_offers_per_search = 1;  // agency placements offered per search
-    double pay_weight_per_10k_gbp = 1.0;
+    double pay_weight_per_10k_gbp = 1.5;
     double caseload_weight_per_case = 0.15;  // per case above the stress threshold
     double switching_cost = 0.5;
-    double agency_taste_mean = -1.4;
+    double agency_taste_mean = -0.8;
     double agency_taste_sd = 1.0;
-    double outside_option_utility = 3.0;  // value of staying inactive (pay units)
+    double outside_option_gbp_per_year = 30000;  // pay-equivalent value of staying inactive
   } behaviour;
 
   struct Pay {

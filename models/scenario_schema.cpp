@@ -78,8 +78,9 @@ std::vector<ParamDef> build() {
        &Scenario::Behaviour::agency_taste_mean},
       {"agency_taste_sd", 0, 100, "standard deviation of the taste for agency work",
        &Scenario::Behaviour::agency_taste_sd},
-      {"outside_option_utility", -100, 100, "utility of staying out of authority work",
-       &Scenario::Behaviour::outside_option_utility},
+      {"outside_option_gbp_per_year", 0, 1e6,
+       "pay-equivalent value of staying out of authority work (uprated with pay)",
+       &Scenario::Behaviour::outside_option_gbp_per_year},
   };
   for (const B& b : behaviour) {
     auto m = b.member;
