@@ -51,7 +51,7 @@ std::int64_t WeeklyClock::weeks_in_years(int years) const {
   chr::year_month_day end = s + chr::years{years};
   if (!end.ok()) end = end.year() / end.month() / chr::last;  // 29 Feb -> 28 Feb
   const std::int64_t days = chr::sys_days{end}.time_since_epoch().count() - start_.days();
-  return days / 7;
+  return (days + 6) / 7;  // the last week may run past the end date
 }
 
 bool WeeklyClock::contains(std::int64_t week, Date date) const {

@@ -39,7 +39,8 @@ class WeeklyClock {
 
   Date start() const { return start_; }
   Date week_start(std::int64_t week) const { return start_.plus_days(7 * week); }
-  // Number of whole weeks in `years` calendar years from the start date.
+  // Weeks needed to cover `years` calendar years from the start date (the
+  // last week may end up to six days after the anniversary).
   std::int64_t weeks_in_years(int years) const;
 
   // True when the annual date (month, day) falls inside week `week`. Each
