@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <sstream>
 
 namespace pledgesim::models {
 
@@ -170,6 +171,24 @@ const std::vector<FieldDoc>& authority_fields() {
       {"golden_hello_gbp", "one-off payment to each new permanent starter (default 0)"},
   };
   return fields;
+}
+
+std::string scenario_keys_markdown() {
+  std::ostringstream out;
+  out << "| key | default | range | meaning |\n|---|---|---|---|\n";
+  out << "| `name` | \"unnamed\" | text | scenario name; names the default output file |\n";
+  out << "| `description` | \"\" | text | free text |\n";
+  out << "| `start` | 2017-10-01 | date | first day of the first week |\n";
+  Scenario defaults;
+  for (const auto& p : scenario_params()) {
+    out << "| `" << p.key << "` | ";
+    std::visit([&](auto* v) { out << *v; }, p.target(defaults));
+    out << " | " << p.min << " to " << p.max << " | " << p.doc << " |\n";
+  }
+  out << "\nEach entry of `authorities = [ {...}, ... ]` (required, before any `[table]`):\n\n"
+      << "| key | meaning |\n|---|---|\n";
+  for (const auto& f : authority_fields()) out << "| `" << f.key << "` | " << f.doc << " |\n";
+  return out.str();
 }
 
 std::string closest_key(const std::string& key, const std::vector<std::string>& known) {

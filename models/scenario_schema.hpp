@@ -31,6 +31,9 @@ struct FieldDoc {
 };
 const std::vector<FieldDoc>& authority_fields();
 
+// Markdown reference of every scenario key: key, default, range, meaning.
+std::string scenario_keys_markdown();
+
 // The closest known key to `key`, or "" when none is close.
 std::string closest_key(const std::string& key, const std::vector<std::string>& known);
 

@@ -6,6 +6,7 @@
 
 #include "analysis/cpp/annual_summary.hpp"
 #include "models/scenario.hpp"
+#include "models/scenario_schema.hpp"
 #include "sim/app/run_command.hpp"
 
 namespace {
@@ -83,6 +84,9 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  app.add_subcommand("keys", "Print the reference of every scenario key (Markdown table)")
+      ->callback([] { std::cout << pledgesim::models::scenario_keys_markdown(); });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -105,9 +109,9 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return validate_command(validate_files);
     if (*summarize_cmd) return summarize_command(summarize_file);
+    return 0;  // keys: printed by its callback
   } catch (const std::exception& e) {
     std::cerr << "pledgesim: internal error: " << e.what() << '\n';
     return 1;
   }
-  return 1;
 }

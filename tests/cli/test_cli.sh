@@ -83,5 +83,10 @@ check "the stored scenario reproduces the run bit for bit" h5diff -q "$work/t2.h
 run run --years 1 --seed 6 --out "$work/t4.h5" -q --no-summary
 check "another seed gives other series" bash -c "! h5diff -q '$work/t2.h5' '$work/t4.h5' /series /series >/dev/null 2>&1"
 
+# The key reference in docs/ is the program's own.
+docs=$(dirname "$0")/../../docs/scenario-keys.md
+"$bin" keys >"$work/keys.md"
+check "docs/scenario-keys.md matches 'pledgesim keys'" bash -c "tail -n +\$(( \$(grep -n '^| key | default' '$docs' | cut -d: -f1) )) '$docs' | diff -q - '$work/keys.md' >/dev/null"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
