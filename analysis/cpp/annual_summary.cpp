@@ -111,8 +111,8 @@ std::string format_summary(const RunSummary& s) {
     out += line;
   }
   if (s.years.empty()) out += "(the run did not reach a 30 September snapshot)\n";
-  out += "turnover% is annualised for years of fewer than 52 weeks; costs are summed over the "
-         "weeks shown.\n";
+  out += "Stocks at the week containing 30 September; flows and costs summed over the weeks "
+         "since the last one;\nturnover% = leavers / in post, scaled to 52 weeks.\n";
   return out;
 }
 
