@@ -115,7 +115,8 @@ void Hdf5Recorder::begin(const RunInfo& info) {
   h5::write_string_attribute(s.file, "format", "pledgesim");
   h5::write_int_attribute(s.file, "format_version", kFormatVersion);
   h5::write_string_attribute(s.file, "software_version", info.software_version);
-  h5::write_uint_attribute(s.file, "seed", info.seed);
+  // int64 rather than uint64: R has no unsigned 64-bit type (seeds are < 2^63).
+  h5::write_int_attribute(s.file, "seed", static_cast<std::int64_t>(info.seed));
   h5::write_string_attribute(s.file, "scenario_name", info.scenario_name);
   h5::write_string_attribute(s.file, "created_utc", utc_now());
 
@@ -132,6 +133,7 @@ void Hdf5Recorder::begin(const RunInfo& info) {
   Handle str_type = h5::utf8_string_type();
   s.date_ds = chunked_dataset(time, "date", str_type, 1, wdims, wchunk, false);
   check(H5DSset_scale(s.week_ds, "week"), "make /time/week a dimension scale");
+  check(H5DSset_scale(s.date_ds, "date"), "make /time/date a dimension scale");
   h5::write_string_attribute(s.week_ds, "units", "weeks since start");
   h5::write_string_attribute(s.date_ds, "description", "first day of each week (ISO 8601)");
 
@@ -157,6 +159,7 @@ void Hdf5Recorder::begin(const RunInfo& info) {
     h5::write_string_attribute(ds, "units", spec.units);
     h5::write_string_attribute(ds, "description", spec.description);
     check(H5DSattach_scale(ds, s.week_ds, 0), "attach week scale to " + spec.name);
+    check(H5DSattach_scale(ds, s.date_ds, 0), "attach date scale to " + spec.name);
     check(H5DSattach_scale(ds, label_ds, 1), "attach entity scale to " + spec.name);
     check(H5DSset_label(ds, 0, "week"), "label dimension 0");
     check(H5DSset_label(ds, 1, info.entities.group.c_str()), "label dimension 1");

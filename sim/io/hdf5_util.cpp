@@ -59,9 +59,6 @@ void write_numeric_attribute(hid_t object, const std::string& name, hid_t type, 
 void write_int_attribute(hid_t object, const std::string& name, std::int64_t value) {
   write_numeric_attribute(object, name, H5T_NATIVE_INT64, value);
 }
-void write_uint_attribute(hid_t object, const std::string& name, std::uint64_t value) {
-  write_numeric_attribute(object, name, H5T_NATIVE_UINT64, value);
-}
 
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& v) {
   Handle type = utf8_string_type();

@@ -42,7 +42,6 @@ Handle utf8_string_type();  // variable-length UTF-8
 
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_int_attribute(hid_t object, const std::string& name, std::int64_t value);
-void write_uint_attribute(hid_t object, const std::string& name, std::uint64_t value);
 
 // 1-D datasets written in one go.
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& v);

@@ -1,0 +1,19 @@
+"""Python analysis of pledgesim run files.
+
+Put the ``analysis`` directory of the source tree on ``PYTHONPATH`` (or run
+from it) and use Debian's interpreter, which has h5py, numpy and pandas::
+
+    PYTHONPATH=analysis /usr/bin/python3 -m pledgesim_analysis results/london_baseline.h5
+
+    >>> from pledgesim_analysis import open_run
+    >>> run = open_run("results/london_baseline.h5")
+    >>> run.series("agency_fte")             # DataFrame: dates x employers
+    >>> run.long_frame(["starters", "leavers"])  # tidy: date, week, employer, metric, value
+
+See docs/reading-output.md for the file layout and for reading it without
+this package (plain h5py/pandas, R with hdf5r, h5dump).
+"""
+
+from .reader import FORMAT_NAME, KNOWN_FORMAT_VERSIONS, Run, open_run
+
+__all__ = ["open_run", "Run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS"]

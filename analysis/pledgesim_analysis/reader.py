@@ -1,0 +1,373 @@
+"""Read pledgesim run files (HDF5) into numpy and pandas.
+
+The file contract is in DESIGN.md section 4 ("HDF5 output") and is described
+for users in docs/reading-output.md. In short::
+
+    /                     attributes format="pledgesim", format_version,
+                          software_version, seed, scenario_name, created_utc
+    /scenario/text        fully resolved scenario TOML (scalar string)
+    /time/week            int32 [weeks], weeks since start (dimension scale)
+    /time/date            ISO 8601 strings [weeks], first day of each week
+    /employers/<column>   one row per employer: name (dimension scale),
+                          region, subregion, and integer columns
+                          (signatory, inner_london, ...)
+    /series/<metric>      [weeks, employers], or [replications, weeks,
+                          employers] once runs hold replications; attributes
+                          units and description
+
+Example::
+
+    from pledgesim_analysis import open_run
+
+    run = open_run("results/london_baseline.h5")
+    agency = run.series("agency_fte")          # rows: dates, columns: employers
+    print(agency.attrs["units"], agency.iloc[-1].sum())
+    tidy = run.long_frame(["starters", "leavers"])
+
+`open_run` reads only the small metadata (attributes, time axis, employer
+table) and checks the layout; each `series` / `long_frame` call opens the
+file again and reads just the datasets (and the replication) asked for, so a
+`Run` holds no open HDF5 handle and can be kept around or pickled freely.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import h5py
+import numpy as np
+import pandas as pd
+
+__all__ = ["Run", "open_run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS"]
+
+#: Value of the root attribute ``format`` in every pledgesim run file.
+FORMAT_NAME = "pledgesim"
+#: ``format_version`` values this reader was written against. A file with
+#: another version is still read (with a warning) as long as its layout checks.
+KNOWN_FORMAT_VERSIONS = frozenset({1})
+
+# Datasets every run file must have (besides at least one /series dataset).
+_REQUIRED = ("scenario/text", "time/week", "time/date", "employers/name")
+# String columns of /employers, in the order they head the employers table.
+_EMPLOYER_TEXT_COLUMNS = ("name", "region", "subregion")
+
+
+def _to_python(value):
+    """HDF5 attribute value -> plain str / int / float / list (numpy and bytes
+    unwrapped) so that ``Run.attrs`` compares and prints naturally."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return _to_python(value[()])
+        return [_to_python(v) for v in value.tolist()]
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _read_strings(dataset: h5py.Dataset) -> np.ndarray:
+    """A string dataset as a numpy array of Python str (h5py gives bytes)."""
+    if h5py.check_string_dtype(dataset.dtype) is None:
+        raise TypeError(f"{dataset.name} is not a string dataset")
+    return dataset.asstr()[()]
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """Metadata of one pledgesim run file, with methods that read its series.
+
+    Create it with :func:`open_run`. Attributes:
+
+    path
+        The run file.
+    attrs
+        Root attributes as a dict of plain Python values (``format``,
+        ``format_version``, ``software_version``, ``seed``, ``scenario_name``,
+        ``created_utc``, and any others the file has).
+    scenario_text
+        The fully resolved scenario (TOML text); feeding it back to
+        ``pledgesim run`` reproduces the run.
+    weeks
+        ``/time/week`` as a numpy int array (weeks since the start).
+    dates
+        ``/time/date`` as a :class:`pandas.DatetimeIndex` named ``date``
+        (first day of each simulated week).
+    employers
+        One row per employer, in the column order of the series: ``name``,
+        ``region``, ``subregion`` and the integer columns of ``/employers``
+        (e.g. ``signatory``, ``inner_london``; 0/1 flags are kept as ints).
+    metrics
+        Names of the ``/series`` datasets, sorted.
+    units, descriptions
+        ``units`` and ``description`` attribute of each metric.
+    replications
+        Number of replications in ``/series`` (1 for the 2-D layout
+        ``[weeks, employers]``).
+    has_replication_dim
+        True when ``/series`` datasets are 3-D ``[replications, weeks,
+        employers]`` (even with a single replication).
+    """
+
+    path: Path
+    attrs: dict
+    scenario_text: str
+    weeks: np.ndarray
+    dates: pd.DatetimeIndex
+    employers: pd.DataFrame
+    metrics: list
+    units: dict = field(default_factory=dict)
+    descriptions: dict = field(default_factory=dict)
+    replications: int = 1
+    has_replication_dim: bool = False
+
+    # -- convenience -----------------------------------------------------
+    @property
+    def employer_names(self) -> list:
+        """Employer names in series column order."""
+        return self.employers["name"].tolist()
+
+    @property
+    def seed(self) -> int:
+        return self.attrs["seed"]
+
+    @property
+    def scenario_name(self) -> str:
+        return self.attrs["scenario_name"]
+
+    def __repr__(self) -> str:  # the default would print every array
+        return (
+            f"Run({str(self.path)!r}, scenario={self.attrs.get('scenario_name')!r}, "
+            f"seed={self.attrs.get('seed')!r}, weeks={len(self.weeks)}, "
+            f"employers={len(self.employers)}, metrics={len(self.metrics)}, "
+            f"replications={self.replications})"
+        )
+
+    # -- reading series --------------------------------------------------
+    def _check_metric(self, name: str) -> None:
+        if name not in self.metrics:
+            raise KeyError(
+                f"{self.path}: no series {name!r}; available: {', '.join(self.metrics)}"
+            )
+
+    def _check_replication(self, replication: int) -> int:
+        if not isinstance(replication, (int, np.integer)) or isinstance(replication, bool):
+            raise TypeError(f"replication must be an int, not {type(replication).__name__}")
+        r = int(replication)
+        if r < 0:
+            r += self.replications
+        if not 0 <= r < self.replications:
+            raise IndexError(
+                f"{self.path}: replication {replication} out of range "
+                f"(file has {self.replications})"
+            )
+        return r
+
+    def _read(self, f: h5py.File, name: str, replication: int) -> np.ndarray:
+        ds = f["series"][name]
+        if ds.ndim == 2:
+            return ds[()]
+        return ds[replication]  # reads only that replication's [weeks, employers]
+
+    def array(self, name: str, replication: int = 0) -> np.ndarray:
+        """One series as a numpy array [weeks, employers] (dtype as stored)."""
+        self._check_metric(name)
+        r = self._check_replication(replication)
+        with h5py.File(self.path, "r") as f:
+            return self._read(f, name, r)
+
+    def series(self, name: str, replication: int = 0) -> pd.DataFrame:
+        """One metric as a wide DataFrame: index ``date`` (weekly), one column
+        per employer (column index named ``employer``).
+
+        ``df.attrs`` carries ``metric``, ``units``, ``description`` and
+        ``replication``. ``replication`` selects a slice of the leading
+        replication dimension when the file has one; for the 2-D layout only 0
+        (or -1) is valid. Raises KeyError for an unknown metric.
+        """
+        values = self.array(name, replication)
+        df = pd.DataFrame(
+            values,
+            index=self.dates.copy(),
+            columns=pd.Index(self.employer_names, name="employer"),
+        )
+        df.attrs.update(
+            metric=name,
+            units=self.units.get(name, ""),
+            description=self.descriptions.get(name, ""),
+            replication=self._check_replication(replication),
+        )
+        return df
+
+    def long_frame(
+        self, metrics: Iterable[str] | str | None = None, replication: int | None = 0
+    ) -> pd.DataFrame:
+        """Tidy (long) DataFrame with columns ``date, week, employer, metric,
+        value``: one row per week x employer x metric, ordered by metric, then
+        week, then employer.
+
+        ``metrics``: a name or a list of names (default: all). ``value`` is
+        float64 when integer and float metrics are mixed. ``replication``:
+        which replication to read; ``None`` reads all and adds a leading
+        ``replication`` column.
+        """
+        if metrics is None:
+            names = list(self.metrics)
+        elif isinstance(metrics, str):
+            names = [metrics]
+        else:
+            names = list(metrics)
+        for name in names:
+            self._check_metric(name)
+        reps = (
+            list(range(self.replications))
+            if replication is None
+            else [self._check_replication(replication)]
+        )
+
+        n_weeks, n_emp = len(self.weeks), len(self.employers)
+        cell = n_weeks * n_emp
+        week_col = np.repeat(self.weeks, n_emp)
+        date_col = np.repeat(self.dates.values, n_emp)
+        emp_col = np.tile(np.asarray(self.employer_names, dtype=object), n_weeks)
+
+        parts = []
+        with h5py.File(self.path, "r") as f:
+            for r in reps:
+                for name in names:
+                    values = self._read(f, name, r).reshape(cell)
+                    part = {
+                        "date": date_col,
+                        "week": week_col,
+                        "employer": emp_col,
+                        "metric": np.full(cell, name, dtype=object),
+                        "value": values,
+                    }
+                    if replication is None:
+                        part = {"replication": np.full(cell, r, dtype=np.int64), **part}
+                    parts.append(pd.DataFrame(part))
+        columns = (["replication"] if replication is None else []) + [
+            "date", "week", "employer", "metric", "value",
+        ]
+        if not parts:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _fail(path, message: str):
+    raise ValueError(f"{path}: {message}")
+
+
+def open_run(path: str | os.PathLike) -> Run:
+    """Open a pledgesim run file and read its metadata.
+
+    Raises FileNotFoundError if ``path`` does not exist, and ValueError (whose
+    message starts with the file name) if the file is not HDF5, is not a
+    pledgesim run file (root attribute ``format`` != "pledgesim"), or lacks a
+    required dataset or has inconsistent shapes.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as exc:
+        raise ValueError(f"{path}: not an HDF5 file ({exc})") from exc
+
+    with f:
+        fmt = _to_python(f.attrs.get("format"))
+        if fmt != FORMAT_NAME:
+            found = "no 'format' attribute" if fmt is None else f"format={fmt!r}"
+            _fail(path, f"not a pledgesim run file ({found}; expected format={FORMAT_NAME!r})")
+        attrs = {k: _to_python(v) for k, v in f.attrs.items()}
+        version = attrs.get("format_version")
+        if version not in KNOWN_FORMAT_VERSIONS:
+            warnings.warn(
+                f"{path}: format_version {version!r} is not one this reader knows "
+                f"({sorted(KNOWN_FORMAT_VERSIONS)}); reading it anyway",
+                stacklevel=2,
+            )
+
+        for name in _REQUIRED:
+            if not isinstance(f.get(name), h5py.Dataset):
+                _fail(path, f"required dataset /{name} is missing")
+        if not isinstance(f.get("series"), h5py.Group) or len(f["series"]) == 0:
+            _fail(path, "required group /series is missing or empty")
+
+        scenario_text = _to_python(f["scenario/text"][()])
+        weeks = f["time/week"][()]
+        if weeks.ndim != 1 or not np.issubdtype(weeks.dtype, np.integer):
+            _fail(path, f"/time/week must be a 1-D integer dataset, found {weeks.dtype} {weeks.shape}")
+        try:
+            date_strings = _read_strings(f["time/date"])
+            dates = pd.DatetimeIndex(pd.to_datetime(date_strings), name="date")
+        except (TypeError, ValueError) as exc:
+            _fail(path, f"/time/date must hold ISO 8601 date strings ({exc})")
+        if len(dates) != len(weeks):
+            _fail(path, f"/time/date has {len(dates)} entries but /time/week has {len(weeks)}")
+
+        employers = _read_employers(path, f["employers"])
+        n_weeks, n_emp = len(weeks), len(employers)
+
+        metrics, units, descriptions, reps, ndims = [], {}, {}, set(), set()
+        for name, ds in sorted(f["series"].items()):
+            if not isinstance(ds, h5py.Dataset):
+                continue
+            if ds.ndim not in (2, 3) or ds.shape[-2:] != (n_weeks, n_emp):
+                _fail(
+                    path,
+                    f"/series/{name} has shape {ds.shape}; expected [weeks, employers] = "
+                    f"[{n_weeks}, {n_emp}] or [replications, {n_weeks}, {n_emp}]",
+                )
+            reps.add(1 if ds.ndim == 2 else ds.shape[0])
+            ndims.add(ds.ndim)
+            metrics.append(name)
+            units[name] = _to_python(ds.attrs.get("units", ""))
+            descriptions[name] = _to_python(ds.attrs.get("description", ""))
+        if not metrics:
+            _fail(path, "/series holds no datasets")
+        if len(reps) > 1 or len(ndims) > 1:
+            _fail(path, "/series datasets disagree on the replication dimension: "
+                  f"ranks {sorted(ndims)}, replications {sorted(reps)}")
+
+    return Run(
+        path=path,
+        attrs=attrs,
+        scenario_text=scenario_text,
+        weeks=weeks,
+        dates=dates,
+        employers=employers,
+        metrics=metrics,
+        units=units,
+        descriptions=descriptions,
+        replications=reps.pop(),
+        has_replication_dim=ndims.pop() == 3,
+    )
+
+
+def _read_employers(path, group: h5py.Group) -> pd.DataFrame:
+    """The /employers group as a DataFrame: text columns first, then the
+    other 1-D columns of the same length in name order."""
+    if group["name"].ndim != 1:
+        _fail(path, f"/employers/name must be 1-D, found shape {group['name'].shape}")
+    n = group["name"].shape[0]
+    columns = {}
+    names = [c for c in _EMPLOYER_TEXT_COLUMNS if c in group]
+    names += sorted(c for c in group if c not in _EMPLOYER_TEXT_COLUMNS)
+    for col in names:
+        ds = group[col]
+        if not isinstance(ds, h5py.Dataset) or ds.ndim != 1 or ds.shape[0] != n:
+            continue  # e.g. a future per-agency table of another length
+        if h5py.check_string_dtype(ds.dtype) is not None:
+            columns[col] = _read_strings(ds).astype(object)
+        else:
+            columns[col] = ds[()]
+    return pd.DataFrame(columns)
