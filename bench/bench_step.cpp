@@ -26,13 +26,15 @@ BENCHMARK(BM_PhiloxUniform);
 void BM_MarketWeek(benchmark::State& state) {
   auto s = pledgesim::models::builtin_default_scenario();
   const double scale = static_cast<double>(state.range(0));
-  for (auto& a : s.authorities) a.inpost_fte *= scale, a.vacancy_fte *= scale, a.agency_fte *= scale;
+  for (auto& a : s.authorities)
+    a.inpost_fte *= scale, a.vacancy_fte *= scale, a.agency_fte *= scale;
   s.population.nqsw_intake_per_year = static_cast<std::int64_t>(650 * scale);
   pledgesim::sim::ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
   pledgesim::models::LabourMarket market(s);
   for (auto _ : state) market.step();
   state.counters["practitioners"] = static_cast<double>(market.population().size());
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(market.population().size()));
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(market.population().size()));
 }
 BENCHMARK(BM_MarketWeek)
     ->ArgsProduct({{1, 10, 100}, {1, 2}})

@@ -21,7 +21,8 @@ LabourMarket::LabourMarket(const Scenario& scenario)
       release_rng_(scenario.seed, kPurposeRelease) {
   const std::size_t E = scenario_.authorities.size();
   double total_agency = 0, total_vacancy = 0;
-  for (const auto& a : scenario_.authorities) total_agency += a.agency_fte, total_vacancy += a.vacancy_fte;
+  for (const auto& a : scenario_.authorities)
+    total_agency += a.agency_fte, total_vacancy += a.vacancy_fte;
   const double mean_cover = total_vacancy > 0 ? total_agency / total_vacancy : 0.0;
   for (const auto& a : scenario_.authorities) {
     Authority auth;
@@ -51,8 +52,9 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   }
   const std::size_t blocks = sim::block_count(population_.size(), kBlockSize);
   partials_.reset(blocks, accumulator_width(E));
-  sim::for_each_block(population_.size(), kBlockSize,
-                      [&](std::size_t b, std::size_t begin, std::size_t end) { apply(b, begin, end); });
+  sim::for_each_block(
+      population_.size(), kBlockSize,
+      [&](std::size_t b, std::size_t begin, std::size_t end) { apply(b, begin, end); });
   update_authorities();
   transitions_ = {};
 }
@@ -94,7 +96,7 @@ void LabourMarket::create_initial_population() {
     employed += std::llround(a.inpost_fte) + std::llround(a.agency_fte);
   const std::int64_t inactive = std::llround(pop.inactive_share * static_cast<double>(employed));
   population_.reserve(static_cast<std::size_t>(employed + inactive +
-                                                 pop.nqsw_intake_per_year * (scenario_.years + 1)));
+                                               pop.nqsw_intake_per_year * (scenario_.years + 1)));
   population_.append(static_cast<std::size_t>(employed + inactive));
   bind_columns();
 
@@ -141,7 +143,8 @@ void LabourMarket::add_newly_qualified(std::int64_t count) {
   const auto& beh = scenario_.behaviour;
   for (std::size_t id = first; id < population_.size(); ++id) {
     sim::AgentDraws d(init_rng_, 0, id);  // keyed by the stable id: one stream per person
-    col_.agency_taste[id] = static_cast<float>(beh.agency_taste_mean + beh.agency_taste_sd * d.normal());
+    col_.agency_taste[id] =
+        static_cast<float>(beh.agency_taste_mean + beh.agency_taste_sd * d.normal());
     col_.quality[id] = static_cast<float>(d.normal());
     // status inactive, pqe 0 (a new entrant), no employer: the column defaults
   }
@@ -177,7 +180,8 @@ void LabourMarket::update_prices() {
   for (int r = 0; r < kRoleCount; ++r) {
     const double hourly = ag.rate_gbp_per_hour[r] * uplift_;
     agency_pay_gbp_[r] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
-    const double charge = hourly * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share);
+    const double charge =
+        hourly * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share);
     agency_charge_pence_[r] = std::llround(charge * 100);
     agency_margin_pence_[r] = std::llround(charge * ag.margin_share * 100);
   }

@@ -106,8 +106,8 @@ class LabourMarket {
 
   // Prices for the week: [employer][role] or [role].
   double uplift_ = 1.0;
-  std::vector<double> perm_pay_gbp_;            // annual salary [e * roles + r]
-  std::vector<std::int64_t> perm_cost_pence_;   // weekly pay + on-costs
+  std::vector<double> perm_pay_gbp_;                 // annual salary [e * roles + r]
+  std::vector<std::int64_t> perm_cost_pence_;        // weekly pay + on-costs
   std::array<double, kRoleCount> agency_pay_gbp_{};  // annual locum pay
   std::array<std::int64_t, kRoleCount> agency_charge_pence_{}, agency_margin_pence_{};
   std::vector<std::int64_t> hello_pence_;

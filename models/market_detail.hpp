@@ -17,7 +17,8 @@ inline constexpr double kMaxCareerYears = 40.0;  // retirement
 inline constexpr unsigned kPayReviewMonth = 4, kPayReviewDay = 1;
 inline constexpr unsigned kIntakeMonth = 9, kIntakeDay = 1;
 inline constexpr std::int16_t kNoApplication = -1;
-inline constexpr double kExperienceScorePerYear = 0.1;  // employers' ranking: quality + this * PQE years
+inline constexpr double kExperienceScorePerYear =
+    0.1;  // employers' ranking: quality + this * PQE years
 
 // Random stream purposes: one per decision family, so a new draw in one never
 // shifts another.

@@ -60,7 +60,8 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     col_.role[i] = role_of(col_.pqe_weeks[i], thresholds);
     const double target =
         employed ? stress_target(caseload_[emp], beh.caseload_stress_threshold) : 0.0;
-    const double stress = col_.stress[i] + beh.stress_adjust_rate_per_week * (target - col_.stress[i]);
+    const double stress =
+        col_.stress[i] + beh.stress_adjust_rate_per_week * (target - col_.stress[i]);
     col_.stress[i] = static_cast<float>(stress);
 
     // Leaving the profession or taking a break.
@@ -98,9 +99,10 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     double p_search;
     switch (status) {
       case Status::permanent:
-        p_search = weekly_probability(beh.search_rate_per_year *
-                                      std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
-                                      (1.0 + beh.stress_search_sensitivity * stress));
+        p_search =
+            weekly_probability(beh.search_rate_per_year *
+                               std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
+                               (1.0 + beh.stress_search_sensitivity * stress));
         break;
       case Status::agency:
         p_search = must_search || assignment_review
@@ -139,8 +141,8 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
         const double x = offers.uniform() * total;
         const int f = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), x) - cdf.begin());
         if (f >= static_cast<int>(cdf.size())) continue;
-        const bool same_post =
-            f == emp && (kind == kPermanentPost ? status == Status::permanent : status == Status::agency);
+        const bool same_post = f == emp && (kind == kPermanentPost ? status == Status::permanent
+                                                                   : status == Status::agency);
         if (same_post && !must_search) continue;
         double value = (kind == kPermanentPost)
                            ? pay_w * (perm_pay_gbp_[f * kRoleCount + role] +
@@ -166,12 +168,14 @@ void LabourMarket::clear_market() {
   const std::size_t openings = authorities_.size() * 2;
   bucket_start_.assign(openings + 1, 0);
   for (const auto& list : block_applicants_)
-    for (std::uint32_t id : list) ++bucket_start_[static_cast<std::size_t>(col_.application[id]) + 1];
+    for (std::uint32_t id : list)
+      ++bucket_start_[static_cast<std::size_t>(col_.application[id]) + 1];
   std::partial_sum(bucket_start_.begin(), bucket_start_.end(), bucket_start_.begin());
   bucket_ids_.resize(bucket_start_.back());
   std::vector<std::size_t> fill(bucket_start_.begin(), bucket_start_.end() - 1);
   for (const auto& list : block_applicants_)
-    for (std::uint32_t id : list) bucket_ids_[fill[static_cast<std::size_t>(col_.application[id])]++] = id;
+    for (std::uint32_t id : list)
+      bucket_ids_[fill[static_cast<std::size_t>(col_.application[id])]++] = id;
 
   const sim::RandomStreams tie_rng(scenario_.seed, kPurposeTieBreak);
   const auto week = static_cast<std::uint64_t>(week_);
@@ -191,12 +195,13 @@ void LabourMarket::clear_market() {
     ranked.reserve(last - first);
     for (std::size_t k = first; k < last; ++k) {
       const std::uint32_t id = bucket_ids_[k];
-      ranked.push_back({col_.quality[id] + kExperienceScorePerYear * col_.pqe_weeks[id] / kWeeksPerYear,
-                        tie_rng.words(week, id, 0)[0], id});
+      ranked.push_back(
+          {col_.quality[id] + kExperienceScorePerYear * col_.pqe_weeks[id] / kWeeksPerYear,
+           tie_rng.words(week, id, 0)[0], id});
     }
     const auto take = std::min<std::size_t>(ranked.size(), static_cast<std::size_t>(capacity));
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take), ranked.end(),
-                      [](const Ranked& a, const Ranked& b) {
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take),
+                      ranked.end(), [](const Ranked& a, const Ranked& b) {
                         if (a.score != b.score) return a.score > b.score;
                         if (a.tie != b.tie) return a.tie < b.tie;
                         return a.id < b.id;
@@ -297,13 +302,14 @@ void LabourMarket::update_authorities() {
     const std::int64_t workers = permanent_[e] + agency_[e];
     caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
     const std::int64_t vacancies = auth.establishment - permanent_[e];
-    const std::int64_t wanted = std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
+    const std::int64_t wanted =
+        std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
     perm_capacity_[e] = std::max<std::int64_t>(0, vacancies);
     agency_capacity_[e] = std::max<std::int64_t>(0, wanted - agency_[e]);
-    release_prob_[e] = agency_[e] > wanted
-                           ? ag.excess_release_rate_per_week * static_cast<double>(agency_[e] - wanted) /
-                                 static_cast<double>(agency_[e])
-                           : 0.0;
+    release_prob_[e] = agency_[e] > wanted ? ag.excess_release_rate_per_week *
+                                                 static_cast<double>(agency_[e] - wanted) /
+                                                 static_cast<double>(agency_[e])
+                                           : 0.0;
     perm_running += static_cast<double>(perm_capacity_[e]);
     perm_cdf_[e] = perm_running;
     agency_running += static_cast<double>(agency_capacity_[e]);
@@ -324,7 +330,9 @@ void LabourMarket::update_authorities() {
     put(kAgencyStarts, static_cast<double>(t[aAgencyStarts]));
     put(kAgencyEnds, static_cast<double>(t[aAgencyEnds]));
     put(kCaseload, caseload_[e]);
-    put(kMeanStress, workers > 0 ? static_cast<double>(t[aStressMicro]) / 1e6 / static_cast<double>(workers) : 0.0);
+    put(kMeanStress, workers > 0
+                         ? static_cast<double>(t[aStressMicro]) / 1e6 / static_cast<double>(workers)
+                         : 0.0);
     put(kMeanTenureWeeks, permanent_[e] > 0 ? static_cast<double>(t[aTenureWeeks]) /
                                                   static_cast<double>(permanent_[e])
                                             : 0.0);

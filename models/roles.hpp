@@ -14,8 +14,8 @@ enum class Status : std::uint8_t {
   exited = 3,     // left the profession for good
 };
 inline constexpr int kStatusCount = 4;
-inline constexpr std::array<std::string_view, kStatusCount> kStatusNames = {
-    "permanent", "agency", "inactive", "exited"};
+inline constexpr std::array<std::string_view, kStatusCount> kStatusNames = {"permanent", "agency",
+                                                                            "inactive", "exited"};
 
 enum class Role : std::uint8_t { nqsw, social_worker, experienced, senior, advanced, team_manager };
 inline constexpr int kRoleCount = 6;

@@ -2,11 +2,13 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "models/scenario_schema.hpp"
 
@@ -58,7 +60,13 @@ class Parser {
   }
 
   bool ok() const { return issues_.empty(); }
-  std::vector<ScenarioIssue> take_issues() { return std::move(issues_); }
+  // Issues in file and line order (tables iterate in key order, not line order).
+  std::vector<ScenarioIssue> take_issues() {
+    std::stable_sort(issues_.begin(), issues_.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+    });
+    return std::move(issues_);
+  }
 
   void apply_overrides(toml::table& root, const std::vector<Override>& overrides) {
     for (const auto& o : overrides) {
@@ -90,7 +98,7 @@ class Parser {
         table = child->as_table();
       }
       if (bad) continue;
-      table->insert_or_assign(path, *fragment.get("value"));
+      table->insert_or_assign(path, std::move(*fragment.get("value")));  // a move keeps the source
     }
   }
 
@@ -127,7 +135,8 @@ class Parser {
   template <class F>
   void walk(const toml::table& table, const std::string& prefix, F&& f) {
     for (const auto& [k, node] : table) {
-      const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+      const std::string key =
+          prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
       if (node.is_table() && key != "authorities")
         walk(*node.as_table(), key, f);
       else
@@ -137,8 +146,7 @@ class Parser {
 
   void read_start(const toml::node& node, Scenario& s) {
     if (auto d = node.value<toml::date>()) {
-      const auto parsed = sim::Date::parse(
-          sim::Date::from_ymd(d->year, d->month, d->day).iso());
+      const auto parsed = sim::Date::parse(sim::Date::from_ymd(d->year, d->month, d->day).iso());
       if (parsed && parsed->year() == d->year) {
         s.start = *parsed;
         return;
@@ -214,27 +222,39 @@ class Parser {
           if (!x)
             issue(&v, full, "expected a number");
           else if (!(*x >= 0 && *x <= max))
-            issue(&v, full, "value " + std::to_string(*x) + " is outside [0, " + std::to_string(max) + "]");
+            issue(&v, full,
+                  "value " + std::to_string(*x) + " is outside [0, " + std::to_string(max) + "]");
           else
             out = *x;
         };
-        if (key == "name") text(a.name);
-        else if (key == "region") text(a.region);
-        else if (key == "subregion") text(a.subregion);
+        if (key == "name")
+          text(a.name);
+        else if (key == "region")
+          text(a.region);
+        else if (key == "subregion")
+          text(a.subregion);
         else if (key == "inner_london") {
-          if (auto b = v.value<bool>()) a.inner_london = *b;
-          else issue(&v, full, "expected true or false");
-        } else if (key == "inpost_fte") number(a.inpost_fte, 1e6);
-        else if (key == "vacancy_fte") number(a.vacancy_fte, 1e6);
-        else if (key == "agency_fte") number(a.agency_fte, 1e6);
-        else if (key == "caseload") number(a.caseload, 1000);
-        else if (key == "golden_hello_gbp") number(a.golden_hello_gbp, 1e6);
+          if (auto b = v.value_exact<bool>())
+            a.inner_london = *b;
+          else
+            issue(&v, full, "expected true or false");
+        } else if (key == "inpost_fte")
+          number(a.inpost_fte, 1e6);
+        else if (key == "vacancy_fte")
+          number(a.vacancy_fte, 1e6);
+        else if (key == "agency_fte")
+          number(a.agency_fte, 1e6);
+        else if (key == "caseload")
+          number(a.caseload, 1000);
+        else if (key == "golden_hello_gbp")
+          number(a.golden_hello_gbp, 1e6);
         else {
           const std::string hint = closest_key(key, fields);
           issue(&v, full, "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
         }
       }
-      if (a.name.empty()) issue(&item, where + ".name", "missing: every authority needs a name");
+      if (a.name.empty())
+        issue(&item, where + ".name", "missing: every authority needs a name");
       else if (!names.insert(a.name).second)
         issue(&item, where + ".name", "duplicate authority name '" + a.name + "'");
       if (a.region.empty()) issue(&item, where + ".region", "missing");
@@ -249,7 +269,8 @@ class Parser {
   void check_consistency(const Scenario& s, const toml::table& root) {
     const auto& m = s.pay.role_min_pqe_years;
     const toml::node* pay = root.at_path("pay.role_min_pqe_years").node();
-    if (m[0] != 0) issue(pay, "pay.role_min_pqe_years.nqsw", "must be 0 (every practitioner has a role)");
+    if (m[0] != 0)
+      issue(pay, "pay.role_min_pqe_years.nqsw", "must be 0 (every practitioner has a role)");
     for (int r = 1; r < kRoleCount; ++r)
       if (m[r] < m[r - 1])
         issue(pay, "pay.role_min_pqe_years." + std::string(kRoleNames[r]),

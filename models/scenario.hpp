@@ -45,18 +45,18 @@ struct Scenario {
   } population;
 
   struct Behaviour {
-    double exit_rate_per_year = 0.055;       // leave the profession, at zero stress
-    double inactive_rate_per_year = 0.025;   // career break, at zero stress
-    double return_rate_per_year = 0.25;      // inactive practitioners looking for work
+    double exit_rate_per_year = 0.055;      // leave the profession, at zero stress
+    double inactive_rate_per_year = 0.025;  // career break, at zero stress
+    double return_rate_per_year = 0.25;     // inactive practitioners looking for work
     double new_entrant_search_rate_per_week = 0.25;
-    double search_rate_per_year = 0.12;      // on-the-job search by permanent staff
+    double search_rate_per_year = 0.12;        // on-the-job search by permanent staff
     double search_tenure_halving_weeks = 260;  // search halves with each such tenure
     double agency_search_rate_per_year = 0.3;  // agency workers looking for a change
     double agency_assignment_mean_weeks = 52;
     double caseload_stress_threshold = 15.0;
     double stress_adjust_rate_per_week = 0.1;
-    double stress_search_sensitivity = 4.0;  // search hazard x (1 + s * stress)
-    double stress_exit_sensitivity = 2.0;    // exit and inactive hazards x (1 + s * stress)
+    double stress_search_sensitivity = 4.0;     // search hazard x (1 + s * stress)
+    double stress_exit_sensitivity = 2.0;       // exit and inactive hazards x (1 + s * stress)
     std::int64_t offers_per_search = 3;         // permanent vacancies seen per search
     std::int64_t agency_offers_per_search = 1;  // agency placements offered per search
     double pay_weight_per_10k_gbp = 1.5;
@@ -69,7 +69,7 @@ struct Scenario {
 
   struct Pay {
     std::array<double, kRoleCount> permanent_gbp_per_year = {34000, 39000, 42000,
-                                                               45000, 47000, 52000};
+                                                             45000, 47000, 52000};
     std::array<double, kRoleCount> role_min_pqe_years = {0, 2, 5, 8, 12, 15};
     double inner_london_index = 1.03;
     double on_cost_rate = 0.27;

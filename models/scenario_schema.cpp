@@ -8,7 +8,6 @@ namespace pledgesim::models {
 
 namespace {
 
-
 template <class Member>
 ParamDef param(std::string key, double min, double max, std::string doc, Member access) {
   return ParamDef{std::move(key), min, max, std::move(doc),
@@ -26,9 +25,10 @@ std::vector<ParamDef> build() {
   P.push_back(param("population.inactive_share", 0, 5,
                     "inactive practitioners (able to return) per employed one at the start",
                     [](Scenario& s) { return &s.population.inactive_share; }));
-  P.push_back(param("population.initial_pqe_mean_years", 0.5, 30,
-                    "mean post-qualifying experience at the start, years (exponential, capped at 40)",
-                    [](Scenario& s) { return &s.population.initial_pqe_mean_years; }));
+  P.push_back(
+      param("population.initial_pqe_mean_years", 0.5, 30,
+            "mean post-qualifying experience at the start, years (exponential, capped at 40)",
+            [](Scenario& s) { return &s.population.initial_pqe_mean_years; }));
   P.push_back(param("population.nqsw_intake_per_year", 0, 1e7,
                     "newly qualified social workers entering the market each September",
                     [](Scenario& s) { return &s.population.nqsw_intake_per_year; }));
@@ -40,7 +40,7 @@ std::vector<ParamDef> build() {
     const char* key;
     double min, max;
     const char* doc;
-    double Scenario::Behaviour::* member;
+    double Scenario::Behaviour::*member;
   };
   const B behaviour[] = {
       {"exit_rate_per_year", 0, 1, "hazard of leaving the profession, per year at zero stress",
@@ -54,7 +54,8 @@ std::vector<ParamDef> build() {
        &Scenario::Behaviour::new_entrant_search_rate_per_week},
       {"search_rate_per_year", 0, 52, "on-the-job search rate of permanent staff at zero stress",
        &Scenario::Behaviour::search_rate_per_year},
-      {"search_tenure_halving_weeks", 1, 1e5, "search rate halves with each this many weeks of tenure",
+      {"search_tenure_halving_weeks", 1, 1e5,
+       "search rate halves with each this many weeks of tenure",
        &Scenario::Behaviour::search_tenure_halving_weeks},
       {"agency_search_rate_per_year", 0, 52, "rate at which placed locums look for a change",
        &Scenario::Behaviour::agency_search_rate_per_year},
@@ -71,7 +72,8 @@ std::vector<ParamDef> build() {
        &Scenario::Behaviour::stress_exit_sensitivity},
       {"pay_weight_per_10k_gbp", 0, 100, "utility of GBP 10,000 a year of pay",
        &Scenario::Behaviour::pay_weight_per_10k_gbp},
-      {"caseload_weight_per_case", 0, 100, "disutility of each case per case holder above the stress threshold",
+      {"caseload_weight_per_case", 0, 100,
+       "disutility of each case per case holder above the stress threshold",
        &Scenario::Behaviour::caseload_weight_per_case},
       {"switching_cost", 0, 100, "disutility of changing employer",
        &Scenario::Behaviour::switching_cost},
@@ -111,8 +113,7 @@ std::vector<ParamDef> build() {
                     [](Scenario& s) { return &s.pay.inner_london_index; }));
   P.push_back(param("pay.on_cost_rate", 0, 2, "employer on-costs (pension, NI) as a share of pay",
                     [](Scenario& s) { return &s.pay.on_cost_rate; }));
-  P.push_back(param("pay.annual_uplift_rate", -0.5, 1,
-                    "pay and agency rate rise each 1 April",
+  P.push_back(param("pay.annual_uplift_rate", -0.5, 1, "pay and agency rate rise each 1 April",
                     [](Scenario& s) { return &s.pay.annual_uplift_rate; }));
 
   for (int r = 0; r < kRoleCount; ++r) {

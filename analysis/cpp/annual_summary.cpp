@@ -32,9 +32,10 @@ RunSummary summarize_run(const std::filesystem::path& path) {
     s.first_date = dates.front();
     s.last_date = dates.back();
 
-    const char* needed[] = {"permanent_fte", "agency_fte",   "vacancies",        "establishment",
-                            "starters",      "leavers",      "moves_in",         "perm_to_agency",
-                            "caseload",      "pay_cost_gbp", "agency_cost_gbp",  "agency_margin_gbp",
+    const char* needed[] = {"permanent_fte",     "agency_fte",      "vacancies",
+                            "establishment",     "starters",        "leavers",
+                            "moves_in",          "perm_to_agency",  "caseload",
+                            "pay_cost_gbp",      "agency_cost_gbp", "agency_margin_gbp",
                             "incentive_cost_gbp"};
     std::map<std::string, std::vector<double>> series;
     std::size_t employers = 0;
@@ -100,19 +101,22 @@ std::string format_summary(const RunSummary& s) {
                 s.scenario_name.c_str(), static_cast<unsigned long long>(s.seed), s.employers,
                 s.first_date.c_str(), s.last_date.c_str());
   out += line;
-  out += "Year to 30 Sep  weeks  in post  agency  agency%  turnover%  vacancy%  caseload  "
-         "starters  leavers  cost GBPm  agency GBPm\n";
+  out +=
+      "Year to 30 Sep  weeks  in post  agency  agency%  turnover%  vacancy%  caseload  "
+      "starters  leavers  cost GBPm  agency GBPm\n";
   for (const auto& r : s.years) {
-    std::snprintf(line, sizeof line,
-                  "%-14d  %5d  %7.0f  %6.0f  %7.1f  %9.1f  %8.1f  %8.1f  %8.0f  %7.0f  %9.1f  %11.1f\n",
-                  r.year, r.weeks, r.inpost_fte, r.agency_fte, 100 * r.agency_rate(),
-                  100 * r.turnover_rate() * 52.0 / r.weeks, 100 * r.vacancy_rate(), r.caseload,
-                  r.starters, r.leavers, r.total_cost_gbp() / 1e6, r.agency_cost_gbp / 1e6);
+    std::snprintf(
+        line, sizeof line,
+        "%-14d  %5d  %7.0f  %6.0f  %7.1f  %9.1f  %8.1f  %8.1f  %8.0f  %7.0f  %9.1f  %11.1f\n",
+        r.year, r.weeks, r.inpost_fte, r.agency_fte, 100 * r.agency_rate(),
+        100 * r.turnover_rate() * 52.0 / r.weeks, 100 * r.vacancy_rate(), r.caseload, r.starters,
+        r.leavers, r.total_cost_gbp() / 1e6, r.agency_cost_gbp / 1e6);
     out += line;
   }
   if (s.years.empty()) out += "(the run did not reach a 30 September snapshot)\n";
-  out += "Stocks at the week containing 30 September; flows and costs summed over the weeks "
-         "since the last one;\nturnover% = leavers / in post, scaled to 52 weeks.\n";
+  out +=
+      "Stocks at the week containing 30 September; flows and costs summed over the weeks "
+      "since the last one;\nturnover% = leavers / in post, scaled to 52 weeks.\n";
   return out;
 }
 

@@ -15,7 +15,7 @@
 namespace pledgesim::analysis {
 
 struct AnnualRow {
-  int year = 0;  // year of the 30 September snapshot
+  int year = 0;   // year of the 30 September snapshot
   int weeks = 0;  // weeks summed for flows (52 or 53; fewer for a partial first year)
   double inpost_fte = 0, agency_fte = 0, vacancies = 0, establishment = 0;
   double starters = 0, leavers = 0, moves_in = 0, perm_to_agency = 0;

@@ -48,13 +48,16 @@ int main(int argc, char** argv) {
   std::int64_t years = 0;
   std::uint64_t seed = 0;
   auto* run_cmd = app.add_subcommand(
-      "run", "Simulate a scenario and write its weekly series to an HDF5 file, then print a "
-             "DfE-style annual summary.");
-  run_cmd->add_option("scenario", run.scenario_path,
-                      "Scenario TOML file; without one, the built-in London baseline")
+      "run",
+      "Simulate a scenario and write its weekly series to an HDF5 file, then print a "
+      "DfE-style annual summary.");
+  run_cmd
+      ->add_option("scenario", run.scenario_path,
+                   "Scenario TOML file; without one, the built-in London baseline")
       ->check(CLI::ExistingFile);
-  auto* years_opt = run_cmd->add_option("--years", years, "Simulated years (overrides the scenario)")
-                        ->check(CLI::Range(1, 100));
+  auto* years_opt =
+      run_cmd->add_option("--years", years, "Simulated years (overrides the scenario)")
+          ->check(CLI::Range(1, 100));
   auto* seed_opt = run_cmd->add_option(
       "--seed", seed, "Random seed (overrides the scenario); same seed = same output, bit for bit");
   run_cmd->add_option("--threads", run.threads, "Worker threads; 0 = all cores (default)")
@@ -72,9 +75,10 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--no-summary", no_summary, "Do not print the annual summary table");
 
   std::vector<std::string> validate_files;
-  auto* validate_cmd = app.add_subcommand(
-      "validate", "Check scenario files without running them; every problem is reported as "
-                  "file:line: key: message");
+  auto* validate_cmd =
+      app.add_subcommand("validate",
+                         "Check scenario files without running them; every problem is reported as "
+                         "file:line: key: message");
   validate_cmd->add_option("files", validate_files, "Scenario TOML files")->required();
 
   std::string summarize_file;

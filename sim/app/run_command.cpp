@@ -43,7 +43,8 @@ int run_command(const RunOptions& o) {
     std::cout << text;
     return 0;
   }
-  const fs::path out = o.out.empty() ? fs::path("results") / (scenario.name + ".h5") : fs::path(o.out);
+  const fs::path out =
+      o.out.empty() ? fs::path("results") / (scenario.name + ".h5") : fs::path(o.out);
   if (fs::is_directory(out)) {
     std::cerr << "pledgesim run: --out " << out.string() << " is a directory; give a file name\n";
     return 2;
@@ -78,7 +79,8 @@ int run_command(const RunOptions& o) {
   }
   recorder.finish();
   progress.finish();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (!o.quiet)
     std::fprintf(stderr, "pledgesim run: %lld weeks, %zu practitioners, %.2f s; wrote %s\n",

@@ -14,8 +14,8 @@ struct RunOptions {
   std::string scenario_path;  // empty: the built-in default
   std::optional<std::int64_t> years;
   std::optional<std::uint64_t> seed;
-  std::size_t threads = 0;  // 0: all cores
-  std::string out;          // empty: results/<scenario name>.h5
+  std::size_t threads = 0;       // 0: all cores
+  std::string out;               // empty: results/<scenario name>.h5
   std::vector<std::string> set;  // key=value overrides
   bool quiet = false;
   bool print_scenario = false;

@@ -36,9 +36,15 @@ std::optional<Date> Date::parse(std::string_view iso) {
   return Date(chr::sys_days{ymd}.time_since_epoch().count());
 }
 
-int Date::year() const { return static_cast<int>(to_ymd(days_).year()); }
-unsigned Date::month() const { return static_cast<unsigned>(to_ymd(days_).month()); }
-unsigned Date::day() const { return static_cast<unsigned>(to_ymd(days_).day()); }
+int Date::year() const {
+  return static_cast<int>(to_ymd(days_).year());
+}
+unsigned Date::month() const {
+  return static_cast<unsigned>(to_ymd(days_).month());
+}
+unsigned Date::day() const {
+  return static_cast<unsigned>(to_ymd(days_).day());
+}
 
 std::string Date::iso() const {
   char buf[16];

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -144,15 +145,16 @@ void Hdf5Recorder::begin(const RunInfo& info) {
     Handle ds = h5::write_strings(entities, name, values);
     if (label_ds.get() < 0) label_ds = std::move(ds);
   }
-  for (const auto& [name, values] : info.entities.integers) h5::write_int32s(entities, name, values);
+  for (const auto& [name, values] : info.entities.integers)
+    h5::write_int32s(entities, name, values);
   check(H5DSset_scale(label_ds, info.entities.group.c_str()), "make entity names a scale");
 
   Handle series = h5::create_group(s.file, "series");
   const hsize_t cols = std::max<hsize_t>(s.entities, 1);
   const hsize_t sdims[2] = {static_cast<hsize_t>(s.weeks), s.entities};
-  const hsize_t schunk[2] = {
-      static_cast<hsize_t>(std::clamp<std::int64_t>(s.chunk_weeks, 1, std::max<std::int64_t>(1, s.weeks))),
-      cols};
+  const hsize_t schunk[2] = {static_cast<hsize_t>(std::clamp<std::int64_t>(
+                                 s.chunk_weeks, 1, std::max<std::int64_t>(1, s.weeks))),
+                             cols};
   for (const SeriesSpec& spec : info.series) {
     Handle ds = chunked_dataset(series, spec.name, spec.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, 2,
                                 sdims, schunk, true);
@@ -199,7 +201,9 @@ void Hdf5Recorder::State::flush() {
   for (std::size_t k = 0; k < series_ds.size(); ++k) {
     if (entities == 0) break;
     if (series_integer[k]) {
-      ints.assign(series_buf[k].begin(), series_buf[k].end());
+      ints.resize(series_buf[k].size());
+      std::transform(series_buf[k].begin(), series_buf[k].end(), ints.begin(),
+                     [](double v) { return std::llround(v); });
       write_rows(series_ds[k], H5T_NATIVE_INT64, 2, buffer_first_week, buffered, entities,
                  ints.data());
     } else {

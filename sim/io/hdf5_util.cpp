@@ -76,12 +76,11 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
 Handle write_int32s(hid_t parent, const std::string& name, const std::vector<std::int32_t>& v) {
   const hsize_t n = v.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create space for " + name);
-  Handle ds(H5Dcreate2(parent, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT,
-                       H5P_DEFAULT),
-            H5Dclose, "create dataset " + name);
+  Handle ds(
+      H5Dcreate2(parent, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose, "create dataset " + name);
   if (n > 0)
-    check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-          "write " + name);
+    check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + name);
   return ds;
 }
 
@@ -190,6 +189,8 @@ QuietErrors::QuietErrors() {
   H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
-QuietErrors::~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+QuietErrors::~QuietErrors() {
+  H5Eset_auto2(H5E_DEFAULT, func_, data_);
+}
 
 }  // namespace pledgesim::sim::h5

@@ -55,8 +55,7 @@ std::int64_t read_int_attribute(hid_t object, const std::string& name);
 std::vector<std::string> read_strings(hid_t parent, const std::string& name);
 std::string read_scalar_string(hid_t parent, const std::string& name);
 // Reads a whole numeric dataset as doubles; `dims` receives its shape.
-std::vector<double> read_doubles(hid_t parent, const std::string& name,
-                                 std::vector<hsize_t>& dims);
+std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>& dims);
 
 // Silences HDF5's automatic error printing for the life of the object
 // (errors are reported by our exceptions instead).
