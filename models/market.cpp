@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "models/market_detail.hpp"
 
@@ -32,6 +33,9 @@ LabourMarket::LabourMarket(const Scenario& scenario)
     auth.inner = a.inner_london;
     authorities_.push_back(auth);
     hello_pence_.push_back(std::llround(a.golden_hello_gbp * 100));
+    const auto known = std::find(region_names_.begin(), region_names_.end(), a.region);
+    region_of_.push_back(static_cast<std::uint8_t>(known - region_names_.begin()));
+    if (known == region_names_.end()) region_names_.push_back(a.region);
   }
   caseload_.assign(E, 0);
   permanent_.assign(E, 0);
@@ -68,6 +72,8 @@ void LabourMarket::add_columns() {
   population_.add_column<float>("stress", 0.f);
   population_.add_column<float>("agency_taste", 0.f);
   population_.add_column<float>("quality", 0.f);
+  population_.add_column<std::uint16_t>("left_perm_weeks", kNeverLeftPermanent);
+  population_.add_column<std::uint8_t>("left_region", 0);
   population_.add_column<std::uint8_t>("leaving", kStay);
   population_.add_column<std::uint8_t>("accepted", 0);
   population_.add_column<std::int16_t>("application", kNoApplication);
@@ -83,6 +89,8 @@ void LabourMarket::bind_columns() {
   col_.stress = p.column<float>("stress").span();
   col_.agency_taste = p.column<float>("agency_taste").span();
   col_.quality = p.column<float>("quality").span();
+  col_.left_perm_weeks = p.column<std::uint16_t>("left_perm_weeks").span();
+  col_.left_region = p.column<std::uint8_t>("left_region").span();
   col_.leaving = p.column<std::uint8_t>("leaving").span();
   col_.accepted = p.column<std::uint8_t>("accepted").span();
   col_.application = p.column<std::int16_t>("application").span();
@@ -177,13 +185,23 @@ void LabourMarket::update_prices() {
           std::llround(annual * (1 + pay.on_cost_rate) / kWeeksPerYear * 100);
     }
   }
-  for (int r = 0; r < kRoleCount; ++r) {
-    const double hourly = ag.rate_gbp_per_hour[r] * uplift_;
-    agency_pay_gbp_[r] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
-    const double charge =
-        hourly * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share);
-    agency_charge_pence_[r] = std::llround(charge * 100);
-    agency_margin_pence_[r] = std::llround(charge * ag.margin_share * 100);
+  // Locums are paid the market rate, or the cap in force where it is lower
+  // (caps are nominal: the market rate is uprated, a cap is not).
+  levers_ = scenario_.levers_at(clock_.week_start(week_));
+  agency_pay_gbp_.assign(E * kRoleCount, 0);
+  agency_charge_pence_.assign(E * kRoleCount, 0);
+  agency_margin_pence_.assign(E * kRoleCount, 0);
+  for (std::size_t e = 0; e < E; ++e) {
+    for (int r = 0; r < kRoleCount; ++r) {
+      const double hourly =
+          std::min(ag.rate_gbp_per_hour[r] * uplift_, levers_[e].agency_cap_gbp_per_hour[r]);
+      const std::size_t k = e * kRoleCount + static_cast<std::size_t>(r);
+      agency_pay_gbp_[k] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
+      const double charge =
+          hourly * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share);
+      agency_charge_pence_[k] = std::llround(charge * 100);
+      agency_margin_pence_[k] = std::llround(charge * ag.margin_share * 100);
+    }
   }
 }
 
@@ -191,15 +209,21 @@ sim::EntityTable LabourMarket::employer_table() const {
   sim::EntityTable t;
   t.group = "employers";
   std::vector<std::string> name, region, subregion;
+  std::vector<std::string> signatory_from;
   std::vector<std::int32_t> inner, signatory;
+  const sim::Date end = clock_.week_start(scenario_.weeks());
   for (const auto& a : scenario_.authorities) {
     name.push_back(a.name);
     region.push_back(a.region);
     subregion.push_back(a.subregion);
+    signatory_from.push_back(a.signatory_from ? a.signatory_from->iso() : "");
     inner.push_back(a.inner_london ? 1 : 0);
-    signatory.push_back(0);  // no agreement is modelled yet
+    signatory.push_back(a.is_signatory(end) ? 1 : 0);  // by the end of the run
   }
-  t.strings = {{"name", name}, {"region", region}, {"subregion", subregion}};
+  t.strings = {{"name", name},
+               {"region", region},
+               {"subregion", subregion},
+               {"signatory_from", signatory_from}};
   t.integers = {{"inner_london", inner}, {"signatory", signatory}};
   return t;
 }

@@ -51,6 +51,8 @@ class LabourMarket {
   // Practitioners added (newly qualified) at the start of the last week.
   std::int64_t last_intake() const { return last_intake_; }
   const VacancyLedger& ledger(std::size_t employer) const { return ledgers_[employer]; }
+  // Levers in force during the last step (or the first, before any step).
+  const std::vector<AuthorityLevers>& levers() const { return levers_; }
 
   // The /employers table of the output.
   sim::EntityTable employer_table() const;
@@ -69,6 +71,8 @@ class LabourMarket {
     std::span<std::uint16_t> pqe_weeks, tenure_weeks;
     std::span<float> stress, agency_taste, quality;
     // Scratch for the week in progress.
+    std::span<std::uint16_t> left_perm_weeks;  // since leaving a permanent post (cooling-off)
+    std::span<std::uint8_t> left_region;       // region of that post
     std::span<std::uint8_t> leaving, accepted;
     std::span<std::int16_t> application;  // employer * 2 + kind, or -1
   };
@@ -83,11 +87,14 @@ class LabourMarket {
   void clear_market();
   void apply(std::size_t block, std::size_t begin, std::size_t end);
   void update_authorities();
+  bool may_take_agency_work(std::size_t i, std::size_t f) const;
 
   Scenario scenario_;
   sim::WeeklyClock clock_;
   std::int64_t week_ = 0;
   std::vector<Authority> authorities_;
+  std::vector<std::string> region_names_;
+  std::vector<std::uint8_t> region_of_;  // authority -> index into region_names_
   std::vector<VacancyLedger> ledgers_;
 
   sim::Population population_;
@@ -106,10 +113,11 @@ class LabourMarket {
 
   // Prices for the week: [employer][role] or [role].
   double uplift_ = 1.0;
-  std::vector<double> perm_pay_gbp_;                 // annual salary [e * roles + r]
-  std::vector<std::int64_t> perm_cost_pence_;        // weekly pay + on-costs
-  std::array<double, kRoleCount> agency_pay_gbp_{};  // annual locum pay
-  std::array<std::int64_t, kRoleCount> agency_charge_pence_{}, agency_margin_pence_{};
+  std::vector<double> perm_pay_gbp_;           // annual salary [e * roles + r]
+  std::vector<std::int64_t> perm_cost_pence_;  // weekly pay + on-costs
+  std::vector<double> agency_pay_gbp_;         // annual locum pay [e * roles + r]
+  std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_;  // weekly
+  std::vector<AuthorityLevers> levers_;  // policy levers in force this week
   std::vector<std::int64_t> hello_pence_;
 
   // Clearing buffers, reused every week.

@@ -17,6 +17,7 @@ inline constexpr double kMaxCareerYears = 40.0;  // retirement
 inline constexpr unsigned kPayReviewMonth = 4, kPayReviewDay = 1;
 inline constexpr unsigned kIntakeMonth = 9, kIntakeDay = 1;
 inline constexpr std::int16_t kNoApplication = -1;
+inline constexpr std::uint16_t kNeverLeftPermanent = UINT16_MAX;
 inline constexpr double kExperienceScorePerYear =
     0.1;  // employers' ranking: quality + this * PQE years
 

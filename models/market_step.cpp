@@ -32,6 +32,20 @@ void LabourMarket::step() {
   ++week_;
 }
 
+// The agency rules in force at authority f: the experience minimum (DfE 2024)
+// and the cooling-off period after leaving a permanent post in f's region.
+// A permanent practitioner leaving this week counts as having just left.
+bool LabourMarket::may_take_agency_work(std::size_t i, std::size_t f) const {
+  const AuthorityLevers& lv = levers_[f];
+  if (col_.pqe_weeks[i] < lv.agency_min_pqe_weeks) return false;
+  if (lv.cooling_off_weeks <= 0) return true;
+  const bool leaving_now = col_.status[i] == static_cast<std::uint8_t>(Status::permanent);
+  const std::uint8_t region =
+      leaving_now ? region_of_[static_cast<std::size_t>(col_.employer[i])] : col_.left_region[i];
+  const std::int64_t weeks = leaving_now ? 0 : col_.left_perm_weeks[i];
+  return region != region_of_[f] || weeks >= lv.cooling_off_weeks;
+}
+
 // Phase 1: each practitioner ages, may leave, may search and apply. Writes
 // only its own slots, reads last week's authority state.
 void LabourMarket::choose(std::size_t begin, std::size_t end,
@@ -49,6 +63,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     col_.application[i] = kNoApplication;
     col_.accepted[i] = 0;
     if (status == Status::exited) continue;
+    if (col_.left_perm_weeks[i] < kNeverLeftPermanent) ++col_.left_perm_weeks[i];
     const bool employed = status == Status::permanent || status == Status::agency;
     const std::int16_t emp = col_.employer[i];
 
@@ -126,7 +141,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       stay = pay_w * perm_pay_gbp_[emp * kRoleCount + role] -
              beh.caseload_weight_per_case * (caseload_[emp] - beh.caseload_stress_threshold);
     else if (status == Status::agency && !must_search)
-      stay = pay_w * agency_pay_gbp_[role] + taste -
+      stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste -
              beh.caseload_weight_per_case * (caseload_[emp] - beh.caseload_stress_threshold);
     else
       stay = pay_w * beh.outside_option_gbp_per_year * uplift_;
@@ -138,19 +153,24 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       const double total = cdf.empty() ? 0.0 : cdf.back();
       if (total <= 0) continue;
       for (std::int64_t k = 0; k < draws[kind]; ++k) {
+        // Both draws are taken before any rule can skip the offer, so a lever
+        // never shifts the random numbers of later offers (common random numbers).
         const double x = offers.uniform() * total;
+        const double eps = noise.gumbel();
         const int f = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), x) - cdf.begin());
         if (f >= static_cast<int>(cdf.size())) continue;
         const bool same_post = f == emp && (kind == kPermanentPost ? status == Status::permanent
                                                                    : status == Status::agency);
         if (same_post && !must_search) continue;
+        if (kind == kAgencyPlacement && !may_take_agency_work(i, static_cast<std::size_t>(f)))
+          continue;
         double value = (kind == kPermanentPost)
                            ? pay_w * (perm_pay_gbp_[f * kRoleCount + role] +
                                       static_cast<double>(hello_pence_[f]) / 100.0)
-                           : pay_w * agency_pay_gbp_[role] + taste;
+                           : pay_w * agency_pay_gbp_[f * kRoleCount + role] + taste;
         value -= beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold);
         if (employed && f != emp) value -= beh.switching_cost;
-        value += noise.gumbel();
+        value += eps;
         if (value > best) best = value, best_opening = 2 * f + kind;
       }
     }
@@ -246,6 +266,8 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
       col_.employer[i] = to_emp;
       col_.tenure_weeks[i] = 0;
       if (from == Status::permanent) {
+        col_.left_perm_weeks[i] = 0;
+        col_.left_region[i] = region_of_[from_emp];
         ++at(from_emp, aLeavers);
         if (to == Status::permanent) ++at(from_emp, aMovesOut);
         if (to == Status::agency) ++at(from_emp, aPermToAgency);
@@ -272,8 +294,8 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
     } else if (to == Status::agency) {
       ++at(to_emp, aAgency);
       at(to_emp, aStressMicro) += std::llround(col_.stress[i] * 1e6);
-      at(to_emp, aAgencyPence) += agency_charge_pence_[col_.role[i]];
-      at(to_emp, aMarginPence) += agency_margin_pence_[col_.role[i]];
+      at(to_emp, aAgencyPence) += agency_charge_pence_[to_emp * kRoleCount + col_.role[i]];
+      at(to_emp, aMarginPence) += agency_margin_pence_[to_emp * kRoleCount + col_.role[i]];
     }
   }
 }

@@ -44,6 +44,12 @@ ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
 
 namespace {
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 class Parser {
  public:
   explicit Parser(std::string file) : file_(std::move(file)) {}
@@ -103,7 +109,7 @@ class Parser {
   }
 
   void read(toml::table& root, Scenario& s) {
-    std::vector<std::string> known = {"name", "description", "start", "authorities"};
+    std::vector<std::string> known = {"name", "description", "start", "authorities", "policies"};
     std::map<std::string, const ParamDef*> by_key;
     for (const auto& p : scenario_params()) {
       known.push_back(p.key);
@@ -116,9 +122,9 @@ class Parser {
         else
           issue(&node, key, "expected a string");
       } else if (key == "start") {
-        read_start(node, s);
-      } else if (key == "authorities") {
-        read_authorities(node, s);
+        if (auto d = read_date(node, key)) s.start = *d;
+      } else if (key == "authorities" || key == "policies") {
+        // read after the walk: policies refer to authorities
       } else if (auto it = by_key.find(key); it != by_key.end()) {
         read_param(*it->second, node, s);
       } else {
@@ -126,7 +132,11 @@ class Parser {
         issue(&node, key, "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
       }
     });
-    if (!root.contains("authorities")) issue(nullptr, "authorities", "missing: list at least one");
+    if (const toml::node* a = root.get("authorities"))
+      read_authorities(*a, s);
+    else
+      issue(nullptr, "authorities", "missing: list at least one");
+    if (const toml::node* p = root.get("policies")) read_policies(*p, s);
     check_consistency(s, root);
   }
 
@@ -137,27 +147,173 @@ class Parser {
     for (const auto& [k, node] : table) {
       const std::string key =
           prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-      if (node.is_table() && key != "authorities")
+      if (node.is_table())
         walk(*node.as_table(), key, f);
       else
         f(key, node);
     }
   }
 
-  void read_start(const toml::node& node, Scenario& s) {
+  // A TOML date (2017-10-01) or an ISO date string; reports and returns none otherwise.
+  std::optional<sim::Date> read_date(const toml::node& node, const std::string& key) {
     if (auto d = node.value<toml::date>()) {
-      const auto parsed = sim::Date::parse(sim::Date::from_ymd(d->year, d->month, d->day).iso());
-      if (parsed && parsed->year() == d->year) {
-        s.start = *parsed;
-        return;
-      }
+      return sim::Date::from_ymd(d->year, d->month, d->day);  // toml++ checked the day exists
     } else if (auto str = node.value<std::string>()) {
-      if (auto parsed = sim::Date::parse(*str)) {
-        s.start = *parsed;
-        return;
+      if (auto parsed = sim::Date::parse(*str)) return parsed;
+    }
+    issue(&node, key, "expected a date such as 2017-10-01");
+    return std::nullopt;
+  }
+
+  void read_policies(const toml::node& node, Scenario& s) {
+    const toml::array* list = node.as_array();
+    if (!list) {
+      issue(&node, "policies", "expected [[policies]] tables");
+      return;
+    }
+    const std::vector<std::string> kinds(kPolicyKindNames.begin(), kPolicyKindNames.end());
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const toml::node& item = *list->get(i);
+      const std::string where = "policies[" + std::to_string(i) + "]";
+      const toml::table* t = item.as_table();
+      if (!t) {
+        issue(&item, where, "expected a table");
+        continue;
+      }
+      Policy p;
+      const toml::node* kind_node = t->get("kind");
+      const auto kind = kind_node ? kind_node->value<std::string>() : std::nullopt;
+      const auto found = kind ? std::find(kinds.begin(), kinds.end(), *kind) : kinds.end();
+      if (found == kinds.end()) {
+        const std::string hint = kind ? closest_key(*kind, kinds) : "";
+        issue(kind_node ? kind_node : &item, where + ".kind",
+              (kind ? "unknown kind '" + *kind + "'" : std::string("missing")) +
+                  (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; one of " +
+                  join_names(kinds));
+        continue;
+      }
+      p.kind = static_cast<PolicyKind>(found - kinds.begin());
+      std::vector<std::string> allowed = {"kind", "start", "end", "scope", "note"};
+      switch (p.kind) {
+        case PolicyKind::agency_pay_cap:
+          allowed.push_back("rate_gbp_per_hour");
+          break;
+        case PolicyKind::cooling_off:
+          allowed.push_back("weeks");
+          break;
+        case PolicyKind::agency_min_experience:
+          allowed.push_back("pqe_years");
+          break;
+      }
+      bool has_value = false;
+      for (const auto& [k, v] : *t) {
+        const std::string key(k.str());
+        const std::string full = where + "." + key;
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+          const std::string hint = closest_key(key, allowed);
+          issue(&v, full,
+                "not a key of policy kind '" + *kind + "'" +
+                    (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        } else if (key == "start") {
+          if (auto d = read_date(v, full)) p.start = *d;
+        } else if (key == "end") {
+          p.end = read_date(v, full);
+        } else if (key == "scope") {
+          read_scope(v, full, s, p.scope);
+        } else if (key == "note") {
+          if (!v.is_string()) issue(&v, full, "expected a string");
+        } else if (key == "rate_gbp_per_hour") {
+          has_value = read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
+        } else if (key == "weeks") {
+          auto w = v.value_exact<std::int64_t>();
+          if (!w || *w < 0 || *w > 520)
+            issue(&v, full, "expected a whole number of weeks in [0, 520]");
+          else
+            p.weeks = *w, has_value = true;
+        } else if (key == "pqe_years") {
+          auto y = v.value<double>();
+          if (!y || !(*y >= 0 && *y <= 40))
+            issue(&v, full, "expected years in [0, 40]");
+          else
+            p.pqe_years = *y, has_value = true;
+        }
+      }
+      if (!t->contains("start")) issue(&item, where + ".start", "missing: when the lever starts");
+      if (!has_value) issue(&item, where + "." + allowed.back(), "missing: the lever's value");
+      if (p.end && *p.end <= p.start) issue(t->get("end"), where + ".end", "must be after start");
+      s.policies.push_back(std::move(p));
+    }
+  }
+
+  // A table with one number per role, every role present.
+  bool read_role_table(const toml::node& node, const std::string& key,
+                       std::array<double, kRoleCount>& out, double min, double max) {
+    const toml::table* t = node.as_table();
+    if (!t) {
+      issue(&node, key, "expected a table of roles, e.g. { nqsw = 25, social_worker = 28, ... }");
+      return false;
+    }
+    const std::vector<std::string> roles(kRoleNames.begin(), kRoleNames.end());
+    bool ok = true;
+    for (int r = 0; r < kRoleCount; ++r) {
+      const toml::node* v = t->get(kRoleNames[r]);
+      const auto x = v ? v->value<double>() : std::nullopt;
+      if (!x || !(*x >= min && *x <= max)) {
+        issue(v ? v : &node, key + "." + std::string(kRoleNames[r]),
+              v ? "expected a number in [" + std::to_string(min) + ", " + std::to_string(max) + "]"
+                : std::string("missing"));
+        ok = false;
+      } else {
+        out[r] = *x;
       }
     }
-    issue(&node, "start", "expected a date such as 2017-10-01");
+    for (const auto& [k, v] : *t)
+      if (std::find(roles.begin(), roles.end(), std::string(k.str())) == roles.end())
+        issue(&v, key + "." + std::string(k.str()), "unknown role; one of " + join_names(roles)),
+            ok = false;
+    return ok;
+  }
+
+  // "all", "signatories", "region:NAME", or a list of authority names.
+  void read_scope(const toml::node& node, const std::string& key, const Scenario& s,
+                  PolicyScope& scope) {
+    if (auto text = node.value<std::string>()) {
+      if (*text == "all") {
+        scope.kind = PolicyScope::Kind::all;
+      } else if (*text == "signatories") {
+        scope.kind = PolicyScope::Kind::signatories;
+      } else if (text->rfind("region:", 0) == 0) {
+        scope.kind = PolicyScope::Kind::region;
+        scope.region = text->substr(7);
+        const bool known = std::any_of(s.authorities.begin(), s.authorities.end(),
+                                       [&](const auto& a) { return a.region == scope.region; });
+        if (!known) issue(&node, key, "no authority is in region '" + scope.region + "'");
+      } else {
+        issue(&node, key,
+              "expected \"all\", \"signatories\", \"region:NAME\" or a list of authority names");
+      }
+      return;
+    }
+    if (const toml::array* names = node.as_array()) {
+      scope.kind = PolicyScope::Kind::authorities;
+      std::vector<std::string> known;
+      for (const auto& a : s.authorities) known.push_back(a.name);
+      for (const auto& n : *names) {
+        auto name = n.value<std::string>();
+        if (!name) {
+          issue(&n, key, "expected authority names");
+        } else if (std::find(known.begin(), known.end(), *name) == known.end()) {
+          const std::string hint = closest_key(*name, known);
+          issue(&n, key,
+                "unknown authority '" + *name + "'" +
+                    (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        } else {
+          scope.authorities.push_back(*name);
+        }
+      }
+      return;
+    }
+    issue(&node, key, "expected a scope string or a list of authority names");
   }
 
   void read_param(const ParamDef& def, const toml::node& node, Scenario& s) {
@@ -246,6 +402,8 @@ class Parser {
           number(a.agency_fte, 1e6);
         else if (key == "caseload")
           number(a.caseload, 1000);
+        else if (key == "signatory_from")
+          a.signatory_from = read_date(v, full);
         else if (key == "golden_hello_gbp")
           number(a.golden_hello_gbp, 1e6);
         else {
@@ -313,12 +471,19 @@ Scenario builtin_default_scenario(const std::vector<Override>& overrides) {
   return parse_scenario(builtin_default_scenario_text(), "<built-in london_baseline>", overrides);
 }
 
+namespace {
+toml::date toml_date(sim::Date d) {
+  return toml::date{d.year(), static_cast<std::uint8_t>(d.month()),
+                    static_cast<std::uint8_t>(d.day())};
+}
+}  // namespace
+
 std::string to_toml(const Scenario& scenario) {
   Scenario copy = scenario;  // the schema hands out pointers into a mutable scenario
   toml::table root;
   root.insert("name", copy.name);
   root.insert("description", copy.description);
-  root.insert("start", toml::date{copy.start.year(), copy.start.month(), copy.start.day()});
+  root.insert("start", toml_date(copy.start));
   for (const auto& def : scenario_params()) {
     toml::table* table = &root;
     std::string path = def.key;
@@ -351,9 +516,40 @@ std::string to_toml(const Scenario& scenario) {
     t.insert("agency_fte", a.agency_fte);
     t.insert("caseload", a.caseload);
     t.insert("golden_hello_gbp", a.golden_hello_gbp);
+    if (a.signatory_from) t.insert("signatory_from", toml_date(*a.signatory_from));
     authorities.push_back(std::move(t));
   }
   root.insert("authorities", std::move(authorities));
+  toml::array policies;
+  for (const auto& p : copy.policies) {
+    toml::table t;
+    t.insert("kind", std::string(kPolicyKindNames[static_cast<int>(p.kind)]));
+    t.insert("start", toml_date(p.start));
+    if (p.end) t.insert("end", toml_date(*p.end));
+    if (p.scope.kind == PolicyScope::Kind::authorities) {
+      toml::array names;
+      for (const auto& n : p.scope.authorities) names.push_back(n);
+      t.insert("scope", std::move(names));
+    } else {
+      t.insert("scope", p.scope.to_string());
+    }
+    switch (p.kind) {
+      case PolicyKind::agency_pay_cap: {
+        toml::table rates;
+        for (int r = 0; r < kRoleCount; ++r) rates.insert(kRoleNames[r], p.rate_gbp_per_hour[r]);
+        t.insert("rate_gbp_per_hour", std::move(rates));
+        break;
+      }
+      case PolicyKind::cooling_off:
+        t.insert("weeks", p.weeks);
+        break;
+      case PolicyKind::agency_min_experience:
+        t.insert("pqe_years", p.pqe_years);
+        break;
+    }
+    policies.push_back(std::move(t));
+  }
+  if (!policies.empty()) root.insert("policies", std::move(policies));
   std::ostringstream out;
   out << "# Fully resolved pledgesim scenario: every key, defaults included.\n";
   out << toml::toml_formatter(root) << '\n';

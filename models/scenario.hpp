@@ -9,10 +9,12 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "models/policy.hpp"
 #include "models/roles.hpp"
 #include "sim/core/calendar.hpp"
 
@@ -28,6 +30,8 @@ struct AuthorityData {
   double agency_fte = 0;   // agency workers at the start
   double caseload = 0;     // cases per case-holding FTE at the start
   double golden_hello_gbp = 0;
+  std::optional<sim::Date> signatory_from;  // joined the regional agreement; none = never
+  bool is_signatory(sim::Date d) const { return signatory_from && *signatory_from <= d; }
 };
 
 struct Scenario {
@@ -87,8 +91,11 @@ struct Scenario {
   } agency;
 
   std::vector<AuthorityData> authorities;
+  std::vector<Policy> policies;
 
   std::int64_t weeks() const;
+  // The levers in force for each authority in the week starting `week_start`.
+  std::vector<AuthorityLevers> levers_at(sim::Date week_start) const;
 };
 
 // One problem in a scenario: where it is and what is wrong.

@@ -170,6 +170,9 @@ const std::vector<FieldDoc>& authority_fields() {
       {"agency_fte", "agency FTE at the start; sets how much the authority covers with locums"},
       {"caseload", "cases per case-holding FTE at the start; sets the authority's case demand"},
       {"golden_hello_gbp", "one-off payment to each new permanent starter (default 0)"},
+      {"signatory_from",
+       "date the authority joined the regional agreement (levers scoped to \"signatories\" "
+       "apply from then); absent = never"},
   };
   return fields;
 }
@@ -189,6 +192,18 @@ std::string scenario_keys_markdown() {
   out << "\nEach entry of `authorities = [ {...}, ... ]` (required, before any `[table]`):\n\n"
       << "| key | meaning |\n|---|---|\n";
   for (const auto& f : authority_fields()) out << "| `" << f.key << "` | " << f.doc << " |\n";
+  out << "\nEach `[[policies]]` table is one lever: `kind`, `start` (date), optional `end` (date, "
+         "exclusive), optional `scope` (\"all\" (default), \"signatories\", \"region:NAME\" or a "
+         "list of authority names), optional `note`, and the kind's value:\n\n"
+      << "| kind | value | effect |\n|---|---|---|\n"
+      << "| `agency_pay_cap` | `rate_gbp_per_hour = { nqsw = .., social_worker = .., experienced = "
+         "..,  senior = .., advanced = .., team_manager = .. }` | locums at authorities in scope "
+         "are paid at most this per hour (agency charges follow); the tightest cap in force wins "
+         "|\n"
+      << "| `cooling_off` | `weeks` | no agency placement at an authority in scope for someone "
+         "who left a permanent post in the same region within this many weeks |\n"
+      << "| `agency_min_experience` | `pqe_years` | agency placements at authorities in scope "
+         "only for practitioners with at least this post-qualifying experience |\n";
   return out.str();
 }
 

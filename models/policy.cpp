@@ -1,0 +1,68 @@
+#include "models/policy.hpp"
+
+#include <algorithm>
+
+#include "models/scenario.hpp"
+
+namespace pledgesim::models {
+
+std::string PolicyScope::to_string() const {
+  switch (kind) {
+    case Kind::all:
+      return "all";
+    case Kind::signatories:
+      return "signatories";
+    case Kind::region:
+      return "region:" + region;
+    case Kind::authorities:
+      break;
+  }
+  return "authorities";
+}
+
+namespace {
+bool in_scope(const PolicyScope& scope, const AuthorityData& a, sim::Date d) {
+  switch (scope.kind) {
+    case PolicyScope::Kind::all:
+      return true;
+    case PolicyScope::Kind::signatories:
+      return a.is_signatory(d);
+    case PolicyScope::Kind::region:
+      return a.region == scope.region;
+    case PolicyScope::Kind::authorities:
+      return std::find(scope.authorities.begin(), scope.authorities.end(), a.name) !=
+             scope.authorities.end();
+  }
+  return false;
+}
+}  // namespace
+
+std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
+  std::vector<AuthorityLevers> out(authorities.size());
+  for (std::size_t e = 0; e < authorities.size(); ++e) {
+    auto& l = out[e];
+    l.agency_cap_gbp_per_hour.fill(kNoCap);
+    l.signatory = authorities[e].is_signatory(week_start);
+    for (const Policy& p : policies) {
+      if (!p.in_force(week_start) || !in_scope(p.scope, authorities[e], week_start)) continue;
+      switch (p.kind) {
+        case PolicyKind::agency_pay_cap:  // the tightest cap in force wins
+          for (int r = 0; r < kRoleCount; ++r)
+            l.agency_cap_gbp_per_hour[r] =
+                std::min(l.agency_cap_gbp_per_hour[r], p.rate_gbp_per_hour[r]);
+          break;
+        case PolicyKind::cooling_off:
+          l.cooling_off_weeks = std::max(l.cooling_off_weeks, p.weeks);
+          break;
+        case PolicyKind::agency_min_experience:
+          l.agency_min_pqe_weeks =
+              std::max(l.agency_min_pqe_weeks,
+                       static_cast<std::uint16_t>(p.pqe_years * kWeeksPerYear + 0.5));
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace pledgesim::models

@@ -1,0 +1,61 @@
+// Policy levers as data: each lever has a kind, a start date, an optional end
+// date and a scope (all authorities, signatories of the regional agreement, a
+// region, or named authorities). Each week the levers in force are resolved
+// into per-authority values that the market reads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/roles.hpp"
+#include "sim/core/calendar.hpp"
+
+namespace pledgesim::models {
+
+enum class PolicyKind : std::uint8_t {
+  agency_pay_cap,         // hourly pay of locums capped by role (memorandum 2016, pledge 2022)
+  cooling_off,            // no agency work in the region within N weeks of leaving a permanent post
+  agency_min_experience,  // agency work only with enough post-qualifying experience (DfE 2024)
+};
+inline constexpr std::array<std::string_view, 3> kPolicyKindNames = {
+    "agency_pay_cap", "cooling_off", "agency_min_experience"};
+
+struct PolicyScope {
+  enum class Kind : std::uint8_t { all, signatories, region, authorities } kind = Kind::all;
+  std::string region;                    // for Kind::region
+  std::vector<std::string> authorities;  // for Kind::authorities
+  std::string to_string() const;         // the scenario-file spelling
+};
+
+struct Policy {
+  PolicyKind kind = PolicyKind::agency_pay_cap;
+  sim::Date start;
+  std::optional<sim::Date> end;  // in force before this date; none = open-ended
+  PolicyScope scope;
+  std::array<double, kRoleCount> rate_gbp_per_hour{};  // agency_pay_cap
+  std::int64_t weeks = 0;                              // cooling_off
+  double pqe_years = 0;                                // agency_min_experience
+
+  // In force during the week that starts on `week_start` (from the first week
+  // starting on or after `start`, until the first starting on or after `end`).
+  bool in_force(sim::Date week_start) const {
+    return start <= week_start && (!end || week_start < *end);
+  }
+};
+
+inline constexpr double kNoCap = std::numeric_limits<double>::infinity();
+
+// What the levers in force mean for one authority in one week.
+struct AuthorityLevers {
+  std::array<double, kRoleCount> agency_cap_gbp_per_hour;  // kNoCap when uncapped
+  std::int64_t cooling_off_weeks = 0;
+  std::uint16_t agency_min_pqe_weeks = 0;
+  bool signatory = false;
+};
+
+}  // namespace pledgesim::models
