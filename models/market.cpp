@@ -33,6 +33,7 @@ LabourMarket::LabourMarket(const Scenario& scenario)
     auth.inner = a.inner_london;
     authorities_.push_back(auth);
     hello_pence_.push_back(std::llround(a.golden_hello_gbp * 100));
+    pay_index_.push_back(a.pay_index);
     const auto known = std::find(region_names_.begin(), region_names_.end(), a.region);
     region_of_.push_back(static_cast<std::uint8_t>(known - region_names_.begin()));
     if (known == region_names_.end()) region_names_.push_back(a.region);
@@ -161,13 +162,51 @@ void LabourMarket::add_newly_qualified(std::int64_t count) {
 
 void LabourMarket::run_annual_events() {
   last_intake_ = 0;
-  if (clock_.contains_annual(week_, kPayReviewMonth, kPayReviewDay))
+  if (clock_.contains_annual(week_, kPayReviewMonth, kPayReviewDay)) {
     uplift_ *= 1.0 + scenario_.pay.annual_uplift_rate;
+    review_pay(scenario_.levers_at(clock_.week_start(week_)));
+  }
   if (clock_.contains_annual(week_, kIntakeMonth, kIntakeDay) &&
       scenario_.population.nqsw_intake_per_year > 0) {
     last_intake_ = scenario_.population.nqsw_intake_per_year;
     add_newly_qualified(last_intake_);
   }
+}
+
+// April pay review, on last week's vacancies. Competitive authorities add a
+// rise when their vacancy rate is above target or their pay is below their
+// region's mean; harmonised ones make no such rise and are brought within
+// their band of the mean pay index of the harmonised authorities in their
+// region (the regional reference rate). References use pre-review indexes.
+void LabourMarket::review_pay(const std::vector<AuthorityLevers>& levers) {
+  const std::size_t E = authorities_.size();
+  const std::size_t R = region_names_.size();
+  std::vector<double> all_sum(R, 0), harmonised_sum(R, 0);
+  std::vector<int> all_n(R, 0), harmonised_n(R, 0);
+  for (std::size_t e = 0; e < E; ++e) {
+    all_sum[region_of_[e]] += pay_index_[e], ++all_n[region_of_[e]];
+    if (levers[e].harmonised_band_share >= 0)
+      harmonised_sum[region_of_[e]] += pay_index_[e], ++harmonised_n[region_of_[e]];
+  }
+  const auto& pay = scenario_.pay;
+  std::vector<double> next = pay_index_;
+  for (std::size_t e = 0; e < E; ++e) {
+    const std::size_t g = region_of_[e];
+    const double band = levers[e].harmonised_band_share;
+    if (band >= 0) {
+      const double reference = harmonised_sum[g] / harmonised_n[g];
+      next[e] = std::clamp(pay_index_[e], reference * (1 - band), reference * (1 + band));
+    } else {
+      const auto establishment = static_cast<double>(authorities_[e].establishment);
+      const double vacancy_rate =
+          static_cast<double>(authorities_[e].establishment - permanent_[e]) /
+          std::max(1.0, establishment);
+      const double others = all_n[g] > 1 ? (all_sum[g] - pay_index_[e]) / (all_n[g] - 1) : 0.0;
+      if (vacancy_rate > pay.vacancy_target_rate || pay_index_[e] < others)
+        next[e] = pay_index_[e] * (1 + pay.competitive_raise_share);
+    }
+  }
+  pay_index_ = std::move(next);
 }
 
 void LabourMarket::update_prices() {
@@ -179,7 +218,7 @@ void LabourMarket::update_prices() {
   for (std::size_t e = 0; e < E; ++e) {
     const double index = authorities_[e].inner ? pay.inner_london_index : 1.0;
     for (int r = 0; r < kRoleCount; ++r) {
-      const double annual = pay.permanent_gbp_per_year[r] * index * uplift_;
+      const double annual = pay.permanent_gbp_per_year[r] * index * pay_index_[e] * uplift_;
       perm_pay_gbp_[e * kRoleCount + r] = annual;
       perm_cost_pence_[e * kRoleCount + r] =
           std::llround(annual * (1 + pay.on_cost_rate) / kWeeksPerYear * 100);

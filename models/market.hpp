@@ -83,6 +83,7 @@ class LabourMarket {
   void add_newly_qualified(std::int64_t count);
   void run_annual_events();
   void update_prices();
+  void review_pay(const std::vector<AuthorityLevers>& levers);
   void choose(std::size_t begin, std::size_t end, std::vector<std::uint32_t>& applicants);
   void clear_market();
   void apply(std::size_t block, std::size_t begin, std::size_t end);
@@ -113,6 +114,7 @@ class LabourMarket {
 
   // Prices for the week: [employer][role] or [role].
   double uplift_ = 1.0;
+  std::vector<double> pay_index_;              // per authority, set by the April pay review
   std::vector<double> perm_pay_gbp_;           // annual salary [e * roles + r]
   std::vector<std::int64_t> perm_cost_pence_;  // weekly pay + on-costs
   std::vector<double> agency_pay_gbp_;         // annual locum pay [e * roles + r]

@@ -362,6 +362,7 @@ void LabourMarket::update_authorities() {
     put(kAgencyCostGbp, static_cast<double>(t[aAgencyPence]) / 100.0);
     put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
     put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
+    put(kPayIndex, pay_index_[e]);
   }
 }
 

@@ -27,6 +27,7 @@ const std::vector<sim::SeriesSpec>& metric_specs() {
       {"agency_cost_gbp", "GBP", "agency charges this week (worker pay, on-costs, margin)", false},
       {"agency_margin_gbp", "GBP", "agency margin within agency_cost_gbp", false},
       {"incentive_cost_gbp", "GBP", "golden hellos paid this week", false},
+      {"pay_index", "1", "permanent pay relative to the pay scale (set each April)", false},
   };
   return specs;
 }

@@ -29,6 +29,7 @@ enum Metric : int {
   kAgencyCostGbp,
   kAgencyMarginGbp,
   kIncentiveCostGbp,
+  kPayIndex,
   kMetricCount
 };
 

@@ -54,6 +54,11 @@ std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
         case PolicyKind::cooling_off:
           l.cooling_off_weeks = std::max(l.cooling_off_weeks, p.weeks);
           break;
+        case PolicyKind::harmonised_pay:  // the narrowest band in force wins
+          l.harmonised_band_share = l.harmonised_band_share < 0
+                                        ? p.band_share
+                                        : std::min(l.harmonised_band_share, p.band_share);
+          break;
         case PolicyKind::agency_min_experience:
           l.agency_min_pqe_weeks =
               std::max(l.agency_min_pqe_weeks,

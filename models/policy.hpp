@@ -21,9 +21,10 @@ enum class PolicyKind : std::uint8_t {
   agency_pay_cap,         // hourly pay of locums capped by role (memorandum 2016, pledge 2022)
   cooling_off,            // no agency work in the region within N weeks of leaving a permanent post
   agency_min_experience,  // agency work only with enough post-qualifying experience (DfE 2024)
+  harmonised_pay,         // April pay review keeps pay within a band of the regional reference
 };
-inline constexpr std::array<std::string_view, 3> kPolicyKindNames = {
-    "agency_pay_cap", "cooling_off", "agency_min_experience"};
+inline constexpr std::array<std::string_view, 4> kPolicyKindNames = {
+    "agency_pay_cap", "cooling_off", "agency_min_experience", "harmonised_pay"};
 
 struct PolicyScope {
   enum class Kind : std::uint8_t { all, signatories, region, authorities } kind = Kind::all;
@@ -40,6 +41,7 @@ struct Policy {
   std::array<double, kRoleCount> rate_gbp_per_hour{};  // agency_pay_cap
   std::int64_t weeks = 0;                              // cooling_off
   double pqe_years = 0;                                // agency_min_experience
+  double band_share = 0;                               // harmonised_pay
 
   // In force during the week that starts on `week_start` (from the first week
   // starting on or after `start`, until the first starting on or after `end`).
@@ -55,6 +57,7 @@ struct AuthorityLevers {
   std::array<double, kRoleCount> agency_cap_gbp_per_hour;  // kNoCap when uncapped
   std::int64_t cooling_off_weeks = 0;
   std::uint16_t agency_min_pqe_weeks = 0;
+  double harmonised_band_share = -1;  // < 0: competitive pay setting
   bool signatory = false;
 };
 

@@ -204,6 +204,9 @@ class Parser {
         case PolicyKind::agency_min_experience:
           allowed.push_back("pqe_years");
           break;
+        case PolicyKind::harmonised_pay:
+          allowed.push_back("band_share");
+          break;
       }
       bool has_value = false;
       for (const auto& [k, v] : *t) {
@@ -230,6 +233,12 @@ class Parser {
             issue(&v, full, "expected a whole number of weeks in [0, 520]");
           else
             p.weeks = *w, has_value = true;
+        } else if (key == "band_share") {
+          auto b = v.value<double>();
+          if (!b || !(*b >= 0 && *b <= 1))
+            issue(&v, full, "expected a share in [0, 1], e.g. 0.02 for +/-2%");
+          else
+            p.band_share = *b, has_value = true;
         } else if (key == "pqe_years") {
           auto y = v.value<double>();
           if (!y || !(*y >= 0 && *y <= 40))
@@ -404,7 +413,10 @@ class Parser {
           number(a.caseload, 1000);
         else if (key == "signatory_from")
           a.signatory_from = read_date(v, full);
-        else if (key == "golden_hello_gbp")
+        else if (key == "pay_index") {
+          number(a.pay_index, 10);
+          if (a.pay_index <= 0) issue(&v, full, "must be positive");
+        } else if (key == "golden_hello_gbp")
           number(a.golden_hello_gbp, 1e6);
         else {
           const std::string hint = closest_key(key, fields);
@@ -516,6 +528,7 @@ std::string to_toml(const Scenario& scenario) {
     t.insert("agency_fte", a.agency_fte);
     t.insert("caseload", a.caseload);
     t.insert("golden_hello_gbp", a.golden_hello_gbp);
+    t.insert("pay_index", a.pay_index);
     if (a.signatory_from) t.insert("signatory_from", toml_date(*a.signatory_from));
     authorities.push_back(std::move(t));
   }
@@ -545,6 +558,9 @@ std::string to_toml(const Scenario& scenario) {
         break;
       case PolicyKind::agency_min_experience:
         t.insert("pqe_years", p.pqe_years);
+        break;
+      case PolicyKind::harmonised_pay:
+        t.insert("band_share", p.band_share);
         break;
     }
     policies.push_back(std::move(t));

@@ -30,6 +30,7 @@ struct AuthorityData {
   double agency_fte = 0;   // agency workers at the start
   double caseload = 0;     // cases per case-holding FTE at the start
   double golden_hello_gbp = 0;
+  double pay_index = 1.0;                   // permanent pay relative to the scale, at the start
   std::optional<sim::Date> signatory_from;  // joined the regional agreement; none = never
   bool is_signatory(sim::Date d) const { return signatory_from && *signatory_from <= d; }
 };
@@ -77,7 +78,9 @@ struct Scenario {
     std::array<double, kRoleCount> role_min_pqe_years = {0, 2, 5, 8, 12, 15};
     double inner_london_index = 1.03;
     double on_cost_rate = 0.27;
-    double annual_uplift_rate = 0.02;  // applied each 1 April to pay and agency rates
+    double annual_uplift_rate = 0.02;       // applied each 1 April to pay and agency rates
+    double competitive_raise_share = 0.02;  // extra April rise under competitive pay setting
+    double vacancy_target_rate = 0.15;      // competitive authorities raise pay above this
   } pay;
 
   struct Agency {

@@ -116,6 +116,13 @@ std::vector<ParamDef> build() {
   P.push_back(param("pay.annual_uplift_rate", -0.5, 1, "pay and agency rate rise each 1 April",
                     [](Scenario& s) { return &s.pay.annual_uplift_rate; }));
 
+  P.push_back(param("pay.competitive_raise_share", 0, 1,
+                    "extra April pay rise of a competitive authority whose vacancy rate is above "
+                    "target or whose pay is below its region's mean",
+                    [](Scenario& s) { return &s.pay.competitive_raise_share; }));
+  P.push_back(param("pay.vacancy_target_rate", 0, 1,
+                    "vacancy rate above which a competitive authority raises pay",
+                    [](Scenario& s) { return &s.pay.vacancy_target_rate; }));
   for (int r = 0; r < kRoleCount; ++r) {
     const std::string role(kRoleNames[r]);
     P.push_back(param("agency.rate_gbp_per_hour." + role, 0, 1000,
@@ -170,6 +177,9 @@ const std::vector<FieldDoc>& authority_fields() {
       {"agency_fte", "agency FTE at the start; sets how much the authority covers with locums"},
       {"caseload", "cases per case-holding FTE at the start; sets the authority's case demand"},
       {"golden_hello_gbp", "one-off payment to each new permanent starter (default 0)"},
+      {"pay_index",
+       "permanent pay relative to the pay scale at the start (default 1); reset each "
+       "April by the pay-setting rule"},
       {"signatory_from",
        "date the authority joined the regional agreement (levers scoped to \"signatories\" "
        "apply from then); absent = never"},
@@ -203,7 +213,10 @@ std::string scenario_keys_markdown() {
       << "| `cooling_off` | `weeks` | no agency placement at an authority in scope for someone "
          "who left a permanent post in the same region within this many weeks |\n"
       << "| `agency_min_experience` | `pqe_years` | agency placements at authorities in scope "
-         "only for practitioners with at least this post-qualifying experience |\n";
+         "only for practitioners with at least this post-qualifying experience |\n"
+      << "| `harmonised_pay` | `band_share` | at each April pay review, authorities in scope "
+         "make no competitive rise and keep their pay index within this share of the mean index "
+         "of the authorities in scope in their region |\n";
   return out.str();
 }
 

@@ -277,3 +277,81 @@ weeks = 4
                         "not a key of policy kind 'agency_min_experience'", 21));
   for (const auto& i : issues) EXPECT_EQ(i.file, "p.toml");
 }
+
+namespace {
+// Runs to the first April pay review; returns (pay index before, vacancy rate
+// the week before, pay index after) per authority.
+struct Review {
+  std::vector<double> before, vacancy_rate, after;
+};
+Review first_pay_review(const pm::Scenario& s) {
+  pm::LabourMarket m(s);
+  const std::size_t E = m.employer_count();
+  Review r;
+  for (std::int64_t w = 0; w < s.weeks(); ++w) {
+    const auto row = m.week_series();
+    std::vector<double> index(E), rate(E);
+    for (std::size_t e = 0; e < E; ++e) {
+      index[e] = w == 0 ? s.authorities[e].pay_index : row[pm::kPayIndex * E + e];
+      rate[e] = row[pm::kVacancies * E + e] / row[pm::kEstablishment * E + e];
+    }
+    m.step();
+    if (m.clock().contains_annual(w, 4, 1)) {
+      r.before = index;
+      r.vacancy_rate = rate;
+      for (std::size_t e = 0; e < E; ++e) r.after.push_back(m.week_series()[pm::kPayIndex * E + e]);
+      return r;
+    }
+  }
+  ADD_FAILURE() << "no 1 April in the run";
+  return r;
+}
+}  // namespace
+
+TEST(PaySetting, CompetitiveAuthoritiesRaisePayWhenVacanciesAreHigh) {
+  pm::Scenario s = london(1);
+  s.pay.vacancy_target_rate = 0.25;
+  s.pay.competitive_raise_share = 0.03;
+  const Review r = first_pay_review(s);
+  int raised = 0, held = 0;
+  for (std::size_t e = 0; e < r.after.size(); ++e) {
+    // All start at index 1, so nobody is below the regional mean: the
+    // vacancy rate alone decides.
+    const bool high = r.vacancy_rate[e] > 0.25;
+    EXPECT_DOUBLE_EQ(r.after[e], high ? 1.03 : 1.0) << s.authorities[e].name;
+    (high ? raised : held)++;
+  }
+  EXPECT_GT(raised, 0);
+  EXPECT_GT(held, 0);
+}
+
+TEST(PaySetting, HarmonisedAuthoritiesStayWithinTheirBand) {
+  pm::Scenario s = london(3);
+  for (std::size_t e = 0; e < s.authorities.size(); ++e)
+    s.authorities[e].pay_index = 0.9 + 0.2 * static_cast<double>(e % 5) / 4;  // 0.9 .. 1.1
+  pm::Policy harmonise = policy(pm::PolicyKind::harmonised_pay);
+  harmonise.band_share = 0.02;
+  s.policies.push_back(harmonise);
+  const Review r = first_pay_review(s);
+  double mean = 0;
+  for (double x : r.before) mean += x / static_cast<double>(r.before.size());
+  for (std::size_t e = 0; e < r.after.size(); ++e) {
+    EXPECT_GE(r.after[e], mean * 0.98 - 1e-12);
+    EXPECT_LE(r.after[e], mean * 1.02 + 1e-12);
+    // Inside the band nothing moves; outside, it moves to the band's edge.
+    if (r.before[e] >= mean * 0.98 && r.before[e] <= mean * 1.02) {
+      EXPECT_EQ(r.after[e], r.before[e]);
+    }
+  }
+  // And over three years of reviews nobody leaves the band or drifts upward.
+  pm::LabourMarket m(s);
+  const std::size_t E = m.employer_count();
+  for (std::int64_t w = 0; w < s.weeks(); ++w) m.step();
+  double lo = 1e9, hi = 0;
+  for (std::size_t e = 0; e < E; ++e) {
+    lo = std::min(lo, m.week_series()[pm::kPayIndex * E + e]);
+    hi = std::max(hi, m.week_series()[pm::kPayIndex * E + e]);
+  }
+  EXPECT_LE(hi / lo, 1.02 / 0.98 + 1e-9);
+  EXPECT_LE(hi, mean * 1.02 + 1e-12);
+}
