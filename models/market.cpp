@@ -19,7 +19,8 @@ LabourMarket::LabourMarket(const Scenario& scenario)
       search_rng_(scenario.seed, kPurposeSearch),
       offer_rng_(scenario.seed, kPurposeOffer),
       choice_rng_(scenario.seed, kPurposeChoice),
-      release_rng_(scenario.seed, kPurposeRelease) {
+      release_rng_(scenario.seed, kPurposeRelease),
+      headhunt_rng_(scenario.seed, kPurposeHeadhunt) {
   const std::size_t E = scenario_.authorities.size();
   double total_agency = 0, total_vacancy = 0;
   for (const auto& a : scenario_.authorities)
@@ -77,6 +78,7 @@ void LabourMarket::add_columns() {
   population_.add_column<std::uint8_t>("left_region", 0);
   population_.add_column<std::uint8_t>("leaving", kStay);
   population_.add_column<std::uint8_t>("accepted", 0);
+  population_.add_column<std::uint8_t>("headhunted", 0);
   population_.add_column<std::int16_t>("application", kNoApplication);
 }
 
@@ -94,6 +96,7 @@ void LabourMarket::bind_columns() {
   col_.left_region = p.column<std::uint8_t>("left_region").span();
   col_.leaving = p.column<std::uint8_t>("leaving").span();
   col_.accepted = p.column<std::uint8_t>("accepted").span();
+  col_.headhunted = p.column<std::uint8_t>("headhunted").span();
   col_.application = p.column<std::int16_t>("application").span();
 }
 
@@ -224,16 +227,23 @@ void LabourMarket::update_prices() {
           std::llround(annual * (1 + pay.on_cost_rate) / kWeeksPerYear * 100);
     }
   }
+  headhunt_premium_pence_ = std::llround(scenario_.pay.headhunting_premium_gbp * uplift_ * 100);
   // Locums are paid the market rate, or the cap in force where it is lower
-  // (caps are nominal: the market rate is uprated, a cap is not).
+  // (caps are nominal: the market rate is uprated, a cap is not). Agencies
+  // price against permanent pay: the market rate follows the mean pay index
+  // of the authority's region.
   levers_ = scenario_.levers_at(clock_.week_start(week_));
+  std::vector<double> region_sum(region_names_.size(), 0.0), region_n(region_names_.size(), 0.0);
+  for (std::size_t e = 0; e < E; ++e)
+    region_sum[region_of_[e]] += pay_index_[e], region_n[region_of_[e]] += 1;
   agency_pay_gbp_.assign(E * kRoleCount, 0);
   agency_charge_pence_.assign(E * kRoleCount, 0);
   agency_margin_pence_.assign(E * kRoleCount, 0);
   for (std::size_t e = 0; e < E; ++e) {
     for (int r = 0; r < kRoleCount; ++r) {
-      const double hourly =
-          std::min(ag.rate_gbp_per_hour[r] * uplift_, levers_[e].agency_cap_gbp_per_hour[r]);
+      const double regional_index = region_sum[region_of_[e]] / region_n[region_of_[e]];
+      const double hourly = std::min(ag.rate_gbp_per_hour[r] * uplift_ * regional_index,
+                                     levers_[e].agency_cap_gbp_per_hour[r]);
       const std::size_t k = e * kRoleCount + static_cast<std::size_t>(r);
       agency_pay_gbp_[k] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
       const double charge =

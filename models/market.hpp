@@ -73,7 +73,7 @@ class LabourMarket {
     // Scratch for the week in progress.
     std::span<std::uint16_t> left_perm_weeks;  // since leaving a permanent post (cooling-off)
     std::span<std::uint8_t> left_region;       // region of that post
-    std::span<std::uint8_t> leaving, accepted;
+    std::span<std::uint8_t> leaving, accepted, headhunted;
     std::span<std::int16_t> application;  // employer * 2 + kind, or -1
   };
 
@@ -102,7 +102,8 @@ class LabourMarket {
   Columns col_;
 
   // Random streams, one per decision family.
-  sim::RandomStreams init_rng_, leave_rng_, search_rng_, offer_rng_, choice_rng_, release_rng_;
+  sim::RandomStreams init_rng_, leave_rng_, search_rng_, offer_rng_, choice_rng_, release_rng_,
+      headhunt_rng_;
 
   // Authority state as of the end of last week (read by practitioners).
   std::vector<double> caseload_;
@@ -121,6 +122,7 @@ class LabourMarket {
   std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_;  // weekly
   std::vector<AuthorityLevers> levers_;  // policy levers in force this week
   std::vector<std::int64_t> hello_pence_;
+  std::int64_t headhunt_premium_pence_ = 0;
 
   // Clearing buffers, reused every week.
   std::vector<std::vector<std::uint32_t>> block_applicants_;

@@ -31,6 +31,7 @@ enum Purpose : std::uint64_t {
   kPurposeChoice = 5,
   kPurposeRelease = 6,
   kPurposeTieBreak = 7,
+  kPurposeHeadhunt = 8,
 };
 
 // Values of the `leaving` scratch column.
@@ -57,6 +58,8 @@ enum Acc : int {
   aAgencyPence,
   aMarginPence,
   aIncentivePence,
+  aHeadhuntedIn,
+  aHeadhuntedOut,
   kAccPerEmployer
 };
 inline constexpr std::size_t kGlobalAcc = kStatusCount + kStatusCount * kStatusCount;

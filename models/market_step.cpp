@@ -55,6 +55,8 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
   const auto retire_weeks = static_cast<std::uint16_t>(kMaxCareerYears * kWeeksPerYear);
   const double p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks;
   const double pay_w = beh.pay_weight_per_10k_gbp / 10000.0;
+  const double p_headhunt = weekly_probability(beh.headhunting_rate_per_year);
+  const double premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_;
   const auto week = static_cast<std::uint64_t>(week_);
 
   for (std::size_t i = begin; i < end; ++i) {
@@ -62,6 +64,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     col_.leaving[i] = kStay;
     col_.application[i] = kNoApplication;
     col_.accepted[i] = 0;
+    col_.headhunted[i] = 0;
     if (status == Status::exited) continue;
     if (col_.left_perm_weeks[i] < kNeverLeftPermanent) ++col_.left_perm_weeks[i];
     const bool employed = status == Status::permanent || status == Status::agency;
@@ -130,7 +133,24 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
                                           : weekly_probability(beh.return_rate_per_year);
     }
     sim::AgentDraws search(search_rng_, week, i);
-    if (!(search.uniform() <= p_search)) continue;
+    const bool searching = search.uniform() <= p_search;
+
+    // A headhunting approach: an authority with vacancies offers a permanent
+    // post and a premium, unless both it and the current employer are bound
+    // by a no-poach agreement. Draws are taken whether or not it is allowed.
+    int approach = -1;
+    if (status == Status::permanent) {
+      sim::AgentDraws hh(headhunt_rng_, week, i);
+      const bool approached = hh.uniform() <= p_headhunt;
+      const double x = hh.uniform() * (perm_cdf_.empty() ? 0.0 : perm_cdf_.back());
+      const int f = static_cast<int>(std::upper_bound(perm_cdf_.begin(), perm_cdf_.end(), x) -
+                                     perm_cdf_.begin());
+      if (approached && f < static_cast<int>(perm_cdf_.size()) && f != emp &&
+          !(levers_[static_cast<std::size_t>(f)].no_poach &&
+            levers_[static_cast<std::size_t>(emp)].no_poach))
+        approach = f;
+    }
+    if (!searching && approach < 0) continue;
 
     // Offers and a multinomial logit choice against staying put.
     const int role = col_.role[i];
@@ -147,7 +167,17 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       stay = pay_w * beh.outside_option_gbp_per_year * uplift_;
     double best = stay + noise.gumbel();
     int best_opening = -1;
-    const std::int64_t draws[2] = {beh.offers_per_search, beh.agency_offers_per_search};
+    bool best_is_approach = false;
+    if (approach >= 0) {
+      const double value =
+          pay_w * (perm_pay_gbp_[approach * kRoleCount + role] + premium_gbp) -
+          beh.caseload_weight_per_case * (caseload_[approach] - beh.caseload_stress_threshold) -
+          beh.switching_cost + noise.gumbel();
+      if (value > best)
+        best = value, best_opening = 2 * approach + kPermanentPost, best_is_approach = true;
+    }
+    const std::int64_t draws[2] = {searching ? beh.offers_per_search : 0,
+                                   searching ? beh.agency_offers_per_search : 0};
     for (int kind : {kPermanentPost, kAgencyPlacement}) {
       const auto& cdf = kind == kPermanentPost ? perm_cdf_ : agency_cdf_;
       const double total = cdf.empty() ? 0.0 : cdf.back();
@@ -171,11 +201,12 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
         value -= beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold);
         if (employed && f != emp) value -= beh.switching_cost;
         value += eps;
-        if (value > best) best = value, best_opening = 2 * f + kind;
+        if (value > best) best = value, best_opening = 2 * f + kind, best_is_approach = false;
       }
     }
     if (best_opening >= 0) {
       col_.application[i] = static_cast<std::int16_t>(best_opening);
+      col_.headhunted[i] = best_is_approach ? 1 : 0;
       applicants.push_back(static_cast<std::uint32_t>(i));
     }
   }
@@ -276,6 +307,11 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
         ++at(to_emp, aStarters);
         at(to_emp, aIncentivePence) += hello_pence_[to_emp];
         if (from == Status::permanent) ++at(to_emp, aMovesIn);
+        if (col_.headhunted[i]) {
+          ++at(to_emp, aHeadhuntedIn);
+          ++at(from_emp, aHeadhuntedOut);
+          at(to_emp, aIncentivePence) += headhunt_premium_pence_;
+        }
         if (from == Status::agency) ++at(to_emp, aAgencyToPerm);
       }
       if (from == Status::agency) ++at(from_emp, aAgencyEnds);
@@ -363,6 +399,8 @@ void LabourMarket::update_authorities() {
     put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
     put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
     put(kPayIndex, pay_index_[e]);
+    put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));
+    put(kHeadhuntedOut, static_cast<double>(t[aHeadhuntedOut]));
   }
 }
 

@@ -30,6 +30,8 @@ enum Metric : int {
   kAgencyMarginGbp,
   kIncentiveCostGbp,
   kPayIndex,
+  kHeadhuntedIn,
+  kHeadhuntedOut,
   kMetricCount
 };
 

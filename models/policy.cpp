@@ -59,6 +59,9 @@ std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
                                         ? p.band_share
                                         : std::min(l.harmonised_band_share, p.band_share);
           break;
+        case PolicyKind::no_poach:
+          l.no_poach = true;
+          break;
         case PolicyKind::agency_min_experience:
           l.agency_min_pqe_weeks =
               std::max(l.agency_min_pqe_weeks,

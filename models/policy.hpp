@@ -22,9 +22,10 @@ enum class PolicyKind : std::uint8_t {
   cooling_off,            // no agency work in the region within N weeks of leaving a permanent post
   agency_min_experience,  // agency work only with enough post-qualifying experience (DfE 2024)
   harmonised_pay,         // April pay review keeps pay within a band of the regional reference
+  no_poach,               // authorities in scope do not headhunt each other's staff
 };
-inline constexpr std::array<std::string_view, 4> kPolicyKindNames = {
-    "agency_pay_cap", "cooling_off", "agency_min_experience", "harmonised_pay"};
+inline constexpr std::array<std::string_view, 5> kPolicyKindNames = {
+    "agency_pay_cap", "cooling_off", "agency_min_experience", "harmonised_pay", "no_poach"};
 
 struct PolicyScope {
   enum class Kind : std::uint8_t { all, signatories, region, authorities } kind = Kind::all;
@@ -58,6 +59,7 @@ struct AuthorityLevers {
   std::int64_t cooling_off_weeks = 0;
   std::uint16_t agency_min_pqe_weeks = 0;
   double harmonised_band_share = -1;  // < 0: competitive pay setting
+  bool no_poach = false;
   bool signatory = false;
 };
 

@@ -207,8 +207,10 @@ class Parser {
         case PolicyKind::harmonised_pay:
           allowed.push_back("band_share");
           break;
+        case PolicyKind::no_poach:
+          break;
       }
-      bool has_value = false;
+      bool has_value = p.kind == PolicyKind::no_poach;  // the only lever without a value
       for (const auto& [k, v] : *t) {
         const std::string key(k.str());
         const std::string full = where + "." + key;
@@ -561,6 +563,8 @@ std::string to_toml(const Scenario& scenario) {
         break;
       case PolicyKind::harmonised_pay:
         t.insert("band_share", p.band_share);
+        break;
+      case PolicyKind::no_poach:
         break;
     }
     policies.push_back(std::move(t));

@@ -69,6 +69,7 @@ struct Scenario {
     double switching_cost = 0.5;
     double agency_taste_mean = -0.8;
     double agency_taste_sd = 1.0;
+    double headhunting_rate_per_year = 0.03;     // approaches per permanent practitioner
     double outside_option_gbp_per_year = 30000;  // pay-equivalent value of staying inactive
   } behaviour;
 
@@ -81,6 +82,7 @@ struct Scenario {
     double annual_uplift_rate = 0.02;       // applied each 1 April to pay and agency rates
     double competitive_raise_share = 0.02;  // extra April rise under competitive pay setting
     double vacancy_target_rate = 0.15;      // competitive authorities raise pay above this
+    double headhunting_premium_gbp = 3000;  // one-off payment to a headhunted recruit
   } pay;
 
   struct Agency {

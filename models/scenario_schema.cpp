@@ -81,6 +81,10 @@ std::vector<ParamDef> build() {
        &Scenario::Behaviour::agency_taste_mean},
       {"agency_taste_sd", 0, 100, "standard deviation of the taste for agency work",
        &Scenario::Behaviour::agency_taste_sd},
+      {"headhunting_rate_per_year", 0, 52,
+       "headhunting approaches a permanent practitioner receives a year (from authorities with "
+       "vacancies)",
+       &Scenario::Behaviour::headhunting_rate_per_year},
       {"outside_option_gbp_per_year", 0, 1e6,
        "pay-equivalent value of staying out of authority work (uprated with pay)",
        &Scenario::Behaviour::outside_option_gbp_per_year},
@@ -120,6 +124,9 @@ std::vector<ParamDef> build() {
                     "extra April pay rise of a competitive authority whose vacancy rate is above "
                     "target or whose pay is below its region's mean",
                     [](Scenario& s) { return &s.pay.competitive_raise_share; }));
+  P.push_back(param("pay.headhunting_premium_gbp", 0, 1e6,
+                    "one-off premium paid to a headhunted recruit (booked as incentive cost)",
+                    [](Scenario& s) { return &s.pay.headhunting_premium_gbp; }));
   P.push_back(param("pay.vacancy_target_rate", 0, 1,
                     "vacancy rate above which a competitive authority raises pay",
                     [](Scenario& s) { return &s.pay.vacancy_target_rate; }));
@@ -216,7 +223,9 @@ std::string scenario_keys_markdown() {
          "only for practitioners with at least this post-qualifying experience |\n"
       << "| `harmonised_pay` | `band_share` | at each April pay review, authorities in scope "
          "make no competitive rise and keep their pay index within this share of the mean index "
-         "of the authorities in scope in their region |\n";
+         "of the authorities in scope in their region |\n"
+      << "| `no_poach` | (none) | authorities in scope make no headhunting approach to staff of "
+         "other authorities in scope |\n";
   return out.str();
 }
 

@@ -130,6 +130,8 @@ TEST(MarketConservation, EmployerStocksFollowFlowsAndSumToEmployed) {
       ASSERT_EQ(static_cast<std::int64_t>(value(pm::kVacancies, e)), m.ledger(e).total());
       ASSERT_LE(value(pm::kTraineeFte, e), p);
       ASSERT_LE(value(pm::kMovesIn, e), value(pm::kStarters, e));
+      ASSERT_LE(value(pm::kHeadhuntedIn, e), value(pm::kMovesIn, e));
+      ASSERT_LE(value(pm::kHeadhuntedOut, e), value(pm::kMovesOut, e));
       ASSERT_LE(value(pm::kMovesOut, e) + value(pm::kPermToAgency, e), value(pm::kLeavers, e));
       ASSERT_LE(value(pm::kAgencyMarginGbp, e), value(pm::kAgencyCostGbp, e));
       perm[e] = p;
@@ -141,6 +143,7 @@ TEST(MarketConservation, EmployerStocksFollowFlowsAndSumToEmployed) {
                             counts[static_cast<int>(pm::Status::agency)]);
     // A move between authorities is a leaver at one and a starter at another.
     EXPECT_EQ(series_total(m, pm::kMovesIn), series_total(m, pm::kMovesOut));
+    EXPECT_EQ(series_total(m, pm::kHeadhuntedIn), series_total(m, pm::kHeadhuntedOut));
   }
 }
 
@@ -220,6 +223,7 @@ TEST(MarketRules, AgencyCoverWaitsForLongVacancies) {
 TEST(MarketRules, GoldenHelloIsBookedPerStarter) {
   auto s = small_scenario(1);
   for (auto& a : s.authorities) a.golden_hello_gbp = 2000;
+  s.behaviour.headhunting_rate_per_year = 0;  // no headhunting premiums in the total
   pm::LabourMarket m(s);
   for (std::int64_t w = 0; w < 20; ++w) {
     m.step();

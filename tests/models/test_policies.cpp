@@ -355,3 +355,51 @@ TEST(PaySetting, HarmonisedAuthoritiesStayWithinTheirBand) {
   EXPECT_LE(hi / lo, 1.02 / 0.98 + 1e-9);
   EXPECT_LE(hi, mean * 1.02 + 1e-12);
 }
+
+TEST(Headhunting, NoPoachBetweenSignatoriesStopsHeadhuntedMovesBetweenThem) {
+  pm::Scenario off = london(2);
+  for (auto& a : off.authorities) a.signatory_from = ps::Date::from_ymd(2015, 4, 1);
+  pm::Scenario on = off;
+  pm::Policy no_poach = policy(pm::PolicyKind::no_poach);
+  no_poach.scope.kind = pm::PolicyScope::Kind::signatories;
+  on.policies.push_back(no_poach);
+  EXPECT_GT(run_total(off, pm::kHeadhuntedIn).all, 20);
+  EXPECT_EQ(run_total(on, pm::kHeadhuntedIn).all, 0);
+  EXPECT_EQ(run_total(on, pm::kHeadhuntedOut).all, 0);
+}
+
+TEST(Headhunting, NonSignatoriesStillHeadhuntAndFlowsBalance) {
+  pm::Scenario s = london(2);
+  for (std::size_t e = 0; e < s.authorities.size(); e += 2)
+    s.authorities[e].signatory_from = ps::Date::from_ymd(2015, 4, 1);
+  pm::Policy no_poach = policy(pm::PolicyKind::no_poach);
+  no_poach.scope.kind = pm::PolicyScope::Kind::signatories;
+  s.policies.push_back(no_poach);
+  const auto in = run_total(s, pm::kHeadhuntedIn);
+  const auto out = run_total(s, pm::kHeadhuntedOut);
+  EXPECT_GT(in.all, 0);
+  EXPECT_EQ(in.all, out.all);  // every headhunted move leaves one authority for another
+  EXPECT_LE(in.all, run_total(s, pm::kMovesIn).all);
+}
+
+TEST(Headhunting, PremiumAndGoldenHellosAreBookedExactly) {
+  pm::Scenario s = london(1);
+  s.pay.annual_uplift_rate = 0;  // premiums in nominal pounds all year
+  s.pay.headhunting_premium_gbp = 5000;
+  for (auto& a : s.authorities) a.golden_hello_gbp = 1000;
+  pm::LabourMarket m(s);
+  const std::size_t E = m.employer_count();
+  double headhunted = 0;
+  for (std::int64_t w = 0; w < s.weeks(); ++w) {
+    m.step();
+    for (std::size_t e = 0; e < E; ++e) {
+      const auto v = [&](pm::Metric k) {
+        return m.week_series()[static_cast<std::size_t>(k) * E + e];
+      };
+      ASSERT_DOUBLE_EQ(v(pm::kIncentiveCostGbp),
+                       1000 * v(pm::kStarters) + 5000 * v(pm::kHeadhuntedIn));
+      headhunted += v(pm::kHeadhuntedIn);
+    }
+  }
+  EXPECT_GT(headhunted, 0);
+}
