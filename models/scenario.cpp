@@ -109,7 +109,8 @@ class Parser {
   }
 
   void read(toml::table& root, Scenario& s) {
-    std::vector<std::string> known = {"name", "description", "start", "authorities", "policies"};
+    std::vector<std::string> known = {"name",        "description", "start",
+                                      "authorities", "policies",    "include"};
     std::map<std::string, const ParamDef*> by_key;
     for (const auto& p : scenario_params()) {
       known.push_back(p.key);
@@ -455,16 +456,77 @@ class Parser {
 
 }  // namespace
 
-Scenario parse_scenario(const std::string& text, const std::string& source_name,
-                        const std::vector<Override>& overrides) {
-  Parser parser(source_name);
-  toml::table root;
+namespace {
+
+namespace fs = std::filesystem;
+
+toml::table parse_root(const std::string& text, const std::string& source_name) {
   try {
-    root = toml::parse(text, source_name);
+    return toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
     throw ScenarioError({{source_name, static_cast<std::int64_t>(e.source().begin.line), "",
                           "TOML syntax error: " + std::string(e.description())}});
   }
+}
+
+std::string read_file(const fs::path& path, const std::string& why, std::int64_t line,
+                      const std::string& from) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (from.empty()) throw ScenarioError({{path.string(), 0, "", "cannot open scenario file"}});
+    throw ScenarioError(
+        {{from, line, "include", why + " '" + path.string() + "' cannot be opened"}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Keys of `overlay` replace those of `base`; tables merge key by key, so an
+// including file changes only what it names. Lists (authorities, policies)
+// are replaced whole.
+void merge_into(toml::table& base, toml::table&& overlay) {
+  for (auto&& [key, value] : overlay) {
+    toml::node* existing = base.get(key);
+    if (value.is_table() && existing && existing->is_table())
+      merge_into(*existing->as_table(), std::move(*value.as_table()));
+    else
+      base.insert_or_assign(key, std::move(value));
+  }
+}
+
+// Resolves `include = "base.toml"` (relative to the including file),
+// recursively, refusing cycles.
+toml::table resolve_includes(toml::table root, const std::string& source_name,
+                             std::vector<fs::path>& chain) {
+  const toml::node* include = root.get("include");
+  if (!include) return root;
+  const auto target = include->value<std::string>();
+  const std::int64_t line = include->source().begin.line;
+  if (!target)
+    throw ScenarioError(
+        {{source_name, line, "include", "expected a file name, e.g. \"base.toml\""}});
+  const fs::path path = fs::path(source_name).parent_path() / *target;
+  const fs::path canonical = fs::weakly_canonical(path);
+  if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
+    std::string cycle;
+    for (const auto& p : chain) cycle += p.filename().string() + " -> ";
+    throw ScenarioError({{source_name, line, "include",
+                          "include cycle: " + cycle + canonical.filename().string()}});
+  }
+  chain.push_back(canonical);
+  toml::table base = resolve_includes(
+      parse_root(read_file(path, "included file", line, source_name), path.string()), path.string(),
+      chain);
+  chain.pop_back();
+  root.erase("include");
+  merge_into(base, std::move(root));
+  return base;
+}
+
+Scenario read_root(toml::table root, const std::string& source_name,
+                   const std::vector<Override>& overrides) {
+  Parser parser(source_name);
   parser.apply_overrides(root, overrides);
   Scenario s;
   parser.read(root, s);
@@ -472,13 +534,20 @@ Scenario parse_scenario(const std::string& text, const std::string& source_name,
   return s;
 }
 
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& source_name,
+                        const std::vector<Override>& overrides) {
+  std::vector<fs::path> chain;
+  if (!source_name.empty() && source_name.front() != '<')
+    chain.push_back(fs::weakly_canonical(fs::path(source_name)));
+  return read_root(resolve_includes(parse_root(text, source_name), source_name, chain), source_name,
+                   overrides);
+}
+
 Scenario load_scenario_file(const std::filesystem::path& path,
                             const std::vector<Override>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError({{path.string(), 0, "", "cannot open scenario file"}});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path.string(), overrides);
+  return parse_scenario(read_file(path, "", 0, ""), path.string(), overrides);
 }
 
 Scenario builtin_default_scenario(const std::vector<Override>& overrides) {

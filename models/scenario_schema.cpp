@@ -200,6 +200,8 @@ std::string scenario_keys_markdown() {
   out << "| `name` | \"unnamed\" | text | scenario name; names the default output file |\n";
   out << "| `description` | \"\" | text | free text |\n";
   out << "| `start` | 2017-10-01 | date | first day of the first week |\n";
+  out << "| `include` | (none) | file name | a base scenario (path relative to this file); "
+         "this file's keys override it, tables merge key by key, lists are replaced |\n";
   Scenario defaults;
   for (const auto& p : scenario_params()) {
     out << "| `" << p.key << "` | ";

@@ -83,6 +83,10 @@ check "the stored scenario reproduces the run bit for bit" h5diff -q "$work/t2.h
 run run --years 1 --seed 6 --out "$work/t4.h5" -q --no-summary
 check "another seed gives other series" bash -c "! h5diff -q '$work/t2.h5' '$work/t4.h5' /series /series >/dev/null 2>&1"
 
+# Every shipped scenario is valid.
+run validate "$(dirname "$0")"/../../scenarios/*.toml
+check "every file in scenarios/ validates" status_is 0
+
 # The key reference in docs/ is the program's own.
 docs=$(dirname "$0")/../../docs/scenario-keys.md
 "$bin" keys >"$work/keys.md"

@@ -403,3 +403,19 @@ TEST(Headhunting, PremiumAndGoldenHellosAreBookedExactly) {
   }
   EXPECT_GT(headhunted, 0);
 }
+
+TEST(ScenarioLibrary, PledgeScenarioCutsAgencyUseAgainstCompetitiveWithTheSameSeed) {
+  const std::string dir = std::string(PLEDGESIM_SOURCE_DIR) + "/scenarios/";
+  pm::Scenario competitive = pm::load_scenario_file(dir + "london_competitive.toml");
+  pm::Scenario pledge = pm::load_scenario_file(dir + "london_pledge_2022.toml");
+  competitive.years = pledge.years = 2;
+  ASSERT_EQ(competitive.seed, pledge.seed);  // common random numbers
+  ASSERT_EQ(pledge.policies.size(), 4u);
+  const double agency_c = run_total(competitive, pm::kAgencyFte).all;
+  const double agency_p = run_total(pledge, pm::kAgencyFte).all;
+  EXPECT_LT(agency_p, agency_c);
+  EXPECT_EQ(run_total(pledge, pm::kHeadhuntedIn).all, 0);
+  EXPECT_EQ(run_total(pledge, pm::kPermToAgency).all, 0);  // London only: cooling-off binds
+  EXPECT_LT(run_total(pledge, pm::kAgencyCostGbp).all,
+            run_total(competitive, pm::kAgencyCostGbp).all);
+}
