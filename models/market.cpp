@@ -233,6 +233,18 @@ void LabourMarket::update_prices() {
   // price against permanent pay: the market rate follows the mean pay index
   // of the authority's region.
   levers_ = scenario_.levers_at(clock_.week_start(week_));
+  // Cap breaches: an authority under vacancy pressure may pay over its caps
+  // this week (the 2020 survey: struggling councils were the main breachers).
+  const sim::RandomStreams breach_rng(scenario_.seed, kPurposeCapBreach);
+  breaching_.assign(E, 0);
+  for (std::size_t e = 0; e < E; ++e) {
+    const double vacancy_rate =
+        static_cast<double>(authorities_[e].establishment - permanent_[e]) /
+        std::max<double>(1.0, static_cast<double>(authorities_[e].establishment));
+    const double u =
+        r123::u01<double>(breach_rng.words(static_cast<std::uint64_t>(week_), e, 0)[0]);
+    breaching_[e] = vacancy_rate > ag.cap_breach_vacancy_rate && u <= ag.cap_breach_probability;
+  }
   std::vector<double> region_sum(region_names_.size(), 0.0), region_n(region_names_.size(), 0.0);
   for (std::size_t e = 0; e < E; ++e)
     region_sum[region_of_[e]] += pay_index_[e], region_n[region_of_[e]] += 1;
@@ -242,8 +254,9 @@ void LabourMarket::update_prices() {
   for (std::size_t e = 0; e < E; ++e) {
     for (int r = 0; r < kRoleCount; ++r) {
       const double regional_index = region_sum[region_of_[e]] / region_n[region_of_[e]];
-      const double hourly = std::min(ag.rate_gbp_per_hour[r] * uplift_ * regional_index,
-                                     levers_[e].agency_cap_gbp_per_hour[r]);
+      const double market = ag.rate_gbp_per_hour[r] * uplift_ * regional_index;
+      const double hourly =
+          breaching_[e] ? market : std::min(market, levers_[e].agency_cap_gbp_per_hour[r]);
       const std::size_t k = e * kRoleCount + static_cast<std::size_t>(r);
       agency_pay_gbp_[k] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
       const double charge =

@@ -121,6 +121,8 @@ class LabourMarket {
   std::vector<double> agency_pay_gbp_;         // annual locum pay [e * roles + r]
   std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_;  // weekly
   std::vector<AuthorityLevers> levers_;  // policy levers in force this week
+  std::vector<std::uint8_t> breaching_;  // authority pays over its caps this week
+  std::vector<std::int64_t> screened_;   // agency applicants turned away this week
   std::vector<std::int64_t> hello_pence_;
   std::int64_t headhunt_premium_pence_ = 0;
 

@@ -32,6 +32,7 @@ enum Purpose : std::uint64_t {
   kPurposeRelease = 6,
   kPurposeTieBreak = 7,
   kPurposeHeadhunt = 8,
+  kPurposeCapBreach = 9,
 };
 
 // Values of the `leaving` scratch column.

@@ -229,6 +229,7 @@ void LabourMarket::clear_market() {
       bucket_ids_[fill[static_cast<std::size_t>(col_.application[id])]++] = id;
 
   const sim::RandomStreams tie_rng(scenario_.seed, kPurposeTieBreak);
+  screened_.assign(authorities_.size(), 0);  // one agency bucket per authority: no shared slot
   const auto week = static_cast<std::uint64_t>(week_);
   sim::for_each_index(openings, [&](std::size_t opening) {
     const std::size_t first = bucket_start_[opening], last = bucket_start_[opening + 1];
@@ -242,13 +243,25 @@ void LabourMarket::clear_market() {
       std::uint64_t tie;
       std::uint32_t id;
     };
+    // References: a locum below the quality threshold is turned away with
+    // the screening probability (higher where references are shared).
+    const bool agency = opening % 2 == kAgencyPlacement;
+    const double screen = levers_[e].reference_screen_share >= 0
+                              ? levers_[e].reference_screen_share
+                              : scenario_.agency.base_screen_share;
     std::vector<Ranked> ranked;
     ranked.reserve(last - first);
     for (std::size_t k = first; k < last; ++k) {
       const std::uint32_t id = bucket_ids_[k];
+      const auto words = tie_rng.words(week, id, 0);
+      if (agency && col_.quality[id] < scenario_.agency.reference_quality_threshold &&
+          r123::u01<double>(words[1]) <= screen) {
+        ++screened_[e];
+        continue;
+      }
       ranked.push_back(
           {col_.quality[id] + kExperienceScorePerYear * col_.pqe_weeks[id] / kWeeksPerYear,
-           tie_rng.words(week, id, 0)[0], id});
+           words[0], id});
     }
     const auto take = std::min<std::size_t>(ranked.size(), static_cast<std::size_t>(capacity));
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take),
@@ -401,6 +414,10 @@ void LabourMarket::update_authorities() {
     put(kPayIndex, pay_index_[e]);
     put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));
     put(kHeadhuntedOut, static_cast<double>(t[aHeadhuntedOut]));
+    bool capped = false;
+    for (double cap : levers_[e].agency_cap_gbp_per_hour) capped = capped || cap != kNoCap;
+    put(kCapBreach, capped && breaching_[e] ? 1.0 : 0.0);
+    put(kAgencyScreenedOut, screened_.empty() ? 0.0 : static_cast<double>(screened_[e]));
   }
 }
 

@@ -32,6 +32,8 @@ const std::vector<sim::SeriesSpec>& metric_specs() {
        true},
       {"headhunted_out", "FTE", "moves_out that followed another authority's headhunting approach",
        true},
+      {"cap_breach", "1", "1 when the authority paid locums over a cap in force this week", true},
+      {"agency_screened_out", "FTE", "agency applicants turned away on references this week", true},
   };
   return specs;
 }

@@ -32,6 +32,8 @@ enum Metric : int {
   kPayIndex,
   kHeadhuntedIn,
   kHeadhuntedOut,
+  kCapBreach,
+  kAgencyScreenedOut,
   kMetricCount
 };
 

@@ -62,6 +62,9 @@ std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
         case PolicyKind::no_poach:
           l.no_poach = true;
           break;
+        case PolicyKind::shared_references:
+          l.reference_screen_share = std::max(l.reference_screen_share, p.screen_share);
+          break;
         case PolicyKind::agency_min_experience:
           l.agency_min_pqe_weeks =
               std::max(l.agency_min_pqe_weeks,

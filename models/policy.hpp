@@ -23,9 +23,11 @@ enum class PolicyKind : std::uint8_t {
   agency_min_experience,  // agency work only with enough post-qualifying experience (DfE 2024)
   harmonised_pay,         // April pay review keeps pay within a band of the regional reference
   no_poach,               // authorities in scope do not headhunt each other's staff
+  shared_references,      // a shared reference template screens out weak locums
 };
-inline constexpr std::array<std::string_view, 5> kPolicyKindNames = {
-    "agency_pay_cap", "cooling_off", "agency_min_experience", "harmonised_pay", "no_poach"};
+inline constexpr std::array<std::string_view, 6> kPolicyKindNames = {
+    "agency_pay_cap", "cooling_off", "agency_min_experience",
+    "harmonised_pay", "no_poach",    "shared_references"};
 
 struct PolicyScope {
   enum class Kind : std::uint8_t { all, signatories, region, authorities } kind = Kind::all;
@@ -43,6 +45,7 @@ struct Policy {
   std::int64_t weeks = 0;                              // cooling_off
   double pqe_years = 0;                                // agency_min_experience
   double band_share = 0;                               // harmonised_pay
+  double screen_share = 0;                             // shared_references
 
   // In force during the week that starts on `week_start` (from the first week
   // starting on or after `start`, until the first starting on or after `end`).
@@ -60,6 +63,7 @@ struct AuthorityLevers {
   std::uint16_t agency_min_pqe_weeks = 0;
   double harmonised_band_share = -1;  // < 0: competitive pay setting
   bool no_poach = false;
+  double reference_screen_share = -1;  // < 0: the scenario's base screening
   bool signatory = false;
 };
 

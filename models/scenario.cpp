@@ -210,6 +210,9 @@ class Parser {
           break;
         case PolicyKind::no_poach:
           break;
+        case PolicyKind::shared_references:
+          allowed.push_back("screen_share");
+          break;
       }
       bool has_value = p.kind == PolicyKind::no_poach;  // the only lever without a value
       for (const auto& [k, v] : *t) {
@@ -236,6 +239,12 @@ class Parser {
             issue(&v, full, "expected a whole number of weeks in [0, 520]");
           else
             p.weeks = *w, has_value = true;
+        } else if (key == "screen_share") {
+          auto b = v.value<double>();
+          if (!b || !(*b >= 0 && *b <= 1))
+            issue(&v, full, "expected a probability in [0, 1]");
+          else
+            p.screen_share = *b, has_value = true;
         } else if (key == "band_share") {
           auto b = v.value<double>();
           if (!b || !(*b >= 0 && *b <= 1))
@@ -634,6 +643,9 @@ std::string to_toml(const Scenario& scenario) {
         t.insert("band_share", p.band_share);
         break;
       case PolicyKind::no_poach:
+        break;
+      case PolicyKind::shared_references:
+        t.insert("screen_share", p.screen_share);
         break;
     }
     policies.push_back(std::move(t));

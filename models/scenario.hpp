@@ -93,6 +93,10 @@ struct Scenario {
     double margin_share = 0.18;       // share of the charge kept by the agency
     std::int64_t cover_after_weeks = 4;
     double excess_release_rate_per_week = 0.25;  // of locums above what an authority needs
+    double reference_quality_threshold = -1.0;   // practice quality (SDs) a reference flags
+    double base_screen_share = 0.2;        // flagged locums turned away without shared references
+    double cap_breach_vacancy_rate = 0.3;  // authorities under this pressure may breach caps
+    double cap_breach_probability = 0.5;   // weekly chance such an authority pays over the cap
   } agency;
 
   std::vector<AuthorityData> authorities;

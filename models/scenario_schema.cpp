@@ -148,6 +148,20 @@ std::vector<ParamDef> build() {
   P.push_back(param("agency.cover_after_weeks", 0, 520,
                     "weeks a vacancy stays open before an authority asks for a locum",
                     [](Scenario& s) { return &s.agency.cover_after_weeks; }));
+  P.push_back(param("agency.reference_quality_threshold", -10, 10,
+                    "practice quality (in SDs) below which a reference flags a locum",
+                    [](Scenario& s) { return &s.agency.reference_quality_threshold; }));
+  P.push_back(param("agency.base_screen_share", 0, 1,
+                    "probability that an authority turns away a flagged locum without shared "
+                    "references",
+                    [](Scenario& s) { return &s.agency.base_screen_share; }));
+  P.push_back(param("agency.cap_breach_vacancy_rate", 0, 1,
+                    "vacancy rate above which an authority may pay over an agency cap",
+                    [](Scenario& s) { return &s.agency.cap_breach_vacancy_rate; }));
+  P.push_back(param("agency.cap_breach_probability", 0, 1,
+                    "weekly probability that an authority above that vacancy rate breaches its "
+                    "caps (pays market rates)",
+                    [](Scenario& s) { return &s.agency.cap_breach_probability; }));
   P.push_back(param("agency.excess_release_rate_per_week", 0, 1,
                     "share of locums above an authority's cover need released each week",
                     [](Scenario& s) { return &s.agency.excess_release_rate_per_week; }));
@@ -227,7 +241,10 @@ std::string scenario_keys_markdown() {
          "make no competitive rise and keep their pay index within this share of the mean index "
          "of the authorities in scope in their region |\n"
       << "| `no_poach` | (none) | authorities in scope make no headhunting approach to staff of "
-         "other authorities in scope |\n";
+         "other authorities in scope |\n"
+      << "| `shared_references` | `screen_share` | authorities in scope turn away an agency "
+         "applicant whose practice quality is below `agency.reference_quality_threshold` with "
+         "this probability (instead of `agency.base_screen_share`) |\n";
   return out.str();
 }
 

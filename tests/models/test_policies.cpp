@@ -3,6 +3,7 @@
 // their difference comes from the lever, not from noise.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <numeric>
 
 #include "models/market.hpp"
@@ -162,7 +163,8 @@ TEST(PolicyLevers, ExperienceRuleKeepsJuniorPractitionersOutOfAgencyWork) {
 }
 
 TEST(PolicyLevers, BindingCapLimitsChargesAndCutsLocumsInTheCappedRegion) {
-  const pm::Scenario off = london_and_neighbour(2);
+  pm::Scenario off = london_and_neighbour(2);
+  off.agency.cap_breach_probability = 0;  // perfect compliance
   pm::Scenario on = off;
   pm::Policy cap = policy(pm::PolicyKind::agency_pay_cap, "London");
   cap.rate_gbp_per_hour = {22, 24, 26, 28, 28, 32};  // well below the market rates
@@ -178,7 +180,7 @@ TEST(PolicyLevers, BindingCapLimitsChargesAndCutsLocumsInTheCappedRegion) {
     m.step();
     for (std::size_t e = 0; e + 1 < E; ++e) {
       const double fte = m.week_series()[pm::kAgencyFte * E + e];
-      ASSERT_LE(m.week_series()[pm::kAgencyCostGbp * E + e], fte * max_charge + 1e-6);
+      ASSERT_LE(m.week_series()[pm::kAgencyCostGbp * E + e], fte * (max_charge + 0.005));  // pence
     }
   }
   // Capped pay makes agency work less attractive in London: fewer locum-weeks.
@@ -418,4 +420,72 @@ TEST(ScenarioLibrary, PledgeScenarioCutsAgencyUseAgainstCompetitiveWithTheSameSe
   EXPECT_EQ(run_total(pledge, pm::kPermToAgency).all, 0);  // London only: cooling-off binds
   EXPECT_LT(run_total(pledge, pm::kAgencyCostGbp).all,
             run_total(competitive, pm::kAgencyCostGbp).all);
+}
+
+TEST(PolicyLevers, AuthoritiesUnderPressureBreachCaps) {
+  pm::Scenario s = london(1);
+  pm::Policy cap = policy(pm::PolicyKind::agency_pay_cap);
+  cap.rate_gbp_per_hour = {22, 24, 26, 28, 28, 32};
+  s.policies.push_back(cap);
+  s.agency.cap_breach_vacancy_rate = 0.25;
+  s.agency.cap_breach_probability = 0.5;
+  pm::LabourMarket m(s);
+  const std::size_t E = m.employer_count();
+  const double max_capped_charge =
+      32 * s.agency.hours_per_week * (1 + s.agency.on_cost_rate) / (1 - s.agency.margin_share);
+  double breaches = 0, weeks_under_pressure = 0, over_cap_without_breach = 0;
+  std::vector<double> vacancy_rate(E);
+  for (std::size_t e = 0; e < E; ++e)
+    vacancy_rate[e] =
+        s.authorities[e].vacancy_fte / (s.authorities[e].vacancy_fte + s.authorities[e].inpost_fte);
+  for (std::int64_t w = 0; w < s.weeks(); ++w) {
+    m.step();
+    const auto row = m.week_series();
+    for (std::size_t e = 0; e < E; ++e) {
+      const bool breach = row[pm::kCapBreach * E + e] > 0;
+      // Only authorities above the pressure threshold (last week) may breach.
+      if (breach) {
+        EXPECT_GT(vacancy_rate[e], 0.25) << "week " << w;
+      }
+      weeks_under_pressure += vacancy_rate[e] > 0.25;
+      breaches += breach;
+      const double fte = row[pm::kAgencyFte * E + e];
+      if (!breach && row[pm::kAgencyCostGbp * E + e] > fte * (max_capped_charge + 0.005))
+        ++over_cap_without_breach;
+      vacancy_rate[e] = row[pm::kVacancies * E + e] / row[pm::kEstablishment * E + e];
+    }
+  }
+  EXPECT_EQ(over_cap_without_breach, 0);
+  ASSERT_GT(weeks_under_pressure, 100);
+  // About half the pressured authority-weeks breach (binomial, 5 standard errors).
+  const double se = std::sqrt(weeks_under_pressure * 0.25);
+  EXPECT_NEAR(breaches, 0.5 * weeks_under_pressure, 5 * se);
+}
+
+TEST(PolicyLevers, SharedReferencesScreenOutWeakLocums) {
+  pm::Scenario off = london(2);
+  off.agency.base_screen_share = 0;
+  pm::Scenario on = off;
+  pm::Policy refs = policy(pm::PolicyKind::shared_references);
+  refs.screen_share = 1.0;
+  on.policies.push_back(refs);
+  auto weak_new_locums = [](const pm::Scenario& s) {
+    pm::LabourMarket m(s);
+    auto& pop = const_cast<ps::Population&>(m.population());
+    std::int64_t weak = 0;
+    for (std::int64_t w = 0; w < s.weeks(); ++w) {
+      m.step();
+      const auto status = pop.column<std::uint8_t>("status").span();
+      const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
+      const auto quality = pop.column<float>("quality").span();
+      for (std::size_t i = 0; i < pop.size(); ++i)
+        weak += status[i] == static_cast<std::uint8_t>(pm::Status::agency) && tenure[i] == 0 &&
+                quality[i] < s.agency.reference_quality_threshold;
+    }
+    return weak;
+  };
+  EXPECT_GT(weak_new_locums(off), 5);
+  EXPECT_EQ(weak_new_locums(on), 0);
+  EXPECT_EQ(run_total(off, pm::kAgencyScreenedOut).all, 0);
+  EXPECT_GT(run_total(on, pm::kAgencyScreenedOut).all, 0);
 }
