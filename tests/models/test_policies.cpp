@@ -412,7 +412,7 @@ TEST(ScenarioLibrary, PledgeScenarioCutsAgencyUseAgainstCompetitiveWithTheSameSe
   pm::Scenario pledge = pm::load_scenario_file(dir + "london_pledge_2022.toml");
   competitive.years = pledge.years = 2;
   ASSERT_EQ(competitive.seed, pledge.seed);  // common random numbers
-  ASSERT_EQ(pledge.policies.size(), 4u);
+  ASSERT_EQ(pledge.policies.size(), 5u);
   const double agency_c = run_total(competitive, pm::kAgencyFte).all;
   const double agency_p = run_total(pledge, pm::kAgencyFte).all;
   EXPECT_LT(agency_p, agency_c);
