@@ -51,6 +51,11 @@ std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
             l.agency_cap_gbp_per_hour[r] =
                 std::min(l.agency_cap_gbp_per_hour[r], p.rate_gbp_per_hour[r]);
           break;
+        case PolicyKind::agency_price_cap:
+          for (int r = 0; r < kRoleCount; ++r)
+            l.agency_cap_gbp_per_hour[r] = std::min(
+                l.agency_cap_gbp_per_hour[r], p.rate_gbp_per_hour[r] / (1 + agency.on_cost_rate));
+          break;
         case PolicyKind::cooling_off:
           l.cooling_off_weeks = std::max(l.cooling_off_weeks, p.weeks);
           break;

@@ -24,10 +24,11 @@ enum class PolicyKind : std::uint8_t {
   harmonised_pay,         // April pay review keeps pay within a band of the regional reference
   no_poach,               // authorities in scope do not headhunt each other's staff
   shared_references,      // a shared reference template screens out weak locums
+  agency_price_cap,       // DfE 2025: cap on the price (pay + NI + holiday + levy) per hour
 };
-inline constexpr std::array<std::string_view, 6> kPolicyKindNames = {
-    "agency_pay_cap", "cooling_off", "agency_min_experience",
-    "harmonised_pay", "no_poach",    "shared_references"};
+inline constexpr std::array<std::string_view, 7> kPolicyKindNames = {
+    "agency_pay_cap", "cooling_off",       "agency_min_experience", "harmonised_pay",
+    "no_poach",       "shared_references", "agency_price_cap"};
 
 struct PolicyScope {
   enum class Kind : std::uint8_t { all, signatories, region, authorities } kind = Kind::all;
@@ -41,7 +42,7 @@ struct Policy {
   sim::Date start;
   std::optional<sim::Date> end;  // in force before this date; none = open-ended
   PolicyScope scope;
-  std::array<double, kRoleCount> rate_gbp_per_hour{};  // agency_pay_cap
+  std::array<double, kRoleCount> rate_gbp_per_hour{};  // agency_pay_cap, agency_price_cap
   std::int64_t weeks = 0;                              // cooling_off
   double pqe_years = 0;                                // agency_min_experience
   double band_share = 0;                               // harmonised_pay
@@ -56,7 +57,8 @@ struct Policy {
 
 inline constexpr double kNoCap = std::numeric_limits<double>::infinity();
 
-// What the levers in force mean for one authority in one week.
+// What the levers in force mean for one authority in one week. A price cap
+// is turned into the pay cap it implies (price = pay x (1 + agency on-costs)).
 struct AuthorityLevers {
   std::array<double, kRoleCount> agency_cap_gbp_per_hour;  // kNoCap when uncapped
   std::int64_t cooling_off_weeks = 0;

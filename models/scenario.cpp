@@ -197,6 +197,7 @@ class Parser {
       std::vector<std::string> allowed = {"kind", "start", "end", "scope", "note"};
       switch (p.kind) {
         case PolicyKind::agency_pay_cap:
+        case PolicyKind::agency_price_cap:
           allowed.push_back("rate_gbp_per_hour");
           break;
         case PolicyKind::cooling_off:
@@ -627,7 +628,8 @@ std::string to_toml(const Scenario& scenario) {
       t.insert("scope", p.scope.to_string());
     }
     switch (p.kind) {
-      case PolicyKind::agency_pay_cap: {
+      case PolicyKind::agency_pay_cap:
+      case PolicyKind::agency_price_cap: {
         toml::table rates;
         for (int r = 0; r < kRoleCount; ++r) rates.insert(kRoleNames[r], p.rate_gbp_per_hour[r]);
         t.insert("rate_gbp_per_hour", std::move(rates));

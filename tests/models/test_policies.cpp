@@ -489,3 +489,27 @@ TEST(PolicyLevers, SharedReferencesScreenOutWeakLocums) {
   EXPECT_EQ(run_total(off, pm::kAgencyScreenedOut).all, 0);
   EXPECT_GT(run_total(on, pm::kAgencyScreenedOut).all, 0);
 }
+
+TEST(PolicyLevers, PriceCapEqualsThePayCapItImplies) {
+  // DfE caps the price = pay x (1 + on-costs); the same run with the implied
+  // pay cap must give identical series.
+  pm::Scenario price = london(1);
+  price.agency.cap_breach_probability = 0;
+  pm::Scenario pay = price;
+  pm::Policy p = policy(pm::PolicyKind::agency_price_cap);
+  p.rate_gbp_per_hour = {28, 32, 36, 40, 40, 48};
+  price.policies.push_back(p);
+  pm::Policy q = policy(pm::PolicyKind::agency_pay_cap);
+  for (int r = 0; r < pm::kRoleCount; ++r)
+    q.rate_gbp_per_hour[r] = p.rate_gbp_per_hour[r] / (1 + pay.agency.on_cost_rate);
+  pay.policies.push_back(q);
+  pm::LabourMarket a(price), b(pay);
+  for (std::int64_t w = 0; w < price.weeks(); ++w) {
+    a.step();
+    b.step();
+    ASSERT_TRUE(std::equal(a.week_series().begin(), a.week_series().end(), b.week_series().begin()))
+        << "week " << w;
+  }
+  // And the price cap binds: charges are below the uncapped run's.
+  EXPECT_LT(run_total(price, pm::kAgencyCostGbp).all, run_total(london(1), pm::kAgencyCostGbp).all);
+}
