@@ -228,11 +228,19 @@ void LabourMarket::update_prices() {
     }
   }
   headhunt_premium_pence_ = std::llround(scenario_.pay.headhunting_premium_gbp * uplift_ * 100);
-  // Locums are paid the market rate, or the cap in force where it is lower
-  // (caps are nominal: the market rate is uprated, a cap is not). Agencies
-  // price against permanent pay: the market rate follows the mean pay index
-  // of the authority's region.
+  // Levers in force this week, and the incentive amounts they set.
   levers_ = scenario_.levers_at(clock_.week_start(week_));
+  hello_stage_pence_.assign(E, {});
+  retention_pence_.assign(E, 0);
+  hello_total_gbp_.assign(E, 0);
+  for (std::size_t e = 0; e < E; ++e) {
+    const AuthorityLevers& l = levers_[e];
+    for (int k = 0; k < l.hello_stages; ++k) {
+      hello_stage_pence_[e][k] = std::llround(l.hello_gbp[k] * 100);
+      hello_total_gbp_[e] += l.hello_gbp[k];
+    }
+    retention_pence_[e] = std::llround(l.retention_gbp_per_year / kWeeksPerYear * 100);
+  }
   // Cap breaches: an authority under vacancy pressure may pay over its caps
   // this week (the 2020 survey: struggling councils were the main breachers).
   const sim::RandomStreams breach_rng(scenario_.seed, kPurposeCapBreach);
@@ -245,6 +253,10 @@ void LabourMarket::update_prices() {
         r123::u01<double>(breach_rng.words(static_cast<std::uint64_t>(week_), e, 0)[0]);
     breaching_[e] = vacancy_rate > ag.cap_breach_vacancy_rate && u <= ag.cap_breach_probability;
   }
+  // Locums are paid the market rate, or the cap in force where it is lower
+  // (caps are nominal: the market rate is uprated, a cap is not). Agencies
+  // price against permanent pay: the market rate follows the mean pay index
+  // of the authority's region.
   std::vector<double> region_sum(region_names_.size(), 0.0), region_n(region_names_.size(), 0.0);
   for (std::size_t e = 0; e < E; ++e)
     region_sum[region_of_[e]] += pay_index_[e], region_n[region_of_[e]] += 1;

@@ -125,6 +125,11 @@ class LabourMarket {
   std::vector<std::int64_t> screened_;   // agency applicants turned away this week
   std::vector<std::int64_t> hello_pence_;
   std::int64_t headhunt_premium_pence_ = 0;
+  // Incentive levers for the week, per authority (pence; value in GBP for choices).
+  std::vector<std::array<std::int64_t, AuthorityLevers::kMaxStages>> hello_stage_pence_;
+  std::vector<std::int64_t> retention_pence_;
+  std::vector<double> hello_total_gbp_;
+  double unpaid_stages_gbp(std::size_t e, std::uint16_t tenure) const;
 
   // Clearing buffers, reused every week.
   std::vector<std::vector<std::uint32_t>> block_applicants_;

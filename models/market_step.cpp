@@ -46,6 +46,15 @@ bool LabourMarket::may_take_agency_work(std::size_t i, std::size_t f) const {
   return region != region_of_[f] || weeks >= lv.cooling_off_weeks;
 }
 
+// Staged golden hello payments still due to a permanent worker at e.
+double LabourMarket::unpaid_stages_gbp(std::size_t e, std::uint16_t tenure) const {
+  const AuthorityLevers& l = levers_[e];
+  double due = 0;
+  for (int k = 0; k < l.hello_stages; ++k)
+    if (l.hello_weeks[k] > tenure) due += l.hello_gbp[k];
+  return due;
+}
+
 // Phase 1: each practitioner ages, may leave, may search and apply. Writes
 // only its own slots, reads last week's authority state.
 void LabourMarket::choose(std::size_t begin, std::size_t end,
@@ -158,7 +167,11 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     sim::AgentDraws offers(offer_rng_, week, i), noise(choice_rng_, week, i);
     double stay;
     if (status == Status::permanent)
-      stay = pay_w * perm_pay_gbp_[emp * kRoleCount + role] -
+      stay = pay_w * (perm_pay_gbp_[emp * kRoleCount + role] +
+                      unpaid_stages_gbp(static_cast<std::size_t>(emp), col_.tenure_weeks[i]) +
+                      (col_.tenure_weeks[i] >= levers_[emp].retention_min_tenure_weeks
+                           ? levers_[emp].retention_gbp_per_year
+                           : 0.0)) -
              beh.caseload_weight_per_case * (caseload_[emp] - beh.caseload_stress_threshold);
     else if (status == Status::agency && !must_search)
       stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste -
@@ -170,7 +183,8 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     bool best_is_approach = false;
     if (approach >= 0) {
       const double value =
-          pay_w * (perm_pay_gbp_[approach * kRoleCount + role] + premium_gbp) -
+          pay_w * (perm_pay_gbp_[approach * kRoleCount + role] + premium_gbp +
+                   hello_total_gbp_[approach]) -
           beh.caseload_weight_per_case * (caseload_[approach] - beh.caseload_stress_threshold) -
           beh.switching_cost + noise.gumbel();
       if (value > best)
@@ -194,10 +208,11 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
         if (same_post && !must_search) continue;
         if (kind == kAgencyPlacement && !may_take_agency_work(i, static_cast<std::size_t>(f)))
           continue;
-        double value = (kind == kPermanentPost)
-                           ? pay_w * (perm_pay_gbp_[f * kRoleCount + role] +
-                                      static_cast<double>(hello_pence_[f]) / 100.0)
-                           : pay_w * agency_pay_gbp_[f * kRoleCount + role] + taste;
+        double value =
+            (kind == kPermanentPost)
+                ? pay_w * (perm_pay_gbp_[f * kRoleCount + role] +
+                           static_cast<double>(hello_pence_[f]) / 100.0 + hello_total_gbp_[f])
+                : pay_w * agency_pay_gbp_[f * kRoleCount + role] + taste;
         value -= beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold);
         if (employed && f != emp) value -= beh.switching_cost;
         value += eps;
@@ -335,6 +350,14 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
           static_cast<std::size_t>(to)];
 
     if (to == Status::permanent) {
+      // Incentives due this week: hello stages reached, retention past the tenure.
+      const AuthorityLevers& lv = levers_[to_emp];
+      const std::uint16_t tenure = col_.tenure_weeks[i];
+      for (int k = 0; k < lv.hello_stages; ++k)
+        if (lv.hello_weeks[k] == tenure)
+          at(to_emp, aIncentivePence) += hello_stage_pence_[to_emp][k];
+      if (retention_pence_[to_emp] > 0 && tenure >= lv.retention_min_tenure_weeks)
+        at(to_emp, aIncentivePence) += retention_pence_[to_emp];
       ++at(to_emp, aPermanent);
       if (col_.pqe_weeks[i] < kWeeksPerYear) ++at(to_emp, aTrainee);
       at(to_emp, aTenureWeeks) += col_.tenure_weeks[i];

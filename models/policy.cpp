@@ -70,6 +70,17 @@ std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
         case PolicyKind::shared_references:
           l.reference_screen_share = std::max(l.reference_screen_share, p.screen_share);
           break;
+        case PolicyKind::staged_golden_hello:  // the last one listed in force wins
+          l.hello_stages = static_cast<int>(p.stage_weeks.size());
+          for (int k = 0; k < l.hello_stages; ++k) {
+            l.hello_weeks[k] = static_cast<std::uint16_t>(p.stage_weeks[k]);
+            l.hello_gbp[k] = p.stage_gbp[k];
+          }
+          break;
+        case PolicyKind::retention_payment:  // the last one listed in force wins
+          l.retention_gbp_per_year = p.gbp_per_year;
+          l.retention_min_tenure_weeks = static_cast<std::uint16_t>(p.min_tenure_weeks);
+          break;
         case PolicyKind::agency_min_experience:
           l.agency_min_pqe_weeks =
               std::max(l.agency_min_pqe_weeks,

@@ -25,10 +25,13 @@ enum class PolicyKind : std::uint8_t {
   no_poach,               // authorities in scope do not headhunt each other's staff
   shared_references,      // a shared reference template screens out weak locums
   agency_price_cap,       // DfE 2025: cap on the price (pay + NI + holiday + levy) per hour
+  staged_golden_hello,    // payments at set weeks after joining; unpaid stages are clawed back
+  retention_payment,      // yearly payment to permanent staff past a tenure, paid weekly
 };
-inline constexpr std::array<std::string_view, 7> kPolicyKindNames = {
-    "agency_pay_cap", "cooling_off",       "agency_min_experience", "harmonised_pay",
-    "no_poach",       "shared_references", "agency_price_cap"};
+inline constexpr std::array<std::string_view, 9> kPolicyKindNames = {
+    "agency_pay_cap",   "cooling_off",       "agency_min_experience", "harmonised_pay",
+    "no_poach",         "shared_references", "agency_price_cap",      "staged_golden_hello",
+    "retention_payment"};
 
 struct PolicyScope {
   enum class Kind : std::uint8_t { all, signatories, region, authorities } kind = Kind::all;
@@ -47,6 +50,10 @@ struct Policy {
   double pqe_years = 0;                                // agency_min_experience
   double band_share = 0;                               // harmonised_pay
   double screen_share = 0;                             // shared_references
+  std::vector<std::int64_t> stage_weeks;               // staged_golden_hello
+  std::vector<double> stage_gbp;                       // staged_golden_hello
+  double gbp_per_year = 0;                             // retention_payment
+  std::int64_t min_tenure_weeks = 0;                   // retention_payment
 
   // In force during the week that starts on `week_start` (from the first week
   // starting on or after `start`, until the first starting on or after `end`).
@@ -66,6 +73,13 @@ struct AuthorityLevers {
   double harmonised_band_share = -1;  // < 0: competitive pay setting
   bool no_poach = false;
   double reference_screen_share = -1;  // < 0: the scenario's base screening
+  // Staged golden hello: stage k pays hello_gbp[k] at hello_weeks[k] of tenure.
+  static constexpr int kMaxStages = 4;
+  int hello_stages = 0;
+  std::array<std::uint16_t, kMaxStages> hello_weeks{};
+  std::array<double, kMaxStages> hello_gbp{};
+  double retention_gbp_per_year = 0;
+  std::uint16_t retention_min_tenure_weeks = 0;
   bool signatory = false;
 };
 

@@ -214,6 +214,14 @@ class Parser {
         case PolicyKind::shared_references:
           allowed.push_back("screen_share");
           break;
+        case PolicyKind::staged_golden_hello:
+          allowed.push_back("stage_weeks");
+          allowed.push_back("stage_gbp");
+          break;
+        case PolicyKind::retention_payment:
+          allowed.push_back("min_tenure_weeks");
+          allowed.push_back("gbp_per_year");
+          break;
       }
       bool has_value = p.kind == PolicyKind::no_poach;  // the only lever without a value
       for (const auto& [k, v] : *t) {
@@ -240,6 +248,46 @@ class Parser {
             issue(&v, full, "expected a whole number of weeks in [0, 520]");
           else
             p.weeks = *w, has_value = true;
+        } else if (key == "stage_weeks" || key == "stage_gbp") {
+          const toml::array* arr = v.as_array();
+          bool ok = arr && !arr->empty() && arr->size() <= AuthorityLevers::kMaxStages;
+          std::vector<double> values;
+          for (std::size_t k = 0; ok && k < arr->size(); ++k) {
+            const auto x =
+                key == "stage_weeks"
+                    ? (arr->get(k)->value_exact<std::int64_t>()
+                           ? std::optional<double>(*arr->get(k)->value_exact<std::int64_t>())
+                           : std::nullopt)
+                    : arr->get(k)->value<double>();
+            ok = x && *x >= 0 && *x <= (key == "stage_weeks" ? 520 : 1e6);
+            if (ok) values.push_back(*x);
+          }
+          if (!ok) {
+            issue(&v, full,
+                  key == "stage_weeks" ? "expected 1 to 4 whole weeks in [0, 520], e.g. [0, 26, 78]"
+                                       : "expected 1 to 4 amounts in GBP, e.g. [1000, 2000, 3000]");
+          } else if (key == "stage_weeks") {
+            p.stage_weeks.assign(values.begin(), values.end());
+          } else {
+            p.stage_gbp = values;
+          }
+          if (ok && !p.stage_weeks.empty() && !p.stage_gbp.empty()) {
+            has_value = true;  // both given; a length mismatch is its own problem
+            if (p.stage_weeks.size() != p.stage_gbp.size())
+              issue(&v, full, "stage_weeks and stage_gbp must have the same length");
+          }
+        } else if (key == "gbp_per_year") {
+          auto x = v.value<double>();
+          if (!x || !(*x >= 0 && *x <= 1e6))
+            issue(&v, full, "expected GBP a year in [0, 1000000]");
+          else
+            p.gbp_per_year = *x, has_value = true;
+        } else if (key == "min_tenure_weeks") {
+          auto w = v.value_exact<std::int64_t>();
+          if (!w || *w < 0 || *w > 2080)
+            issue(&v, full, "expected whole weeks in [0, 2080]");
+          else
+            p.min_tenure_weeks = *w;
         } else if (key == "screen_share") {
           auto b = v.value<double>();
           if (!b || !(*b >= 0 && *b <= 1))
@@ -648,6 +696,18 @@ std::string to_toml(const Scenario& scenario) {
         break;
       case PolicyKind::shared_references:
         t.insert("screen_share", p.screen_share);
+        break;
+      case PolicyKind::staged_golden_hello: {
+        toml::array weeks, gbp;
+        for (auto w : p.stage_weeks) weeks.push_back(w);
+        for (auto g : p.stage_gbp) gbp.push_back(g);
+        t.insert("stage_weeks", std::move(weeks));
+        t.insert("stage_gbp", std::move(gbp));
+        break;
+      }
+      case PolicyKind::retention_payment:
+        t.insert("min_tenure_weeks", p.min_tenure_weeks);
+        t.insert("gbp_per_year", p.gbp_per_year);
         break;
     }
     policies.push_back(std::move(t));

@@ -240,9 +240,23 @@ kind = "agency_min_experience"
 start = 2024-10-31
 scope = ["Slough"]
 pqe_years = 3
+
+[[policies]]
+kind = "staged_golden_hello"
+start = 2016-01-01
+stage_weeks = [0, 26, 78]
+stage_gbp = [1000, 2000, 3000]
+
+[[policies]]
+kind = "retention_payment"
+start = 2016-01-01
+gbp_per_year = 3000
+min_tenure_weeks = 52
 )";
   const pm::Scenario s = pm::parse_scenario(text, "p.toml");
-  ASSERT_EQ(s.policies.size(), 3u);
+  ASSERT_EQ(s.policies.size(), 5u);
+  EXPECT_EQ(s.policies[3].stage_weeks, (std::vector<std::int64_t>{0, 26, 78}));
+  EXPECT_EQ(s.policies[4].min_tenure_weeks, 52);
   EXPECT_EQ(s.policies[0].rate_gbp_per_hour[5], 42);
   EXPECT_EQ(s.policies[0].end->iso(), "2022-06-01");
   EXPECT_EQ(s.policies[1].scope.region, "London");
@@ -269,6 +283,12 @@ start = 2024-10-31
 end = 2024-01-01
 pqe_years = 3
 weeks = 4
+
+[[policies]]
+kind = "staged_golden_hello"
+start = 2016-01-01
+stage_weeks = [0, 26]
+stage_gbp = [1000]
 )";
   const auto issues = issues_of(text);
   EXPECT_TRUE(has_issue(issues, "policies[0].kind", "did you mean 'agency_pay_cap'", 8));
@@ -277,6 +297,9 @@ weeks = 4
   EXPECT_TRUE(has_issue(issues, "policies[2].end", "after start", 19));
   EXPECT_TRUE(has_issue(issues, "policies[2].weeks",
                         "not a key of policy kind 'agency_min_experience'", 21));
+  EXPECT_TRUE(has_issue(issues, "policies[3].stage_weeks", "same length", 26) ||
+              has_issue(issues, "policies[3].stage_gbp", "same length", 27));
+  EXPECT_FALSE(has_issue(issues, "policies[3].stage_gbp", "missing", 23));
   for (const auto& i : issues) EXPECT_EQ(i.file, "p.toml");
 }
 
@@ -512,4 +535,48 @@ TEST(PolicyLevers, PriceCapEqualsThePayCapItImplies) {
   }
   // And the price cap binds: charges are below the uncapped run's.
   EXPECT_LT(run_total(price, pm::kAgencyCostGbp).all, run_total(london(1), pm::kAgencyCostGbp).all);
+}
+
+TEST(Incentives, StagedHelloAndRetentionAreBookedWhenDueAndOnlyThen) {
+  pm::Scenario s = london(2);
+  s.behaviour.headhunting_rate_per_year = 0;  // no premiums in the total
+  pm::Policy hello = policy(pm::PolicyKind::staged_golden_hello);
+  hello.stage_weeks = {0, 26, 78};
+  hello.stage_gbp = {1000, 2000, 3000};
+  pm::Policy retention = policy(pm::PolicyKind::retention_payment);
+  retention.gbp_per_year = 2600;  // GBP 50 a week
+  retention.min_tenure_weeks = 104;
+  s.policies = {hello, retention};
+  pm::LabourMarket m(s);
+  auto& pop = const_cast<ps::Population&>(m.population());
+  const std::size_t E = m.employer_count();
+  double stage2 = 0;
+  for (std::int64_t w = 0; w < 60; ++w) {
+    m.step();
+    const auto status = pop.column<std::uint8_t>("status").span();
+    const auto employer = pop.column<std::int16_t>("employer").span();
+    const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
+    std::vector<double> due(E, 0);
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      if (status[i] != static_cast<std::uint8_t>(pm::Status::permanent)) continue;
+      const auto e = static_cast<std::size_t>(employer[i]);
+      if (tenure[i] == 0) due[e] += 1000;
+      if (tenure[i] == 26) due[e] += 2000, stage2 += 1;
+      if (tenure[i] == 78) due[e] += 3000;
+      if (tenure[i] >= 104) due[e] += 50;
+    }
+    for (std::size_t e = 0; e < E; ++e)
+      ASSERT_NEAR(m.week_series()[pm::kIncentiveCostGbp * E + e], due[e], 1e-6) << w << ' ' << e;
+  }
+  EXPECT_GT(stage2, 0);  // some starters stayed to the second stage
+}
+
+TEST(Incentives, RetentionPaymentsReduceLeavers) {
+  const pm::Scenario off = london(2);
+  pm::Scenario on = off;
+  pm::Policy retention = policy(pm::PolicyKind::retention_payment);
+  retention.gbp_per_year = 5000;
+  on.policies.push_back(retention);
+  EXPECT_LT(run_total(on, pm::kLeavers).all, run_total(off, pm::kLeavers).all);
+  EXPECT_LT(run_total(on, pm::kMovesOut).all, run_total(off, pm::kMovesOut).all);
 }
