@@ -19,8 +19,7 @@ LabourMarket::LabourMarket(const Scenario& scenario)
       search_rng_(scenario.seed, kPurposeSearch),
       offer_rng_(scenario.seed, kPurposeOffer),
       choice_rng_(scenario.seed, kPurposeChoice),
-      release_rng_(scenario.seed, kPurposeRelease),
-      headhunt_rng_(scenario.seed, kPurposeHeadhunt) {
+      release_rng_(scenario.seed, kPurposeRelease) {
   const std::size_t E = scenario_.authorities.size();
   double total_agency = 0, total_vacancy = 0;
   for (const auto& a : scenario_.authorities)

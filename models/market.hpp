@@ -102,8 +102,7 @@ class LabourMarket {
   Columns col_;
 
   // Random streams, one per decision family.
-  sim::RandomStreams init_rng_, leave_rng_, search_rng_, offer_rng_, choice_rng_, release_rng_,
-      headhunt_rng_;
+  sim::RandomStreams init_rng_, leave_rng_, search_rng_, offer_rng_, choice_rng_, release_rng_;
 
   // Authority state as of the end of last week (read by practitioners).
   std::vector<double> caseload_;

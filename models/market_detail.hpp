@@ -31,7 +31,6 @@ enum Purpose : std::uint64_t {
   kPurposeChoice = 5,
   kPurposeRelease = 6,
   kPurposeTieBreak = 7,
-  kPurposeHeadhunt = 8,
   kPurposeCapBreach = 9,
 };
 

@@ -148,10 +148,10 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     // post and a premium, unless both it and the current employer are bound
     // by a no-poach agreement. Draws are taken whether or not it is allowed.
     int approach = -1;
-    if (status == Status::permanent) {
-      sim::AgentDraws hh(headhunt_rng_, week, i);
-      const bool approached = hh.uniform() <= p_headhunt;
-      const double x = hh.uniform() * (perm_cdf_.empty() ? 0.0 : perm_cdf_.back());
+    // (Draws 2 and 3 of the search stream: the same Philox block, no extra call.)
+    if (status == Status::permanent && p_headhunt > 0) {
+      const bool approached = search.uniform() <= p_headhunt;
+      const double x = search.uniform() * (perm_cdf_.empty() ? 0.0 : perm_cdf_.back());
       const int f = static_cast<int>(std::upper_bound(perm_cdf_.begin(), perm_cdf_.end(), x) -
                                      perm_cdf_.begin());
       if (approached && f < static_cast<int>(perm_cdf_.size()) && f != emp &&
