@@ -243,11 +243,11 @@ class Parser {
         } else if (key == "rate_gbp_per_hour") {
           has_value = read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
         } else if (key == "weeks") {
-          auto w = v.value_exact<std::int64_t>();
-          if (!w || *w < 0 || *w > 520)
-            issue(&v, full, "expected a whole number of weeks in [0, 520]");
-          else
-            p.weeks = *w, has_value = true;
+          double weeks = 0;
+          if (read_number(v, full, 0, 520, "whole weeks", weeks, true)) {
+            p.weeks = static_cast<std::int64_t>(weeks);
+            has_value = true;
+          }
         } else if (key == "stage_weeks" || key == "stage_gbp") {
           const toml::array* arr = v.as_array();
           bool ok = arr && !arr->empty() && arr->size() <= AuthorityLevers::kMaxStages;
@@ -277,35 +277,17 @@ class Parser {
               issue(&v, full, "stage_weeks and stage_gbp must have the same length");
           }
         } else if (key == "gbp_per_year") {
-          auto x = v.value<double>();
-          if (!x || !(*x >= 0 && *x <= 1e6))
-            issue(&v, full, "expected GBP a year in [0, 1000000]");
-          else
-            p.gbp_per_year = *x, has_value = true;
+          has_value |= read_number(v, full, 0, 1e6, "GBP a year", p.gbp_per_year);
         } else if (key == "min_tenure_weeks") {
-          auto w = v.value_exact<std::int64_t>();
-          if (!w || *w < 0 || *w > 2080)
-            issue(&v, full, "expected whole weeks in [0, 2080]");
-          else
-            p.min_tenure_weeks = *w;
+          double weeks = 0;
+          if (read_number(v, full, 0, 2080, "whole weeks", weeks, true))
+            p.min_tenure_weeks = static_cast<std::int64_t>(weeks);
         } else if (key == "screen_share") {
-          auto b = v.value<double>();
-          if (!b || !(*b >= 0 && *b <= 1))
-            issue(&v, full, "expected a probability in [0, 1]");
-          else
-            p.screen_share = *b, has_value = true;
+          has_value |= read_number(v, full, 0, 1, "a probability", p.screen_share);
         } else if (key == "band_share") {
-          auto b = v.value<double>();
-          if (!b || !(*b >= 0 && *b <= 1))
-            issue(&v, full, "expected a share in [0, 1], e.g. 0.02 for +/-2%");
-          else
-            p.band_share = *b, has_value = true;
+          has_value |= read_number(v, full, 0, 1, "a share, e.g. 0.02 for +/-2%", p.band_share);
         } else if (key == "pqe_years") {
-          auto y = v.value<double>();
-          if (!y || !(*y >= 0 && *y <= 40))
-            issue(&v, full, "expected years in [0, 40]");
-          else
-            p.pqe_years = *y, has_value = true;
+          has_value |= read_number(v, full, 0, 40, "years", p.pqe_years);
         }
       }
       if (!t->contains("start")) issue(&item, where + ".start", "missing: when the lever starts");
@@ -313,6 +295,22 @@ class Parser {
       if (p.end && *p.end <= p.start) issue(t->get("end"), where + ".end", "must be after start");
       s.policies.push_back(std::move(p));
     }
+  }
+
+  // A number in [min, max] (an integer when `integral`); reports otherwise.
+  bool read_number(const toml::node& v, const std::string& key, double min, double max,
+                   const std::string& what, double& out, bool integral = false) {
+    const auto i = v.value_exact<std::int64_t>();
+    const auto x = integral ? (i ? std::optional<double>(static_cast<double>(*i)) : std::nullopt)
+                            : v.value<double>();
+    if (!x || !(*x >= min && *x <= max)) {
+      std::ostringstream msg;
+      msg << "expected " << what << " in [" << min << ", " << max << "]";
+      issue(&v, key, msg.str());
+      return false;
+    }
+    out = *x;
+    return true;
   }
 
   // A table with one number per role, every role present.

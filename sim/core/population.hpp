@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <typeinfo>
+#include <utility>
 #include <vector>
 
 namespace pledgesim::sim {
@@ -106,9 +107,13 @@ class Population {
 
   template <class T>
   Column<T>& column(const std::string& name) {
+    return const_cast<Column<T>&>(std::as_const(*this).column<T>(name));
+  }
+  template <class T>
+  const Column<T>& column(const std::string& name) const {
     for (const auto& c : columns_)
       if (c->name() == name) {
-        if (auto* typed = dynamic_cast<Column<T>*>(c.get())) return *typed;
+        if (auto* typed = dynamic_cast<const Column<T>*>(c.get())) return *typed;
         throw std::logic_error("column " + name + " has another type");
       }
     throw std::logic_error("no column " + name);

@@ -66,6 +66,25 @@ Totals run_total(const pm::Scenario& s, pm::Metric metric) {
   return t;
 }
 
+// Runs `s` and counts, over all weeks, practitioners placed as locums that
+// week (agency, tenure 0) for whom `pick(population, id)` holds.
+template <class Pick>
+std::int64_t count_new_locums(const pm::Scenario& s, Pick pick) {
+  pm::LabourMarket m(s);
+  const ps::Population& pop = m.population();
+  std::int64_t count = 0;
+  for (std::int64_t w = 0; w < s.weeks(); ++w) {
+    m.step();
+    const auto status = pop.column<std::uint8_t>("status").span();
+    const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
+    for (std::size_t i = 0; i < pop.size(); ++i)
+      if (status[i] == static_cast<std::uint8_t>(pm::Status::agency) && tenure[i] == 0 &&
+          pick(pop, i))
+        ++count;
+  }
+  return count;
+}
+
 }  // namespace
 
 TEST(PolicyLevers, ScopeAndDatesDecideWhereAndWhenALeverApplies) {
@@ -110,20 +129,11 @@ TEST(PolicyLevers, CoolingOffStopsPermanentToAgencyMovesInTheRegion) {
   EXPECT_EQ(run_total(on, pm::kPermToAgency).all, 0);
 
   // Nobody placed as a locum left a permanent post in the region < 26 weeks earlier.
-  pm::LabourMarket m(on);
-  const auto& pop = m.population();
-  for (std::int64_t w = 0; w < on.weeks(); ++w) {
-    m.step();
-    auto& p = const_cast<ps::Population&>(pop);
-    const auto status = p.column<std::uint8_t>("status").span();
-    const auto tenure = p.column<std::uint16_t>("tenure_weeks").span();
-    const auto left = p.column<std::uint16_t>("left_perm_weeks").span();
-    for (std::size_t i = 0; i < pop.size(); ++i) {
-      if (status[i] == static_cast<std::uint8_t>(pm::Status::agency) && tenure[i] == 0) {
-        ASSERT_GE(left[i], 26) << "week " << w << " practitioner " << i;
-      }
-    }
-  }
+  const auto recent_leavers = [](const ps::Population& pop, std::size_t i) {
+    return pop.column<std::uint16_t>("left_perm_weeks").span()[i] < 26;
+  };
+  EXPECT_EQ(count_new_locums(on, recent_leavers), 0);
+  EXPECT_GT(count_new_locums(off, recent_leavers), 0);
 }
 
 TEST(PolicyLevers, CoolingOffInOneRegionLeavesTheNeighbourOpen) {
@@ -142,22 +152,10 @@ TEST(PolicyLevers, ExperienceRuleKeepsJuniorPractitionersOutOfAgencyWork) {
   pm::Policy rule = policy(pm::PolicyKind::agency_min_experience);
   rule.pqe_years = 3;
   on.policies.push_back(rule);
-  auto junior_new_locums = [](const pm::Scenario& s) {
-    pm::LabourMarket m(s);
-    auto& pop = const_cast<ps::Population&>(m.population());
-    std::int64_t count = 0;
-    for (std::int64_t w = 0; w < s.weeks(); ++w) {
-      m.step();
-      const auto status = pop.column<std::uint8_t>("status").span();
-      const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
-      const auto pqe = pop.column<std::uint16_t>("pqe_weeks").span();
-      for (std::size_t i = 0; i < pop.size(); ++i)
-        if (status[i] == static_cast<std::uint8_t>(pm::Status::agency) && tenure[i] == 0 &&
-            pqe[i] < 3 * 52)
-          ++count;
-    }
-    return count;
+  const auto junior = [](const ps::Population& pop, std::size_t i) {
+    return pop.column<std::uint16_t>("pqe_weeks").span()[i] < 3 * 52;
   };
+  auto junior_new_locums = [&](const pm::Scenario& s) { return count_new_locums(s, junior); };
   EXPECT_GT(junior_new_locums(off), 10);
   EXPECT_EQ(junior_new_locums(on), 0);
 }
@@ -492,21 +490,11 @@ TEST(PolicyLevers, SharedReferencesScreenOutWeakLocums) {
   pm::Policy refs = policy(pm::PolicyKind::shared_references);
   refs.screen_share = 1.0;
   on.policies.push_back(refs);
-  auto weak_new_locums = [](const pm::Scenario& s) {
-    pm::LabourMarket m(s);
-    auto& pop = const_cast<ps::Population&>(m.population());
-    std::int64_t weak = 0;
-    for (std::int64_t w = 0; w < s.weeks(); ++w) {
-      m.step();
-      const auto status = pop.column<std::uint8_t>("status").span();
-      const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
-      const auto quality = pop.column<float>("quality").span();
-      for (std::size_t i = 0; i < pop.size(); ++i)
-        weak += status[i] == static_cast<std::uint8_t>(pm::Status::agency) && tenure[i] == 0 &&
-                quality[i] < s.agency.reference_quality_threshold;
-    }
-    return weak;
+  const double threshold = on.agency.reference_quality_threshold;
+  const auto weak = [threshold](const ps::Population& pop, std::size_t i) {
+    return pop.column<float>("quality").span()[i] < threshold;
   };
+  auto weak_new_locums = [&](const pm::Scenario& s) { return count_new_locums(s, weak); };
   EXPECT_GT(weak_new_locums(off), 5);
   EXPECT_EQ(weak_new_locums(on), 0);
   EXPECT_EQ(run_total(off, pm::kAgencyScreenedOut).all, 0);
@@ -548,7 +536,7 @@ TEST(Incentives, StagedHelloAndRetentionAreBookedWhenDueAndOnlyThen) {
   retention.min_tenure_weeks = 104;
   s.policies = {hello, retention};
   pm::LabourMarket m(s);
-  auto& pop = const_cast<ps::Population&>(m.population());
+  const ps::Population& pop = m.population();
   const std::size_t E = m.employer_count();
   double stage2 = 0;
   for (std::int64_t w = 0; w < 60; ++w) {
