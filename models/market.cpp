@@ -78,6 +78,8 @@ void LabourMarket::add_columns() {
   population_.add_column<std::uint8_t>("leaving", kStay);
   population_.add_column<std::uint8_t>("accepted", 0);
   population_.add_column<std::uint8_t>("headhunted", 0);
+  population_.add_column<std::int16_t>("pending_target", kNoApplication);
+  population_.add_column<std::uint8_t>("pending_weeks", 0);
   population_.add_column<std::int16_t>("application", kNoApplication);
 }
 
@@ -96,6 +98,8 @@ void LabourMarket::bind_columns() {
   col_.leaving = p.column<std::uint8_t>("leaving").span();
   col_.accepted = p.column<std::uint8_t>("accepted").span();
   col_.headhunted = p.column<std::uint8_t>("headhunted").span();
+  col_.pending_target = p.column<std::int16_t>("pending_target").span();
+  col_.pending_weeks = p.column<std::uint8_t>("pending_weeks").span();
   col_.application = p.column<std::int16_t>("application").span();
 }
 

@@ -74,7 +74,9 @@ class LabourMarket {
     std::span<std::uint16_t> left_perm_weeks;  // since leaving a permanent post (cooling-off)
     std::span<std::uint8_t> left_region;       // region of that post
     std::span<std::uint8_t> leaving, accepted, headhunted;
-    std::span<std::int16_t> application;  // employer * 2 + kind, or -1
+    std::span<std::int16_t> pending_target;  // opening accepted, awaiting the notice period
+    std::span<std::uint8_t> pending_weeks;   // notice weeks left (0 = none pending)
+    std::span<std::int16_t> application;     // employer * 2 + kind, or -1
   };
 
   void add_columns();

@@ -35,7 +35,7 @@ enum Purpose : std::uint64_t {
 };
 
 // Values of the `leaving` scratch column.
-enum Leaving : std::uint8_t { kStay = 0, kExit = 1, kBreak = 2, kPlacementEnd = 3 };
+enum Leaving : std::uint8_t { kStay = 0, kExit = 1, kBreak = 2, kPlacementEnd = 3, kMoveDue = 4 };
 
 enum Kind : int { kPermanentPost = 0, kAgencyPlacement = 1 };
 
@@ -60,6 +60,8 @@ enum Acc : int {
   aIncentivePence,
   aHeadhuntedIn,
   aHeadhuntedOut,
+  aPendingPerm,  // arrivals expected after a notice period (by target employer)
+  aPendingAgency,
   kAccPerEmployer
 };
 inline constexpr std::size_t kGlobalAcc = kStatusCount + kStatusCount * kStatusCount;

@@ -73,7 +73,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     col_.leaving[i] = kStay;
     col_.application[i] = kNoApplication;
     col_.accepted[i] = 0;
-    col_.headhunted[i] = 0;
+    if (col_.pending_weeks[i] == 0) col_.headhunted[i] = 0;  // kept while serving notice
     if (status == Status::exited) continue;
     if (col_.left_perm_weeks[i] < kNeverLeftPermanent) ++col_.left_perm_weeks[i];
     const bool employed = status == Status::permanent || status == Status::agency;
@@ -104,6 +104,16 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     }
     if (u <= p_exit + p_break) {
       col_.leaving[i] = kBreak;
+      continue;
+    }
+
+    // Serving notice: no search; the held post is taken when it runs out.
+    if (col_.pending_weeks[i] > 0) {
+      if (--col_.pending_weeks[i] == 0) {
+        col_.application[i] = col_.pending_target[i];
+        col_.accepted[i] = 1;
+        col_.leaving[i] = kMoveDue;
+      }
       continue;
     }
 
@@ -304,15 +314,31 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
     switch (col_.leaving[i]) {
       case kExit:
         to = Status::exited, to_emp = kNoEmployer;
+        col_.pending_weeks[i] = 0;  // a held post is given up
         break;
       case kBreak:
         to = Status::inactive, to_emp = kNoEmployer;
+        col_.pending_weeks[i] = 0;
         break;
       case kPlacementEnd:
         if (!col_.accepted[i]) to = Status::inactive, to_emp = kNoEmployer;
         break;
       default:
         break;
+    }
+    // A fresh acceptance by someone in a post with a notice period starts the
+    // notice instead of the move (released locums and due moves go now).
+    const bool in_post = from == Status::permanent || from == Status::agency;
+    if (col_.accepted[i] && in_post && col_.leaving[i] == kStay &&
+        levers_[from_emp].notice_weeks > 0) {
+      col_.accepted[i] = 0;
+      col_.pending_target[i] = col_.application[i];
+      col_.pending_weeks[i] = levers_[from_emp].notice_weeks;
+    }
+    if (col_.pending_weeks[i] > 0) {
+      const int target = col_.pending_target[i];
+      ++at(static_cast<std::size_t>(target / 2),
+           target % 2 == kPermanentPost ? aPendingPerm : aPendingAgency);
     }
     if (col_.accepted[i]) {
       const int opening = col_.application[i];
@@ -398,8 +424,9 @@ void LabourMarket::update_authorities() {
     const std::int64_t vacancies = auth.establishment - permanent_[e];
     const std::int64_t wanted =
         std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
-    perm_capacity_[e] = std::max<std::int64_t>(0, vacancies);
-    agency_capacity_[e] = std::max<std::int64_t>(0, wanted - agency_[e]);
+    // Posts held for people serving notice elsewhere are not offered again.
+    perm_capacity_[e] = std::max<std::int64_t>(0, vacancies - t[aPendingPerm]);
+    agency_capacity_[e] = std::max<std::int64_t>(0, wanted - agency_[e] - t[aPendingAgency]);
     release_prob_[e] = agency_[e] > wanted ? ag.excess_release_rate_per_week *
                                                  static_cast<double>(agency_[e] - wanted) /
                                                  static_cast<double>(agency_[e])

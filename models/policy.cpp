@@ -77,6 +77,10 @@ std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
             l.hello_gbp[k] = p.stage_gbp[k];
           }
           break;
+        case PolicyKind::notice_period:
+          l.notice_weeks =
+              static_cast<std::uint8_t>(std::max<std::int64_t>(l.notice_weeks, p.weeks));
+          break;
         case PolicyKind::retention_payment:  // the last one listed in force wins
           l.retention_gbp_per_year = p.gbp_per_year;
           l.retention_min_tenure_weeks = static_cast<std::uint16_t>(p.min_tenure_weeks);

@@ -27,11 +27,12 @@ enum class PolicyKind : std::uint8_t {
   agency_price_cap,       // DfE 2025: cap on the price (pay + NI + holiday + levy) per hour
   staged_golden_hello,    // payments at set weeks after joining; unpaid stages are clawed back
   retention_payment,      // yearly payment to permanent staff past a tenure, paid weekly
+  notice_period,          // weeks between accepting another post and leaving this one
 };
-inline constexpr std::array<std::string_view, 9> kPolicyKindNames = {
-    "agency_pay_cap",   "cooling_off",       "agency_min_experience", "harmonised_pay",
-    "no_poach",         "shared_references", "agency_price_cap",      "staged_golden_hello",
-    "retention_payment"};
+inline constexpr std::array<std::string_view, 10> kPolicyKindNames = {
+    "agency_pay_cap",    "cooling_off",       "agency_min_experience", "harmonised_pay",
+    "no_poach",          "shared_references", "agency_price_cap",      "staged_golden_hello",
+    "retention_payment", "notice_period"};
 
 struct PolicyScope {
   enum class Kind : std::uint8_t { all, signatories, region, authorities } kind = Kind::all;
@@ -46,7 +47,7 @@ struct Policy {
   std::optional<sim::Date> end;  // in force before this date; none = open-ended
   PolicyScope scope;
   std::array<double, kRoleCount> rate_gbp_per_hour{};  // agency_pay_cap, agency_price_cap
-  std::int64_t weeks = 0;                              // cooling_off
+  std::int64_t weeks = 0;                              // cooling_off, notice_period
   double pqe_years = 0;                                // agency_min_experience
   double band_share = 0;                               // harmonised_pay
   double screen_share = 0;                             // shared_references
@@ -78,6 +79,7 @@ struct AuthorityLevers {
   int hello_stages = 0;
   std::array<std::uint16_t, kMaxStages> hello_weeks{};
   std::array<double, kMaxStages> hello_gbp{};
+  std::uint8_t notice_weeks = 0;  // for moves out of a post here
   double retention_gbp_per_year = 0;
   std::uint16_t retention_min_tenure_weeks = 0;
   bool signatory = false;

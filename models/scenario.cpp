@@ -201,6 +201,7 @@ class Parser {
           allowed.push_back("rate_gbp_per_hour");
           break;
         case PolicyKind::cooling_off:
+        case PolicyKind::notice_period:
           allowed.push_back("weeks");
           break;
         case PolicyKind::agency_min_experience:
@@ -244,7 +245,8 @@ class Parser {
           has_value = read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
         } else if (key == "weeks") {
           double weeks = 0;
-          if (read_number(v, full, 0, 520, "whole weeks", weeks, true)) {
+          const double max_weeks = p.kind == PolicyKind::notice_period ? 52 : 520;
+          if (read_number(v, full, 0, max_weeks, "whole weeks", weeks, true)) {
             p.weeks = static_cast<std::int64_t>(weeks);
             has_value = true;
           }
@@ -682,6 +684,7 @@ std::string to_toml(const Scenario& scenario) {
         break;
       }
       case PolicyKind::cooling_off:
+      case PolicyKind::notice_period:
         t.insert("weeks", p.weeks);
         break;
       case PolicyKind::agency_min_experience:

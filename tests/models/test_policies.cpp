@@ -568,3 +568,31 @@ TEST(Incentives, RetentionPaymentsReduceLeavers) {
   EXPECT_LT(run_total(on, pm::kLeavers).all, run_total(off, pm::kLeavers).all);
   EXPECT_LT(run_total(on, pm::kMovesOut).all, run_total(off, pm::kMovesOut).all);
 }
+
+TEST(PolicyLevers, NoticePeriodDelaysMovesAndHoldsThePost) {
+  pm::Scenario s = london(1);
+  pm::Policy notice = policy(pm::PolicyKind::notice_period);
+  notice.weeks = 4;
+  s.policies.push_back(notice);
+  pm::LabourMarket m(s);
+  const std::size_t E = m.employer_count();
+  double early = 0, later = 0;
+  std::vector<double> perm(E);
+  for (std::size_t e = 0; e < E; ++e) perm[e] = m.week_series()[pm::kPermanentFte * E + e];
+  for (std::int64_t w = 0; w < s.weeks(); ++w) {
+    m.step();
+    for (std::size_t e = 0; e < E; ++e) {
+      const auto v = [&](pm::Metric k) {
+        return m.week_series()[static_cast<std::size_t>(k) * E + e];
+      };
+      // Moves out of a post need 4 weeks' notice: none can complete in weeks 0-3.
+      const double from_a_post = v(pm::kMovesIn) + v(pm::kAgencyToPerm) + v(pm::kPermToAgency);
+      (w < 4 ? early : later) += from_a_post;
+      ASSERT_GE(v(pm::kVacancies), 0) << "held posts must not be filled twice";
+      ASSERT_EQ(v(pm::kPermanentFte), perm[e] + v(pm::kStarters) - v(pm::kLeavers));
+      perm[e] = v(pm::kPermanentFte);
+    }
+  }
+  EXPECT_EQ(early, 0);
+  EXPECT_GT(later, 50);
+}
