@@ -266,6 +266,7 @@ void LabourMarket::update_prices() {
   agency_pay_gbp_.assign(E * kRoleCount, 0);
   agency_charge_pence_.assign(E * kRoleCount, 0);
   agency_margin_pence_.assign(E * kRoleCount, 0);
+  agency_msp_pence_.assign(E * kRoleCount, 0);
   for (std::size_t e = 0; e < E; ++e) {
     for (int r = 0; r < kRoleCount; ++r) {
       const double regional_index = region_sum[region_of_[e]] / region_n[region_of_[e]];
@@ -274,10 +275,16 @@ void LabourMarket::update_prices() {
           breaching_[e] ? market : std::min(market, levers_[e].agency_cap_gbp_per_hour[r]);
       const std::size_t k = e * kRoleCount + static_cast<std::size_t>(r);
       agency_pay_gbp_[k] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
-      const double charge =
-          hourly * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share);
-      agency_charge_pence_[k] = std::llround(charge * 100);
-      agency_margin_pence_[k] = std::llround(charge * ag.margin_share * 100);
+      // Charge = (pay + on-costs) grossed up so the agency keeps margin_share
+      // of it and the managed service provider msp_fee_share. Each part is
+      // rounded to pence and the charge is their sum, so the parts add up.
+      const double gross = hourly * ag.hours_per_week * (1 + ag.on_cost_rate) /
+                           (1 - ag.margin_share - ag.msp_fee_share);
+      const std::int64_t worker =
+          std::llround(hourly * ag.hours_per_week * (1 + ag.on_cost_rate) * 100);
+      agency_margin_pence_[k] = std::llround(gross * ag.margin_share * 100);
+      agency_msp_pence_[k] = std::llround(gross * ag.msp_fee_share * 100);
+      agency_charge_pence_[k] = worker + agency_margin_pence_[k] + agency_msp_pence_[k];
     }
   }
 }

@@ -120,7 +120,7 @@ class LabourMarket {
   std::vector<double> perm_pay_gbp_;           // annual salary [e * roles + r]
   std::vector<std::int64_t> perm_cost_pence_;  // weekly pay + on-costs
   std::vector<double> agency_pay_gbp_;         // annual locum pay [e * roles + r]
-  std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_;  // weekly
+  std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_, agency_msp_pence_;
   std::vector<AuthorityLevers> levers_;  // policy levers in force this week
   std::vector<std::uint8_t> breaching_;  // authority pays over its caps this week
   std::vector<std::int64_t> screened_;   // agency applicants turned away this week

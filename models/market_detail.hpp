@@ -57,6 +57,7 @@ enum Acc : int {
   aPayPence,
   aAgencyPence,
   aMarginPence,
+  aMspPence,
   aIncentivePence,
   aHeadhuntedIn,
   aHeadhuntedOut,

@@ -394,6 +394,7 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
       at(to_emp, aStressMicro) += std::llround(col_.stress[i] * 1e6);
       at(to_emp, aAgencyPence) += agency_charge_pence_[to_emp * kRoleCount + col_.role[i]];
       at(to_emp, aMarginPence) += agency_margin_pence_[to_emp * kRoleCount + col_.role[i]];
+      at(to_emp, aMspPence) += agency_msp_pence_[to_emp * kRoleCount + col_.role[i]];
     }
   }
 }
@@ -460,6 +461,7 @@ void LabourMarket::update_authorities() {
     put(kPayCostGbp, static_cast<double>(t[aPayPence]) / 100.0);
     put(kAgencyCostGbp, static_cast<double>(t[aAgencyPence]) / 100.0);
     put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
+    put(kMspFeeGbp, static_cast<double>(t[aMspPence]) / 100.0);
     put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
     put(kPayIndex, pay_index_[e]);
     put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));

@@ -26,6 +26,7 @@ const std::vector<sim::SeriesSpec>& metric_specs() {
       {"pay_cost_gbp", "GBP", "permanent pay plus employer on-costs this week", false},
       {"agency_cost_gbp", "GBP", "agency charges this week (worker pay, on-costs, margin)", false},
       {"agency_margin_gbp", "GBP", "agency margin within agency_cost_gbp", false},
+      {"msp_fee_gbp", "GBP", "managed service provider fee within agency_cost_gbp", false},
       {"incentive_cost_gbp", "GBP", "golden hellos and headhunting premiums paid this week", false},
       {"pay_index", "1", "permanent pay relative to the pay scale (set each April)", false},
       {"headhunted_in", "FTE", "moves_in that followed a headhunting approach by this authority",

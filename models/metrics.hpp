@@ -28,6 +28,7 @@ enum Metric : int {
   kPayCostGbp,
   kAgencyCostGbp,
   kAgencyMarginGbp,
+  kMspFeeGbp,
   kIncentiveCostGbp,
   kPayIndex,
   kHeadhuntedIn,

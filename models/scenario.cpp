@@ -498,6 +498,9 @@ class Parser {
   }
 
   void check_consistency(const Scenario& s, const toml::table& root) {
+    if (s.agency.margin_share + s.agency.msp_fee_share >= 0.95)
+      issue(root.at_path("agency.msp_fee_share").node(), "agency.msp_fee_share",
+            "margin_share + msp_fee_share must stay below 0.95 of the charge");
     const auto& m = s.pay.role_min_pqe_years;
     const toml::node* pay = root.at_path("pay.role_min_pqe_years").node();
     if (m[0] != 0)

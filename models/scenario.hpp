@@ -91,6 +91,7 @@ struct Scenario {
     double paid_weeks_per_year = 46;  // for comparing agency with permanent pay
     double on_cost_rate = 0.14;       // employer NI, holiday pay, levy
     double margin_share = 0.18;       // share of the charge kept by the agency
+    double msp_fee_share = 0.02;      // share of the charge paid to a managed service provider
     std::int64_t cover_after_weeks = 4;
     double excess_release_rate_per_week = 0.25;  // of locums above what an authority needs
     double reference_quality_threshold = -1.0;   // practice quality (SDs) a reference flags

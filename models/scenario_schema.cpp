@@ -145,6 +145,10 @@ std::vector<ParamDef> build() {
                     [](Scenario& s) { return &s.agency.on_cost_rate; }));
   P.push_back(param("agency.margin_share", 0, 0.95, "share of the charge kept as agency margin",
                     [](Scenario& s) { return &s.agency.margin_share; }));
+  P.push_back(param("agency.msp_fee_share", 0, 0.5,
+                    "share of the charge paid to a managed service provider (on top of the margin; "
+                    "margin + fee must stay below 1)",
+                    [](Scenario& s) { return &s.agency.msp_fee_share; }));
   P.push_back(param("agency.cover_after_weeks", 0, 520,
                     "weeks a vacancy stays open before an authority asks for a locum",
                     [](Scenario& s) { return &s.agency.cover_after_weeks; }));

@@ -249,3 +249,30 @@ TEST(MarketRules, SeptemberIntakeAddsNewlyQualified) {
   }
   EXPECT_EQ(added, 123);
 }
+
+TEST(MarketCosts, AgencyChargeSplitsExactlyIntoWorkerMarginAndMspFee) {
+  auto s = small_scenario(1);
+  s.pay.annual_uplift_rate = 0;
+  s.pay.competitive_raise_share = 0;  // the market rate stays put
+  s.agency.rate_gbp_per_hour.fill(30);
+  s.agency.margin_share = 0.2;
+  s.agency.msp_fee_share = 0.05;
+  const double worker_week =
+      std::round(30 * s.agency.hours_per_week * (1 + s.agency.on_cost_rate) * 100) / 100;
+  const double gross = 30 * s.agency.hours_per_week * (1 + s.agency.on_cost_rate) / 0.75;
+  pm::LabourMarket m(s);
+  const std::size_t E = m.employer_count();
+  for (int w = 0; w < 20; ++w) {
+    m.step();
+    for (std::size_t e = 0; e < E; ++e) {
+      const auto v = [&](pm::Metric k) {
+        return m.week_series()[static_cast<std::size_t>(k) * E + e];
+      };
+      const double fte = v(pm::kAgencyFte);
+      EXPECT_NEAR(v(pm::kAgencyCostGbp) - v(pm::kAgencyMarginGbp) - v(pm::kMspFeeGbp),
+                  fte * worker_week, 1e-6);
+      EXPECT_NEAR(v(pm::kAgencyMarginGbp), fte * std::round(gross * 0.2 * 100) / 100, 1e-6);
+      EXPECT_NEAR(v(pm::kMspFeeGbp), fte * std::round(gross * 0.05 * 100) / 100, 1e-6);
+    }
+  }
+}

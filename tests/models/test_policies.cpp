@@ -173,7 +173,8 @@ TEST(PolicyLevers, BindingCapLimitsChargesAndCutsLocumsInTheCappedRegion) {
   pm::LabourMarket m(on);
   const std::size_t E = m.employer_count();
   const auto& ag = on.agency;
-  const double max_charge = 32 * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share);
+  const double max_charge =
+      32 * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share - ag.msp_fee_share);
   for (std::int64_t w = 0; w < on.weeks(); ++w) {
     m.step();
     for (std::size_t e = 0; e + 1 < E; ++e) {
@@ -452,8 +453,8 @@ TEST(PolicyLevers, AuthoritiesUnderPressureBreachCaps) {
   s.agency.cap_breach_probability = 0.5;
   pm::LabourMarket m(s);
   const std::size_t E = m.employer_count();
-  const double max_capped_charge =
-      32 * s.agency.hours_per_week * (1 + s.agency.on_cost_rate) / (1 - s.agency.margin_share);
+  const double max_capped_charge = 32 * s.agency.hours_per_week * (1 + s.agency.on_cost_rate) /
+                                   (1 - s.agency.margin_share - s.agency.msp_fee_share);
   double breaches = 0, weeks_under_pressure = 0, over_cap_without_breach = 0;
   std::vector<double> vacancy_rate(E);
   for (std::size_t e = 0; e < E; ++e)
