@@ -44,6 +44,12 @@ ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
 
 namespace {
 
+// " (did you mean 'x'?)" when a known name is close to `name`, else "".
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& known) {
+  const std::string hint = closest_key(name, known);
+  return hint.empty() ? "" : " (did you mean '" + hint + "'?)";
+}
+
 std::string join_names(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -129,8 +135,7 @@ class Parser {
       } else if (auto it = by_key.find(key); it != by_key.end()) {
         read_param(*it->second, node, s);
       } else {
-        const std::string hint = closest_key(key, known);
-        issue(&node, key, "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        issue(&node, key, "unknown key" + did_you_mean(key, known));
       }
     });
     if (const toml::node* a = root.get("authorities"))
@@ -166,137 +171,150 @@ class Parser {
     return std::nullopt;
   }
 
-  void read_policies(const toml::node& node, Scenario& s) {
+  // Calls f(item, table, "name[i]") for each table in the list `node`;
+  // reports a value that is not a list, or an entry that is not a table.
+  // Returns the number of entries (0 when not a list).
+  template <class F>
+  std::size_t for_each_listed_table(const toml::node& node, const std::string& name,
+                                    const std::string& expected, F&& f) {
     const toml::array* list = node.as_array();
     if (!list) {
-      issue(&node, "policies", "expected [[policies]] tables");
-      return;
+      issue(&node, name, expected);
+      return 0;
     }
-    const std::vector<std::string> kinds(kPolicyKindNames.begin(), kPolicyKindNames.end());
     for (std::size_t i = 0; i < list->size(); ++i) {
       const toml::node& item = *list->get(i);
-      const std::string where = "policies[" + std::to_string(i) + "]";
-      const toml::table* t = item.as_table();
-      if (!t) {
+      const std::string where = name + "[" + std::to_string(i) + "]";
+      if (const toml::table* t = item.as_table())
+        f(item, *t, where);
+      else
         issue(&item, where, "expected a table");
-        continue;
-      }
-      Policy p;
-      const toml::node* kind_node = t->get("kind");
-      const auto kind = kind_node ? kind_node->value<std::string>() : std::nullopt;
-      const auto found = kind ? std::find(kinds.begin(), kinds.end(), *kind) : kinds.end();
-      if (found == kinds.end()) {
-        const std::string hint = kind ? closest_key(*kind, kinds) : "";
-        issue(kind_node ? kind_node : &item, where + ".kind",
-              (kind ? "unknown kind '" + *kind + "'" : std::string("missing")) +
-                  (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; one of " +
-                  join_names(kinds));
-        continue;
-      }
-      p.kind = static_cast<PolicyKind>(found - kinds.begin());
-      std::vector<std::string> allowed = {"kind", "start", "end", "scope", "note"};
-      switch (p.kind) {
-        case PolicyKind::agency_pay_cap:
-        case PolicyKind::agency_price_cap:
-          allowed.push_back("rate_gbp_per_hour");
-          break;
-        case PolicyKind::cooling_off:
-        case PolicyKind::notice_period:
-          allowed.push_back("weeks");
-          break;
-        case PolicyKind::agency_min_experience:
-          allowed.push_back("pqe_years");
-          break;
-        case PolicyKind::harmonised_pay:
-          allowed.push_back("band_share");
-          break;
-        case PolicyKind::no_poach:
-          break;
-        case PolicyKind::shared_references:
-          allowed.push_back("screen_share");
-          break;
-        case PolicyKind::staged_golden_hello:
-          allowed.push_back("stage_weeks");
-          allowed.push_back("stage_gbp");
-          break;
-        case PolicyKind::retention_payment:
-          allowed.push_back("min_tenure_weeks");
-          allowed.push_back("gbp_per_year");
-          break;
-      }
-      bool has_value = p.kind == PolicyKind::no_poach;  // the only lever without a value
-      for (const auto& [k, v] : *t) {
-        const std::string key(k.str());
-        const std::string full = where + "." + key;
-        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-          const std::string hint = closest_key(key, allowed);
-          issue(&v, full,
-                "not a key of policy kind '" + *kind + "'" +
-                    (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
-        } else if (key == "start") {
-          if (auto d = read_date(v, full)) p.start = *d;
-        } else if (key == "end") {
-          p.end = read_date(v, full);
-        } else if (key == "scope") {
-          read_scope(v, full, s, p.scope);
-        } else if (key == "note") {
-          if (!v.is_string()) issue(&v, full, "expected a string");
-        } else if (key == "rate_gbp_per_hour") {
-          has_value = read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
-        } else if (key == "weeks") {
-          double weeks = 0;
-          const double max_weeks = p.kind == PolicyKind::notice_period ? 52 : 520;
-          if (read_number(v, full, 0, max_weeks, "whole weeks", weeks, true)) {
-            p.weeks = static_cast<std::int64_t>(weeks);
-            has_value = true;
-          }
-        } else if (key == "stage_weeks" || key == "stage_gbp") {
-          const toml::array* arr = v.as_array();
-          bool ok = arr && !arr->empty() && arr->size() <= AuthorityLevers::kMaxStages;
-          std::vector<double> values;
-          for (std::size_t k = 0; ok && k < arr->size(); ++k) {
-            const auto x =
-                key == "stage_weeks"
-                    ? (arr->get(k)->value_exact<std::int64_t>()
-                           ? std::optional<double>(*arr->get(k)->value_exact<std::int64_t>())
-                           : std::nullopt)
-                    : arr->get(k)->value<double>();
-            ok = x && *x >= 0 && *x <= (key == "stage_weeks" ? 520 : 1e6);
-            if (ok) values.push_back(*x);
-          }
-          if (!ok) {
-            issue(&v, full,
-                  key == "stage_weeks" ? "expected 1 to 4 whole weeks in [0, 520], e.g. [0, 26, 78]"
-                                       : "expected 1 to 4 amounts in GBP, e.g. [1000, 2000, 3000]");
-          } else if (key == "stage_weeks") {
-            p.stage_weeks.assign(values.begin(), values.end());
-          } else {
-            p.stage_gbp = values;
-          }
-          if (ok && !p.stage_weeks.empty() && !p.stage_gbp.empty()) {
-            has_value = true;  // both given; a length mismatch is its own problem
-            if (p.stage_weeks.size() != p.stage_gbp.size())
-              issue(&v, full, "stage_weeks and stage_gbp must have the same length");
-          }
-        } else if (key == "gbp_per_year") {
-          has_value |= read_number(v, full, 0, 1e6, "GBP a year", p.gbp_per_year);
-        } else if (key == "min_tenure_weeks") {
-          double weeks = 0;
-          if (read_number(v, full, 0, 2080, "whole weeks", weeks, true))
-            p.min_tenure_weeks = static_cast<std::int64_t>(weeks);
-        } else if (key == "screen_share") {
-          has_value |= read_number(v, full, 0, 1, "a probability", p.screen_share);
-        } else if (key == "band_share") {
-          has_value |= read_number(v, full, 0, 1, "a share, e.g. 0.02 for +/-2%", p.band_share);
-        } else if (key == "pqe_years") {
-          has_value |= read_number(v, full, 0, 40, "years", p.pqe_years);
-        }
-      }
-      if (!t->contains("start")) issue(&item, where + ".start", "missing: when the lever starts");
-      if (!has_value) issue(&item, where + "." + allowed.back(), "missing: the lever's value");
-      if (p.end && *p.end <= p.start) issue(t->get("end"), where + ".end", "must be after start");
-      s.policies.push_back(std::move(p));
     }
+    return list->size();
+  }
+
+  void read_policies(const toml::node& node, Scenario& s) {
+    const std::vector<std::string> kinds(kPolicyKindNames.begin(), kPolicyKindNames.end());
+    for_each_listed_table(
+        node, "policies", "expected [[policies]] tables",
+        [&](const toml::node& item, const toml::table& table, const std::string& where) {
+          const toml::table* t = &table;
+          Policy p;
+          const toml::node* kind_node = t->get("kind");
+          const auto kind = kind_node ? kind_node->value<std::string>() : std::nullopt;
+          const auto found = kind ? std::find(kinds.begin(), kinds.end(), *kind) : kinds.end();
+          if (found == kinds.end()) {
+            issue(kind_node ? kind_node : &item, where + ".kind",
+                  (kind ? "unknown kind '" + *kind + "'" + did_you_mean(*kind, kinds)
+                        : std::string("missing")) +
+                      "; one of " + join_names(kinds));
+            return;
+          }
+          p.kind = static_cast<PolicyKind>(found - kinds.begin());
+          std::vector<std::string> allowed = {"kind", "start", "end", "scope", "note"};
+          switch (p.kind) {
+            case PolicyKind::agency_pay_cap:
+            case PolicyKind::agency_price_cap:
+              allowed.push_back("rate_gbp_per_hour");
+              break;
+            case PolicyKind::cooling_off:
+            case PolicyKind::notice_period:
+              allowed.push_back("weeks");
+              break;
+            case PolicyKind::agency_min_experience:
+              allowed.push_back("pqe_years");
+              break;
+            case PolicyKind::harmonised_pay:
+              allowed.push_back("band_share");
+              break;
+            case PolicyKind::no_poach:
+              break;
+            case PolicyKind::shared_references:
+              allowed.push_back("screen_share");
+              break;
+            case PolicyKind::staged_golden_hello:
+              allowed.push_back("stage_weeks");
+              allowed.push_back("stage_gbp");
+              break;
+            case PolicyKind::retention_payment:
+              allowed.push_back("min_tenure_weeks");
+              allowed.push_back("gbp_per_year");
+              break;
+          }
+          bool has_value = p.kind == PolicyKind::no_poach;  // the only lever without a value
+          for (const auto& [k, v] : *t) {
+            const std::string key(k.str());
+            const std::string full = where + "." + key;
+            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+              issue(&v, full,
+                    "not a key of policy kind '" + *kind + "'" + did_you_mean(key, allowed));
+            } else if (key == "start") {
+              if (auto d = read_date(v, full)) p.start = *d;
+            } else if (key == "end") {
+              p.end = read_date(v, full);
+            } else if (key == "scope") {
+              read_scope(v, full, s, p.scope);
+            } else if (key == "note") {
+              if (!v.is_string()) issue(&v, full, "expected a string");
+            } else if (key == "rate_gbp_per_hour") {
+              has_value = read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
+            } else if (key == "weeks") {
+              double weeks = 0;
+              const double max_weeks = p.kind == PolicyKind::notice_period ? 52 : 520;
+              if (read_number(v, full, 0, max_weeks, "whole weeks", weeks, true)) {
+                p.weeks = static_cast<std::int64_t>(weeks);
+                has_value = true;
+              }
+            } else if (key == "stage_weeks" || key == "stage_gbp") {
+              const toml::array* arr = v.as_array();
+              bool ok = arr && !arr->empty() && arr->size() <= AuthorityLevers::kMaxStages;
+              std::vector<double> values;
+              for (std::size_t k = 0; ok && k < arr->size(); ++k) {
+                const auto x =
+                    key == "stage_weeks"
+                        ? (arr->get(k)->value_exact<std::int64_t>()
+                               ? std::optional<double>(*arr->get(k)->value_exact<std::int64_t>())
+                               : std::nullopt)
+                        : arr->get(k)->value<double>();
+                ok = x && *x >= 0 && *x <= (key == "stage_weeks" ? 520 : 1e6);
+                if (ok) values.push_back(*x);
+              }
+              if (!ok) {
+                issue(&v, full,
+                      key == "stage_weeks"
+                          ? "expected 1 to 4 whole weeks in [0, 520], e.g. [0, 26, 78]"
+                          : "expected 1 to 4 amounts in GBP, e.g. [1000, 2000, 3000]");
+              } else if (key == "stage_weeks") {
+                p.stage_weeks.assign(values.begin(), values.end());
+              } else {
+                p.stage_gbp = values;
+              }
+              if (ok && !p.stage_weeks.empty() && !p.stage_gbp.empty()) {
+                has_value = true;  // both given; a length mismatch is its own problem
+                if (p.stage_weeks.size() != p.stage_gbp.size())
+                  issue(&v, full, "stage_weeks and stage_gbp must have the same length");
+              }
+            } else if (key == "gbp_per_year") {
+              has_value |= read_number(v, full, 0, 1e6, "GBP a year", p.gbp_per_year);
+            } else if (key == "min_tenure_weeks") {
+              double weeks = 0;
+              if (read_number(v, full, 0, 2080, "whole weeks", weeks, true))
+                p.min_tenure_weeks = static_cast<std::int64_t>(weeks);
+            } else if (key == "screen_share") {
+              has_value |= read_number(v, full, 0, 1, "a probability", p.screen_share);
+            } else if (key == "band_share") {
+              has_value |= read_number(v, full, 0, 1, "a share, e.g. 0.02 for +/-2%", p.band_share);
+            } else if (key == "pqe_years") {
+              has_value |= read_number(v, full, 0, 40, "years", p.pqe_years);
+            }
+          }
+          if (!t->contains("start"))
+            issue(&item, where + ".start", "missing: when the lever starts");
+          if (!has_value) issue(&item, where + "." + allowed.back(), "missing: the lever's value");
+          if (p.end && *p.end <= p.start)
+            issue(t->get("end"), where + ".end", "must be after start");
+          s.policies.push_back(std::move(p));
+        });
   }
 
   // A number in [min, max] (an integer when `integral`); reports otherwise.
@@ -373,10 +391,7 @@ class Parser {
         if (!name) {
           issue(&n, key, "expected authority names");
         } else if (std::find(known.begin(), known.end(), *name) == known.end()) {
-          const std::string hint = closest_key(*name, known);
-          issue(&n, key,
-                "unknown authority '" + *name + "'" +
-                    (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+          issue(&n, key, "unknown authority '" + *name + "'" + did_you_mean(*name, known));
         } else {
           scope.authorities.push_back(*name);
         }
@@ -417,84 +432,68 @@ class Parser {
   }
 
   void read_authorities(const toml::node& node, Scenario& s) {
-    const toml::array* list = node.as_array();
-    if (!list) {
-      issue(&node, "authorities", "expected a list of tables");
-      return;
-    }
     std::vector<std::string> fields;
     for (const auto& f : authority_fields()) fields.push_back(f.key);
     std::set<std::string> names;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const toml::node& item = *list->get(i);
-      const std::string where = "authorities[" + std::to_string(i) + "]";
-      const toml::table* t = item.as_table();
-      if (!t) {
-        issue(&item, where, "expected a table");
-        continue;
-      }
-      AuthorityData a;
-      for (const auto& [k, v] : *t) {
-        const std::string key(k.str());
-        const std::string full = where + "." + key;
-        auto text = [&](std::string& out) {
-          if (auto str = v.value<std::string>())
-            out = *str;
-          else
-            issue(&v, full, "expected a string");
-        };
-        auto number = [&](double& out, double max) {
-          auto x = v.value<double>();
-          if (!x)
-            issue(&v, full, "expected a number");
-          else if (!(*x >= 0 && *x <= max))
-            issue(&v, full,
-                  "value " + std::to_string(*x) + " is outside [0, " + std::to_string(max) + "]");
-          else
-            out = *x;
-        };
-        if (key == "name")
-          text(a.name);
-        else if (key == "region")
-          text(a.region);
-        else if (key == "subregion")
-          text(a.subregion);
-        else if (key == "inner_london") {
-          if (auto b = v.value_exact<bool>())
-            a.inner_london = *b;
-          else
-            issue(&v, full, "expected true or false");
-        } else if (key == "inpost_fte")
-          number(a.inpost_fte, 1e6);
-        else if (key == "vacancy_fte")
-          number(a.vacancy_fte, 1e6);
-        else if (key == "agency_fte")
-          number(a.agency_fte, 1e6);
-        else if (key == "caseload")
-          number(a.caseload, 1000);
-        else if (key == "signatory_from")
-          a.signatory_from = read_date(v, full);
-        else if (key == "pay_index") {
-          number(a.pay_index, 10);
-          if (a.pay_index <= 0) issue(&v, full, "must be positive");
-        } else if (key == "golden_hello_gbp")
-          number(a.golden_hello_gbp, 1e6);
-        else {
-          const std::string hint = closest_key(key, fields);
-          issue(&v, full, "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
-        }
-      }
-      if (a.name.empty())
-        issue(&item, where + ".name", "missing: every authority needs a name");
-      else if (!names.insert(a.name).second)
-        issue(&item, where + ".name", "duplicate authority name '" + a.name + "'");
-      if (a.region.empty()) issue(&item, where + ".region", "missing");
-      if (!t->contains("caseload")) issue(&item, where + ".caseload", "missing");
-      if (a.inpost_fte + a.vacancy_fte <= 0)
-        issue(&item, where, "establishment (inpost_fte + vacancy_fte) must be positive");
-      s.authorities.push_back(std::move(a));
-    }
-    if (list->empty()) issue(&node, "authorities", "empty: list at least one authority");
+    const std::size_t count = for_each_listed_table(
+        node, "authorities", "expected a list of tables",
+        [&](const toml::node& item, const toml::table& table, const std::string& where) {
+          const toml::table* t = &table;
+          AuthorityData a;
+          for (const auto& [k, v] : *t) {
+            const std::string key(k.str());
+            const std::string full = where + "." + key;
+            auto text = [&](std::string& out) {
+              if (auto str = v.value<std::string>())
+                out = *str;
+              else
+                issue(&v, full, "expected a string");
+            };
+            auto number = [&](double& out, double max) {
+              read_number(v, full, 0, max, "a number", out);
+            };
+            if (key == "name")
+              text(a.name);
+            else if (key == "region")
+              text(a.region);
+            else if (key == "subregion")
+              text(a.subregion);
+            else if (key == "inner_london") {
+              if (auto b = v.value_exact<bool>())
+                a.inner_london = *b;
+              else
+                issue(&v, full, "expected true or false");
+            } else if (key == "inpost_fte")
+              number(a.inpost_fte, 1e6);
+            else if (key == "vacancy_fte")
+              number(a.vacancy_fte, 1e6);
+            else if (key == "agency_fte")
+              number(a.agency_fte, 1e6);
+            else if (key == "caseload")
+              number(a.caseload, 1000);
+            else if (key == "signatory_from")
+              a.signatory_from = read_date(v, full);
+            else if (key == "pay_index") {
+              number(a.pay_index, 10);
+              if (a.pay_index <= 0) issue(&v, full, "must be positive");
+            } else if (key == "golden_hello_gbp")
+              number(a.golden_hello_gbp, 1e6);
+            else {
+              issue(&v, full, "unknown key" + did_you_mean(key, fields));
+            }
+          }
+          if (a.name.empty())
+            issue(&item, where + ".name", "missing: every authority needs a name");
+          else if (!names.insert(a.name).second)
+            issue(&item, where + ".name", "duplicate authority name '" + a.name + "'");
+          if (a.region.empty()) issue(&item, where + ".region", "missing");
+          if (!t->contains("caseload")) issue(&item, where + ".caseload", "missing");
+          if (a.inpost_fte + a.vacancy_fte <= 0)
+            issue(&item, where, "establishment (inpost_fte + vacancy_fte) must be positive");
+          s.authorities.push_back(std::move(a));
+        });
+    if (count == 0 && node.is_array())
+      issue(&node, "authorities", "empty: list at least one authority");
   }
 
   void check_consistency(const Scenario& s, const toml::table& root) {
