@@ -38,11 +38,16 @@ LabourMarket::LabourMarket(const Scenario& scenario)
     region_of_.push_back(static_cast<std::uint8_t>(known - region_names_.begin()));
     if (known == region_names_.end()) region_names_.push_back(a.region);
   }
+  thresholds_ = role_thresholds_weeks(scenario_.pay.role_min_pqe_years);
   caseload_.assign(E, 0);
   permanent_.assign(E, 0);
   agency_.assign(E, 0);
+  bank_.assign(E, 0);
   perm_capacity_.assign(E, 0);
   agency_capacity_.assign(E, 0);
+  bank_capacity_.assign(E, 0);
+  asye_capacity_.assign(E, 0);
+  asye_priority_.assign(E, 0);
   release_prob_.assign(E, 0);
   series_.assign(static_cast<std::size_t>(kMetricCount) * E, 0);
 
@@ -115,19 +120,20 @@ void LabourMarket::create_initial_population() {
   population_.append(static_cast<std::size_t>(employed + inactive));
   bind_columns();
 
-  const auto thresholds = role_thresholds_weeks(scenario_.pay.role_min_pqe_years);
   std::size_t id = 0;
   auto init_one = [&](Status status, std::int16_t employer) {
     sim::AgentDraws d(init_rng_, 0, id);
     const double pqe_years =
         std::min(kMaxCareerYears - 1.0, d.exponential(pop.initial_pqe_mean_years));
-    const auto pqe = static_cast<std::uint16_t>(pqe_years * kWeeksPerYear);
+    auto pqe = static_cast<std::uint16_t>(pqe_years * kWeeksPerYear);
+    if (status == Status::agency) pqe = std::max(pqe, kAsyeWeeks);  // locums are past ASYE
+    if (status == Status::permanent && pqe < kAsyeWeeks) status = Status::trainee;
     col_.status[id] = static_cast<std::uint8_t>(status);
     col_.employer[id] = employer;
     col_.pqe_weeks[id] = std::max<std::uint16_t>(pqe, status == Status::inactive ? 1 : 0);
-    col_.role[id] = role_of(col_.pqe_weeks[id], thresholds);
+    col_.role[id] = role_of(col_.pqe_weeks[id], thresholds_);
     double tenure = 0;
-    if (status == Status::permanent)
+    if (holds_post(status))
       tenure = std::min(static_cast<double>(pqe), d.exponential(4.0 * kWeeksPerYear));
     else if (status == Status::agency)
       tenure = d.uniform() * beh.agency_assignment_mean_weeks;
@@ -231,8 +237,28 @@ void LabourMarket::update_prices() {
     }
   }
   headhunt_premium_pence_ = std::llround(scenario_.pay.headhunting_premium_gbp * uplift_ * 100);
+  recruitment_pence_ = std::llround(scenario_.pay.recruitment_cost_gbp_per_hire * uplift_ * 100);
   // Levers in force this week, and the incentive amounts they set.
   levers_ = scenario_.levers_at(clock_.week_start(week_));
+  // ASYE trainees: a trainee-pay lever sets a common (nominal) rate, else the
+  // authority's nqsw scale. Bank workers: the bank lever's hourly pay, as set.
+  trainee_pay_gbp_.assign(E, 0);
+  trainee_cost_pence_.assign(E, 0);
+  bank_pay_gbp_.assign(E * kRoleCount, 0);
+  bank_cost_pence_.assign(E * kRoleCount, 0);
+  for (std::size_t e = 0; e < E; ++e) {
+    const double trainee = levers_[e].trainee_pay_gbp_per_year >= 0
+                               ? levers_[e].trainee_pay_gbp_per_year
+                               : perm_pay_gbp_[e * kRoleCount];
+    trainee_pay_gbp_[e] = trainee;
+    trainee_cost_pence_[e] = std::llround(trainee * (1 + pay.on_cost_rate) / kWeeksPerYear * 100);
+    for (int r = 0; r < kRoleCount; ++r) {
+      const double hourly = levers_[e].bank_rate_gbp_per_hour[r];
+      bank_pay_gbp_[e * kRoleCount + r] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
+      bank_cost_pence_[e * kRoleCount + r] =
+          std::llround(hourly * ag.hours_per_week * (1 + ag.on_cost_rate) * 100);
+    }
+  }
   hello_stage_pence_.assign(E, {});
   retention_pence_.assign(E, 0);
   hello_total_gbp_.assign(E, 0);

@@ -91,6 +91,8 @@ class LabourMarket {
   void apply(std::size_t block, std::size_t begin, std::size_t end);
   void update_authorities();
   bool may_take_agency_work(std::size_t i, std::size_t f) const;
+  double post_pay_gbp(std::size_t e, std::uint16_t pqe_weeks) const;
+  std::uint8_t pay_role(std::size_t e, std::uint16_t pqe_weeks) const;
 
   Scenario scenario_;
   sim::WeeklyClock clock_;
@@ -99,6 +101,7 @@ class LabourMarket {
   std::vector<std::string> region_names_;
   std::vector<std::uint8_t> region_of_;  // authority -> index into region_names_
   std::vector<VacancyLedger> ledgers_;
+  std::array<std::uint16_t, kRoleCount> thresholds_{};  // PQE weeks at which each role starts
 
   sim::Population population_;
   Columns col_;
@@ -108,18 +111,25 @@ class LabourMarket {
 
   // Authority state as of the end of last week (read by practitioners).
   std::vector<double> caseload_;
-  std::vector<std::int64_t> permanent_, agency_;
-  std::vector<std::int64_t> perm_capacity_, agency_capacity_;
+  std::vector<std::int64_t> permanent_, agency_, bank_;
+  std::vector<std::int64_t> perm_capacity_, agency_capacity_, bank_capacity_;
+  std::vector<std::int64_t> asye_capacity_;  // newly qualified the authority can still take on
+  std::vector<std::uint8_t> asye_priority_;  // below its ASYE commitment: NQSWs first
   std::vector<double> release_prob_;
   // Cumulative opening weights by employer, for sampling offers.
-  std::vector<double> perm_cdf_, agency_cdf_;
+  std::vector<double> perm_cdf_, agency_cdf_, bank_cdf_;
 
   // Prices for the week: [employer][role] or [role].
   double uplift_ = 1.0;
-  std::vector<double> pay_index_;              // per authority, set by the April pay review
-  std::vector<double> perm_pay_gbp_;           // annual salary [e * roles + r]
-  std::vector<std::int64_t> perm_cost_pence_;  // weekly pay + on-costs
-  std::vector<double> agency_pay_gbp_;         // annual locum pay [e * roles + r]
+  std::vector<double> pay_index_;                 // per authority, set by the April pay review
+  std::vector<double> perm_pay_gbp_;              // annual salary [e * roles + r]
+  std::vector<std::int64_t> perm_cost_pence_;     // weekly pay + on-costs
+  std::vector<double> trainee_pay_gbp_;           // annual ASYE salary, per authority
+  std::vector<std::int64_t> trainee_cost_pence_;  // weekly, with on-costs
+  std::vector<double> bank_pay_gbp_;              // annual bank pay [e * roles + r]
+  std::vector<std::int64_t> bank_cost_pence_;     // weekly bank pay + on-costs
+  std::int64_t recruitment_pence_ = 0;            // per permanent starter
+  std::vector<double> agency_pay_gbp_;            // annual locum pay [e * roles + r]
   std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_, agency_msp_pence_;
   std::vector<AuthorityLevers> levers_;  // policy levers in force this week
   std::vector<std::uint8_t> breaching_;  // authority pays over its caps this week

@@ -18,8 +18,10 @@ inline constexpr unsigned kPayReviewMonth = 4, kPayReviewDay = 1;
 inline constexpr unsigned kIntakeMonth = 9, kIntakeDay = 1;
 inline constexpr std::int16_t kNoApplication = -1;
 inline constexpr std::uint16_t kNeverLeftPermanent = UINT16_MAX;
-inline constexpr double kExperienceScorePerYear =
-    0.1;  // employers' ranking: quality + this * PQE years
+// Employers' ranking: quality + this * PQE years (+ kPriorityScore for a
+// newly qualified applicant where the authority is short of its ASYE share).
+inline constexpr double kExperienceScorePerYear = 0.1;
+inline constexpr double kPriorityScore = 1000.0;
 
 // Random stream purposes: one per decision family, so a new draw in one never
 // shifts another.
@@ -37,7 +39,9 @@ enum Purpose : std::uint64_t {
 // Values of the `leaving` scratch column.
 enum Leaving : std::uint8_t { kStay = 0, kExit = 1, kBreak = 2, kPlacementEnd = 3, kMoveDue = 4 };
 
-enum Kind : int { kPermanentPost = 0, kAgencyPlacement = 1 };
+// What an application is for: opening = employer * kOpeningKinds + kind.
+enum Kind : int { kPermanentPost = 0, kAgencyPlacement = 1, kBankShift = 2 };
+inline constexpr int kOpeningKinds = 3;
 
 // Per-employer accumulators, then whole-population ones.
 enum Acc : int {
@@ -52,17 +56,21 @@ enum Acc : int {
   aPermanent,
   aAgency,
   aTrainee,
+  aBank,
   aTenureWeeks,
   aStressMicro,
   aPayPence,
   aAgencyPence,
   aMarginPence,
   aMspPence,
+  aBankPence,
   aIncentivePence,
+  aRecruitPence,
   aHeadhuntedIn,
   aHeadhuntedOut,
   aPendingPerm,  // arrivals expected after a notice period (by target employer)
   aPendingAgency,
+  aPendingBank,
   kAccPerEmployer
 };
 inline constexpr std::size_t kGlobalAcc = kStatusCount + kStatusCount * kStatusCount;

@@ -37,13 +37,26 @@ void LabourMarket::step() {
 // A permanent practitioner leaving this week counts as having just left.
 bool LabourMarket::may_take_agency_work(std::size_t i, std::size_t f) const {
   const AuthorityLevers& lv = levers_[f];
-  if (col_.pqe_weeks[i] < lv.agency_min_pqe_weeks) return false;
+  if (col_.pqe_weeks[i] < std::max(kAsyeWeeks, lv.agency_min_pqe_weeks)) return false;
   if (lv.cooling_off_weeks <= 0) return true;
-  const bool leaving_now = col_.status[i] == static_cast<std::uint8_t>(Status::permanent);
+  const bool leaving_now = holds_post(static_cast<Status>(col_.status[i]));
   const std::uint8_t region =
       leaving_now ? region_of_[static_cast<std::size_t>(col_.employer[i])] : col_.left_region[i];
   const std::int64_t weeks = leaving_now ? 0 : col_.left_perm_weeks[i];
   return region != region_of_[f] || weeks >= lv.cooling_off_weeks;
+}
+
+// Annual salary of a post at e for someone with this experience: the trainee
+// rate in the ASYE year, else the scale of the role, reached earlier on a
+// progression pathway.
+double LabourMarket::post_pay_gbp(std::size_t e, std::uint16_t pqe_weeks) const {
+  if (pqe_weeks < kAsyeWeeks) return trainee_pay_gbp_[e];
+  return perm_pay_gbp_[e * kRoleCount + pay_role(e, pqe_weeks)];
+}
+
+std::uint8_t LabourMarket::pay_role(std::size_t e, std::uint16_t pqe_weeks) const {
+  const int boosted = pqe_weeks + levers_[e].progression_weeks_earlier;
+  return role_of(static_cast<std::uint16_t>(std::min(boosted, int{UINT16_MAX})), thresholds_);
 }
 
 // Staged golden hello payments still due to a permanent worker at e.
@@ -60,13 +73,15 @@ double LabourMarket::unpaid_stages_gbp(std::size_t e, std::uint16_t tenure) cons
 void LabourMarket::choose(std::size_t begin, std::size_t end,
                           std::vector<std::uint32_t>& applicants) {
   const auto& beh = scenario_.behaviour;
-  const auto thresholds = role_thresholds_weeks(scenario_.pay.role_min_pqe_years);
   const auto retire_weeks = static_cast<std::uint16_t>(kMaxCareerYears * kWeeksPerYear);
   const double p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks;
   const double pay_w = beh.pay_weight_per_10k_gbp / 10000.0;
   const double p_headhunt = weekly_probability(beh.headhunting_rate_per_year);
   const double premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_;
   const auto week = static_cast<std::uint64_t>(week_);
+  auto caseload_cost = [&](std::size_t f) {
+    return beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold);
+  };
 
   for (std::size_t i = begin; i < end; ++i) {
     const auto status = static_cast<Status>(col_.status[i]);
@@ -76,7 +91,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     if (col_.pending_weeks[i] == 0) col_.headhunted[i] = 0;  // kept while serving notice
     if (status == Status::exited) continue;
     if (col_.left_perm_weeks[i] < kNeverLeftPermanent) ++col_.left_perm_weeks[i];
-    const bool employed = status == Status::permanent || status == Status::agency;
+    const bool employed = in_work(status);
     const std::int16_t emp = col_.employer[i];
 
     // Ageing, promotion by experience, stress.
@@ -84,7 +99,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       if (col_.pqe_weeks[i] < UINT16_MAX) ++col_.pqe_weeks[i];
       if (col_.tenure_weeks[i] < UINT16_MAX) ++col_.tenure_weeks[i];
     }
-    col_.role[i] = role_of(col_.pqe_weeks[i], thresholds);
+    col_.role[i] = role_of(col_.pqe_weeks[i], thresholds_);
     const double target =
         employed ? stress_target(caseload_[emp], beh.caseload_stress_threshold) : 0.0;
     const double stress =
@@ -117,12 +132,12 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       continue;
     }
 
-    // Agency placements: an assignment coming to its end makes the locum look
-    // around (renewal is the "stay" option); an authority with more locums
-    // than it needs releases some, who must find work or become inactive.
+    // Agency and bank work: an assignment coming to its end makes the worker
+    // look around (renewal is the "stay" option); an authority with more
+    // cover than it needs releases some, who must find work or become inactive.
     bool must_search = false;
     bool assignment_review = false;
-    if (status == Status::agency) {
+    if (covers_vacancy(status)) {
       sim::AgentDraws release(release_rng_, week, i);
       if (release.uniform() <= release_prob_[static_cast<std::size_t>(emp)]) {
         col_.leaving[i] = kPlacementEnd;
@@ -134,23 +149,19 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
 
     // Search decision.
     double p_search;
-    switch (status) {
-      case Status::permanent:
-        p_search =
-            weekly_probability(beh.search_rate_per_year *
-                               std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
-                               (1.0 + beh.stress_search_sensitivity * stress));
-        break;
-      case Status::agency:
-        p_search = must_search || assignment_review
-                       ? 1.0
-                       : weekly_probability(beh.agency_search_rate_per_year *
-                                            (1.0 + beh.stress_search_sensitivity * stress));
-        break;
-      default:
-        p_search = col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week
-                                          : weekly_probability(beh.return_rate_per_year);
-    }
+    if (holds_post(status))
+      p_search =
+          weekly_probability(beh.search_rate_per_year *
+                             std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
+                             (1.0 + beh.stress_search_sensitivity * stress));
+    else if (covers_vacancy(status))
+      p_search = must_search || assignment_review
+                     ? 1.0
+                     : weekly_probability(beh.agency_search_rate_per_year *
+                                          (1.0 + beh.stress_search_sensitivity * stress));
+    else
+      p_search = col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week
+                                        : weekly_probability(beh.return_rate_per_year);
     sim::AgentDraws search(search_rng_, week, i);
     const bool searching = search.uniform() <= p_search;
 
@@ -173,60 +184,76 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
 
     // Offers and a multinomial logit choice against staying put.
     const int role = col_.role[i];
+    const std::uint16_t pqe = col_.pqe_weeks[i];
     const double taste = col_.agency_taste[i];
+    const double bank_taste = beh.bank_flexibility_share * taste;
     sim::AgentDraws offers(offer_rng_, week, i), noise(choice_rng_, week, i);
     double stay;
-    if (status == Status::permanent)
-      stay = pay_w * (perm_pay_gbp_[emp * kRoleCount + role] +
-                      unpaid_stages_gbp(static_cast<std::size_t>(emp), col_.tenure_weeks[i]) +
-                      (col_.tenure_weeks[i] >= levers_[emp].retention_min_tenure_weeks
-                           ? levers_[emp].retention_gbp_per_year
-                           : 0.0)) -
-             beh.caseload_weight_per_case * (caseload_[emp] - beh.caseload_stress_threshold);
-    else if (status == Status::agency && !must_search)
-      stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste -
-             beh.caseload_weight_per_case * (caseload_[emp] - beh.caseload_stress_threshold);
-    else
+    if (holds_post(status)) {
+      const auto e = static_cast<std::size_t>(emp);
+      const AuthorityLevers& lv = levers_[e];
+      stay = pay_w *
+                 (post_pay_gbp(e, pqe) + unpaid_stages_gbp(e, col_.tenure_weeks[i]) +
+                  (col_.tenure_weeks[i] >= lv.retention_min_tenure_weeks ? lv.retention_gbp_per_year
+                                                                         : 0.0)) -
+             caseload_cost(e);
+    } else if (status == Status::agency && !must_search) {
+      stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste - caseload_cost(emp);
+    } else if (status == Status::bank && !must_search) {
+      stay = pay_w * bank_pay_gbp_[emp * kRoleCount + role] + bank_taste - caseload_cost(emp);
+    } else {
       stay = pay_w * beh.outside_option_gbp_per_year * uplift_;
+    }
     double best = stay + noise.gumbel();
     int best_opening = -1;
     bool best_is_approach = false;
     if (approach >= 0) {
-      const double value =
-          pay_w * (perm_pay_gbp_[approach * kRoleCount + role] + premium_gbp +
-                   hello_total_gbp_[approach]) -
-          beh.caseload_weight_per_case * (caseload_[approach] - beh.caseload_stress_threshold) -
-          beh.switching_cost + noise.gumbel();
+      const auto f = static_cast<std::size_t>(approach);
+      const double value = pay_w * (post_pay_gbp(f, pqe) + premium_gbp + hello_total_gbp_[f]) -
+                           caseload_cost(f) - beh.switching_cost + noise.gumbel();
       if (value > best)
-        best = value, best_opening = 2 * approach + kPermanentPost, best_is_approach = true;
+        best = value, best_opening = kOpeningKinds * approach + kPermanentPost,
+        best_is_approach = true;
     }
-    const std::int64_t draws[2] = {searching ? beh.offers_per_search : 0,
-                                   searching ? beh.agency_offers_per_search : 0};
-    for (int kind : {kPermanentPost, kAgencyPlacement}) {
-      const auto& cdf = kind == kPermanentPost ? perm_cdf_ : agency_cdf_;
+    const std::int64_t per_search[kOpeningKinds] = {searching ? beh.offers_per_search : 0,
+                                                    searching ? beh.agency_offers_per_search : 0,
+                                                    searching ? beh.agency_offers_per_search : 0};
+    // Bank offers come last: where no authority runs a bank no draws are taken
+    // for them, and earlier offers keep their random numbers.
+    for (int kind : {kPermanentPost, kAgencyPlacement, kBankShift}) {
+      const auto& cdf = kind == kPermanentPost     ? perm_cdf_
+                        : kind == kAgencyPlacement ? agency_cdf_
+                                                   : bank_cdf_;
       const double total = cdf.empty() ? 0.0 : cdf.back();
       if (total <= 0) continue;
-      for (std::int64_t k = 0; k < draws[kind]; ++k) {
+      for (std::int64_t k = 0; k < per_search[kind]; ++k) {
         // Both draws are taken before any rule can skip the offer, so a lever
         // never shifts the random numbers of later offers (common random numbers).
         const double x = offers.uniform() * total;
         const double eps = noise.gumbel();
         const int f = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), x) - cdf.begin());
         if (f >= static_cast<int>(cdf.size())) continue;
-        const bool same_post = f == emp && (kind == kPermanentPost ? status == Status::permanent
-                                                                   : status == Status::agency);
+        const auto fe = static_cast<std::size_t>(f);
+        const bool same_post = f == emp && (kind == kPermanentPost     ? holds_post(status)
+                                            : kind == kAgencyPlacement ? status == Status::agency
+                                                                       : status == Status::bank);
         if (same_post && !must_search) continue;
-        if (kind == kAgencyPlacement && !may_take_agency_work(i, static_cast<std::size_t>(f)))
-          continue;
-        double value =
-            (kind == kPermanentPost)
-                ? pay_w * (perm_pay_gbp_[f * kRoleCount + role] +
-                           static_cast<double>(hello_pence_[f]) / 100.0 + hello_total_gbp_[f])
-                : pay_w * agency_pay_gbp_[f * kRoleCount + role] + taste;
-        value -= beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold);
+        double value;
+        if (kind == kPermanentPost) {
+          value = pay_w * (post_pay_gbp(fe, pqe) + static_cast<double>(hello_pence_[fe]) / 100.0 +
+                           hello_total_gbp_[fe]);
+        } else if (kind == kAgencyPlacement) {
+          if (!may_take_agency_work(i, fe)) continue;
+          value = pay_w * agency_pay_gbp_[fe * kRoleCount + role] + taste;
+        } else {
+          if (pqe < kAsyeWeeks) continue;  // bank work after the ASYE year
+          value = pay_w * bank_pay_gbp_[fe * kRoleCount + role] + bank_taste;
+        }
+        value -= caseload_cost(fe);
         if (employed && f != emp) value -= beh.switching_cost;
         value += eps;
-        if (value > best) best = value, best_opening = 2 * f + kind, best_is_approach = false;
+        if (value > best)
+          best = value, best_opening = kOpeningKinds * f + kind, best_is_approach = false;
       }
     }
     if (best_opening >= 0) {
@@ -241,7 +268,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
 // capacity. Applicants are bucketed in id order; ranking is by score, then a
 // per-(person, week) hash, so the outcome never depends on threads.
 void LabourMarket::clear_market() {
-  const std::size_t openings = authorities_.size() * 2;
+  const std::size_t openings = authorities_.size() * kOpeningKinds;
   bucket_start_.assign(openings + 1, 0);
   for (const auto& list : block_applicants_)
     for (std::uint32_t id : list)
@@ -259,9 +286,11 @@ void LabourMarket::clear_market() {
   sim::for_each_index(openings, [&](std::size_t opening) {
     const std::size_t first = bucket_start_[opening], last = bucket_start_[opening + 1];
     if (first == last) return;
-    const std::size_t e = opening / 2;
-    const std::int64_t capacity =
-        opening % 2 == kPermanentPost ? perm_capacity_[e] : agency_capacity_[e];
+    const std::size_t e = opening / kOpeningKinds;
+    const int kind = static_cast<int>(opening % kOpeningKinds);
+    const std::int64_t capacity = kind == kPermanentPost     ? perm_capacity_[e]
+                                  : kind == kAgencyPlacement ? agency_capacity_[e]
+                                                             : bank_capacity_[e];
     if (capacity <= 0) return;
     struct Ranked {
       double score;
@@ -270,32 +299,43 @@ void LabourMarket::clear_market() {
     };
     // References: a locum below the quality threshold is turned away with
     // the screening probability (higher where references are shared).
-    const bool agency = opening % 2 == kAgencyPlacement;
     const double screen = levers_[e].reference_screen_share >= 0
                               ? levers_[e].reference_screen_share
                               : scenario_.agency.base_screen_share;
+    // Posts: newly qualified applicants only up to the authority's free ASYE
+    // places, and first in line while it is below its pipeline commitment.
+    const bool nqsw_first = kind == kPermanentPost && asye_priority_[e];
     std::vector<Ranked> ranked;
     ranked.reserve(last - first);
     for (std::size_t k = first; k < last; ++k) {
       const std::uint32_t id = bucket_ids_[k];
       const auto words = tie_rng.words(week, id, 0);
-      if (agency && col_.quality[id] < scenario_.agency.reference_quality_threshold &&
+      if (kind == kAgencyPlacement &&
+          col_.quality[id] < scenario_.agency.reference_quality_threshold &&
           r123::u01<double>(words[1]) <= screen) {
         ++screened_[e];
         continue;
       }
-      ranked.push_back(
-          {col_.quality[id] + kExperienceScorePerYear * col_.pqe_weeks[id] / kWeeksPerYear,
-           words[0], id});
+      const bool nqsw = col_.pqe_weeks[id] < kAsyeWeeks;
+      ranked.push_back({(nqsw_first && nqsw ? kPriorityScore : 0.0) + col_.quality[id] +
+                            kExperienceScorePerYear * col_.pqe_weeks[id] / kWeeksPerYear,
+                        words[0], id});
     }
-    const auto take = std::min<std::size_t>(ranked.size(), static_cast<std::size_t>(capacity));
-    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take),
-                      ranked.end(), [](const Ranked& a, const Ranked& b) {
-                        if (a.score != b.score) return a.score > b.score;
-                        if (a.tie != b.tie) return a.tie < b.tie;
-                        return a.id < b.id;
-                      });
-    for (std::size_t k = 0; k < take; ++k) col_.accepted[ranked[k].id] = 1;
+    std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+      if (a.score != b.score) return a.score > b.score;
+      if (a.tie != b.tie) return a.tie < b.tie;
+      return a.id < b.id;
+    });
+    std::int64_t taken = 0, asye_left = kind == kPermanentPost ? asye_capacity_[e] : 0;
+    for (const Ranked& r : ranked) {
+      if (taken == capacity) break;
+      if (kind == kPermanentPost && col_.pqe_weeks[r.id] < kAsyeWeeks) {
+        if (asye_left == 0) continue;
+        --asye_left;
+      }
+      col_.accepted[r.id] = 1;
+      ++taken;
+    }
   });
 }
 
@@ -305,6 +345,7 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
   const auto acc = partials_.row(block);
   const std::size_t global = authorities_.size() * kAccPerEmployer;
   auto at = [&](std::size_t e, Acc a) -> std::int64_t& { return acc[e * kAccPerEmployer + a]; };
+  static constexpr Acc kPendingAcc[kOpeningKinds] = {aPendingPerm, aPendingAgency, aPendingBank};
 
   for (std::size_t i = begin; i < end; ++i) {
     const auto from = static_cast<Status>(col_.status[i]);
@@ -326,10 +367,9 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
       default:
         break;
     }
-    // A fresh acceptance by someone in a post with a notice period starts the
-    // notice instead of the move (released locums and due moves go now).
-    const bool in_post = from == Status::permanent || from == Status::agency;
-    if (col_.accepted[i] && in_post && col_.leaving[i] == kStay &&
+    // A fresh acceptance by someone in work where a notice period applies
+    // starts the notice instead of the move (released locums and due moves go now).
+    if (col_.accepted[i] && in_work(from) && col_.leaving[i] == kStay &&
         levers_[from_emp].notice_weeks > 0) {
       col_.accepted[i] = 0;
       col_.pending_target[i] = col_.application[i];
@@ -337,64 +377,90 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
     }
     if (col_.pending_weeks[i] > 0) {
       const int target = col_.pending_target[i];
-      ++at(static_cast<std::size_t>(target / 2),
-           target % 2 == kPermanentPost ? aPendingPerm : aPendingAgency);
+      ++at(static_cast<std::size_t>(target / kOpeningKinds), kPendingAcc[target % kOpeningKinds]);
     }
     if (col_.accepted[i]) {
       const int opening = col_.application[i];
-      to = opening % 2 == kPermanentPost ? Status::permanent : Status::agency;
-      to_emp = static_cast<std::int16_t>(opening / 2);
+      const int kind = opening % kOpeningKinds;
+      to = kind == kAgencyPlacement         ? Status::agency
+           : kind == kBankShift             ? Status::bank
+           : col_.pqe_weeks[i] < kAsyeWeeks ? Status::trainee
+                                            : Status::permanent;
+      to_emp = static_cast<std::int16_t>(opening / kOpeningKinds);
+    } else if (to == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks) {
+      to = Status::permanent;  // the ASYE year is complete: same post, same tenure
     }
-    const bool changed = to != from || to_emp != from_emp;
-    if (changed) {
+    // A post is left or taken when someone stops or starts holding one at an
+    // employer; a trainee who completes the ASYE year keeps theirs.
+    const bool same_post = holds_post(from) && holds_post(to) && from_emp == to_emp;
+    const bool left_post = holds_post(from) && !same_post;
+    const bool took_post = holds_post(to) && !same_post;
+    const bool left_cover = covers_vacancy(from) && (to != from || to_emp != from_emp);
+    const bool took_cover = covers_vacancy(to) && (to != from || to_emp != from_emp);
+    if (to != from || to_emp != from_emp) {
       col_.status[i] = static_cast<std::uint8_t>(to);
       col_.employer[i] = to_emp;
-      col_.tenure_weeks[i] = 0;
-      if (from == Status::permanent) {
-        col_.left_perm_weeks[i] = 0;
-        col_.left_region[i] = region_of_[from_emp];
-        ++at(from_emp, aLeavers);
-        if (to == Status::permanent) ++at(from_emp, aMovesOut);
-        if (to == Status::agency) ++at(from_emp, aPermToAgency);
-      }
-      if (to == Status::permanent) {
-        ++at(to_emp, aStarters);
-        at(to_emp, aIncentivePence) += hello_pence_[to_emp];
-        if (from == Status::permanent) ++at(to_emp, aMovesIn);
-        if (col_.headhunted[i]) {
-          ++at(to_emp, aHeadhuntedIn);
-          ++at(from_emp, aHeadhuntedOut);
-          at(to_emp, aIncentivePence) += headhunt_premium_pence_;
-        }
-        if (from == Status::agency) ++at(to_emp, aAgencyToPerm);
-      }
-      if (from == Status::agency) ++at(from_emp, aAgencyEnds);
-      if (to == Status::agency) ++at(to_emp, aAgencyStarts);
+      if (!same_post) col_.tenure_weeks[i] = 0;
     }
+    if (left_post) {
+      col_.left_perm_weeks[i] = 0;
+      col_.left_region[i] = region_of_[from_emp];
+      ++at(from_emp, aLeavers);
+      if (holds_post(to)) ++at(from_emp, aMovesOut);
+      if (to == Status::agency) ++at(from_emp, aPermToAgency);
+    }
+    if (took_post) {
+      ++at(to_emp, aStarters);
+      at(to_emp, aIncentivePence) += hello_pence_[to_emp];
+      at(to_emp, aRecruitPence) += recruitment_pence_;
+      if (holds_post(from)) ++at(to_emp, aMovesIn);
+      if (col_.headhunted[i]) {
+        ++at(to_emp, aHeadhuntedIn);
+        ++at(from_emp, aHeadhuntedOut);
+        at(to_emp, aIncentivePence) += headhunt_premium_pence_;
+      }
+      if (from == Status::agency) ++at(to_emp, aAgencyToPerm);
+    }
+    if (left_cover && from == Status::agency) ++at(from_emp, aAgencyEnds);
+    if (took_cover && to == Status::agency) ++at(to_emp, aAgencyStarts);
     ++acc[global + static_cast<std::size_t>(to)];
     ++acc[global + kStatusCount + static_cast<std::size_t>(from) * kStatusCount +
           static_cast<std::size_t>(to)];
 
-    if (to == Status::permanent) {
-      // Incentives due this week: hello stages reached, retention past the tenure.
-      const AuthorityLevers& lv = levers_[to_emp];
+    if (holds_post(to)) {
+      const auto e = static_cast<std::size_t>(to_emp);
+      const AuthorityLevers& lv = levers_[e];
       const std::uint16_t tenure = col_.tenure_weeks[i];
+      // Incentives due this week: hello stages reached, retention past the tenure.
       for (int k = 0; k < lv.hello_stages; ++k)
-        if (lv.hello_weeks[k] == tenure)
-          at(to_emp, aIncentivePence) += hello_stage_pence_[to_emp][k];
-      if (retention_pence_[to_emp] > 0 && tenure >= lv.retention_min_tenure_weeks)
-        at(to_emp, aIncentivePence) += retention_pence_[to_emp];
-      ++at(to_emp, aPermanent);
-      if (col_.pqe_weeks[i] < kWeeksPerYear) ++at(to_emp, aTrainee);
-      at(to_emp, aTenureWeeks) += col_.tenure_weeks[i];
-      at(to_emp, aStressMicro) += std::llround(col_.stress[i] * 1e6);
-      at(to_emp, aPayPence) += perm_cost_pence_[to_emp * kRoleCount + col_.role[i]];
+        if (lv.hello_weeks[k] == tenure) at(e, aIncentivePence) += hello_stage_pence_[e][k];
+      if (retention_pence_[e] > 0 && tenure >= lv.retention_min_tenure_weeks)
+        at(e, aIncentivePence) += retention_pence_[e];
+      ++at(e, aPermanent);
+      at(e, aTenureWeeks) += tenure;
+      at(e, aStressMicro) += std::llround(col_.stress[i] * 1e6);
+      if (to == Status::trainee) {
+        ++at(e, aTrainee);
+        at(e, aPayPence) += trainee_cost_pence_[e];
+      } else {
+        // Scale pay of the role; a progression pathway's uplift is an incentive.
+        const std::size_t scale = e * kRoleCount + col_.role[i];
+        const std::size_t paid = e * kRoleCount + pay_role(e, col_.pqe_weeks[i]);
+        at(e, aPayPence) += perm_cost_pence_[scale];
+        at(e, aIncentivePence) += perm_cost_pence_[paid] - perm_cost_pence_[scale];
+      }
     } else if (to == Status::agency) {
+      const std::size_t k = static_cast<std::size_t>(to_emp) * kRoleCount + col_.role[i];
       ++at(to_emp, aAgency);
       at(to_emp, aStressMicro) += std::llround(col_.stress[i] * 1e6);
-      at(to_emp, aAgencyPence) += agency_charge_pence_[to_emp * kRoleCount + col_.role[i]];
-      at(to_emp, aMarginPence) += agency_margin_pence_[to_emp * kRoleCount + col_.role[i]];
-      at(to_emp, aMspPence) += agency_msp_pence_[to_emp * kRoleCount + col_.role[i]];
+      at(to_emp, aAgencyPence) += agency_charge_pence_[k];
+      at(to_emp, aMarginPence) += agency_margin_pence_[k];
+      at(to_emp, aMspPence) += agency_msp_pence_[k];
+    } else if (to == Status::bank) {
+      ++at(to_emp, aBank);
+      at(to_emp, aStressMicro) += std::llround(col_.stress[i] * 1e6);
+      at(to_emp, aBankPence) +=
+          bank_cost_pence_[static_cast<std::size_t>(to_emp) * kRoleCount + col_.role[i]];
     }
   }
 }
@@ -413,34 +479,56 @@ void LabourMarket::update_authorities() {
   const auto& ag = scenario_.agency;
   perm_cdf_.assign(E, 0.0);
   agency_cdf_.assign(E, 0.0);
-  double perm_running = 0, agency_running = 0;
+  bank_cdf_.assign(E, 0.0);
+  double perm_running = 0, agency_running = 0, bank_running = 0;
   for (std::size_t e = 0; e < E; ++e) {
     const std::int64_t* t = &total[e * kAccPerEmployer];
     auto& auth = authorities_[e];
     ledgers_[e].end_week(t[aStarters], t[aLeavers]);
     permanent_[e] = t[aPermanent];
     agency_[e] = t[aAgency];
-    const std::int64_t workers = permanent_[e] + agency_[e];
+    bank_[e] = t[aBank];
+    const std::int64_t cover = agency_[e] + bank_[e];
+    const std::int64_t workers = permanent_[e] + cover;
     caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
     const std::int64_t vacancies = auth.establishment - permanent_[e];
+    // Locums wanted for long vacancies; a bank's share of them is offered to
+    // the bank first and not to agencies.
     const std::int64_t wanted =
         std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
+    const std::int64_t bank_wanted =
+        std::llround(levers_[e].bank_cover_share * static_cast<double>(wanted));
     // Posts held for people serving notice elsewhere are not offered again.
     perm_capacity_[e] = std::max<std::int64_t>(0, vacancies - t[aPendingPerm]);
-    agency_capacity_[e] = std::max<std::int64_t>(0, wanted - agency_[e] - t[aPendingAgency]);
-    release_prob_[e] = agency_[e] > wanted ? ag.excess_release_rate_per_week *
-                                                 static_cast<double>(agency_[e] - wanted) /
-                                                 static_cast<double>(agency_[e])
-                                           : 0.0;
+    bank_capacity_[e] = std::max<std::int64_t>(0, bank_wanted - bank_[e] - t[aPendingBank]);
+    agency_capacity_[e] =
+        std::max<std::int64_t>(0, wanted - agency_[e] - t[aPendingAgency] -
+                                      std::max(bank_[e] + t[aPendingBank], bank_wanted));
+    release_prob_[e] = cover > wanted
+                           ? ag.excess_release_rate_per_week * static_cast<double>(cover - wanted) /
+                                 static_cast<double>(cover)
+                           : 0.0;
+    // ASYE places: the authority's supervision capacity, raised to its
+    // pipeline commitment, which also puts newly qualified applicants first.
+    const auto establishment = static_cast<double>(auth.establishment);
+    const double asye_share =
+        std::max(scenario_.population.asye_places_share, levers_[e].asye_min_share);
+    asye_capacity_[e] = std::max<std::int64_t>(
+        0, static_cast<std::int64_t>(std::floor(asye_share * establishment)) - t[aTrainee]);
+    asye_priority_[e] =
+        static_cast<double>(t[aTrainee]) < levers_[e].asye_min_share * establishment;
     perm_running += static_cast<double>(perm_capacity_[e]);
     perm_cdf_[e] = perm_running;
     agency_running += static_cast<double>(agency_capacity_[e]);
     agency_cdf_[e] = agency_running;
+    bank_running += static_cast<double>(bank_capacity_[e]);
+    bank_cdf_[e] = bank_running;
 
     auto put = [&](Metric m, double v) { series_[static_cast<std::size_t>(m) * E + e] = v; };
     put(kPermanentFte, static_cast<double>(permanent_[e]));
     put(kAgencyFte, static_cast<double>(agency_[e]));
     put(kTraineeFte, static_cast<double>(t[aTrainee]));
+    put(kBankFte, static_cast<double>(bank_[e]));
     put(kVacancies, static_cast<double>(vacancies));
     put(kEstablishment, static_cast<double>(auth.establishment));
     put(kStarters, static_cast<double>(t[aStarters]));
@@ -462,7 +550,9 @@ void LabourMarket::update_authorities() {
     put(kAgencyCostGbp, static_cast<double>(t[aAgencyPence]) / 100.0);
     put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
     put(kMspFeeGbp, static_cast<double>(t[aMspPence]) / 100.0);
+    put(kBankCostGbp, static_cast<double>(t[aBankPence]) / 100.0);
     put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
+    put(kRecruitmentCostGbp, static_cast<double>(t[aRecruitPence]) / 100.0);
     put(kPayIndex, pay_index_[e]);
     put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));
     put(kHeadhuntedOut, static_cast<double>(t[aHeadhuntedOut]));

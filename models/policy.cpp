@@ -85,6 +85,24 @@ std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
           l.retention_gbp_per_year = p.gbp_per_year;
           l.retention_min_tenure_weeks = static_cast<std::uint16_t>(p.min_tenure_weeks);
           break;
+        case PolicyKind::inhouse_bank:  // the last one listed in force wins
+          l.bank_cover_share = p.cover_share;
+          l.bank_rate_gbp_per_hour = p.rate_gbp_per_hour;
+          break;
+        case PolicyKind::asye_pipeline:
+          l.asye_min_share = std::max(l.asye_min_share, p.min_share);
+          break;
+        case PolicyKind::trainee_pay:  // the last one listed in force wins
+          l.trainee_pay_gbp_per_year = p.pay_gbp_per_year;
+          break;
+        case PolicyKind::progression_pathway:
+          l.progression_weeks_earlier =
+              std::max(l.progression_weeks_earlier,
+                       static_cast<std::uint16_t>(p.years_earlier * kWeeksPerYear + 0.5));
+          break;
+        case PolicyKind::relocation_allowance:  // the last one listed in force wins
+          l.relocation_gbp = p.gbp;
+          break;
         case PolicyKind::agency_min_experience:
           l.agency_min_pqe_weeks =
               std::max(l.agency_min_pqe_weeks,

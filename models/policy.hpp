@@ -28,11 +28,17 @@ enum class PolicyKind : std::uint8_t {
   staged_golden_hello,    // payments at set weeks after joining; unpaid stages are clawed back
   retention_payment,      // yearly payment to permanent staff past a tenure, paid weekly
   notice_period,          // weeks between accepting another post and leaving this one
+  inhouse_bank,           // authorities cover part of their locum need from their own bank
+  asye_pipeline,          // a minimum share of the workforce in the ASYE year (memorandum 8.1)
+  trainee_pay,            // a common (regional) salary for ASYE trainees
+  progression_pathway,    // promotion to the next pay role this many years earlier
+  relocation_allowance,   // one-off payment to starters who move in from another region
 };
-inline constexpr std::array<std::string_view, 10> kPolicyKindNames = {
-    "agency_pay_cap",    "cooling_off",       "agency_min_experience", "harmonised_pay",
-    "no_poach",          "shared_references", "agency_price_cap",      "staged_golden_hello",
-    "retention_payment", "notice_period"};
+inline constexpr std::array<std::string_view, 15> kPolicyKindNames = {
+    "agency_pay_cap",    "cooling_off",         "agency_min_experience", "harmonised_pay",
+    "no_poach",          "shared_references",   "agency_price_cap",      "staged_golden_hello",
+    "retention_payment", "notice_period",       "inhouse_bank",          "asye_pipeline",
+    "trainee_pay",       "progression_pathway", "relocation_allowance"};
 
 struct PolicyScope {
   enum class Kind : std::uint8_t { all, signatories, region, authorities } kind = Kind::all;
@@ -46,7 +52,12 @@ struct Policy {
   sim::Date start;
   std::optional<sim::Date> end;  // in force before this date; none = open-ended
   PolicyScope scope;
-  std::array<double, kRoleCount> rate_gbp_per_hour{};  // agency_pay_cap, agency_price_cap
+  std::array<double, kRoleCount> rate_gbp_per_hour{};  // caps; inhouse_bank (bank pay)
+  double cover_share = 0;                              // inhouse_bank
+  double min_share = 0;                                // asye_pipeline
+  double pay_gbp_per_year = 0;                         // trainee_pay
+  double years_earlier = 0;                            // progression_pathway
+  double gbp = 0;                                      // relocation_allowance
   std::int64_t weeks = 0;                              // cooling_off, notice_period
   double pqe_years = 0;                                // agency_min_experience
   double band_share = 0;                               // harmonised_pay
@@ -82,6 +93,13 @@ struct AuthorityLevers {
   std::uint8_t notice_weeks = 0;  // for moves out of a post here
   double retention_gbp_per_year = 0;
   std::uint16_t retention_min_tenure_weeks = 0;
+  // In-house bank: share of the locum need offered first as bank work, and its pay.
+  double bank_cover_share = 0;
+  std::array<double, kRoleCount> bank_rate_gbp_per_hour{};
+  double asye_min_share = 0;             // trainees kept at least this share of establishment
+  double trainee_pay_gbp_per_year = -1;  // < 0: the scale's nqsw pay
+  std::uint16_t progression_weeks_earlier = 0;
+  double relocation_gbp = 0;
   bool signatory = false;
 };
 

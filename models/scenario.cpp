@@ -240,7 +240,25 @@ class Parser {
               allowed.push_back("min_tenure_weeks");
               allowed.push_back("gbp_per_year");
               break;
+            case PolicyKind::inhouse_bank:
+              allowed.push_back("rate_gbp_per_hour");
+              allowed.push_back("cover_share");
+              break;
+            case PolicyKind::asye_pipeline:
+              allowed.push_back("min_share");
+              break;
+            case PolicyKind::trainee_pay:
+              allowed.push_back("pay_gbp_per_year");
+              break;
+            case PolicyKind::progression_pathway:
+              allowed.push_back("years_earlier");
+              break;
+            case PolicyKind::relocation_allowance:
+              allowed.push_back("gbp");
+              break;
           }
+          // Levers with two values need both; `has_value` counts the second.
+          bool bank_rates = false;
           bool has_value = p.kind == PolicyKind::no_poach;  // the only lever without a value
           for (const auto& [k, v] : *t) {
             const std::string key(k.str());
@@ -257,7 +275,21 @@ class Parser {
             } else if (key == "note") {
               if (!v.is_string()) issue(&v, full, "expected a string");
             } else if (key == "rate_gbp_per_hour") {
-              has_value = read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
+              const bool ok = read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
+              if (p.kind == PolicyKind::inhouse_bank)
+                bank_rates = ok;
+              else
+                has_value = ok;
+            } else if (key == "cover_share") {
+              has_value |= read_number(v, full, 0, 1, "a share of the locum need", p.cover_share);
+            } else if (key == "min_share") {
+              has_value |= read_number(v, full, 0, 1, "a share of establishment", p.min_share);
+            } else if (key == "pay_gbp_per_year") {
+              has_value |= read_number(v, full, 0, 1e6, "GBP a year", p.pay_gbp_per_year);
+            } else if (key == "years_earlier") {
+              has_value |= read_number(v, full, 0, 40, "years", p.years_earlier);
+            } else if (key == "gbp") {
+              has_value |= read_number(v, full, 0, 1e6, "GBP", p.gbp);
             } else if (key == "weeks") {
               double weeks = 0;
               const double max_weeks = p.kind == PolicyKind::notice_period ? 52 : 520;
@@ -310,6 +342,9 @@ class Parser {
           }
           if (!t->contains("start"))
             issue(&item, where + ".start", "missing: when the lever starts");
+          if (p.kind == PolicyKind::inhouse_bank && !bank_rates &&
+              !t->contains("rate_gbp_per_hour"))
+            issue(&item, where + ".rate_gbp_per_hour", "missing: the bank's hourly pay by role");
           if (!has_value) issue(&item, where + "." + allowed.back(), "missing: the lever's value");
           if (p.end && *p.end <= p.start)
             issue(t->get("end"), where + ".end", "must be after start");
@@ -711,6 +746,25 @@ std::string to_toml(const Scenario& scenario) {
       case PolicyKind::retention_payment:
         t.insert("min_tenure_weeks", p.min_tenure_weeks);
         t.insert("gbp_per_year", p.gbp_per_year);
+        break;
+      case PolicyKind::inhouse_bank: {
+        toml::table rates;
+        for (int r = 0; r < kRoleCount; ++r) rates.insert(kRoleNames[r], p.rate_gbp_per_hour[r]);
+        t.insert("rate_gbp_per_hour", std::move(rates));
+        t.insert("cover_share", p.cover_share);
+        break;
+      }
+      case PolicyKind::asye_pipeline:
+        t.insert("min_share", p.min_share);
+        break;
+      case PolicyKind::trainee_pay:
+        t.insert("pay_gbp_per_year", p.pay_gbp_per_year);
+        break;
+      case PolicyKind::progression_pathway:
+        t.insert("years_earlier", p.years_earlier);
+        break;
+      case PolicyKind::relocation_allowance:
+        t.insert("gbp", p.gbp);
         break;
     }
     policies.push_back(std::move(t));

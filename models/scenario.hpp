@@ -47,6 +47,7 @@ struct Scenario {
     double initial_pqe_mean_years = 9.0;
     std::int64_t nqsw_intake_per_year = 650;  // newly qualified entering each September
     double initial_agency_taste_shift = 2.0;  // extra agency taste (in SDs) of initial locums
+    double asye_places_share = 0.15;          // ASYE trainees an authority can supervise, per post
   } population;
 
   struct Behaviour {
@@ -71,6 +72,7 @@ struct Scenario {
     double agency_taste_sd = 1.0;
     double headhunting_rate_per_year = 0.03;     // approaches per permanent practitioner
     double outside_option_gbp_per_year = 30000;  // pay-equivalent value of staying inactive
+    double bank_flexibility_share = 0.5;  // share of the agency taste that bank work also offers
   } behaviour;
 
   struct Pay {
@@ -79,10 +81,11 @@ struct Scenario {
     std::array<double, kRoleCount> role_min_pqe_years = {0, 2, 5, 8, 12, 15};
     double inner_london_index = 1.03;
     double on_cost_rate = 0.27;
-    double annual_uplift_rate = 0.02;       // applied each 1 April to pay and agency rates
-    double competitive_raise_share = 0.02;  // extra April rise under competitive pay setting
-    double vacancy_target_rate = 0.15;      // competitive authorities raise pay above this
-    double headhunting_premium_gbp = 3000;  // one-off payment to a headhunted recruit
+    double annual_uplift_rate = 0.02;          // applied each 1 April to pay and agency rates
+    double competitive_raise_share = 0.02;     // extra April rise under competitive pay setting
+    double vacancy_target_rate = 0.15;         // competitive authorities raise pay above this
+    double headhunting_premium_gbp = 3000;     // one-off payment to a headhunted recruit
+    double recruitment_cost_gbp_per_hire = 0;  // advertising and selection, per permanent starter
   } pay;
 
   struct Agency {

@@ -36,6 +36,11 @@ std::vector<ParamDef> build() {
                     "initial locums' taste for agency work sits this many SDs above the mean",
                     [](Scenario& s) { return &s.population.initial_agency_taste_shift; }));
 
+  P.push_back(param("population.asye_places_share", 0, 1,
+                    "newly qualified (ASYE) trainees an authority can supervise at once, as a "
+                    "share of its establishment; an asye_pipeline lever raises it",
+                    [](Scenario& s) { return &s.population.asye_places_share; }));
+
   struct B {
     const char* key;
     double min, max;
@@ -88,6 +93,9 @@ std::vector<ParamDef> build() {
       {"outside_option_gbp_per_year", 0, 1e6,
        "pay-equivalent value of staying out of authority work (uprated with pay)",
        &Scenario::Behaviour::outside_option_gbp_per_year},
+      {"bank_flexibility_share", 0, 1,
+       "share of a practitioner's taste for agency work that in-house bank work also offers",
+       &Scenario::Behaviour::bank_flexibility_share},
   };
   for (const B& b : behaviour) {
     auto m = b.member;
@@ -127,6 +135,10 @@ std::vector<ParamDef> build() {
   P.push_back(param("pay.headhunting_premium_gbp", 0, 1e6,
                     "one-off premium paid to a headhunted recruit (booked as incentive cost)",
                     [](Scenario& s) { return &s.pay.headhunting_premium_gbp; }));
+  P.push_back(param("pay.recruitment_cost_gbp_per_hire", 0, 1e6,
+                    "advertising and selection cost of each permanent starter, GBP (booked in "
+                    "recruitment_cost_gbp)",
+                    [](Scenario& s) { return &s.pay.recruitment_cost_gbp_per_hire; }));
   P.push_back(param("pay.vacancy_target_rate", 0, 1,
                     "vacancy rate above which a competitive authority raises pay",
                     [](Scenario& s) { return &s.pay.vacancy_target_rate; }));

@@ -136,11 +136,12 @@ TEST(MarketConservation, EmployerStocksFollowFlowsAndSumToEmployed) {
       ASSERT_LE(value(pm::kAgencyMarginGbp, e), value(pm::kAgencyCostGbp, e));
       perm[e] = p;
       agency[e] = a;
-      employed += p + a;
+      employed += p + a + value(pm::kBankFte, e);
     }
     const auto& counts = m.status_counts();
-    ASSERT_EQ(employed, counts[static_cast<int>(pm::Status::permanent)] +
-                            counts[static_cast<int>(pm::Status::agency)]);
+    auto count = [&](pm::Status st) { return counts[static_cast<int>(st)]; };
+    ASSERT_EQ(employed, count(pm::Status::permanent) + count(pm::Status::trainee) +
+                            count(pm::Status::agency) + count(pm::Status::bank));
     // A move between authorities is a leaver at one and a starter at another.
     EXPECT_EQ(series_total(m, pm::kMovesIn), series_total(m, pm::kMovesOut));
     EXPECT_EQ(series_total(m, pm::kHeadhuntedIn), series_total(m, pm::kHeadhuntedOut));

@@ -547,7 +547,7 @@ TEST(Incentives, StagedHelloAndRetentionAreBookedWhenDueAndOnlyThen) {
     const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
     std::vector<double> due(E, 0);
     for (std::size_t i = 0; i < pop.size(); ++i) {
-      if (status[i] != static_cast<std::uint8_t>(pm::Status::permanent)) continue;
+      if (!pm::holds_post(static_cast<pm::Status>(status[i]))) continue;
       const auto e = static_cast<std::size_t>(employer[i]);
       if (tenure[i] == 0) due[e] += 1000;
       if (tenure[i] == 26) due[e] += 2000, stage2 += 1;
