@@ -29,14 +29,65 @@ LabourMarket::LabourMarket(const Scenario& scenario)
     Authority auth;
     auth.establishment = std::llround(a.inpost_fte + a.vacancy_fte);
     auth.cases = a.caseload * (a.inpost_fte + a.agency_fte);
-    auth.cover_ratio = a.vacancy_fte > 0 ? a.agency_fte / a.vacancy_fte : mean_cover;
+    auth.cover_ratio = a.locum_cover_ratio >= 0 ? a.locum_cover_ratio
+                       : a.vacancy_fte > 0      ? a.agency_fte / a.vacancy_fte
+                                                : mean_cover;
     auth.inner = a.inner_london;
     authorities_.push_back(auth);
     hello_pence_.push_back(std::llround(a.golden_hello_gbp * 100));
+    relocation_pence_.push_back(0);
     pay_index_.push_back(a.pay_index);
     const auto known = std::find(region_names_.begin(), region_names_.end(), a.region);
     region_of_.push_back(static_cast<std::uint8_t>(known - region_names_.begin()));
     if (known == region_names_.end()) region_names_.push_back(a.region);
+    const std::string zone = a.region + "/" + a.subregion;
+    const auto z = std::find(zone_names_.begin(), zone_names_.end(), zone);
+    zone_of_.push_back(static_cast<std::uint8_t>(z - zone_names_.begin()));
+    if (z == zone_names_.end()) zone_names_.push_back(zone);
+  }
+  // Commuting: free within a zone, a cost to another sub-region, more to
+  // another region. Offers from a zone are seen with weight exp(-cost).
+  const std::size_t Z = zone_names_.size();
+  std::vector<std::uint8_t>& zone_region = region_of_zone_;
+  zone_region.assign(Z, 0);
+  for (std::size_t e = 0; e < E; ++e) zone_region[zone_of_[e]] = region_of_[e];
+  commute_.assign(Z * Z, 0);
+  for (std::size_t h = 0; h < Z; ++h)
+    for (std::size_t w = 0; w < Z; ++w)
+      commute_[h * Z + w] = h == w ? 0.0
+                            : zone_region[h] == zone_region[w]
+                                ? scenario_.behaviour.commute_cost_other_subregion
+                                : scenario_.behaviour.commute_cost_other_region;
+  reach_.resize(commute_.size());
+  for (std::size_t k = 0; k < commute_.size(); ++k) reach_[k] = std::exp(-commute_[k]);
+  // September intake by authority: as given, else the scenario total shared
+  // by establishment (cumulative rounding, so the shares sum to the total).
+  double shared_establishment = 0;
+  for (std::size_t e = 0; e < E; ++e)
+    if (scenario_.authorities[e].nqsw_intake_per_year < 0)
+      shared_establishment += static_cast<double>(authorities_[e].establishment);
+  double cumulative = 0;
+  std::int64_t given = 0;
+  for (std::size_t e = 0; e < E; ++e) {
+    const double own = scenario_.authorities[e].nqsw_intake_per_year;
+    if (own >= 0) {
+      intake_.push_back(std::llround(own));
+      continue;
+    }
+    cumulative += static_cast<double>(scenario_.population.nqsw_intake_per_year) *
+                  static_cast<double>(authorities_[e].establishment) / shared_establishment;
+    intake_.push_back(std::llround(cumulative) - given);
+    given += intake_.back();
+  }
+  // Agencies: one with agency.margin_share unless the scenario lists them.
+  double offer_total = 0;
+  if (scenario_.agencies.empty()) {
+    agency_margin_share_.push_back(scenario_.agency.margin_share);
+    agency_offer_cdf_.push_back(1.0);
+  }
+  for (const auto& a : scenario_.agencies) {
+    agency_margin_share_.push_back(a.margin_share);
+    agency_offer_cdf_.push_back(offer_total += a.offer_share);
   }
   thresholds_ = role_thresholds_weeks(scenario_.pay.role_min_pqe_years);
   caseload_.assign(E, 0);
@@ -78,6 +129,9 @@ void LabourMarket::add_columns() {
   population_.add_column<float>("stress", 0.f);
   population_.add_column<float>("agency_taste", 0.f);
   population_.add_column<float>("quality", 0.f);
+  population_.add_column<std::uint8_t>("home_zone", 0);
+  population_.add_column<std::uint8_t>("agency_firm", 0);
+  population_.add_column<std::uint8_t>("offer_agency", 0);
   population_.add_column<std::uint16_t>("left_perm_weeks", kNeverLeftPermanent);
   population_.add_column<std::uint8_t>("left_region", 0);
   population_.add_column<std::uint8_t>("leaving", kStay);
@@ -98,6 +152,9 @@ void LabourMarket::bind_columns() {
   col_.stress = p.column<float>("stress").span();
   col_.agency_taste = p.column<float>("agency_taste").span();
   col_.quality = p.column<float>("quality").span();
+  col_.home_zone = p.column<std::uint8_t>("home_zone").span();
+  col_.agency_firm = p.column<std::uint8_t>("agency_firm").span();
+  col_.offer_agency = p.column<std::uint8_t>("offer_agency").span();
   col_.left_perm_weeks = p.column<std::uint16_t>("left_perm_weeks").span();
   col_.left_region = p.column<std::uint8_t>("left_region").span();
   col_.leaving = p.column<std::uint8_t>("leaving").span();
@@ -115,11 +172,17 @@ void LabourMarket::create_initial_population() {
   for (const auto& a : scenario_.authorities)
     employed += std::llround(a.inpost_fte) + std::llround(a.agency_fte);
   const std::int64_t inactive = std::llround(pop.inactive_share * static_cast<double>(employed));
-  population_.reserve(static_cast<std::size_t>(employed + inactive +
-                                               pop.nqsw_intake_per_year * (scenario_.years + 1)));
+  std::int64_t intake = 0;
+  for (std::int64_t n : intake_) intake += n;
+  population_.reserve(
+      static_cast<std::size_t>(employed + inactive + intake * (scenario_.years + 1)));
   population_.append(static_cast<std::size_t>(employed + inactive));
   bind_columns();
 
+  std::vector<double> employed_cdf;  // by authority, for the homes of the inactive
+  double running = 0;
+  for (const auto& a : scenario_.authorities)
+    employed_cdf.push_back(running += std::llround(a.inpost_fte) + std::llround(a.agency_fte));
   std::size_t id = 0;
   auto init_one = [&](Status status, std::int16_t employer) {
     sim::AgentDraws d(init_rng_, 0, id);
@@ -146,6 +209,20 @@ void LabourMarket::create_initial_population() {
       const double cl = scenario_.authorities[static_cast<std::size_t>(employer)].caseload;
       col_.stress[id] = static_cast<float>(stress_target(cl, beh.caseload_stress_threshold));
     }
+    // Home: where they work; the inactive live where the posts are.
+    const double where = d.uniform();
+    std::size_t home_employer = static_cast<std::size_t>(std::max<std::int16_t>(employer, 0));
+    if (employer < 0)
+      home_employer = static_cast<std::size_t>(
+          std::upper_bound(employed_cdf.begin(), employed_cdf.end(), where * employed_cdf.back()) -
+          employed_cdf.begin());
+    col_.home_zone[id] = zone_of_[std::min(home_employer, zone_of_.size() - 1)];
+    const double firm = d.uniform() * agency_offer_cdf_.back();
+    col_.agency_firm[id] = static_cast<std::uint8_t>(
+        std::upper_bound(agency_offer_cdf_.begin(), agency_offer_cdf_.end(), firm) -
+        agency_offer_cdf_.begin());
+    col_.agency_firm[id] = std::min<std::uint8_t>(
+        col_.agency_firm[id], static_cast<std::uint8_t>(agency_offer_cdf_.size() - 1));
     ++id;
   };
   for (std::size_t e = 0; e < scenario_.authorities.size(); ++e) {
@@ -158,16 +235,22 @@ void LabourMarket::create_initial_population() {
   for (std::int64_t k = 0; k < inactive; ++k) init_one(Status::inactive, kNoEmployer);
 }
 
-void LabourMarket::add_newly_qualified(std::int64_t count) {
-  const std::size_t first = population_.append(static_cast<std::size_t>(count));
+// The September intake: each authority's newly qualified practitioners join
+// as job seekers living in its zone.
+void LabourMarket::add_newly_qualified() {
+  const std::size_t first = population_.append(static_cast<std::size_t>(last_intake_));
   bind_columns();
   const auto& beh = scenario_.behaviour;
-  for (std::size_t id = first; id < population_.size(); ++id) {
-    sim::AgentDraws d(init_rng_, 0, id);  // keyed by the stable id: one stream per person
-    col_.agency_taste[id] =
-        static_cast<float>(beh.agency_taste_mean + beh.agency_taste_sd * d.normal());
-    col_.quality[id] = static_cast<float>(d.normal());
-    // status inactive, pqe 0 (a new entrant), no employer: the column defaults
+  std::size_t id = first;
+  for (std::size_t e = 0; e < intake_.size(); ++e) {
+    for (std::int64_t k = 0; k < intake_[e]; ++k, ++id) {
+      sim::AgentDraws d(init_rng_, 0, id);  // keyed by the stable id: one stream per person
+      col_.agency_taste[id] =
+          static_cast<float>(beh.agency_taste_mean + beh.agency_taste_sd * d.normal());
+      col_.quality[id] = static_cast<float>(d.normal());
+      col_.home_zone[id] = zone_of_[e];
+      // status inactive, pqe 0 (a new entrant), no employer: the column defaults
+    }
   }
   block_applicants_.resize(sim::block_count(population_.size(), kBlockSize));
 }
@@ -178,10 +261,9 @@ void LabourMarket::run_annual_events() {
     uplift_ *= 1.0 + scenario_.pay.annual_uplift_rate;
     review_pay(scenario_.levers_at(clock_.week_start(week_)));
   }
-  if (clock_.contains_annual(week_, kIntakeMonth, kIntakeDay) &&
-      scenario_.population.nqsw_intake_per_year > 0) {
-    last_intake_ = scenario_.population.nqsw_intake_per_year;
-    add_newly_qualified(last_intake_);
+  if (clock_.contains_annual(week_, kIntakeMonth, kIntakeDay)) {
+    for (std::int64_t n : intake_) last_intake_ += n;
+    if (last_intake_ > 0) add_newly_qualified();
   }
 }
 
@@ -289,11 +371,13 @@ void LabourMarket::update_prices() {
   std::vector<double> region_sum(region_names_.size(), 0.0), region_n(region_names_.size(), 0.0);
   for (std::size_t e = 0; e < E; ++e)
     region_sum[region_of_[e]] += pay_index_[e], region_n[region_of_[e]] += 1;
+  const std::size_t A = agency_margin_share_.size();
   agency_pay_gbp_.assign(E * kRoleCount, 0);
-  agency_charge_pence_.assign(E * kRoleCount, 0);
-  agency_margin_pence_.assign(E * kRoleCount, 0);
-  agency_msp_pence_.assign(E * kRoleCount, 0);
+  agency_charge_pence_.assign(E * kRoleCount * A, 0);
+  agency_margin_pence_.assign(E * kRoleCount * A, 0);
+  agency_msp_pence_.assign(E * kRoleCount * A, 0);
   for (std::size_t e = 0; e < E; ++e) {
+    relocation_pence_[e] = std::llround(levers_[e].relocation_gbp * 100);
     for (int r = 0; r < kRoleCount; ++r) {
       const double regional_index = region_sum[region_of_[e]] / region_n[region_of_[e]];
       const double market = ag.rate_gbp_per_hour[r] * uplift_ * regional_index;
@@ -301,16 +385,18 @@ void LabourMarket::update_prices() {
           breaching_[e] ? market : std::min(market, levers_[e].agency_cap_gbp_per_hour[r]);
       const std::size_t k = e * kRoleCount + static_cast<std::size_t>(r);
       agency_pay_gbp_[k] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
-      // Charge = (pay + on-costs) grossed up so the agency keeps margin_share
-      // of it and the managed service provider msp_fee_share. Each part is
-      // rounded to pence and the charge is their sum, so the parts add up.
-      const double gross = hourly * ag.hours_per_week * (1 + ag.on_cost_rate) /
-                           (1 - ag.margin_share - ag.msp_fee_share);
-      const std::int64_t worker =
-          std::llround(hourly * ag.hours_per_week * (1 + ag.on_cost_rate) * 100);
-      agency_margin_pence_[k] = std::llround(gross * ag.margin_share * 100);
-      agency_msp_pence_[k] = std::llround(gross * ag.msp_fee_share * 100);
-      agency_charge_pence_[k] = worker + agency_margin_pence_[k] + agency_msp_pence_[k];
+      // Charge = (pay + on-costs) grossed up so the agency keeps its margin
+      // share of it and the managed service provider msp_fee_share. Each part
+      // is rounded to pence and the charge is their sum, so the parts add up.
+      const double worker_gbp = hourly * ag.hours_per_week * (1 + ag.on_cost_rate);
+      const std::int64_t worker = std::llround(worker_gbp * 100);
+      for (std::size_t a = 0; a < A; ++a) {
+        const double gross = worker_gbp / (1 - agency_margin_share_[a] - ag.msp_fee_share);
+        const std::size_t ka = k * A + a;
+        agency_margin_pence_[ka] = std::llround(gross * agency_margin_share_[a] * 100);
+        agency_msp_pence_[ka] = std::llround(gross * ag.msp_fee_share * 100);
+        agency_charge_pence_[ka] = worker + agency_margin_pence_[ka] + agency_msp_pence_[ka];
+      }
     }
   }
 }

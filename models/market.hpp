@@ -10,6 +10,7 @@
 // (April pay uplift, September intake) run between weeks.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -70,6 +71,9 @@ class LabourMarket {
     std::span<std::int16_t> employer;
     std::span<std::uint16_t> pqe_weeks, tenure_weeks;
     std::span<float> stress, agency_taste, quality;
+    std::span<std::uint8_t> home_zone;     // where they live: an index into zone_names_
+    std::span<std::uint8_t> agency_firm;   // the agency placing them (agency status)
+    std::span<std::uint8_t> offer_agency;  // the agency behind their agency application
     // Scratch for the week in progress.
     std::span<std::uint16_t> left_perm_weeks;  // since leaving a permanent post (cooling-off)
     std::span<std::uint8_t> left_region;       // region of that post
@@ -82,7 +86,7 @@ class LabourMarket {
   void add_columns();
   void bind_columns();
   void create_initial_population();
-  void add_newly_qualified(std::int64_t count);
+  void add_newly_qualified();
   void run_annual_events();
   void update_prices();
   void review_pay(const std::vector<AuthorityLevers>& levers);
@@ -90,6 +94,23 @@ class LabourMarket {
   void clear_market();
   void apply(std::size_t block, std::size_t begin, std::size_t end);
   void update_authorities();
+  void build_offer_cdfs();
+  // The cumulative weights of one home zone, and a sample from them (-1: none).
+  std::span<const double> zone_cdf(const std::vector<double>& cdf, std::uint8_t zone) const {
+    const std::size_t E = authorities_.size();
+    return cdf.empty() ? std::span<const double>()
+                       : std::span<const double>(cdf).subspan(zone * E, E);
+  }
+  static int sample(std::span<const double> cdf, double u) {
+    if (cdf.empty() || cdf.back() <= 0) return -1;
+    const auto it = std::upper_bound(cdf.begin(), cdf.end(), u * cdf.back());
+    return it == cdf.end() ? -1 : static_cast<int>(it - cdf.begin());
+  }
+  double relocation_gbp(std::size_t e, std::uint8_t home) const {
+    return region_of_zone_[home] != region_of_[e]
+               ? static_cast<double>(relocation_pence_[e]) / 100.0
+               : 0.0;
+  }
   bool may_take_agency_work(std::size_t i, std::size_t f) const;
   double post_pay_gbp(std::size_t e, std::uint16_t pqe_weeks) const;
   std::uint8_t pay_role(std::size_t e, std::uint16_t pqe_weeks) const;
@@ -100,6 +121,17 @@ class LabourMarket {
   std::vector<Authority> authorities_;
   std::vector<std::string> region_names_;
   std::vector<std::uint8_t> region_of_;  // authority -> index into region_names_
+  // Zones (region, sub-region): where practitioners live and employers are.
+  std::vector<std::string> zone_names_;
+  std::vector<std::uint8_t> zone_of_;  // authority -> zone
+  std::vector<double> commute_;        // utility cost [home zone * Z + work zone]
+  std::vector<double> reach_;          // exp(-commute_): how often offers are heard of
+  std::vector<std::uint8_t> region_of_zone_;
+  std::vector<std::int64_t> intake_;  // newly qualified a year, by authority
+  std::vector<double> agency_margin_share_, agency_offer_cdf_;  // by agency
+  double commute(std::uint8_t home, std::size_t employer) const {
+    return commute_[home * zone_names_.size() + zone_of_[employer]];
+  }
   std::vector<VacancyLedger> ledgers_;
   std::array<std::uint16_t, kRoleCount> thresholds_{};  // PQE weeks at which each role starts
 
@@ -116,7 +148,8 @@ class LabourMarket {
   std::vector<std::int64_t> asye_capacity_;  // newly qualified the authority can still take on
   std::vector<std::uint8_t> asye_priority_;  // below its ASYE commitment: NQSWs first
   std::vector<double> release_prob_;
-  // Cumulative opening weights by employer, for sampling offers.
+  // Cumulative opening weights by employer as seen from each home zone
+  // (capacity x reach), for sampling offers: [zone * employers + employer].
   std::vector<double> perm_cdf_, agency_cdf_, bank_cdf_;
 
   // Prices for the week: [employer][role] or [role].
@@ -130,11 +163,13 @@ class LabourMarket {
   std::vector<std::int64_t> bank_cost_pence_;     // weekly bank pay + on-costs
   std::int64_t recruitment_pence_ = 0;            // per permanent starter
   std::vector<double> agency_pay_gbp_;            // annual locum pay [e * roles + r]
+  // Weekly agency charges and their parts: [(e * roles + r) * agencies + a].
   std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_, agency_msp_pence_;
   std::vector<AuthorityLevers> levers_;  // policy levers in force this week
   std::vector<std::uint8_t> breaching_;  // authority pays over its caps this week
   std::vector<std::int64_t> screened_;   // agency applicants turned away this week
   std::vector<std::int64_t> hello_pence_;
+  std::vector<std::int64_t> relocation_pence_;  // per starter from another region, by authority
   std::int64_t headhunt_premium_pence_ = 0;
   // Incentive levers for the week, per authority (pence; value in GBP for choices).
   std::vector<std::array<std::int64_t, AuthorityLevers::kMaxStages>> hello_stage_pence_;

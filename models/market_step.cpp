@@ -79,8 +79,11 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
   const double p_headhunt = weekly_probability(beh.headhunting_rate_per_year);
   const double premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_;
   const auto week = static_cast<std::uint64_t>(week_);
-  auto caseload_cost = [&](std::size_t f) {
-    return beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold);
+  // Working conditions at f as seen from home: caseload above the stress
+  // threshold and the commute.
+  auto conditions_cost = [&](std::size_t f, std::uint8_t home) {
+    return beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold) +
+           commute(home, f);
   };
 
   for (std::size_t i = begin; i < end; ++i) {
@@ -168,14 +171,14 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     // A headhunting approach: an authority with vacancies offers a permanent
     // post and a premium, unless both it and the current employer are bound
     // by a no-poach agreement. Draws are taken whether or not it is allowed.
+    const std::uint8_t home = col_.home_zone[i];
+    const std::span<const double> perm_cdf = zone_cdf(perm_cdf_, home);
     int approach = -1;
     // (Draws 2 and 3 of the search stream: the same Philox block, no extra call.)
     if (status == Status::permanent && p_headhunt > 0) {
       const bool approached = search.uniform() <= p_headhunt;
-      const double x = search.uniform() * (perm_cdf_.empty() ? 0.0 : perm_cdf_.back());
-      const int f = static_cast<int>(std::upper_bound(perm_cdf_.begin(), perm_cdf_.end(), x) -
-                                     perm_cdf_.begin());
-      if (approached && f < static_cast<int>(perm_cdf_.size()) && f != emp &&
+      const int f = sample(perm_cdf, search.uniform());
+      if (approached && f >= 0 && f != emp &&
           !(levers_[static_cast<std::size_t>(f)].no_poach &&
             levers_[static_cast<std::size_t>(emp)].no_poach))
         approach = f;
@@ -196,11 +199,12 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
                  (post_pay_gbp(e, pqe) + unpaid_stages_gbp(e, col_.tenure_weeks[i]) +
                   (col_.tenure_weeks[i] >= lv.retention_min_tenure_weeks ? lv.retention_gbp_per_year
                                                                          : 0.0)) -
-             caseload_cost(e);
+             conditions_cost(e, home);
     } else if (status == Status::agency && !must_search) {
-      stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste - caseload_cost(emp);
+      stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste - conditions_cost(emp, home);
     } else if (status == Status::bank && !must_search) {
-      stay = pay_w * bank_pay_gbp_[emp * kRoleCount + role] + bank_taste - caseload_cost(emp);
+      stay =
+          pay_w * bank_pay_gbp_[emp * kRoleCount + role] + bank_taste - conditions_cost(emp, home);
     } else {
       stay = pay_w * beh.outside_option_gbp_per_year * uplift_;
     }
@@ -209,8 +213,9 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     bool best_is_approach = false;
     if (approach >= 0) {
       const auto f = static_cast<std::size_t>(approach);
-      const double value = pay_w * (post_pay_gbp(f, pqe) + premium_gbp + hello_total_gbp_[f]) -
-                           caseload_cost(f) - beh.switching_cost + noise.gumbel();
+      const double value = pay_w * (post_pay_gbp(f, pqe) + premium_gbp + hello_total_gbp_[f] +
+                                    relocation_gbp(f, home)) -
+                           conditions_cost(f, home) - beh.switching_cost + noise.gumbel();
       if (value > best)
         best = value, best_opening = kOpeningKinds * approach + kPermanentPost,
         best_is_approach = true;
@@ -219,20 +224,41 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
                                                     searching ? beh.agency_offers_per_search : 0,
                                                     searching ? beh.agency_offers_per_search : 0};
     // Bank offers come last: where no authority runs a bank no draws are taken
-    // for them, and earlier offers keep their random numbers.
+    // for them, and earlier offers keep their random numbers. Every offer
+    // takes the same draws whatever the levers (common random numbers).
+    const std::size_t A = agency_margin_share_.size();
     for (int kind : {kPermanentPost, kAgencyPlacement, kBankShift}) {
-      const auto& cdf = kind == kPermanentPost     ? perm_cdf_
-                        : kind == kAgencyPlacement ? agency_cdf_
-                                                   : bank_cdf_;
-      const double total = cdf.empty() ? 0.0 : cdf.back();
-      if (total <= 0) continue;
+      const std::span<const double> cdf = zone_cdf(kind == kPermanentPost     ? perm_cdf_
+                                                   : kind == kAgencyPlacement ? agency_cdf_
+                                                                              : bank_cdf_,
+                                                   home);
+      if (cdf.empty() || cdf.back() <= 0) continue;
       for (std::int64_t k = 0; k < per_search[kind]; ++k) {
-        // Both draws are taken before any rule can skip the offer, so a lever
-        // never shifts the random numbers of later offers (common random numbers).
-        const double x = offers.uniform() * total;
+        int f;
+        std::uint8_t firm = 0;
+        if (kind == kAgencyPlacement) {
+          // An agency (by its share of offers) weighs a few openings and
+          // offers the permitted one where it earns the largest margin.
+          firm = static_cast<std::uint8_t>(std::min<std::size_t>(
+              A - 1, static_cast<std::size_t>(
+                         std::upper_bound(agency_offer_cdf_.begin(), agency_offer_cdf_.end(),
+                                          offers.uniform() * agency_offer_cdf_.back()) -
+                         agency_offer_cdf_.begin())));
+          f = -1;
+          std::int64_t best_margin = -1;
+          for (std::int64_t c = 0; c < scenario_.agency.placement_candidates; ++c) {
+            const int g = sample(cdf, offers.uniform());
+            if (g < 0 || !may_take_agency_work(i, static_cast<std::size_t>(g))) continue;
+            if (g == emp && status == Status::agency && !must_search) continue;
+            const std::int64_t margin =
+                agency_margin_pence_[(static_cast<std::size_t>(g) * kRoleCount + role) * A + firm];
+            if (margin > best_margin) best_margin = margin, f = g;
+          }
+        } else {
+          f = sample(cdf, offers.uniform());
+        }
         const double eps = noise.gumbel();
-        const int f = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), x) - cdf.begin());
-        if (f >= static_cast<int>(cdf.size())) continue;
+        if (f < 0) continue;
         const auto fe = static_cast<std::size_t>(f);
         const bool same_post = f == emp && (kind == kPermanentPost     ? holds_post(status)
                                             : kind == kAgencyPlacement ? status == Status::agency
@@ -241,19 +267,20 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
         double value;
         if (kind == kPermanentPost) {
           value = pay_w * (post_pay_gbp(fe, pqe) + static_cast<double>(hello_pence_[fe]) / 100.0 +
-                           hello_total_gbp_[fe]);
+                           hello_total_gbp_[fe] + relocation_gbp(fe, home));
         } else if (kind == kAgencyPlacement) {
-          if (!may_take_agency_work(i, fe)) continue;
           value = pay_w * agency_pay_gbp_[fe * kRoleCount + role] + taste;
         } else {
           if (pqe < kAsyeWeeks) continue;  // bank work after the ASYE year
           value = pay_w * bank_pay_gbp_[fe * kRoleCount + role] + bank_taste;
         }
-        value -= caseload_cost(fe);
+        value -= conditions_cost(fe, home);
         if (employed && f != emp) value -= beh.switching_cost;
         value += eps;
-        if (value > best)
+        if (value > best) {
           best = value, best_opening = kOpeningKinds * f + kind, best_is_approach = false;
+          if (kind == kAgencyPlacement) col_.offer_agency[i] = firm;
+        }
       }
     }
     if (best_opening >= 0) {
@@ -387,6 +414,7 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
            : col_.pqe_weeks[i] < kAsyeWeeks ? Status::trainee
                                             : Status::permanent;
       to_emp = static_cast<std::int16_t>(opening / kOpeningKinds);
+      if (kind == kAgencyPlacement) col_.agency_firm[i] = col_.offer_agency[i];
     } else if (to == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks) {
       to = Status::permanent;  // the ASYE year is complete: same post, same tenure
     }
@@ -413,6 +441,11 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
       ++at(to_emp, aStarters);
       at(to_emp, aIncentivePence) += hello_pence_[to_emp];
       at(to_emp, aRecruitPence) += recruitment_pence_;
+      // Taking a post in another region means moving there (with any allowance).
+      if (region_of_zone_[col_.home_zone[i]] != region_of_[to_emp]) {
+        at(to_emp, aIncentivePence) += relocation_pence_[to_emp];
+        col_.home_zone[i] = zone_of_[to_emp];
+      }
       if (holds_post(from)) ++at(to_emp, aMovesIn);
       if (col_.headhunted[i]) {
         ++at(to_emp, aHeadhuntedIn);
@@ -450,7 +483,9 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
         at(e, aIncentivePence) += perm_cost_pence_[paid] - perm_cost_pence_[scale];
       }
     } else if (to == Status::agency) {
-      const std::size_t k = static_cast<std::size_t>(to_emp) * kRoleCount + col_.role[i];
+      const std::size_t k = (static_cast<std::size_t>(to_emp) * kRoleCount + col_.role[i]) *
+                                agency_margin_share_.size() +
+                            col_.agency_firm[i];
       ++at(to_emp, aAgency);
       at(to_emp, aStressMicro) += std::llround(col_.stress[i] * 1e6);
       at(to_emp, aAgencyPence) += agency_charge_pence_[k];
@@ -477,10 +512,7 @@ void LabourMarket::update_authorities() {
       transitions_[a][b] = total[global + kStatusCount + a * kStatusCount + b];
 
   const auto& ag = scenario_.agency;
-  perm_cdf_.assign(E, 0.0);
-  agency_cdf_.assign(E, 0.0);
-  bank_cdf_.assign(E, 0.0);
-  double perm_running = 0, agency_running = 0, bank_running = 0;
+
   for (std::size_t e = 0; e < E; ++e) {
     const std::int64_t* t = &total[e * kAccPerEmployer];
     auto& auth = authorities_[e];
@@ -517,12 +549,6 @@ void LabourMarket::update_authorities() {
         0, static_cast<std::int64_t>(std::floor(asye_share * establishment)) - t[aTrainee]);
     asye_priority_[e] =
         static_cast<double>(t[aTrainee]) < levers_[e].asye_min_share * establishment;
-    perm_running += static_cast<double>(perm_capacity_[e]);
-    perm_cdf_[e] = perm_running;
-    agency_running += static_cast<double>(agency_capacity_[e]);
-    agency_cdf_[e] = agency_running;
-    bank_running += static_cast<double>(bank_capacity_[e]);
-    bank_cdf_[e] = bank_running;
 
     auto put = [&](Metric m, double v) { series_[static_cast<std::size_t>(m) * E + e] = v; };
     put(kPermanentFte, static_cast<double>(permanent_[e]));
@@ -560,6 +586,25 @@ void LabourMarket::update_authorities() {
     for (double cap : levers_[e].agency_cap_gbp_per_hour) capped = capped || cap != kNoCap;
     put(kCapBreach, capped && breaching_[e] ? 1.0 : 0.0);
     put(kAgencyScreenedOut, screened_.empty() ? 0.0 : static_cast<double>(screened_[e]));
+  }
+  build_offer_cdfs();
+}
+
+// Openings as seen from each home zone: capacity x exp(-commute cost), so
+// practitioners mostly hear of work near home. O(zones x employers).
+void LabourMarket::build_offer_cdfs() {
+  const std::size_t E = authorities_.size(), Z = zone_names_.size();
+  perm_cdf_.assign(Z * E, 0.0);
+  agency_cdf_.assign(Z * E, 0.0);
+  bank_cdf_.assign(Z * E, 0.0);
+  for (std::size_t z = 0; z < Z; ++z) {
+    double perm = 0, agency = 0, bank = 0;
+    for (std::size_t e = 0; e < E; ++e) {
+      const double reach = reach_[z * Z + zone_of_[e]];
+      perm_cdf_[z * E + e] = perm += reach * static_cast<double>(perm_capacity_[e]);
+      agency_cdf_[z * E + e] = agency += reach * static_cast<double>(agency_capacity_[e]);
+      bank_cdf_[z * E + e] = bank += reach * static_cast<double>(bank_capacity_[e]);
+    }
   }
 }
 

@@ -115,8 +115,8 @@ class Parser {
   }
 
   void read(toml::table& root, Scenario& s) {
-    std::vector<std::string> known = {"name",        "description", "start",
-                                      "authorities", "policies",    "include"};
+    std::vector<std::string> known = {"name",     "description", "start",  "authorities",
+                                      "policies", "agencies",    "include"};
     std::map<std::string, const ParamDef*> by_key;
     for (const auto& p : scenario_params()) {
       known.push_back(p.key);
@@ -130,7 +130,7 @@ class Parser {
           issue(&node, key, "expected a string");
       } else if (key == "start") {
         if (auto d = read_date(node, key)) s.start = *d;
-      } else if (key == "authorities" || key == "policies") {
+      } else if (key == "authorities" || key == "policies" || key == "agencies") {
         // read after the walk: policies refer to authorities
       } else if (auto it = by_key.find(key); it != by_key.end()) {
         read_param(*it->second, node, s);
@@ -143,6 +143,7 @@ class Parser {
     else
       issue(nullptr, "authorities", "missing: list at least one");
     if (const toml::node* p = root.get("policies")) read_policies(*p, s);
+    if (const toml::node* a = root.get("agencies")) read_agencies(*a, s);
     check_consistency(s, root);
   }
 
@@ -511,9 +512,13 @@ class Parser {
             else if (key == "pay_index") {
               number(a.pay_index, 10);
               if (a.pay_index <= 0) issue(&v, full, "must be positive");
-            } else if (key == "golden_hello_gbp")
+            } else if (key == "golden_hello_gbp") {
               number(a.golden_hello_gbp, 1e6);
-            else {
+            } else if (key == "nqsw_intake_per_year") {
+              read_number(v, full, 0, 1e6, "newly qualified a year", a.nqsw_intake_per_year);
+            } else if (key == "locum_cover_ratio") {
+              read_number(v, full, 0, 100, "locums per long vacancy", a.locum_cover_ratio);
+            } else {
               issue(&v, full, "unknown key" + did_you_mean(key, fields));
             }
           }
@@ -531,7 +536,50 @@ class Parser {
       issue(&node, "authorities", "empty: list at least one authority");
   }
 
+  void read_agencies(const toml::node& node, Scenario& s) {
+    const std::vector<std::string> fields = {"name", "offer_share", "margin_share"};
+    std::set<std::string> names;
+    const std::size_t count = for_each_listed_table(
+        node, "agencies", "expected a list of tables (or [[agencies]] tables)",
+        [&](const toml::node& item, const toml::table& t, const std::string& where) {
+          Scenario::AgencyFirm a;
+          for (const auto& [k, v] : t) {
+            const std::string key(k.str());
+            const std::string full = where + "." + key;
+            if (key == "name") {
+              if (auto str = v.value<std::string>())
+                a.name = *str;
+              else
+                issue(&v, full, "expected a string");
+            } else if (key == "offer_share") {
+              read_number(v, full, 0, 1e6, "a non-negative weight", a.offer_share);
+            } else if (key == "margin_share") {
+              read_number(v, full, 0, 0.9, "a share of the charge", a.margin_share);
+              if (a.margin_share + s.agency.msp_fee_share >= 0.95)
+                issue(&v, full, "margin_share + agency.msp_fee_share must stay below 0.95");
+            } else {
+              issue(&v, full, "unknown key" + did_you_mean(key, fields));
+            }
+          }
+          if (a.name.empty())
+            issue(&item, where + ".name", "missing: every agency needs a name");
+          else if (!names.insert(a.name).second)
+            issue(&item, where + ".name", "duplicate agency name '" + a.name + "'");
+          s.agencies.push_back(std::move(a));
+        });
+    if (count > kMaxAgencies) issue(&node, "agencies", "at most 16 agencies");
+    double total = 0;
+    for (const auto& a : s.agencies) total += a.offer_share;
+    if (count > 0 && total <= 0) issue(&node, "agencies", "offer_share must sum to more than 0");
+  }
+
   void check_consistency(const Scenario& s, const toml::table& root) {
+    std::set<std::string> zones;
+    for (const auto& a : s.authorities) zones.insert(a.region + "/" + a.subregion);
+    if (zones.size() > 255)
+      issue(root.get("authorities"), "authorities", "at most 255 (region, subregion) zones");
+    if (s.authorities.size() > 10000)
+      issue(root.get("authorities"), "authorities", "at most 10000 authorities");
     if (s.agency.margin_share + s.agency.msp_fee_share >= 0.95)
       issue(root.at_path("agency.msp_fee_share").node(), "agency.msp_fee_share",
             "margin_share + msp_fee_share must stay below 0.95 of the charge");
@@ -695,10 +743,23 @@ std::string to_toml(const Scenario& scenario) {
     t.insert("caseload", a.caseload);
     t.insert("golden_hello_gbp", a.golden_hello_gbp);
     t.insert("pay_index", a.pay_index);
+    if (a.nqsw_intake_per_year >= 0) t.insert("nqsw_intake_per_year", a.nqsw_intake_per_year);
+    if (a.locum_cover_ratio >= 0) t.insert("locum_cover_ratio", a.locum_cover_ratio);
     if (a.signatory_from) t.insert("signatory_from", toml_date(*a.signatory_from));
     authorities.push_back(std::move(t));
   }
   root.insert("authorities", std::move(authorities));
+  if (!copy.agencies.empty()) {
+    toml::array agencies;
+    for (const auto& a : copy.agencies) {
+      toml::table t;
+      t.insert("name", a.name);
+      t.insert("offer_share", a.offer_share);
+      t.insert("margin_share", a.margin_share);
+      agencies.push_back(std::move(t));
+    }
+    root.insert("agencies", std::move(agencies));
+  }
   toml::array policies;
   for (const auto& p : copy.policies) {
     toml::table t;

@@ -20,6 +20,8 @@
 
 namespace pledgesim::models {
 
+inline constexpr std::size_t kMaxAgencies = 16;
+
 struct AuthorityData {
   std::string name;
   std::string region;
@@ -30,7 +32,10 @@ struct AuthorityData {
   double agency_fte = 0;   // agency workers at the start
   double caseload = 0;     // cases per case-holding FTE at the start
   double golden_hello_gbp = 0;
-  double pay_index = 1.0;                   // permanent pay relative to the scale, at the start
+  double pay_index = 1.0;            // permanent pay relative to the scale, at the start
+  double nqsw_intake_per_year = -1;  // newly qualified joining its area each September;
+                                     // < 0: a share of population.nqsw_intake_per_year
+  double locum_cover_ratio = -1;     // locums wanted per long vacancy; < 0: agency / vacancies
   std::optional<sim::Date> signatory_from;  // joined the regional agreement; none = never
   bool is_signatory(sim::Date d) const { return signatory_from && *signatory_from <= d; }
 };
@@ -72,6 +77,8 @@ struct Scenario {
     double agency_taste_sd = 1.0;
     double headhunting_rate_per_year = 0.03;     // approaches per permanent practitioner
     double outside_option_gbp_per_year = 30000;  // pay-equivalent value of staying inactive
+    double commute_cost_other_subregion = 0.3;   // utility cost of working in another sub-region
+    double commute_cost_other_region = 2.0;      // ... or region (moving home or a long commute)
     double bank_flexibility_share = 0.5;  // share of the agency taste that bank work also offers
   } behaviour;
 
@@ -93,8 +100,9 @@ struct Scenario {
     double hours_per_week = 37;
     double paid_weeks_per_year = 46;  // for comparing agency with permanent pay
     double on_cost_rate = 0.14;       // employer NI, holiday pay, levy
-    double margin_share = 0.18;       // share of the charge kept by the agency
-    double msp_fee_share = 0.02;      // share of the charge paid to a managed service provider
+    double margin_share = 0.18;       // share of the charge kept by the agency (no [[agencies]])
+    std::int64_t placement_candidates = 3;  // openings an agency weighs for each offer
+    double msp_fee_share = 0.02;  // share of the charge paid to a managed service provider
     std::int64_t cover_after_weeks = 4;
     double excess_release_rate_per_week = 0.25;  // of locums above what an authority needs
     double reference_quality_threshold = -1.0;   // practice quality (SDs) a reference flags
@@ -103,7 +111,16 @@ struct Scenario {
     double cap_breach_probability = 0.5;   // weekly chance such an authority pays over the cap
   } agency;
 
+  // A staffing agency: its share of the placements offered to practitioners
+  // and the share of its charges it keeps as margin.
+  struct AgencyFirm {
+    std::string name;
+    double offer_share = 1.0;
+    double margin_share = 0.18;
+  };
+
   std::vector<AuthorityData> authorities;
+  std::vector<AgencyFirm> agencies;  // empty: one agency with agency.margin_share
   std::vector<Policy> policies;
 
   std::int64_t weeks() const;

@@ -93,6 +93,12 @@ std::vector<ParamDef> build() {
       {"outside_option_gbp_per_year", 0, 1e6,
        "pay-equivalent value of staying out of authority work (uprated with pay)",
        &Scenario::Behaviour::outside_option_gbp_per_year},
+      {"commute_cost_other_subregion", 0, 100,
+       "disutility of a job outside one's home sub-region (also thins the offers seen from there)",
+       &Scenario::Behaviour::commute_cost_other_subregion},
+      {"commute_cost_other_region", 0, 100,
+       "disutility of a job in another region (a long commute or moving home)",
+       &Scenario::Behaviour::commute_cost_other_region},
       {"bank_flexibility_share", 0, 1,
        "share of a practitioner's taste for agency work that in-house bank work also offers",
        &Scenario::Behaviour::bank_flexibility_share},
@@ -157,6 +163,10 @@ std::vector<ParamDef> build() {
                     [](Scenario& s) { return &s.agency.on_cost_rate; }));
   P.push_back(param("agency.margin_share", 0, 0.95, "share of the charge kept as agency margin",
                     [](Scenario& s) { return &s.agency.margin_share; }));
+  P.push_back(param("agency.placement_candidates", 1, 20,
+                    "openings an agency weighs before offering a practitioner the one with the "
+                    "highest margin",
+                    [](Scenario& s) { return &s.agency.placement_candidates; }));
   P.push_back(param("agency.msp_fee_share", 0, 0.5,
                     "share of the charge paid to a managed service provider (on top of the margin; "
                     "margin + fee must stay below 1)",
@@ -217,6 +227,13 @@ const std::vector<FieldDoc>& authority_fields() {
       {"pay_index",
        "permanent pay relative to the pay scale at the start (default 1); reset each "
        "April by the pay-setting rule"},
+      {"nqsw_intake_per_year",
+       "newly qualified practitioners starting to look for work in its area each September "
+       "(default: population.nqsw_intake_per_year shared by establishment among authorities "
+       "without this key)"},
+      {"locum_cover_ratio",
+       "locums wanted per vacancy open longer than agency.cover_after_weeks (default: agency_fte "
+       "/ vacancy_fte at the start)"},
       {"signatory_from",
        "date the authority joined the regional agreement (levers scoped to \"signatories\" "
        "apply from then); absent = never"},

@@ -16,10 +16,12 @@ namespace ps = pledgesim::sim;
 
 namespace {
 
+// The built-in scenario's London authorities (no neighbouring regions).
 pm::Scenario small_scenario(std::int64_t years = 2, std::uint64_t seed = 7) {
   pm::Scenario s = pm::builtin_default_scenario();
   s.years = years;
   s.seed = seed;
+  std::erase_if(s.authorities, [](const pm::AuthorityData& a) { return a.region != "London"; });
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <system_error>
@@ -112,17 +113,22 @@ cover_after_weeks = 0
             sim::Date::from_ymd(2019, 1, 6));
 }
 
-TEST(Scenario, BuiltinDefaultParsesWithThe32LondonAuthorities) {
+TEST(Scenario, BuiltinDefaultHas32LondonAuthoritiesAndTwoNeighbours) {
   const Scenario s = builtin_default_scenario();
   EXPECT_EQ(s.name, "london_baseline");
-  EXPECT_EQ(s.authorities.size(), 32u);
+  EXPECT_EQ(s.authorities.size(), 34u);
   std::set<std::string> names;
+  std::map<std::string, int> by_region;
   for (const auto& a : s.authorities) {
     names.insert(a.name);
-    EXPECT_EQ(a.region, "London") << a.name;
+    ++by_region[a.region];
     EXPECT_GT(a.inpost_fte + a.vacancy_fte, 0) << a.name;
+    EXPECT_FALSE(a.signatory_from) << a.name;  // the baseline has no agreement
   }
-  EXPECT_EQ(names.size(), 32u);
+  EXPECT_EQ(names.size(), 34u);
+  EXPECT_EQ(by_region["London"], 32);
+  EXPECT_EQ(by_region["South East"], 1);
+  EXPECT_EQ(by_region["East of England"], 1);
   EXPECT_TRUE(names.count("Camden"));
   EXPECT_TRUE(names.count("City of London"));
   EXPECT_EQ(s.start, sim::Date::from_ymd(2017, 10, 1));
@@ -388,7 +394,7 @@ TEST(Scenario, OverridesApply) {
   // Overrides apply to the built-in scenario as well, leaving the rest.
   const Scenario b = builtin_default_scenario({{"behaviour.exit_rate_per_year", "0.1"}});
   EXPECT_EQ(b.behaviour.exit_rate_per_year, 0.1);
-  EXPECT_EQ(b.authorities.size(), 32u);
+  EXPECT_EQ(b.authorities.size(), 34u);
   // The last of two overrides of one key wins.
   const Scenario twice = parse_scenario(kAuthority, "o.toml", {{"years", "2"}, {"years", "3"}});
   EXPECT_EQ(twice.years, 3);
