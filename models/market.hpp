@@ -55,6 +55,9 @@ class LabourMarket {
   // Levers in force during the last step (or the first, before any step).
   const std::vector<AuthorityLevers>& levers() const { return levers_; }
 
+  // Zones ("region/subregion") where practitioners live (column home_zone).
+  const std::string& zone_name(std::uint8_t zone) const { return zone_names_[zone]; }
+
   // The /employers table of the output.
   sim::EntityTable employer_table() const;
 
