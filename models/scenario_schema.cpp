@@ -290,7 +290,27 @@ std::string scenario_keys_markdown() {
          "other authorities in scope |\n"
       << "| `shared_references` | `screen_share` | authorities in scope turn away an agency "
          "applicant whose practice quality is below `agency.reference_quality_threshold` with "
-         "this probability (instead of `agency.base_screen_share`) |\n";
+         "this probability (instead of `agency.base_screen_share`) |\n"
+      << "| `inhouse_bank` | `rate_gbp_per_hour` by role, `cover_share` | authorities in scope "
+         "offer this share of the locums they want as bank work (direct employment: no margin, "
+         "no cooling-off) before agencies get the rest |\n"
+      << "| `asye_pipeline` | `min_share` | authorities in scope supervise at least this share of "
+         "their posts as ASYE trainees and take newly qualified applicants first while below it |\n"
+      << "| `trainee_pay` | `pay_gbp_per_year` | ASYE trainees at authorities in scope are paid "
+         "this common rate instead of the nqsw scale |\n"
+      << "| `progression_pathway` | `years_earlier` | post holders at authorities in scope are "
+         "paid "
+         "the role they would reach this many years later; the uplift is an incentive cost |\n"
+      << "| `relocation_allowance` | `gbp` | paid to a starter at an authority in scope who moves "
+         "in from another region; counts in the value of such offers |\n";
+  out << "\nOptional `agencies = [ {...}, ... ]` (default: one agency with `agency.margin_share`); "
+         "each agency places locums where it earns the largest margin:\n\n"
+      << "| key | meaning |\n|---|---|\n"
+      << "| `name` | agency name, unique |\n"
+      << "| `offer_share` | relative share of the agency offers practitioners receive (default 1) "
+         "|\n"
+      << "| `margin_share` | share of its charges the agency keeps (default 0.18; with "
+         "`agency.msp_fee_share` below 0.95) |\n";
   return out.str();
 }
 

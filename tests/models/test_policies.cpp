@@ -186,6 +186,84 @@ min_tenure_weeks = 52
   EXPECT_EQ(pm::to_toml(pm::parse_scenario(resolved, "resolved.toml")), resolved);
 }
 
+TEST(PolicyParsing, WorkforceLeversAndAgenciesRoundTrip) {
+  const std::string text = std::string(kTwoAuthorities) + R"(
+agencies = [
+  { name = "Lean", offer_share = 2, margin_share = 0.12 },
+  { name = "Dear", margin_share = 0.25 },
+]
+
+[[policies]]
+kind = "inhouse_bank"
+start = 2016-01-01
+cover_share = 0.3
+rate_gbp_per_hour = { nqsw = 24, social_worker = 27, experienced = 30, senior = 33, advanced = 34, team_manager = 40 }
+
+[[policies]]
+kind = "asye_pipeline"
+start = 2016-01-01
+min_share = 0.1
+
+[[policies]]
+kind = "trainee_pay"
+start = 2016-01-01
+pay_gbp_per_year = 34000
+
+[[policies]]
+kind = "progression_pathway"
+start = 2016-01-01
+years_earlier = 2
+
+[[policies]]
+kind = "relocation_allowance"
+start = 2016-01-01
+gbp = 6000
+)";
+  const pm::Scenario s = pm::parse_scenario(text, "w.toml");
+  ASSERT_EQ(s.policies.size(), 5u);
+  ASSERT_EQ(s.agencies.size(), 2u);
+  EXPECT_EQ(s.agencies[0].offer_share, 2);
+  EXPECT_EQ(s.agencies[1].offer_share, 1);  // default
+  EXPECT_EQ(s.agencies[1].margin_share, 0.25);
+  EXPECT_EQ(s.policies[0].cover_share, 0.3);
+  EXPECT_EQ(s.policies[0].rate_gbp_per_hour[5], 40);
+  EXPECT_EQ(s.policies[1].min_share, 0.1);
+  EXPECT_EQ(s.policies[2].pay_gbp_per_year, 34000);
+  EXPECT_EQ(s.policies[3].years_earlier, 2);
+  EXPECT_EQ(s.policies[4].gbp, 6000);
+  const auto levers = s.levers_at(ps::Date::from_ymd(2017, 1, 2));
+  EXPECT_EQ(levers[0].bank_cover_share, 0.3);
+  EXPECT_EQ(levers[0].progression_weeks_earlier, 104);
+  EXPECT_EQ(levers[1].relocation_gbp, 6000);
+  const std::string resolved = pm::to_toml(s);
+  EXPECT_EQ(pm::to_toml(pm::parse_scenario(resolved, "resolved.toml")), resolved);
+}
+
+TEST(PolicyParsing, BadWorkforceLeversAndAgenciesAreReported) {
+  const std::string text = std::string(kTwoAuthorities) + R"(
+agencies = [
+  { name = "A", margin_share = 0.99 },
+  { name = "A", offer_shar = 1 },
+]
+
+[[policies]]
+kind = "inhouse_bank"
+start = 2016-01-01
+cover_share = 0.3
+
+[[policies]]
+kind = "asye_pipeline"
+start = 2016-01-01
+min_share = 1.5
+)";
+  const auto issues = issues_of(text);
+  EXPECT_TRUE(has_issue(issues, "agencies[0].margin_share", "expected a share", 8));
+  EXPECT_TRUE(has_issue(issues, "agencies[1].name", "duplicate agency name 'A'", 9));
+  EXPECT_TRUE(has_issue(issues, "agencies[1].offer_shar", "did you mean 'offer_share'", 9));
+  EXPECT_TRUE(has_issue(issues, "policies[0].rate_gbp_per_hour", "missing", 12));
+  EXPECT_TRUE(has_issue(issues, "policies[1].min_share", "expected a share", 20));
+}
+
 TEST(PolicyParsing, BadPoliciesAreReportedWithLineAndKey) {
   const std::string text = std::string(kTwoAuthorities) + R"(
 [[policies]]
