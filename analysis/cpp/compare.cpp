@@ -58,8 +58,13 @@ Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions
 
   c.a = compute_indicators(a, o.by, o.indicators);
   c.b = compute_indicators(b, o.by, o.indicators);
-  for (const auto& s : c.a.skipped) c.notes.push_back(a.path + ": not computed: " + s);
-  for (const auto& s : c.b.skipped) c.notes.push_back(b.path + ": not computed: " + s);
+  for (const auto& s : c.a.skipped)
+    c.notes.push_back(std::find(c.b.skipped.begin(), c.b.skipped.end(), s) != c.b.skipped.end()
+                          ? "not computed (series absent from both files): " + s
+                          : a.path + ": not computed: " + s);
+  for (const auto& s : c.b.skipped)
+    if (std::find(c.a.skipped.begin(), c.a.skipped.end(), s) == c.a.skipped.end())
+      c.notes.push_back(b.path + ": not computed: " + s);
   std::vector<std::string> unmatched;
   for (const auto& g : c.a.groups)
     if (std::none_of(c.b.groups.begin(), c.b.groups.end(),

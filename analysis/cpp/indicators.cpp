@@ -19,8 +19,10 @@ double ratio(double num, double den) {
 
 IndicatorDef def(std::string name, std::string units, PeriodKind kind, std::string description,
                  std::vector<std::string> needs, std::function<double(const GroupPeriod&)> f,
-                 double scale, std::string display_units, int decimals) {
+                 double scale, std::string display_units, int decimals,
+                 std::vector<std::string> optional = {}) {
   IndicatorDef d;
+  d.optional = std::move(optional);
   d.name = std::move(name);
   d.units = std::move(units);
   d.kind = kind;
@@ -92,15 +94,15 @@ std::vector<IndicatorDef> make_defs() {
                kWeeksPerYear;
       },
       1, "years", 2));
-  d.push_back(def(
-      "caseload", "cases per FTE", Y,
-      "cases per (permanent + agency) FTE at 30 September (FTE-weighted)",
-      {"caseload", "permanent_fte", "agency_fte"},
-      [](P g) {
-        return ratio(g.stock_weighted("caseload", {"permanent_fte", "agency_fte"}),
-                     g.stock("permanent_fte") + g.stock("agency_fte"));
-      },
-      1, "cases", 1));
+  d.push_back(def("caseload", "cases per FTE", Y,
+                  "cases per (permanent + bank + agency) FTE at 30 September (FTE-weighted)",
+                  {"caseload", "permanent_fte", "agency_fte"},
+                  [](P g) {
+                    return ratio(
+                        g.stock_weighted("caseload", {"permanent_fte", "bank_fte", "agency_fte"}),
+                        g.stock("permanent_fte") + g.stock_if("bank_fte") + g.stock("agency_fte"));
+                  },
+                  1, "cases", 1, {"bank_fte"}));
 
   d.push_back(def("pay_cost_gbp", "GBP", F, "permanent pay and on-costs in the financial year",
                   {"pay_cost_gbp"}, flow("pay_cost_gbp"), 1e-6, "GBPm", 2));
@@ -115,30 +117,34 @@ std::vector<IndicatorDef> make_defs() {
       def("incentive_cost_gbp", "GBP", F,
           "incentives (golden hellos, retention, headhunting premiums) in the financial year",
           {"incentive_cost_gbp"}, flow("incentive_cost_gbp"), 1e-6, "GBPm", 2));
-  d.push_back(def(
-      "total_cost_gbp", "GBP", F,
-      "pay and on-costs + agency charges + incentives in the financial year",
-      {"pay_cost_gbp", "agency_cost_gbp", "incentive_cost_gbp"},
-      [](P g) {
-        return g.flow("pay_cost_gbp") + g.flow("agency_cost_gbp") + g.flow("incentive_cost_gbp");
-      },
-      1e-6, "GBPm", 2));
-  d.push_back(def(
-      "filled_fte_years", "FTE-years", F,
-      "permanent + agency FTE summed over the weeks of the financial year, in years",
-      {"permanent_fte", "agency_fte"},
-      [](P g) { return (g.flow("permanent_fte") + g.flow("agency_fte")) / kWeeksPerYear; }, 1,
-      "FTE-yr", 0));
-  d.push_back(def(
-      "cost_per_filled_fte_gbp", "GBP per FTE-year", F,
-      "total cost / filled FTE-years in the financial year",
-      {"pay_cost_gbp", "agency_cost_gbp", "incentive_cost_gbp", "permanent_fte", "agency_fte"},
-      [](P g) {
-        return ratio(
-            g.flow("pay_cost_gbp") + g.flow("agency_cost_gbp") + g.flow("incentive_cost_gbp"),
-            (g.flow("permanent_fte") + g.flow("agency_fte")) / kWeeksPerYear);
-      },
-      1e-3, "GBPk", 1));
+  d.push_back(def("bank_cost_gbp", "GBP", F, "in-house bank pay and on-costs in the financial year",
+                  {"bank_cost_gbp"}, flow("bank_cost_gbp"), 1e-6, "GBPm", 2));
+  d.push_back(def("recruitment_cost_gbp", "GBP", F,
+                  "recruitment costs of permanent starters in the financial year",
+                  {"recruitment_cost_gbp"}, flow("recruitment_cost_gbp"), 1e-6, "GBPm", 2));
+  const std::vector<std::string> extra_costs = {"bank_cost_gbp", "recruitment_cost_gbp"};
+  auto total = [](P g) {
+    return g.flow("pay_cost_gbp") + g.flow("agency_cost_gbp") + g.flow("incentive_cost_gbp") +
+           g.flow_if("bank_cost_gbp") + g.flow_if("recruitment_cost_gbp");
+  };
+  auto filled_years = [](P g) {
+    return (g.flow("permanent_fte") + g.flow_if("bank_fte") + g.flow("agency_fte")) / kWeeksPerYear;
+  };
+  d.push_back(def("total_cost_gbp", "GBP", F,
+                  "pay and on-costs + agency charges + incentives (+ bank pay and recruitment "
+                  "costs when recorded) in the financial year",
+                  {"pay_cost_gbp", "agency_cost_gbp", "incentive_cost_gbp"}, total, 1e-6, "GBPm", 2,
+                  extra_costs));
+  d.push_back(def("filled_fte_years", "FTE-years", F,
+                  "permanent + bank + agency FTE summed over the weeks of the financial year, in "
+                  "years",
+                  {"permanent_fte", "agency_fte"}, filled_years, 1, "FTE-yr", 0, {"bank_fte"}));
+  d.push_back(
+      def("cost_per_filled_fte_gbp", "GBP per FTE-year", F,
+          "total cost / filled FTE-years in the financial year",
+          {"pay_cost_gbp", "agency_cost_gbp", "incentive_cost_gbp", "permanent_fte", "agency_fte"},
+          [total, filled_years](P g) { return ratio(total(g), filled_years(g)); }, 1e-3, "GBPk", 1,
+          {"bank_cost_gbp", "recruitment_cost_gbp", "bank_fte"}));
   d.push_back(def(
       "agency_premium_gbp", "GBP per FTE-year", F,
       "agency charges per agency FTE-year - pay and on-costs per permanent FTE-year",
@@ -163,6 +169,7 @@ class Sums final : public GroupPeriod {
     period_ = &period;
   }
 
+  bool has(const std::string& s) const override { return series_.count(s) > 0; }
   double stock(const std::string& s) const override {
     const double* v = at(s, period_->last_week);
     double t = 0;
@@ -183,7 +190,8 @@ class Sums final : public GroupPeriod {
     double t = 0;
     for (std::size_t e : group_->members) {
       double wsum = 0;
-      for (const auto& w : weights) wsum += at(w, period_->last_week)[e];
+      for (const auto& w : weights)
+        if (has(w)) wsum += at(w, period_->last_week)[e];
       if (wsum != 0) t += va[e] * wsum;  // a mean over nobody (NaN or 0) weighs nothing
     }
     return t;
@@ -253,6 +261,8 @@ IndicatorTable compute_indicators(const RunFile& run, Grouping by,
     }
     for (const auto& s : d.needs)
       if (!series.count(s)) series[s] = run.read_series(s);
+    for (const auto& s : d.optional)
+      if (run.has_series(s) && !series.count(s)) series[s] = run.read_series(s);
     t.indicators.push_back(d);
   }
 

@@ -16,12 +16,14 @@
 //                     the group's authorities; moves within a group count both ways)
 //   perm_to_agency, agency_to_perm  flows between permanent and agency work
 //   mean_tenure_years mean tenure of permanent staff in their post (FTE-weighted)
-//   caseload          cases per (permanent + agency) FTE (FTE-weighted)
+//   caseload          cases per (permanent + bank + agency) FTE (FTE-weighted)
 // and for the financial year (April to March):
 //   pay_cost_gbp, agency_cost_gbp, agency_margin_gbp, msp_fee_gbp,
-//   incentive_cost_gbp, total_cost_gbp (= pay + agency + incentives; margin
-//   and MSP fee are within the agency charges), filled_fte_years (permanent +
-//   agency FTE summed over the weeks, in years of 365.25 days),
+//   incentive_cost_gbp, bank_cost_gbp, recruitment_cost_gbp, total_cost_gbp
+//   (= pay + agency + incentives + bank + recruitment, the last two when the
+//   run records them; margin and MSP fee are within the agency charges),
+//   filled_fte_years (permanent + bank + agency FTE summed over the weeks, in
+//   years of 365.25 days),
 //   cost_per_filled_fte_gbp (total / filled FTE-years), agency_premium_gbp
 //   (agency charges per agency FTE-year - permanent pay and on-costs per
 //   permanent FTE-year).
@@ -45,9 +47,14 @@ namespace pledgesim::analysis {
 class GroupPeriod {
  public:
   virtual ~GroupPeriod() = default;
+  virtual bool has(const std::string& series) const = 0;      // the file has it
   virtual double stock(const std::string& series) const = 0;  // at the period's last week
   virtual double flow(const std::string& series) const = 0;   // summed over its weeks
-  // At the last week, sum over employers of series_a * (sum of `weights`).
+  // 0 when the file lacks the series (for optional components).
+  double flow_if(const std::string& s) const { return has(s) ? flow(s) : 0.0; }
+  double stock_if(const std::string& s) const { return has(s) ? stock(s) : 0.0; }
+  // At the last week, sum over employers of series_a * (sum of the `weights`
+  // series the file has).
   virtual double stock_weighted(const std::string& a,
                                 const std::vector<std::string>& weights) const = 0;
 };
@@ -55,7 +62,8 @@ class GroupPeriod {
 struct IndicatorDef {
   std::string name, units, description;
   PeriodKind kind = PeriodKind::kYearToSeptember;
-  std::vector<std::string> needs;  // series it reads
+  std::vector<std::string> needs;     // series it reads
+  std::vector<std::string> optional;  // series it adds in when the file has them
   std::function<double(const GroupPeriod&)> compute;
   // Terminal display: value * display_scale, `decimals` places, in display_units.
   double display_scale = 1;

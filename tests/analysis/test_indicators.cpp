@@ -45,7 +45,7 @@ const std::vector<std::string> kSeries = {
     "permanent_fte",   "agency_fte",        "vacancies",          "starters",
     "leavers",         "moves_in",          "moves_out",          "perm_to_agency",
     "agency_to_perm",  "caseload",          "mean_tenure_weeks",  "pay_cost_gbp",
-    "agency_cost_gbp", "agency_margin_gbp", "incentive_cost_gbp", "recruitment_cost_gbp"};
+    "agency_cost_gbp", "agency_margin_gbp", "incentive_cost_gbp", "future_metric_gbp"};
 
 class Indicators : public TempDir {
  protected:
@@ -151,6 +151,32 @@ TEST_F(Indicators, FinancialYearCosts) {
   EXPECT_TRUE(std::isnan(get(t, "agency_premium_gbp", "Outer London")));
 }
 
+// Runs that record an in-house bank and recruitment costs: bank staff count
+// in caseload and filled FTE, bank pay and recruitment in the total.
+TEST_F(Indicators, BankAndRecruitmentWhenRecorded) {
+  FileSpec spec;
+  spec.series = kSeries;
+  for (const char* s : {"bank_fte", "bank_cost_gbp", "recruitment_cost_gbp"})
+    spec.series.push_back(s);
+  write_run(dir_ / "bank.h5", spec,
+            [](std::size_t r, const std::string& s, std::int64_t w, std::size_t e) {
+              if (s == "bank_fte") return e == 0 ? 10.0 : 0.0;
+              if (s == "bank_cost_gbp") return e == 0 ? 100.0 : 0.0;
+              if (s == "recruitment_cost_gbp") return e == 1 ? 40.0 : 0.0;
+              return value(r, s, w, e);
+            });
+  const IndicatorTable t = compute_indicators(open_run_file(dir_ / "bank.h5"), Grouping::kTotal);
+  ASSERT_EQ(t.skipped.size(), 1u);  // the fixture has no MSP fee
+  EXPECT_NE(t.skipped[0].find("msp_fee_gbp"), std::string::npos);
+  EXPECT_DOUBLE_EQ(get(t, "bank_fte", "London"), 10);
+  EXPECT_DOUBLE_EQ(get(t, "caseload", "London"), (15.0 * 110 + 18.0 * 100) / 210);
+  EXPECT_DOUBLE_EQ(get(t, "bank_cost_gbp", "London"), 2600);
+  EXPECT_DOUBLE_EQ(get(t, "recruitment_cost_gbp", "London"), 1040);
+  EXPECT_DOUBLE_EQ(get(t, "total_cost_gbp", "London"), 90800 + 2600 + 1040);
+  EXPECT_NEAR(get(t, "filled_fte_years", "London"), 26 * 210 / kW, 1e-9);
+  EXPECT_NEAR(get(t, "cost_per_filled_fte_gbp", "London"), 94440 / (26 * 210 / kW), 1e-6);
+}
+
 TEST_F(Indicators, AbsentSeriesAreSkippedAndNamed) {
   const IndicatorTable t = compute_indicators(make(1), Grouping::kTotal);
   std::vector<std::string> names;
@@ -158,9 +184,11 @@ TEST_F(Indicators, AbsentSeriesAreSkippedAndNamed) {
   EXPECT_EQ(std::count(names.begin(), names.end(), "msp_fee_gbp"), 0);
   EXPECT_EQ(std::count(names.begin(), names.end(), "bank_fte"), 0);
   EXPECT_EQ(std::count(names.begin(), names.end(), "agency_rate"), 1);
-  ASSERT_EQ(t.skipped.size(), 2u);
+  ASSERT_EQ(t.skipped.size(), 4u);
   EXPECT_NE(t.skipped[0].find("bank_fte"), std::string::npos);
   EXPECT_NE(t.skipped[1].find("/series/msp_fee_gbp"), std::string::npos);
+  EXPECT_NE(t.skipped[2].find("/series/bank_cost_gbp"), std::string::npos);
+  EXPECT_NE(t.skipped[3].find("/series/recruitment_cost_gbp"), std::string::npos);
   // Only what was asked for; an unknown name is an error.
   const IndicatorTable one = compute_indicators(make(1), Grouping::kTotal, {"caseload"});
   ASSERT_EQ(one.indicators.size(), 1u);
