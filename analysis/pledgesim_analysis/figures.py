@@ -56,7 +56,8 @@ def annual_costs(runs: list[Run], path) -> None:
     for k, run in enumerate(runs):
         _, mask = metrics.headline_group(run)
         df = metrics.annual_costs(run, mask)
-        df = df[df.complete]
+        if df.complete.any():  # whole financial years only, when the run has any
+            df = df[df.complete]
         df = df.groupby(["period", "component"], sort=False)["gbp"].mean().reset_index()
         df["run"] = k
         frames.append(df)
