@@ -136,7 +136,10 @@ int run_command(const RunOptions& o) {
                    out.string().c_str());
   }
   if (o.summary) {
+    // The headline indicators; `pledgesim summarize FILE` prints them all.
     analysis::SummaryOptions so;
+    so.indicators = {"inpost_fte",   "agency_fte", "agency_rate",    "turnover_rate",
+                     "vacancy_rate", "caseload",   "total_cost_gbp", "agency_cost_gbp"};
     std::cout << analysis::format_summary(analysis::summarize(analysis::open_run_file(out), so),
                                           analysis::Format::kTable);
   }
