@@ -1,123 +1,174 @@
 #include "analysis/cpp/annual_summary.hpp"
 
 #include <cstdio>
-#include <map>
-
-#include "sim/core/calendar.hpp"
-#include "sim/io/hdf5_util.hpp"
 
 namespace pledgesim::analysis {
 
-namespace h5 = sim::h5;
-
-RunSummary summarize_run(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  h5::QuietErrors quiet;
-  if (!std::filesystem::exists(path)) throw FileError(file + ": no such file");
-  if (H5Fis_hdf5(file.c_str()) <= 0) throw FileError(file + ": not an HDF5 file");
-  h5::Handle f;
-  try {
-    f = h5::Handle(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + file);
-  } catch (const h5::Hdf5Error& e) {
-    throw FileError(file + ": cannot be opened as HDF5");
-  }
-  RunSummary s;
-  try {
-    if (!H5Aexists(f, "format") || h5::read_string_attribute(f, "format") != "pledgesim")
-      throw FileError(file + ": not a pledgesim file (root attribute 'format' missing)");
-    s.scenario_name = h5::read_string_attribute(f, "scenario_name");
-    s.seed = static_cast<std::uint64_t>(h5::read_int_attribute(f, "seed"));
-    const auto dates = h5::read_strings(f, "time/date");
-    if (dates.empty()) throw FileError(file + ": /time/date is empty");
-    s.first_date = dates.front();
-    s.last_date = dates.back();
-
-    const char* needed[] = {"permanent_fte",     "agency_fte",      "vacancies",
-                            "establishment",     "starters",        "leavers",
-                            "moves_in",          "perm_to_agency",  "caseload",
-                            "pay_cost_gbp",      "agency_cost_gbp", "agency_margin_gbp",
-                            "incentive_cost_gbp"};
-    std::map<std::string, std::vector<double>> series;
-    std::size_t employers = 0;
-    for (const char* name : needed) {
-      const std::string p = std::string("series/") + name;
-      if (!h5::exists(f, p)) throw FileError(file + ": missing dataset /" + p);
-      std::vector<hsize_t> dims;
-      series[name] = h5::read_doubles(f, p, dims);
-      if (dims.size() != 2 || dims[0] != dates.size())
-        throw FileError(file + ": /" + p + " does not have shape [weeks, employers]");
-      employers = dims[1];
-    }
-    s.employers = employers;
-
-    const std::size_t W = dates.size();
-    auto col_sum = [&](const std::string& m, std::size_t w) {
-      double t = 0;
-      for (std::size_t e = 0; e < employers; ++e) t += series[m][w * employers + e];
-      return t;
-    };
-    std::size_t year_first = 0;
-    for (std::size_t w = 0; w < W; ++w) {
-      const auto d = sim::Date::parse(dates[w]);
-      if (!d) throw FileError(file + ": /time/date[" + std::to_string(w) + "] is not a date");
-      const sim::Date snapshot = sim::Date::from_ymd(d->plus_days(6).year(), 9, 30);
-      if (!(*d <= snapshot && snapshot < d->plus_days(7))) continue;
-      AnnualRow row;
-      row.year = snapshot.year();
-      row.weeks = static_cast<int>(w + 1 - year_first);
-      row.inpost_fte = col_sum("permanent_fte", w);
-      row.agency_fte = col_sum("agency_fte", w);
-      row.vacancies = col_sum("vacancies", w);
-      row.establishment = col_sum("establishment", w);
-      double cases = 0;
-      for (std::size_t e = 0; e < employers; ++e) {
-        const std::size_t k = w * employers + e;
-        cases += series["caseload"][k] * (series["permanent_fte"][k] + series["agency_fte"][k]);
-      }
-      row.caseload = cases / (row.inpost_fte + row.agency_fte);
-      for (std::size_t v = year_first; v <= w; ++v) {
-        row.starters += col_sum("starters", v);
-        row.leavers += col_sum("leavers", v);
-        row.moves_in += col_sum("moves_in", v);
-        row.perm_to_agency += col_sum("perm_to_agency", v);
-        row.pay_cost_gbp += col_sum("pay_cost_gbp", v);
-        row.agency_cost_gbp += col_sum("agency_cost_gbp", v);
-        row.agency_margin_gbp += col_sum("agency_margin_gbp", v);
-        row.incentive_cost_gbp += col_sum("incentive_cost_gbp", v);
-      }
-      s.years.push_back(row);
-      year_first = w + 1;
-    }
-  } catch (const h5::Hdf5Error& e) {
-    throw FileError(file + ": " + e.what());
+Summary summarize(const RunFile& run, const SummaryOptions& o) {
+  Summary s;
+  s.path = run.path;
+  s.scenario_name = run.scenario_name;
+  s.seed = run.seed;
+  s.employers = run.employers();
+  s.first_date = run.dates.front();
+  s.last_date = run.dates.back();
+  s.table = compute_indicators(run, o.by, o.indicators);
+  const auto& t = s.table;
+  for (std::size_t i = 0; i < t.indicators.size(); ++i) {
+    const std::size_t P = t.periods(t.indicators[i]).size();
+    std::vector<Interval> v;
+    for (std::size_t g = 0; g < t.groups.size(); ++g)
+      for (std::size_t p = 0; p < P; ++p) v.push_back(mean_interval(t.replicates(i, g, p)));
+    s.intervals.push_back(std::move(v));
   }
   return s;
 }
 
-std::string format_summary(const RunSummary& s) {
+std::string summary_interval_note(std::size_t replications) {
+  if (replications < 2)
+    return "one replication: values of that run, no interval (an interval needs "
+           "--replications R >= 2)";
+  return "mean across " + std::to_string(replications) +
+         " replications; lo90/hi90 = 90% confidence interval of the mean (Student t, " +
+         std::to_string(replications - 1) + " df)";
+}
+
+namespace {
+
+std::string heading(PeriodKind k) {
+  return k == PeriodKind::kYearToSeptember ? "Year to 30 September" : "Financial year (Apr-Mar)";
+}
+
+std::string period_header(const Period& p) {
+  return p.complete() ? p.label() : p.label() + " (" + std::to_string(p.weeks()) + " wk)";
+}
+
+std::string table_format(const Summary& s) {
+  const auto& t = s.table;
   std::string out;
-  char line[256];
+  char line[512];
   std::snprintf(line, sizeof line, "%s (seed %llu): %zu employers, weeks from %s to %s\n",
                 s.scenario_name.c_str(), static_cast<unsigned long long>(s.seed), s.employers,
                 s.first_date.c_str(), s.last_date.c_str());
   out += line;
-  out +=
-      "Year to 30 Sep  weeks  in post  agency  agency%  turnover%  vacancy%  caseload  "
-      "starters  leavers  cost GBPm  agency GBPm\n";
-  for (const auto& r : s.years) {
-    std::snprintf(
-        line, sizeof line,
-        "%-14d  %5d  %7.0f  %6.0f  %7.1f  %9.1f  %8.1f  %8.1f  %8.0f  %7.0f  %9.1f  %11.1f\n",
-        r.year, r.weeks, r.inpost_fte, r.agency_fte, 100 * r.agency_rate(),
-        100 * r.turnover_rate() * 52.0 / r.weeks, 100 * r.vacancy_rate(), r.caseload, r.starters,
-        r.leavers, r.total_cost_gbp() / 1e6, r.agency_cost_gbp / 1e6);
-    out += line;
+  if (t.replications >= 2)
+    out += "Cells: mean across " + std::to_string(t.replications) +
+           " replications +/- half-width of the 90% confidence interval of the mean (Student t, " +
+           std::to_string(t.replications - 1) + " df).\n";
+  else
+    out +=
+        "Cells: values of the single replication (run with --replications R >= 2 for "
+        "intervals).\n";
+  for (std::size_t g = 0; g < t.groups.size(); ++g) {
+    const Group& grp = t.groups[g];
+    out += "\n== " + grp.name + " (" + grp.level + ", " + std::to_string(grp.members.size()) +
+           (grp.members.size() == 1 ? " employer" : " employers") + ") ==\n";
+    for (PeriodKind kind : {PeriodKind::kYearToSeptember, PeriodKind::kFinancialYear}) {
+      const auto& periods = kind == PeriodKind::kYearToSeptember ? t.years : t.financial_years;
+      std::vector<std::vector<std::string>> rows;
+      std::vector<std::string> head = {heading(kind), "units"};
+      for (const auto& p : periods) head.push_back(period_header(p));
+      rows.push_back(head);
+      for (std::size_t i = 0; i < t.indicators.size(); ++i) {
+        const auto& d = t.indicators[i];
+        if (d.kind != kind) continue;
+        std::vector<std::string> r = {d.name, d.display_units};
+        for (std::size_t p = 0; p < periods.size(); ++p) {
+          const Interval& iv = s.at(i, g, p);
+          std::string cell = fixed(iv.mean * d.display_scale, d.decimals);
+          if (iv.defined()) cell += " +/-" + fixed((iv.hi - iv.mean) * d.display_scale, d.decimals);
+          r.push_back(cell);
+        }
+        rows.push_back(r);
+      }
+      if (rows.size() == 1) continue;
+      if (periods.empty()) {
+        out += heading(kind) + ": no period closes within the run\n";
+        continue;
+      }
+      out += align_columns(rows, 2);
+    }
   }
-  if (s.years.empty()) out += "(the run did not reach a 30 September snapshot)\n";
   out +=
-      "Stocks at the week containing 30 September; flows and costs summed over the weeks "
-      "since the last one;\nturnover% = leavers / in post, scaled to 52 weeks.\n";
+      "\nStocks at the week containing 30 September; flows summed over the weeks since the "
+      "previous one;\ncosts summed over financial years (weeks up to the one containing 31 "
+      "March); \"(N wk)\" marks a partial period.\n";
+  if (!t.skipped.empty()) {
+    out += "Not computed (series absent):";
+    for (const auto& k : t.skipped) out += "\n  " + k;
+    out += '\n';
+  }
   return out;
+}
+
+std::string csv_format(const Summary& s) {
+  const auto& t = s.table;
+  std::string out =
+      "scenario,file,level,group,indicator,units,period_type,period,weeks,replications,mean,lo90,"
+      "hi90\n";
+  for (std::size_t g = 0; g < t.groups.size(); ++g)
+    for (std::size_t i = 0; i < t.indicators.size(); ++i) {
+      const auto& d = t.indicators[i];
+      const auto& periods = t.periods(d);
+      for (std::size_t p = 0; p < periods.size(); ++p) {
+        const Interval& iv = s.at(i, g, p);
+        out += csv_field(s.scenario_name) + ',' + csv_field(s.path) + ',' +
+               csv_field(t.groups[g].level) + ',' + csv_field(t.groups[g].name) + ',' + d.name +
+               ',' + csv_field(d.units) + ',' + period_kind_name(d.kind) + ',' +
+               periods[p].label() + ',' + std::to_string(periods[p].weeks()) + ',' +
+               std::to_string(iv.n) + ',' + csv_number(iv.mean) + ',' + csv_number(iv.lo) + ',' +
+               csv_number(iv.hi) + '\n';
+      }
+    }
+  return out;
+}
+
+std::string json_format(const Summary& s) {
+  const auto& t = s.table;
+  std::string out = "{\n  \"command\": \"summarize\",\n  \"file\": " + json_string(s.path) +
+                    ",\n  \"scenario\": " + json_string(s.scenario_name) +
+                    ",\n  \"seed\": " + std::to_string(s.seed) +
+                    ",\n  \"replications\": " + std::to_string(t.replications) +
+                    ",\n  \"interval\": " + json_string(summary_interval_note(t.replications)) +
+                    ",\n  \"skipped\": [";
+  for (std::size_t k = 0; k < t.skipped.size(); ++k)
+    out += (k ? ", " : "") + json_string(t.skipped[k]);
+  out += "],\n  \"rows\": [";
+  bool first = true;
+  for (std::size_t g = 0; g < t.groups.size(); ++g)
+    for (std::size_t i = 0; i < t.indicators.size(); ++i) {
+      const auto& d = t.indicators[i];
+      const auto& periods = t.periods(d);
+      for (std::size_t p = 0; p < periods.size(); ++p) {
+        const Interval& iv = s.at(i, g, p);
+        out +=
+            std::string(first ? "" : ",") + "\n    {\"level\": " + json_string(t.groups[g].level) +
+            ", \"group\": " + json_string(t.groups[g].name) +
+            ", \"indicator\": " + json_string(d.name) + ", \"units\": " + json_string(d.units) +
+            ", \"period_type\": " + json_string(period_kind_name(d.kind)) +
+            ", \"period\": " + json_string(periods[p].label()) +
+            ", \"weeks\": " + std::to_string(periods[p].weeks()) +
+            ", \"replications\": " + std::to_string(iv.n) + ", \"mean\": " + json_number(iv.mean) +
+            ", \"lo90\": " + json_number(iv.lo) + ", \"hi90\": " + json_number(iv.hi) + "}";
+        first = false;
+      }
+    }
+  out += "\n  ]\n}\n";
+  return out;
+}
+
+}  // namespace
+
+std::string format_summary(const Summary& s, Format format) {
+  switch (format) {
+    case Format::kTable:
+      return table_format(s);
+    case Format::kCsv:
+      return csv_format(s);
+    case Format::kJson:
+      return json_format(s);
+  }
+  return {};
 }
 
 }  // namespace pledgesim::analysis

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "analysis/cpp/annual_summary.hpp"
+#include "analysis/cpp/compare.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
 #include "sim/app/run_command.hpp"
@@ -25,12 +26,69 @@ int validate_command(const std::vector<std::string>& files) {
   return status;
 }
 
-int summarize_command(const std::string& file) {
+namespace an = pledgesim::analysis;
+
+struct TableOptions {
+  std::string by = "total";
+  std::string format = "table";
+  std::vector<std::string> indicators;
+};
+
+void add_table_options(CLI::App* cmd, TableOptions& t) {
+  cmd->add_option("--by", t.by,
+                  "Groups of employers: total (London, when the run has other regions, and all), "
+                  "region (each region, Inner/Outer London, all), subregion, or authority")
+      ->check(CLI::IsMember({"total", "region", "subregion", "authority"}))
+      ->capture_default_str();
+  cmd->add_option("--format", t.format, "table (terminal), csv, or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--indicator", t.indicators,
+                  "Only these indicators (repeatable; default all), e.g. --indicator agency_rate");
+}
+
+int summarize_command(const std::string& file, const TableOptions& t) {
   try {
-    std::cout << pledgesim::analysis::format_summary(pledgesim::analysis::summarize_run(file));
+    an::SummaryOptions o;
+    o.by = *an::parse_grouping(t.by);
+    o.indicators = t.indicators;
+    const auto s = an::summarize(an::open_run_file(file), o);
+    std::cout << an::format_summary(s, *an::parse_format(t.format));
+    if (t.format != "table")
+      for (const auto& k : s.table.skipped)
+        std::cerr << "pledgesim summarize: not computed: " << k << '\n';
     return 0;
-  } catch (const pledgesim::analysis::FileError& e) {
+  } catch (const an::FileError& e) {
     std::cerr << "pledgesim summarize: " << e.what() << '\n';
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "pledgesim summarize: " << e.what() << '\n';
+    return 2;
+  }
+}
+
+int compare_command(const std::vector<std::string>& files, const TableOptions& t) {
+  try {
+    an::CompareOptions o;
+    o.by = *an::parse_grouping(t.by);
+    o.indicators = t.indicators;
+    const auto a = an::open_run_file(files.front());
+    std::vector<an::Comparison> cs;
+    for (std::size_t k = 1; k < files.size(); ++k)
+      cs.push_back(an::compare_runs(a, an::open_run_file(files[k]), o));
+    std::cout << an::format_comparisons(cs, *an::parse_format(t.format));
+    if (t.format != "table")
+      for (const auto& c : cs)
+        for (const auto& n : c.notes) std::cerr << "pledgesim compare: note: " << n << '\n';
+    return 0;
+  } catch (const an::FileError& e) {
+    std::cerr << "pledgesim compare: " << e.what() << '\n';
+    return 2;
+  } catch (const an::CompareError& e) {
+    std::cerr << "pledgesim compare: " << e.what() << '\n';
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "pledgesim compare: " << e.what() << '\n';
     return 2;
   }
 }
@@ -62,6 +120,14 @@ int main(int argc, char** argv) {
       "--seed", seed, "Random seed (overrides the scenario); same seed = same output, bit for bit");
   run_cmd->add_option("--threads", run.threads, "Worker threads; 0 = all cores (default)")
       ->check(CLI::Range(0, 4096));
+  run_cmd
+      ->add_option("--replications", run.replications,
+                   "Replications, run in parallel into one file ([replications, weeks, "
+                   "employers] series when more than 1); replication 0 uses the seed itself, "
+                   "the others seeds derived from it, so two scenarios run with the same "
+                   "--seed and --replications share random numbers")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   run_cmd->add_option("--out", run.out,
                       "Output HDF5 file (default results/<scenario name>.h5); written as "
                       "FILE.partial and renamed when complete");
@@ -82,11 +148,29 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("files", validate_files, "Scenario TOML files")->required();
 
   std::string summarize_file;
+  TableOptions summarize_opts;
   auto* summarize_cmd = app.add_subcommand(
-      "summarize", "Print the DfE-style annual indicators (30 September snapshots) of a run file");
+      "summarize",
+      "Print the DfE-style annual indicators (30 September snapshots, financial-year costs) of a "
+      "run file: means across replications with 90% intervals");
   summarize_cmd->add_option("file", summarize_file, "HDF5 file written by pledgesim run")
       ->required()
       ->check(CLI::ExistingFile);
+  add_table_options(summarize_cmd, summarize_opts);
+
+  std::vector<std::string> compare_files;
+  TableOptions compare_opts;
+  auto* compare_cmd = app.add_subcommand(
+      "compare",
+      "Per indicator and year, B - A with a 90% interval from paired replications (common "
+      "random numbers), flagged when it excludes zero; each further file is compared with A");
+  compare_cmd
+      ->add_option("files", compare_files,
+                   "A.h5 (the baseline) then B.h5 [C.h5 ...], written by pledgesim run")
+      ->required()
+      ->expected(2, -1)
+      ->check(CLI::ExistingFile);
+  add_table_options(compare_cmd, compare_opts);
 
   app.add_subcommand("keys", "Print the reference of every scenario key (Markdown table)")
       ->callback([] { std::cout << pledgesim::models::scenario_keys_markdown(); });
@@ -112,7 +196,8 @@ int main(int argc, char** argv) {
       return pledgesim::app::run_command(run);
     }
     if (*validate_cmd) return validate_command(validate_files);
-    if (*summarize_cmd) return summarize_command(summarize_file);
+    if (*summarize_cmd) return summarize_command(summarize_file, summarize_opts);
+    if (*compare_cmd) return compare_command(compare_files, compare_opts);
     return 0;  // keys: printed by its callback
   } catch (const std::exception& e) {
     std::cerr << "pledgesim: internal error: " << e.what() << '\n';

@@ -4,12 +4,18 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "analysis/cpp/annual_summary.hpp"
+#include "analysis/cpp/run_file.hpp"
 #include "models/market.hpp"
 #include "models/metrics.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/progress.hpp"
+#include "sim/core/replication.hpp"
 #include "sim/io/hdf5_recorder.hpp"
 
 namespace pledgesim::app {
@@ -52,7 +58,25 @@ int run_command(const RunOptions& o) {
 
   sim::ThreadLimit threads(o.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  models::LabourMarket market(scenario);
+  const std::size_t replications = std::max<std::size_t>(1, o.replications);
+  const std::vector<std::uint64_t> seeds = sim::replication_seeds(scenario.seed, replications);
+
+  // Replications run in batches of at most one per worker thread, the markets
+  // of a batch stepping a week at a time side by side (each also parallel
+  // inside its step), so memory holds one batch of markets and one chunk of
+  // series per replication. Each market depends only on its own seed, so the
+  // output does not depend on the batch size or the thread count.
+  const std::size_t concurrency =
+      o.threads == 0 ? static_cast<std::size_t>(tbb::this_task_arena::max_concurrency())
+                     : o.threads;
+  const std::size_t batch = std::clamp<std::size_t>(concurrency, 1, replications);
+  auto make_market = [&](std::size_t r) {
+    models::Scenario s = scenario;
+    s.seed = seeds[r];
+    return std::make_unique<models::LabourMarket>(s);
+  };
+  std::vector<std::unique_ptr<models::LabourMarket>> markets;
+  markets.push_back(make_market(0));
   const std::int64_t weeks = scenario.weeks();
 
   sim::RunInfo info;
@@ -61,8 +85,9 @@ int run_command(const RunOptions& o) {
   info.software_version = PLEDGESIM_VERSION;
   info.seed = scenario.seed;
   info.weeks = weeks;
-  info.entities = market.employer_table();
+  info.entities = markets.front()->employer_table();
   info.series = models::metric_specs();
+  info.replication_seeds = seeds;
 
   sim::Hdf5Recorder recorder(out);
   try {
@@ -71,22 +96,53 @@ int run_command(const RunOptions& o) {
     std::cerr << "pledgesim run: cannot write " << out.string() << ": " << e.what() << '\n';
     return 2;
   }
-  sim::Progress progress("pledgesim run " + scenario.name, weeks, o.quiet);
-  for (std::int64_t w = 0; w < weeks; ++w) {
-    market.step();
-    recorder.record_week(w, market.clock().week_start(w).iso(), market.week_series());
-    progress.update(w + 1, market.clock().week_start(w).iso());
+  const std::string label =
+      "pledgesim run " + scenario.name +
+      (replications > 1 ? " (" + std::to_string(replications) + " replications)" : "");
+  sim::Progress progress(label, weeks * static_cast<std::int64_t>(replications), o.quiet);
+  std::size_t practitioners = 0;
+  std::int64_t done = 0;
+  for (std::size_t first = 0; first < replications; first += batch) {
+    const std::size_t n = std::min(batch, replications - first);
+    markets.resize(n);
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) {
+      if (first > 0 || k > 0) markets[k] = make_market(first + k);
+    });
+    for (std::int64_t w = 0; w < weeks; ++w) {
+      tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) { markets[k]->step(); });
+      const std::string date = markets.front()->clock().week_start(w).iso();
+      for (std::size_t k = 0; k < n; ++k)
+        recorder.record_week(first + k, w, date, markets[k]->week_series());
+      done += static_cast<std::int64_t>(n);
+      progress.update(done, date);
+    }
+    for (const auto& m : markets) practitioners += m->population().size();
+    markets.clear();
   }
   recorder.finish();
   progress.finish();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  if (!o.quiet)
-    std::fprintf(stderr, "pledgesim run: %lld weeks, %zu practitioners, %.2f s; wrote %s\n",
-                 static_cast<long long>(weeks), market.population().size(), seconds,
-                 out.string().c_str());
-  if (o.summary) std::cout << analysis::format_summary(analysis::summarize_run(out));
+  if (!o.quiet) {
+    if (replications == 1)
+      std::fprintf(stderr, "pledgesim run: %lld weeks, %zu practitioners, %.2f s; wrote %s\n",
+                   static_cast<long long>(weeks), practitioners, seconds, out.string().c_str());
+    else
+      std::fprintf(stderr,
+                   "pledgesim run: %zu replications of %lld weeks, %zu practitioners in all, "
+                   "%.2f s; wrote %s\n",
+                   replications, static_cast<long long>(weeks), practitioners, seconds,
+                   out.string().c_str());
+  }
+  if (o.summary) {
+    // The headline indicators; `pledgesim summarize FILE` prints them all.
+    analysis::SummaryOptions so;
+    so.indicators = {"inpost_fte",   "agency_fte", "agency_rate",    "turnover_rate",
+                     "vacancy_rate", "caseload",   "total_cost_gbp", "agency_cost_gbp"};
+    std::cout << analysis::format_summary(analysis::summarize(analysis::open_run_file(out), so),
+                                          analysis::Format::kTable);
+  }
   return 0;
 }
 

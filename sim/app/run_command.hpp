@@ -15,6 +15,7 @@ struct RunOptions {
   std::optional<std::int64_t> years;
   std::optional<std::uint64_t> seed;
   std::size_t threads = 0;       // 0: all cores
+  std::size_t replications = 1;  // replication r > 0 runs on sim::replication_seed(seed, r)
   std::string out;               // empty: results/<scenario name>.h5
   std::vector<std::string> set;  // key=value overrides
   bool quiet = false;

@@ -30,15 +30,20 @@ struct Hdf5Recorder::State {
   std::vector<bool> series_integer;
   std::size_t entities = 0;
   std::int64_t weeks = 0;
+  std::size_t replications = 1;
+  bool replication_dim = false;  // series are [replications, weeks, entities]
 
-  // Buffered rows of the current chunk.
-  std::int64_t buffer_first_week = 0;
-  std::int64_t buffered = 0;
-  std::vector<std::int32_t> week_buf;
-  std::vector<std::string> date_buf;
-  std::vector<std::vector<double>> series_buf;  // [series][week * entities]
+  // Buffered rows of the current chunk, one buffer per replication.
+  struct Buffer {
+    std::int64_t first_week = 0;
+    std::int64_t buffered = 0;
+    std::vector<std::int32_t> week_buf;           // replication 0 only
+    std::vector<std::string> date_buf;            // replication 0 only
+    std::vector<std::vector<double>> series_buf;  // [series][week * entities]
+  };
+  std::vector<Buffer> buffers;
 
-  void flush();
+  void flush(std::size_t replication);
 };
 
 namespace {
@@ -65,17 +70,36 @@ Handle chunked_dataset(hid_t parent, const std::string& name, hid_t type, int ra
                 H5Dclose, "create dataset " + name);
 }
 
-// Writes rows [first, first + count) of a dataset whose other dimensions are
-// written whole.
+// Writes rows [first, first + count) of a 1-D dataset, or of a 2-D dataset
+// whose second dimension is written whole (`cols`), or of replication
+// `replication` of a 3-D [replications, rows, cols] dataset.
 void write_rows(hid_t ds, hid_t mem_type, int rank, std::int64_t first, std::int64_t count,
-                hsize_t cols, const void* data) {
+                hsize_t cols, const void* data, std::size_t replication = 0) {
   Handle file_space(H5Dget_space(ds), H5Sclose, "get dataset space");
-  hsize_t start[2] = {static_cast<hsize_t>(first), 0};
-  hsize_t extent[2] = {static_cast<hsize_t>(count), cols};
+  hsize_t start[3] = {static_cast<hsize_t>(first), 0, 0};
+  hsize_t extent[3] = {static_cast<hsize_t>(count), cols, 0};
+  if (rank == 3) {
+    start[0] = replication;
+    start[1] = static_cast<hsize_t>(first);
+    extent[0] = 1;
+    extent[1] = static_cast<hsize_t>(count);
+    extent[2] = cols;
+  }
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, extent, nullptr),
         "select rows");
   Handle mem_space(H5Screate_simple(rank, extent, nullptr), H5Sclose, "create memory space");
   check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, data), "write rows");
+}
+
+Handle write_int64s(hid_t parent, const std::string& name, const std::vector<std::int64_t>& v) {
+  const hsize_t n = v.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create space for " + name);
+  Handle ds(
+      H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose, "create dataset " + name);
+  if (n > 0)
+    check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + name);
+  return ds;
 }
 
 }  // namespace
@@ -112,6 +136,8 @@ void Hdf5Recorder::begin(const RunInfo& info) {
                   H5Fclose, "create " + s.partial_path.string());
   s.weeks = info.weeks;
   s.entities = info.entities.rows();
+  s.replications = info.replications();
+  s.replication_dim = s.replications > 1;
 
   h5::write_string_attribute(s.file, "format", "pledgesim");
   h5::write_int_attribute(s.file, "format_version", kFormatVersion);
@@ -124,6 +150,27 @@ void Hdf5Recorder::begin(const RunInfo& info) {
   {
     Handle g = h5::create_group(s.file, "scenario");
     h5::write_scalar_string(g, "text", info.scenario_text);
+  }
+
+  // Replications: index (the scale of the leading series dimension when there
+  // is one) and the seed each replication ran on.
+  Handle replication_index_ds;
+  {
+    Handle g = h5::create_group(s.file, "replications");
+    std::vector<std::int64_t> index(s.replications), seeds(s.replications);
+    for (std::size_t r = 0; r < s.replications; ++r) {
+      index[r] = static_cast<std::int64_t>(r);
+      // int64 like the root seed: R has no unsigned 64-bit type (seeds are < 2^63).
+      seeds[r] = static_cast<std::int64_t>(
+          info.replication_seeds.empty() ? info.seed : info.replication_seeds[r]);
+    }
+    replication_index_ds = write_int64s(g, "index", index);
+    Handle seed_ds = write_int64s(g, "seed", seeds);
+    h5::write_string_attribute(seed_ds, "description",
+                               "random seed of each replication (replication 0 runs on the root "
+                               "attribute seed)");
+    check(H5DSset_scale(replication_index_ds, "replication"),
+          "make /replications/index a dimension scale");
   }
 
   // Time axis: a dimension scale for the first dimension of every series.
@@ -151,78 +198,103 @@ void Hdf5Recorder::begin(const RunInfo& info) {
 
   Handle series = h5::create_group(s.file, "series");
   const hsize_t cols = std::max<hsize_t>(s.entities, 1);
-  const hsize_t sdims[2] = {static_cast<hsize_t>(s.weeks), s.entities};
-  const hsize_t schunk[2] = {static_cast<hsize_t>(std::clamp<std::int64_t>(
-                                 s.chunk_weeks, 1, std::max<std::int64_t>(1, s.weeks))),
-                             cols};
+  const hsize_t chunk_weeks = static_cast<hsize_t>(
+      std::clamp<std::int64_t>(s.chunk_weeks, 1, std::max<std::int64_t>(1, s.weeks)));
+  const int rank = s.replication_dim ? 3 : 2;
+  const hsize_t sdims2[2] = {static_cast<hsize_t>(s.weeks), s.entities};
+  const hsize_t schunk2[2] = {chunk_weeks, cols};
+  const hsize_t sdims3[3] = {s.replications, static_cast<hsize_t>(s.weeks), s.entities};
+  const hsize_t schunk3[3] = {1, chunk_weeks, cols};
+  const unsigned time_dim = s.replication_dim ? 1 : 0;
   for (const SeriesSpec& spec : info.series) {
-    Handle ds = chunked_dataset(series, spec.name, spec.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, 2,
-                                sdims, schunk, true);
+    Handle ds = chunked_dataset(series, spec.name, spec.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE,
+                                rank, s.replication_dim ? sdims3 : sdims2,
+                                s.replication_dim ? schunk3 : schunk2, true);
     h5::write_string_attribute(ds, "units", spec.units);
     h5::write_string_attribute(ds, "description", spec.description);
-    check(H5DSattach_scale(ds, s.week_ds, 0), "attach week scale to " + spec.name);
-    check(H5DSattach_scale(ds, s.date_ds, 0), "attach date scale to " + spec.name);
-    check(H5DSattach_scale(ds, label_ds, 1), "attach entity scale to " + spec.name);
-    check(H5DSset_label(ds, 0, "week"), "label dimension 0");
-    check(H5DSset_label(ds, 1, info.entities.group.c_str()), "label dimension 1");
+    if (s.replication_dim) {
+      check(H5DSattach_scale(ds, replication_index_ds, 0),
+            "attach replication scale to " + spec.name);
+      check(H5DSset_label(ds, 0, "replication"), "label dimension 0");
+    }
+    check(H5DSattach_scale(ds, s.week_ds, time_dim), "attach week scale to " + spec.name);
+    check(H5DSattach_scale(ds, s.date_ds, time_dim), "attach date scale to " + spec.name);
+    check(H5DSattach_scale(ds, label_ds, time_dim + 1), "attach entity scale to " + spec.name);
+    check(H5DSset_label(ds, time_dim, "week"), "label time dimension");
+    check(H5DSset_label(ds, time_dim + 1, info.entities.group.c_str()), "label entity dimension");
     s.series_ds.push_back(std::move(ds));
     s.series_integer.push_back(spec.integer);
   }
-  s.series_buf.assign(info.series.size(), {});
-  for (auto& b : s.series_buf) b.reserve(static_cast<std::size_t>(s.chunk_weeks) * s.entities);
+  s.buffers.assign(s.replications, {});
+  for (auto& b : s.buffers) b.series_buf.assign(info.series.size(), {});
 }
 
-void Hdf5Recorder::record_week(std::int64_t week, const std::string& date,
+void Hdf5Recorder::record_week(std::size_t replication, std::int64_t week, const std::string& date,
                                std::span<const double> values) {
   State& s = *state_;
-  if (values.size() != s.series_buf.size() * s.entities)
+  if (replication >= s.replications)
+    throw std::logic_error("record_week: replication out of range");
+  State::Buffer& b = s.buffers[replication];
+  if (values.size() != b.series_buf.size() * s.entities)
     throw std::logic_error("record_week: wrong number of values");
-  if (week != s.buffer_first_week + s.buffered)
+  if (week != b.first_week + b.buffered)
     throw std::logic_error("record_week: weeks must be recorded in order");
   if (week >= s.weeks) throw std::logic_error("record_week: more weeks than announced");
-  s.week_buf.push_back(static_cast<std::int32_t>(week));
-  s.date_buf.push_back(date);
-  for (std::size_t k = 0; k < s.series_buf.size(); ++k) {
-    const auto row = values.subspan(k * s.entities, s.entities);
-    s.series_buf[k].insert(s.series_buf[k].end(), row.begin(), row.end());
+  if (replication == 0) {
+    b.week_buf.push_back(static_cast<std::int32_t>(week));
+    b.date_buf.push_back(date);
   }
-  if (++s.buffered == s.chunk_weeks) s.flush();
+  for (std::size_t k = 0; k < b.series_buf.size(); ++k) {
+    const auto row = values.subspan(k * s.entities, s.entities);
+    if (b.series_buf[k].empty())
+      b.series_buf[k].reserve(static_cast<std::size_t>(s.chunk_weeks) * s.entities);
+    b.series_buf[k].insert(b.series_buf[k].end(), row.begin(), row.end());
+  }
+  if (++b.buffered == s.chunk_weeks || week + 1 == s.weeks) s.flush(replication);
 }
 
-void Hdf5Recorder::State::flush() {
-  if (buffered == 0) return;
+void Hdf5Recorder::State::flush(std::size_t replication) {
+  Buffer& b = buffers[replication];
+  if (b.buffered == 0) return;
   h5::QuietErrors quiet;
-  write_rows(week_ds, H5T_NATIVE_INT32, 1, buffer_first_week, buffered, 0, week_buf.data());
-  std::vector<const char*> ptrs;
-  for (const auto& d : date_buf) ptrs.push_back(d.c_str());
-  Handle str_type = h5::utf8_string_type();
-  write_rows(date_ds, str_type, 1, buffer_first_week, buffered, 0, ptrs.data());
+  if (replication == 0) {
+    write_rows(week_ds, H5T_NATIVE_INT32, 1, b.first_week, b.buffered, 0, b.week_buf.data());
+    std::vector<const char*> ptrs;
+    for (const auto& d : b.date_buf) ptrs.push_back(d.c_str());
+    Handle str_type = h5::utf8_string_type();
+    write_rows(date_ds, str_type, 1, b.first_week, b.buffered, 0, ptrs.data());
+  }
+  const int rank = replication_dim ? 3 : 2;
   std::vector<std::int64_t> ints;
   for (std::size_t k = 0; k < series_ds.size(); ++k) {
     if (entities == 0) break;
     if (series_integer[k]) {
-      ints.resize(series_buf[k].size());
-      std::transform(series_buf[k].begin(), series_buf[k].end(), ints.begin(),
+      ints.resize(b.series_buf[k].size());
+      std::transform(b.series_buf[k].begin(), b.series_buf[k].end(), ints.begin(),
                      [](double v) { return std::llround(v); });
-      write_rows(series_ds[k], H5T_NATIVE_INT64, 2, buffer_first_week, buffered, entities,
-                 ints.data());
+      write_rows(series_ds[k], H5T_NATIVE_INT64, rank, b.first_week, b.buffered, entities,
+                 ints.data(), replication);
     } else {
-      write_rows(series_ds[k], H5T_NATIVE_DOUBLE, 2, buffer_first_week, buffered, entities,
-                 series_buf[k].data());
+      write_rows(series_ds[k], H5T_NATIVE_DOUBLE, rank, b.first_week, b.buffered, entities,
+                 b.series_buf[k].data(), replication);
     }
-    series_buf[k].clear();
+    b.series_buf[k].clear();
   }
-  buffer_first_week += buffered;
-  buffered = 0;
-  week_buf.clear();
-  date_buf.clear();
+  b.first_week += b.buffered;
+  b.buffered = 0;
+  b.week_buf.clear();
+  b.date_buf.clear();
+  if (b.first_week == weeks)  // this replication is complete: free its buffers
+    for (auto& v : b.series_buf) std::vector<double>().swap(v);
 }
 
 void Hdf5Recorder::finish() {
   State& s = *state_;
-  s.flush();
-  if (s.buffer_first_week != s.weeks)
-    throw std::logic_error("Hdf5Recorder::finish: fewer weeks recorded than announced");
+  for (std::size_t r = 0; r < s.replications; ++r) {
+    s.flush(r);
+    if (s.buffers[r].first_week != s.weeks)
+      throw std::logic_error("Hdf5Recorder::finish: fewer weeks recorded than announced");
+  }
   s.series_ds.clear();
   s.week_ds.reset();
   s.date_ds.reset();

@@ -3,7 +3,10 @@
 // The file is written as NAME.partial and renamed to NAME by finish(); if the
 // recorder is destroyed before finish() (an error, a bad input) the partial
 // file is removed, so a file under the final name is always complete.
-// Series are buffered one chunk of weeks at a time and streamed to disk.
+// Series are buffered one chunk of weeks at a time (per replication) and
+// streamed to disk. With several replications every series is
+// [replications, weeks, entities] and /replications/index (a dimension scale)
+// and /replications/seed say which seed each replication ran on.
 #pragma once
 
 #include <filesystem>
@@ -22,7 +25,8 @@ class Hdf5Recorder final : public Recorder {
   ~Hdf5Recorder() override;
 
   void begin(const RunInfo& info) override;
-  void record_week(std::int64_t week, const std::string& date,
+  using Recorder::record_week;
+  void record_week(std::size_t replication, std::int64_t week, const std::string& date,
                    std::span<const double> values) override;
   void finish() override;
 

@@ -30,10 +30,19 @@ struct RunInfo {
   std::string scenario_name;
   std::string scenario_text;  // fully resolved scenario, enough to rerun
   std::string software_version;
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 0;  // the base seed (root attribute `seed`)
   std::int64_t weeks = 0;  // weeks the run will record
-  EntityTable entities;    // its first string column labels the series' columns
+  // Seed of each replication, in replication order. Empty or one entry: one
+  // replication, series stored [weeks, entities]; more: series stored
+  // [replications, weeks, entities]. Either way /replications/{index,seed}
+  // record them (an empty list records `seed` as replication 0).
+  std::vector<std::uint64_t> replication_seeds;
+  EntityTable entities;  // its first string column labels the series' columns
   std::vector<SeriesSpec> series;
+
+  std::size_t replications() const {
+    return replication_seeds.empty() ? 1 : replication_seeds.size();
+  }
 };
 
 class Recorder {
@@ -41,8 +50,13 @@ class Recorder {
   virtual ~Recorder() = default;
   virtual void begin(const RunInfo& info) = 0;
   // `values` holds, for each series in RunInfo order, one value per entity.
-  virtual void record_week(std::int64_t week, const std::string& date,
+  // Each replication's weeks come in order; replications may interleave.
+  virtual void record_week(std::size_t replication, std::int64_t week, const std::string& date,
                            std::span<const double> values) = 0;
+  // A run of one replication.
+  void record_week(std::int64_t week, const std::string& date, std::span<const double> values) {
+    record_week(0, week, date, values);
+  }
   // The run completed: make the output final.
   virtual void finish() = 0;
 };

@@ -92,5 +92,77 @@ docs=$(dirname "$0")/../../docs/scenario-keys.md
 "$bin" keys >"$work/keys.md"
 check "docs/scenario-keys.md matches 'pledgesim keys'" bash -c "tail -n +\$(( \$(grep -n '^| key | default' '$docs' | cut -d: -f1) )) '$docs' | diff -q - '$work/keys.md' >/dev/null"
 
+# Replications: deterministic for any thread count, replication 0 = the plain
+# run of the seed, seeds recorded.
+run run --years 1 --seed 5 --replications 3 --threads 1 --out "$work/r1.h5" -q --no-summary
+check "run --replications 3 exits 0" status_is 0
+run run --years 1 --seed 5 --replications 3 --threads 2 --out "$work/r2.h5" -q --no-summary
+check "replications: 1 and 2 threads give identical series" h5diff -q "$work/r1.h5" "$work/r2.h5" /series /series
+check "replication 0 is the plain run of the seed, bit for bit" "$py" -c "
+import h5py, numpy as np, sys
+a, b = h5py.File(sys.argv[1], 'r'), h5py.File(sys.argv[2], 'r')
+assert a['series/agency_fte'].shape[0] == 3
+assert all(np.array_equal(a['series'][m][0], b['series'][m][()]) for m in b['series'])
+assert not np.array_equal(a['series/agency_fte'][1], a['series/agency_fte'][0])
+s = a['replications/seed'][()]
+assert s[0] == 5 and len(set(s.tolist())) == 3 and a.attrs['seed'] == 5
+" "$work/r1.h5" "$work/new/dir/t1.h5"
+run run --replications 0 --out "$work/r0.h5"
+check "--replications 0 exits 2" status_is 2
+check "--replications 0 leaves no output" no_file "$work/r0.h5"
+
+# summarize: formats and groupings.
+run summarize "$work/r1.h5" --format csv
+check "summarize --format csv exits 0" status_is 0
+check "summarize csv names the interval bounds" grep -q "^scenario,file,level,group,indicator,units,period_type,period,weeks,replications,mean,lo90,hi90$" "$work/out"
+run summarize "$work/r1.h5" --format json --by region
+check "summarize --format json is valid JSON with rows" "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['replications']==3 and any(r['group']=='Inner London' for r in d['rows'])" "$work/out"
+run summarize "$work/r1.h5" --by authority --indicator agency_rate
+check "summarize --by authority lists boroughs" grep -q "== Camden (authority" "$work/out"
+check "summarize table shows intervals" grep -q "+/-" "$work/out"
+run summarize "$work/r1.h5" --by borough
+check "summarize --by with a bad value exits 2" status_is 2
+run summarize "$work/r1.h5" --indicator agency_rat
+check "summarize with an unknown indicator exits 2" status_is 2
+check "unknown indicator is named" err_has "agency_rat"
+
+# compare: B - A with paired intervals, and its refusals.
+run run "$(dirname "$0")"/../../scenarios/london_pledge_2022.toml --years 1 --seed 5 --replications 3 --out "$work/p1.h5" -q --no-summary
+run compare "$work/r1.h5" "$work/p1.h5"
+check "compare exits 0" status_is 0
+check "compare prints B - A" grep -q "^B - A: london_pledge_2022" "$work/out"
+check "compare flags intervals that exclude zero" grep -q '\*' "$work/out"
+run compare "$work/r1.h5" "$work/p1.h5" --format csv --by region
+check "compare csv names lo90, hi90 and the flag" grep -q ",diff,lo90,hi90,excludes_zero$" "$work/out"
+run compare "$work/r1.h5" "$work/r1.h5" --format csv
+check "compare of a file with itself: all differences zero, none flagged" "$py" -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(float(r['diff']) == 0 and r['excludes_zero'] == '0' for r in rows if r['diff'])
+" "$work/out"
+run run --years 2 --seed 5 --out "$work/y2.h5" -q --no-summary
+run compare "$work/new/dir/t1.h5" "$work/y2.h5"
+check "compare refuses other calendars (exit 2)" status_is 2
+check "compare says the calendars do not match" err_has "calendars do not match"
+"$py" -c "
+import h5py, sys
+with h5py.File(sys.argv[1], 'w') as f:
+    f.attrs['format'] = 'netcdf-thing'
+" "$work/foreign.h5"
+run compare "$work/new/dir/t1.h5" "$work/foreign.h5"
+check "compare refuses a foreign file (exit 2)" status_is 2
+check "compare names the foreign file" err_has "foreign.h5: not a pledgesim file"
+cp "$work/new/dir/t1.h5" "$work/v9.h5"
+"$py" -c "
+import h5py, numpy as np, sys
+with h5py.File(sys.argv[1], 'r+') as f:
+    f.attrs['format_version'] = np.int64(9)
+" "$work/v9.h5"
+run compare "$work/new/dir/t1.h5" "$work/v9.h5"
+check "compare refuses another format_version (exit 2)" status_is 2
+check "compare explains the format mismatch" err_has "different formats"
+run compare "$work/new/dir/t1.h5"
+check "compare with one file exits 2" status_is 2
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,14 +5,23 @@ RUN_FILE = "results/london_baseline.h5"
 
 with h5py.File(RUN_FILE, "r") as f:
     print(f.attrs["scenario_name"], "seed", f.attrs["seed"])
-    dates = pd.DatetimeIndex(pd.to_datetime(f["time/date"].asstr()[:]), name="date")
-    employers = pd.Index(f["employers/name"].asstr()[:], name="employer")
-    ds = f["series/agency_fte"]  # shape [weeks, employers]
-    agency_fte = pd.DataFrame(ds[:], index=dates, columns=employers)
+    ds = f["series/agency_fte"]  # [week, employers], or [replication, week, employers]
+    labels = [dim.label for dim in ds.dims]  # the dimension labels stored in the file
+    scales = {
+        "week": pd.DatetimeIndex(pd.to_datetime(f["time/date"].asstr()[:]), name="date"),
+        "employers": pd.Index(f["employers/name"].asstr()[:], name="employer"),
+    }
+    if "replication" in labels:
+        scales["replication"] = pd.Index(f["replications/index"][:], name="replication")
+    index = pd.MultiIndex.from_product([scales[label] for label in labels])
+    agency_fte = pd.Series(ds[:].ravel(), index=index, name="agency_fte")
     agency_fte.attrs["units"] = ds.attrs["units"]
 
-# Tidy form: one row per week and employer.
-tidy = agency_fte.stack().rename("agency_fte").reset_index()
+# Tidy form: one row per (replication,) week and employer.
+tidy = agency_fte.reset_index()
+
+# Weeks x employers, averaged over the replications when there are several.
+wide = agency_fte.groupby(level=["date", "employer"]).mean().unstack("employer")
 
 # Mean agency FTE per employer over the last 52 weeks, highest first.
-print(agency_fte.tail(52).mean().sort_values(ascending=False).head(5))
+print(wide.tail(52).mean().sort_values(ascending=False).head(5))

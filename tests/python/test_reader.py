@@ -448,8 +448,7 @@ class ReadmeSnippetTest(unittest.TestCase):
                               f"{doc} no longer contains {SNIPPET.name} verbatim; "
                               "copy the snippet into the document (or the change into the snippet)")
 
-    def test_snippet_runs(self):
-        path = generated_run_file()
+    def run_snippet(self, path) -> dict:
         code, count = self.ASSIGNMENT.subn(f"RUN_FILE = {str(path)!r}", self.snippet())
         self.assertEqual(count, 1, 'snippet must assign RUN_FILE = "..." exactly once')
         namespace = {"__name__": "readme_snippet"}
@@ -459,14 +458,36 @@ class ReadmeSnippetTest(unittest.TestCase):
                 exec(compile(code, str(SNIPPET), "exec"), namespace)
             finally:
                 sys.stdout = stdout
+        return namespace
+
+    def test_snippet_runs(self):
+        path = generated_run_file()
+        namespace = self.run_snippet(path)
         run = open_run(path)
-        agency = namespace["agency_fte"]
-        pd.testing.assert_frame_equal(agency, run.series("agency_fte"), check_flags=False)
-        self.assertEqual(agency.attrs["units"], "FTE")
+        wide = namespace["wide"][run.employer_names]
+        pd.testing.assert_frame_equal(wide, run.series("agency_fte").astype(float),
+                                      check_flags=False, check_names=False)
+        self.assertEqual(namespace["agency_fte"].attrs["units"], "FTE")
         tidy = namespace["tidy"]
         self.assertEqual(list(tidy.columns), ["date", "employer", "agency_fte"])
         self.assertEqual(len(tidy), len(run.weeks) * len(run.employers))
 
+    def test_snippet_reads_replications(self):
+        binary = os.environ.get("PLEDGESIM_BIN")
+        if not binary:
+            raise unittest.SkipTest("PLEDGESIM_BIN is not set")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "reps.h5"
+            subprocess.run([binary, "run", "--years", "1", "--seed", "4", "--replications", "3",
+                            "--out", str(path), "-q", "--no-summary"], check=True, timeout=300)
+            namespace = self.run_snippet(path)
+            run = open_run(path)
+            tidy = namespace["tidy"]
+            self.assertEqual(list(tidy.columns), ["replication", "date", "employer", "agency_fte"])
+            self.assertEqual(len(tidy), 3 * len(run.weeks) * len(run.employers))
+            mean = sum(run.series("agency_fte", r).astype(float) for r in range(3)) / 3
+            pd.testing.assert_frame_equal(namespace["wide"][run.employer_names], mean,
+                                          check_flags=False, check_names=False)
 
 if __name__ == "__main__":
     unittest.main()

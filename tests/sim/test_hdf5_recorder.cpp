@@ -289,5 +289,73 @@ TEST(Hdf5Util, HandleClosesAndRejectsInvalidIds) {
   EXPECT_NO_THROW(h5::check(0, "do it"));
 }
 
+// Several replications, recorded interleaved: series become [replications,
+// weeks, entities] with /replications/{index,seed}; dates come from
+// replication 0.
+TEST_F(Hdf5RecorderTest, WritesReplicationsAlongALeadingDimension) {
+  const fs::path out = dir_ / "reps.h5";
+  RunInfo info = tiny_run();
+  info.replication_seeds = {kSeed, 7, (1ULL << 62) + 3};
+  {
+    Hdf5Recorder r(out, kChunkWeeks);
+    r.begin(info);
+    for (std::int64_t w = 0; w < kWeeks; ++w)
+      for (std::size_t rep : {2u, 0u, 1u}) {
+        auto row = row_of(w);
+        for (auto& v : row) v += 100000.0 * static_cast<double>(rep);
+        r.record_week(rep, w, clock().week_start(w).iso(), row);
+      }
+    EXPECT_THROW(r.record_week(3, 0, "2017-10-01", row_of(0)), std::logic_error);
+    r.finish();
+  }
+  h5::QuietErrors quiet;
+  const h5::Handle file = open_file(out);
+  std::vector<hsize_t> dims;
+  EXPECT_EQ(h5::read_doubles(file, "replications/index", dims), (std::vector<double>{0, 1, 2}));
+  {
+    const h5::Handle ds = open_dataset(file, "replications/seed");
+    std::vector<std::int64_t> seeds(3);
+    ASSERT_GE(H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, seeds.data()), 0);
+    EXPECT_EQ(seeds, (std::vector<std::int64_t>{static_cast<std::int64_t>(kSeed), 7,
+                                                static_cast<std::int64_t>((1ULL << 62) + 3)}));
+  }
+  EXPECT_EQ(h5::read_strings(file, "time/date").back(), "2017-11-12");
+  const h5::Handle index_ds = open_dataset(file, "replications/index");
+  const h5::Handle week_ds = open_dataset(file, "time/week");
+  for (std::size_t k = 0; k < info.series.size(); ++k) {
+    const std::string path = "series/" + info.series[k].name;
+    const auto values = h5::read_doubles(file, path, dims);
+    ASSERT_EQ(dims, (std::vector<hsize_t>{3, kWeeks, kEntities}));
+    for (std::size_t rep = 0; rep < 3; ++rep)
+      for (std::int64_t w = 0; w < kWeeks; ++w)
+        for (std::size_t e = 0; e < kEntities; ++e)
+          EXPECT_EQ(values[(rep * kWeeks + static_cast<std::size_t>(w)) * kEntities + e],
+                    value_of(k, w, e) + 100000.0 * static_cast<double>(rep));
+    const h5::Handle ds = open_dataset(file, path);
+    EXPECT_GT(H5DSis_attached(ds, index_ds, 0), 0);
+    EXPECT_GT(H5DSis_attached(ds, week_ds, 1), 0);
+    char label[32] = {};
+    H5DSget_label(ds, 0, label, sizeof label);
+    EXPECT_STREQ(label, "replication");
+  }
+}
+
+// One replication keeps the [weeks, entities] layout and records its seed.
+TEST_F(Hdf5RecorderTest, OneReplicationKeepsTwoDimensions) {
+  const fs::path out = dir_ / "one.h5";
+  {
+    Hdf5Recorder r(out, kChunkWeeks);
+    r.begin(tiny_run());
+    record_weeks(r, 0, kWeeks);
+    r.finish();
+  }
+  h5::QuietErrors quiet;
+  const h5::Handle file = open_file(out);
+  std::vector<hsize_t> dims;
+  h5::read_doubles(file, "series/starters", dims);
+  EXPECT_EQ(dims, (std::vector<hsize_t>{kWeeks, kEntities}));
+  EXPECT_EQ(h5::read_doubles(file, "replications/index", dims), (std::vector<double>{0}));
+}
+
 }  // namespace
 }  // namespace pledgesim::sim

@@ -1,0 +1,249 @@
+#include "analysis/cpp/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pledgesim::analysis {
+
+namespace {
+
+void check_compatible(const RunFile& a, const RunFile& b) {
+  if (a.format != b.format || a.format_version != b.format_version)
+    throw CompareError("cannot compare files of different formats: " + a.path + " is " + a.format +
+                       " format_version " + std::to_string(a.format_version) + ", " + b.path +
+                       " is " + b.format + " format_version " + std::to_string(b.format_version));
+  if (a.dates != b.dates) {
+    std::string why;
+    if (a.dates.size() != b.dates.size())
+      why = std::to_string(a.dates.size()) + " weeks against " + std::to_string(b.dates.size());
+    else
+      for (std::size_t w = 0; w < a.dates.size(); ++w)
+        if (a.dates[w] != b.dates[w]) {
+          why = "week " + std::to_string(w) + " starts " + a.dates[w] + " against " + b.dates[w];
+          break;
+        }
+    throw CompareError("calendars do not match: " + a.path + " (weeks from " + a.dates.front() +
+                       " to " + a.dates.back() + ") and " + b.path + " (weeks from " +
+                       b.dates.front() + " to " + b.dates.back() + "): " + why +
+                       "; run both scenarios with the same start and --years");
+  }
+}
+
+}  // namespace
+
+Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions& o) {
+  check_compatible(a, b);
+  Comparison c;
+  c.a_path = a.path;
+  c.a_name = a.scenario_name;
+  c.b_path = b.path;
+  c.b_name = b.scenario_name;
+  c.pairs = std::min(a.replications, b.replications);
+  if (a.replications != b.replications)
+    c.notes.push_back("the files hold " + std::to_string(a.replications) + " and " +
+                      std::to_string(b.replications) + " replications: the first " +
+                      std::to_string(c.pairs) + " of each are paired");
+  c.common_seeds = std::equal(a.replication_seeds.begin(),
+                              a.replication_seeds.begin() + static_cast<std::ptrdiff_t>(c.pairs),
+                              b.replication_seeds.begin(), b.replication_seeds.end());
+  if (a.replication_seeds.size() < c.pairs || b.replication_seeds.size() < c.pairs)
+    c.common_seeds = false;
+  if (!c.common_seeds)
+    c.notes.push_back(
+        "replication seeds differ between the files: the pairs do not share random numbers "
+        "(run both with the same --seed and --replications), so the intervals are wider");
+  if (a.software_version != b.software_version)
+    c.notes.push_back("written by different builds (" + a.software_version + ", " +
+                      b.software_version + "): the same seed may not give common random numbers");
+
+  c.a = compute_indicators(a, o.by, o.indicators);
+  c.b = compute_indicators(b, o.by, o.indicators);
+  for (const auto& s : c.a.skipped)
+    c.notes.push_back(std::find(c.b.skipped.begin(), c.b.skipped.end(), s) != c.b.skipped.end()
+                          ? "not computed (series absent from both files): " + s
+                          : a.path + ": not computed: " + s);
+  for (const auto& s : c.b.skipped)
+    if (std::find(c.a.skipped.begin(), c.a.skipped.end(), s) == c.a.skipped.end())
+      c.notes.push_back(b.path + ": not computed: " + s);
+  std::vector<std::string> unmatched;
+  for (const auto& g : c.a.groups)
+    if (std::none_of(c.b.groups.begin(), c.b.groups.end(),
+                     [&](const Group& h) { return h.level == g.level && h.name == g.name; }))
+      unmatched.push_back(g.name + " (only in " + a.path + ")");
+  for (const auto& g : c.b.groups)
+    if (std::none_of(c.a.groups.begin(), c.a.groups.end(),
+                     [&](const Group& h) { return h.level == g.level && h.name == g.name; }))
+      unmatched.push_back(g.name + " (only in " + b.path + ")");
+  if (!unmatched.empty()) {
+    std::string n = "groups not compared:";
+    for (const auto& u : unmatched) n += " " + u + ";";
+    n.pop_back();
+    c.notes.push_back(n);
+  }
+
+  std::vector<double> d(c.pairs);
+  for (std::size_t ga = 0; ga < c.a.groups.size(); ++ga) {
+    const Group& g = c.a.groups[ga];
+    const auto gb_it = std::find_if(c.b.groups.begin(), c.b.groups.end(), [&](const Group& h) {
+      return h.level == g.level && h.name == g.name;
+    });
+    if (gb_it == c.b.groups.end()) continue;
+    const std::size_t gb = static_cast<std::size_t>(gb_it - c.b.groups.begin());
+    for (std::size_t ia = 0; ia < c.a.indicators.size(); ++ia) {
+      const auto& def = c.a.indicators[ia];
+      const auto ib_it = std::find_if(c.b.indicators.begin(), c.b.indicators.end(),
+                                      [&](const IndicatorDef& e) { return e.name == def.name; });
+      if (ib_it == c.b.indicators.end()) continue;
+      const std::size_t ib = static_cast<std::size_t>(ib_it - c.b.indicators.begin());
+      for (std::size_t p = 0; p < c.a.periods(def).size(); ++p) {
+        const auto va = c.a.replicates(ia, ga, p);
+        const auto vb = c.b.replicates(ib, gb, p);
+        ComparisonRow row{ga, gb, ia, ib, p, 0, 0, {}};
+        double sa = 0, sb = 0;
+        std::size_t n = 0;
+        for (std::size_t r = 0; r < c.pairs; ++r) {
+          d[r] = vb[r] - va[r];  // NaN when either is undefined: left out of the interval
+          if (std::isfinite(d[r])) {
+            sa += va[r];
+            sb += vb[r];
+            ++n;
+          }
+        }
+        row.a_mean = n ? sa / static_cast<double>(n) : std::nan("");
+        row.b_mean = n ? sb / static_cast<double>(n) : std::nan("");
+        row.diff = mean_interval(d);
+        c.rows.push_back(row);
+      }
+    }
+  }
+  return c;
+}
+
+std::string compare_interval_note(std::size_t pairs) {
+  if (pairs < 2)
+    return "one replication: the point difference B - A only; an interval needs "
+           "--replications R >= 2";
+  return "diff = mean of B - A over " + std::to_string(pairs) +
+         " paired replications; lo90/hi90 = 90% confidence interval of the mean difference "
+         "(paired Student t, " +
+         std::to_string(pairs - 1) + " df); excludes_zero = 1 when it excludes zero";
+}
+
+namespace {
+
+std::string period_header(const Period& p) {
+  return p.complete() ? p.label() : p.label() + " (" + std::to_string(p.weeks()) + " wk)";
+}
+
+std::string table_one(const Comparison& c) {
+  std::string out =
+      "B - A: " + c.b_name + " (" + c.b_path + ") minus " + c.a_name + " (" + c.a_path + ")\n";
+  if (c.pairs >= 2)
+    out += "Cells: mean difference over " + std::to_string(c.pairs) + " paired replications" +
+           (c.common_seeds ? " (common random numbers)" : "") +
+           " +/- half-width of its 90% confidence interval (paired Student t, " +
+           std::to_string(c.pairs - 1) + " df); * the interval excludes zero.\n";
+  else
+    out +=
+        "Cells: the difference of the single replications; no interval (it needs "
+        "--replications R >= 2).\n";
+  for (const auto& n : c.notes) out += "Note: " + n + '\n';
+  std::size_t r = 0;
+  while (r < c.rows.size()) {
+    const std::size_t ga = c.rows[r].group_a;
+    const Group& g = c.a.groups[ga];
+    out += "\n== " + g.name + " (" + g.level + ") ==\n";
+    for (PeriodKind kind : {PeriodKind::kYearToSeptember, PeriodKind::kFinancialYear}) {
+      const auto& periods = kind == PeriodKind::kYearToSeptember ? c.a.years : c.a.financial_years;
+      std::vector<std::vector<std::string>> rows;
+      std::vector<std::string> head = {kind == PeriodKind::kYearToSeptember
+                                           ? "Year to 30 September"
+                                           : "Financial year (Apr-Mar)",
+                                       "units"};
+      for (const auto& p : periods) head.push_back(period_header(p));
+      rows.push_back(head);
+      for (std::size_t k = r; k < c.rows.size() && c.rows[k].group_a == ga; ++k) {
+        const ComparisonRow& row = c.rows[k];
+        const auto& d = c.a.indicators[row.indicator_a];
+        if (d.kind != kind) continue;
+        if (row.period == 0)
+          rows.push_back({d.name, d.display_units == "%" ? "pp" : d.display_units});
+        std::string cell = fixed(row.diff.mean * d.display_scale, d.decimals, true);
+        if (row.diff.defined())
+          cell += " +/-" + fixed((row.diff.hi - row.diff.mean) * d.display_scale, d.decimals) +
+                  (row.diff.excludes_zero() ? "*" : " ");
+        rows.back().push_back(cell);
+      }
+      if (rows.size() > 1) out += align_columns(rows, 2);
+    }
+    while (r < c.rows.size() && c.rows[r].group_a == ga) ++r;
+  }
+  out += "(pp: percentage points)\n";
+  return out;
+}
+
+}  // namespace
+
+std::string format_comparisons(const std::vector<Comparison>& cs, Format format) {
+  std::string out;
+  if (format == Format::kTable) {
+    for (std::size_t k = 0; k < cs.size(); ++k) out += (k ? "\n" : "") + table_one(cs[k]);
+    return out;
+  }
+  if (format == Format::kCsv) {
+    out =
+        "baseline,scenario,baseline_file,file,level,group,indicator,units,period_type,period,"
+        "weeks,pairs,a_mean,b_mean,diff,lo90,hi90,excludes_zero\n";
+    for (const auto& c : cs)
+      for (const auto& row : c.rows) {
+        const auto& d = c.a.indicators[row.indicator_a];
+        const Period& p = c.a.periods(d)[row.period];
+        const Group& g = c.a.groups[row.group_a];
+        out += csv_field(c.a_name) + ',' + csv_field(c.b_name) + ',' + csv_field(c.a_path) + ',' +
+               csv_field(c.b_path) + ',' + csv_field(g.level) + ',' + csv_field(g.name) + ',' +
+               d.name + ',' + csv_field(d.units) + ',' + period_kind_name(d.kind) + ',' +
+               p.label() + ',' + std::to_string(p.weeks()) + ',' + std::to_string(row.diff.n) +
+               ',' + csv_number(row.a_mean) + ',' + csv_number(row.b_mean) + ',' +
+               csv_number(row.diff.mean) + ',' + csv_number(row.diff.lo) + ',' +
+               csv_number(row.diff.hi) + ',' + (row.diff.excludes_zero() ? "1" : "0") + '\n';
+      }
+    return out;
+  }
+  out = "{\n  \"command\": \"compare\",\n  \"comparisons\": [";
+  for (std::size_t k = 0; k < cs.size(); ++k) {
+    const Comparison& c = cs[k];
+    out += std::string(k ? "," : "") + "\n    {\n      \"baseline\": " + json_string(c.a_name) +
+           ", \"baseline_file\": " + json_string(c.a_path) +
+           ",\n      \"scenario\": " + json_string(c.b_name) +
+           ", \"file\": " + json_string(c.b_path) +
+           ",\n      \"pairs\": " + std::to_string(c.pairs) +
+           ", \"common_random_numbers\": " + (c.common_seeds ? "true" : "false") +
+           ",\n      \"interval\": " + json_string(compare_interval_note(c.pairs)) +
+           ",\n      \"notes\": [";
+    for (std::size_t n = 0; n < c.notes.size(); ++n)
+      out += (n ? ", " : "") + json_string(c.notes[n]);
+    out += "],\n      \"rows\": [";
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
+      const auto& row = c.rows[i];
+      const auto& d = c.a.indicators[row.indicator_a];
+      const Period& p = c.a.periods(d)[row.period];
+      const Group& g = c.a.groups[row.group_a];
+      out +=
+          std::string(i ? "," : "") + "\n        {\"level\": " + json_string(g.level) +
+          ", \"group\": " + json_string(g.name) + ", \"indicator\": " + json_string(d.name) +
+          ", \"units\": " + json_string(d.units) +
+          ", \"period_type\": " + json_string(period_kind_name(d.kind)) +
+          ", \"period\": " + json_string(p.label()) + ", \"weeks\": " + std::to_string(p.weeks()) +
+          ", \"pairs\": " + std::to_string(row.diff.n) +
+          ", \"a_mean\": " + json_number(row.a_mean) + ", \"b_mean\": " + json_number(row.b_mean) +
+          ", \"diff\": " + json_number(row.diff.mean) + ", \"lo90\": " + json_number(row.diff.lo) +
+          ", \"hi90\": " + json_number(row.diff.hi) +
+          ", \"excludes_zero\": " + (row.diff.excludes_zero() ? "true" : "false") + "}";
+    }
+    out += "\n      ]\n    }";
+  }
+  out += "\n  ]\n}\n";
+  return out;
+}
+
+}  // namespace pledgesim::analysis

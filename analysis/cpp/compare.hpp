@@ -1,0 +1,54 @@
+// `pledgesim compare A.h5 B.h5 [C.h5 ...]`: per indicator, group and period,
+// the difference B - A, paired replication by replication (replication r of
+// B against replication r of A: with the same seed and --replications they
+// share their random numbers), with the 90% t-interval of the mean paired
+// difference, flagged when it excludes zero.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "analysis/cpp/format.hpp"
+#include "analysis/cpp/grouping.hpp"
+#include "analysis/cpp/indicators.hpp"
+#include "analysis/cpp/intervals.hpp"
+#include "analysis/cpp/run_file.hpp"
+
+namespace pledgesim::analysis {
+
+// The files cannot be compared (different formats or calendars).
+struct CompareError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct CompareOptions {
+  Grouping by = Grouping::kTotal;
+  std::vector<std::string> indicators;  // empty: all
+};
+
+struct ComparisonRow {
+  std::size_t group_a = 0, group_b = 0;          // indices into a.groups / b.groups
+  std::size_t indicator_a = 0, indicator_b = 0;  // indices into a.indicators / b.indicators
+  std::size_t period = 0;
+  double a_mean = 0, b_mean = 0;  // over the paired replications
+  Interval diff;                  // of B_r - A_r
+};
+
+struct Comparison {
+  std::string a_path, a_name, b_path, b_name;
+  std::size_t pairs = 0;
+  bool common_seeds = false;       // replication seeds equal pair by pair
+  std::vector<std::string> notes;  // caveats, printed with the table and on stderr
+  IndicatorTable a, b;
+  std::vector<ComparisonRow> rows;  // by group, indicator, period
+};
+
+// Throws CompareError when the files differ in format or calendar.
+Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions& options = {});
+
+std::string compare_interval_note(std::size_t pairs);
+
+std::string format_comparisons(const std::vector<Comparison>& comparisons, Format format);
+
+}  // namespace pledgesim::analysis

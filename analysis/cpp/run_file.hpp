@@ -1,0 +1,50 @@
+// A pledgesim run file (DESIGN.md section 4) opened for analysis: its
+// metadata, and its series read by name.
+//
+// Series may be stored [weeks, employers] (one replication) or
+// [replications, weeks, employers]; either way read_series() returns them as
+// [replication][week][employer], flattened. Series are looked up by name, so
+// files with more series than this code knows, or without optional ones,
+// read fine.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pledgesim::analysis {
+
+// Bad input: the message names the file and what is wrong.
+struct FileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RunFile {
+  std::string path;
+  std::string format;  // "pledgesim"
+  std::int64_t format_version = 0;
+  std::string software_version;
+  std::string scenario_name;
+  std::uint64_t seed = 0;                        // root attribute: the base seed
+  std::vector<std::uint64_t> replication_seeds;  // one per replication
+  std::size_t replications = 1;
+  std::vector<std::string> dates;  // /time/date: first day of each week (ISO)
+  // /employers columns, one entry per employer (column order of the series).
+  std::vector<std::string> employer_name, employer_region, employer_subregion;
+  std::vector<std::int32_t> employer_inner_london;
+  std::vector<std::string> series_names;  // every dataset in /series
+
+  std::size_t weeks() const { return dates.size(); }
+  std::size_t employers() const { return employer_name.size(); }
+  bool has_series(const std::string& name) const;
+  // [replication][week][employer] as doubles; throws FileError if absent.
+  std::vector<double> read_series(const std::string& name) const;
+};
+
+// Opens and checks a run file; throws FileError (naming the file) if it is
+// missing, not HDF5, not a pledgesim file, or inconsistent.
+RunFile open_run_file(const std::filesystem::path& path);
+
+}  // namespace pledgesim::analysis

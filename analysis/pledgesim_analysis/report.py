@@ -1,0 +1,220 @@
+"""``python3 -m pledgesim_analysis.report A.h5 [B.h5 ...] --out DIR``
+
+Reads one or more run files (the first is the baseline) and writes into DIR
+PNG figures and ``report.html``, a single self-contained page (figures
+embedded as base64 data) with a headline table:
+
+* ``agency_rate.png``, ``turnover_rate.png``, ``vacancy_rate.png``: the
+  weekly rates of London (all employers if the run has no London) per run,
+  mean across replications with a 90% band;
+* ``costs.png``: cost per financial year, stacked by component;
+* for each run after the first, ``borough_change_<scenario>.png`` (change per
+  borough in the three rates against the baseline, with 90% paired
+  intervals) and ``tilemap_<scenario>.png`` (London tile map coloured by the
+  change in agency rate).
+
+Runs are compared replication by replication; run them with the same
+``--seed`` and ``--replications`` so that the pairs share random numbers.
+Exit status 0, or 2 (message on stderr) for a missing or foreign file or
+runs whose calendars differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import html
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import figures, metrics
+from .reader import open_run
+from .stats import mean_interval
+from .tilemap import draw_tilemap
+
+
+def _slug(name: str, taken: set) -> str:
+    s = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "run"
+    base, k = s, 2
+    while s in taken:
+        s, k = f"{base}_{k}", k + 1
+    taken.add(s)
+    return s
+
+
+def _fmt(mean, lo, hi, decimals=1, sign=False, flag=False) -> str:
+    if not np.isfinite(mean):
+        return "–"
+    s = f"{mean:+.{decimals}f}" if sign else f"{mean:.{decimals}f}"
+    if np.isfinite(lo):
+        s += f" [{lo:.{decimals}f}, {hi:.{decimals}f}]"
+        if flag and (lo > 0 or hi < 0):
+            s = f"<b>{s}</b>"
+    return s
+
+
+def _headline_rows(runs):
+    """(indicator label, per-run cells, per-comparison cells) for the
+    headline group in the last complete year / financial year."""
+    base = runs[0]
+    group, _ = metrics.headline_group(base)
+    per_run = []
+    for run in runs:
+        _, mask = metrics.headline_group(run)
+        rates = metrics.annual_rates(run, {group: mask})
+        costs = metrics.annual_costs(run, mask)
+        per_run.append((rates, costs))
+    rates0 = per_run[0][0]
+    years = [i for i, p in enumerate(rates0["periods"]) if p.complete]
+    rows = []
+    if years:
+        y = years[-1]
+        label = rates0["periods"][y].label
+        for rate, title in (("agency_rate", "agency rate %"), ("turnover_rate", "turnover %"),
+                            ("vacancy_rate", "vacancy rate %")):
+            cells = [_fmt(*mean_interval(r[rate][:, y, 0])) for r, _ in per_run]
+            diffs = []
+            for r, _ in per_run[1:]:
+                n = min(r[rate].shape[0], rates0[rate].shape[0])
+                diffs.append(_fmt(*mean_interval(r[rate][:n, y, 0] - rates0[rate][:n, y, 0]),
+                                  sign=True, flag=True))
+            rows.append((f"{title}, year to 30 Sep {label}", cells, diffs))
+    totals = []
+    for _, c in per_run:
+        c = c[c.complete]
+        totals.append(c.groupby(["period", "replication"])["gbp"].sum().unstack("period"))
+    if len(totals[0].columns):
+        fy = totals[0].columns[-1]
+        cells = [_fmt(*mean_interval(t[fy].to_numpy() / 1e6)) if fy in t else "–" for t in totals]
+        diffs = []
+        for t in totals[1:]:
+            n = min(len(t), len(totals[0]))
+            d = t[fy].to_numpy()[:n] - totals[0][fy].to_numpy()[:n] if fy in t else np.array([np.nan])
+            diffs.append(_fmt(*mean_interval(d / 1e6), sign=True, flag=True))
+        rows.append((f"total cost GBP m, financial year {fy}", cells, diffs))
+    return group, rows
+
+
+def build_report(paths, out_dir) -> Path:
+    """Write the figures and report.html for run files ``paths`` (first =
+    baseline) into ``out_dir``; returns the HTML path. Raises ValueError for
+    files that cannot be compared."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    runs = [open_run(p) for p in paths]
+    base = runs[0]
+    for run in runs[1:]:
+        if run.attrs.get("format_version") != base.attrs.get("format_version"):
+            raise ValueError(f"cannot compare files of different formats: {base.path} is "
+                             f"format_version {base.attrs.get('format_version')}, {run.path} "
+                             f"is {run.attrs.get('format_version')}")
+        if not base.dates.equals(run.dates):
+            raise ValueError(f"calendars do not match: {base.path} and {run.path} cover "
+                             "different weeks; run both with the same start and --years")
+
+    figs = []  # (file name, caption)
+    for rate in ("agency_rate", "turnover_rate", "vacancy_rate"):
+        name = f"{rate}.png"
+        figures.rate_over_time(runs, rate, out / name)
+        figs.append((name, figures.RATE_TITLES[rate] + ", weekly, per scenario"))
+    figures.annual_costs(runs, out / "costs.png")
+    figs.append(("costs.png", "Cost per financial year, stacked by component (means)"))
+    taken: set = set()
+    for run in runs[1:]:
+        slug = _slug(run.scenario_name, taken)
+        changes = figures.borough_changes(base, run)
+        name = f"borough_change_{slug}.png"
+        figures.borough_change_chart(base, run, out / name, changes)
+        figs.append((name, f"Change per borough against {base.scenario_name}: "
+                           f"{run.scenario_name}"))
+        mean, lo, hi = changes["agency_rate"]
+        values = dict(zip(changes["names"], mean))
+        flagged = {n: bool(np.isfinite(a) and (a > 0 or b < 0))
+                   for n, a, b in zip(changes["names"], lo, hi)}
+        name = f"tilemap_{slug}.png"
+        draw_tilemap(values, out / name,
+                     f"Change in agency rate (pp), year to 30 Sep {changes['year']}\n"
+                     f"{run.scenario_name} minus {base.scenario_name}\n"
+                     "* 90% paired interval excludes zero", flagged=flagged)
+        figs.append((name, f"London tile map: change in agency rate, {run.scenario_name} "
+                           f"against {base.scenario_name}"))
+
+    group, rows = _headline_rows(runs)
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        "<title>pledgesim report</title>",
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+        "padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
+        "figure{margin:2em 0}img{max-width:100%}figcaption{font-size:90%;color:#555}</style>",
+        "</head><body>",
+        "<h1>pledgesim: scenario comparison</h1>",
+        f"<p>Written {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC. Baseline "
+        f"(A): <b>{e(base.scenario_name)}</b>.</p>",
+        "<h2>Runs</h2><table><tr><th>scenario</th><th>file</th><th>seed</th>"
+        "<th>replications</th><th>weeks</th><th>software</th></tr>",
+    ]
+    for run in runs:
+        parts.append(
+            f"<tr><td>{e(run.scenario_name)}</td><td>{e(str(run.path))}</td>"
+            f"<td>{run.seed}</td><td>{run.replications}</td><td>{len(run.weeks)} "
+            f"({run.dates[0]:%Y-%m-%d} to {run.dates[-1]:%Y-%m-%d})</td>"
+            f"<td>{e(str(run.attrs.get('software_version', '')))}</td></tr>")
+    parts.append("</table>")
+    parts.append(f"<h2>Headline, {e(group)}</h2>")
+    parts.append(
+        "<p>Each cell: mean across replications [90% confidence interval of the mean, "
+        "Student t]; differences B − A are paired replication by replication (common "
+        "random numbers when both runs used the same seed and replications), in bold when "
+        "the interval excludes zero. Rates in %, differences in percentage points.</p>")
+    head = "".join(f"<th>{e(r.scenario_name)}</th>" for r in runs)
+    head += "".join(f"<th>{e(r.scenario_name)} − {e(base.scenario_name)}</th>" for r in runs[1:])
+    parts.append(f"<table><tr><th>indicator</th>{head}</tr>")
+    for label, cells, diffs in rows:
+        parts.append(f"<tr><td>{e(label)}</td>" + "".join(f"<td>{c}</td>" for c in cells + diffs)
+                     + "</tr>")
+    parts.append("</table>")
+    parts.append("<h2>Figures</h2>")
+    for name, caption in figs:
+        data = base64.b64encode((out / name).read_bytes()).decode("ascii")
+        parts.append(f'<figure id="{e(name)}"><img src="data:image/png;base64,{data}" '
+                     f'alt="{e(caption)}" data-file="{e(name)}">'
+                     f"<figcaption>{e(caption)} (<code>{e(name)}</code>)</figcaption></figure>")
+    parts.append(
+        "<h2>Definitions</h2><p>DfE children's social work workforce definitions: stocks "
+        "at the week containing 30 September; agency rate = agency FTE / (agency + in post "
+        "FTE); vacancy rate = vacancies / (vacancies + in post FTE); turnover = leavers in the "
+        "year / FTE in post at 30 September (weekly figures: leavers in the last 52 weeks). "
+        "Costs per financial year (April to March). See docs/analysis.md.</p>")
+    parts.append("</body></html>")
+    path = out / "report.html"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python3 -m pledgesim_analysis.report",
+        description="Figures (PNG) and a self-contained HTML report from pledgesim run files; "
+                    "the first file is the baseline the others are compared with.")
+    parser.add_argument("files", nargs="+", metavar="FILE.h5")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="directory for the PNG files and report.html (created)")
+    args = parser.parse_args(argv)
+    try:
+        path = build_report(args.files, args.out)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
