@@ -144,8 +144,12 @@ TEST(AsyePipeline, TraineesBecomePermanentAfterTheirFirstYearInPost) {
     const auto pqe = pop.column<std::uint16_t>("pqe_weeks").span();
     for (std::size_t i = 0; i < pop.size(); ++i) {
       const pm::Status st = status_of(pop, i);
-      if (st == pm::Status::trainee) ASSERT_LT(pqe[i], pm::kAsyeWeeks);
-      if (st == pm::Status::permanent) ASSERT_GE(pqe[i], pm::kAsyeWeeks);
+      if (st == pm::Status::trainee) {
+        ASSERT_LT(pqe[i], pm::kAsyeWeeks);
+      }
+      if (st == pm::Status::permanent) {
+        ASSERT_GE(pqe[i], pm::kAsyeWeeks);
+      }
     }
     completed += m.last_transitions()[static_cast<int>(pm::Status::trainee)]
                                      [static_cast<int>(pm::Status::permanent)];
@@ -248,7 +252,9 @@ TEST(Relocation, StartersFromAnotherRegionMoveAndAreOfferedTheAllowance) {
     for (std::size_t e = 0; e < E; ++e) {
       const double c = value(m, pm::kIncentiveCostGbp, e);
       ASSERT_EQ(std::fmod(c, 8000.0), 0.0) << e;
-      if (e == neighbour) ASSERT_EQ(c, 0.0);
+      if (e == neighbour) {
+        ASSERT_EQ(c, 0.0);
+      }
       paid += c;
     }
     // Everyone in a post lives in its region: taking a post elsewhere means moving.
