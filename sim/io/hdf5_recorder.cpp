@@ -91,17 +91,6 @@ void write_rows(hid_t ds, hid_t mem_type, int rank, std::int64_t first, std::int
   check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, data), "write rows");
 }
 
-Handle write_int64s(hid_t parent, const std::string& name, const std::vector<std::int64_t>& v) {
-  const hsize_t n = v.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create space for " + name);
-  Handle ds(
-      H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-      H5Dclose, "create dataset " + name);
-  if (n > 0)
-    check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + name);
-  return ds;
-}
-
 }  // namespace
 
 fs::path Hdf5Recorder::partial_path(const fs::path& final_path) {
@@ -164,8 +153,8 @@ void Hdf5Recorder::begin(const RunInfo& info) {
       seeds[r] = static_cast<std::int64_t>(
           info.replication_seeds.empty() ? info.seed : info.replication_seeds[r]);
     }
-    replication_index_ds = write_int64s(g, "index", index);
-    Handle seed_ds = write_int64s(g, "seed", seeds);
+    replication_index_ds = h5::write_int64s(g, "index", index);
+    Handle seed_ds = h5::write_int64s(g, "seed", seeds);
     h5::write_string_attribute(seed_ds, "description",
                                "random seed of each replication (replication 0 runs on the root "
                                "attribute seed)");

@@ -73,15 +73,25 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
   return ds;
 }
 
-Handle write_int32s(hid_t parent, const std::string& name, const std::vector<std::int32_t>& v) {
-  const hsize_t n = v.size();
+namespace {
+// A 1-D integer dataset of `n` values stored as `file_type`.
+Handle write_integers(hid_t parent, const std::string& name, hid_t file_type, hid_t mem_type,
+                      hsize_t n, const void* data) {
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create space for " + name);
   Handle ds(
-      H5Dcreate2(parent, name.c_str(), H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
       H5Dclose, "create dataset " + name);
-  if (n > 0)
-    check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "write " + name);
+  if (n > 0) check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
   return ds;
+}
+}  // namespace
+
+Handle write_int32s(hid_t parent, const std::string& name, const std::vector<std::int32_t>& v) {
+  return write_integers(parent, name, H5T_STD_I32LE, H5T_NATIVE_INT32, v.size(), v.data());
+}
+
+Handle write_int64s(hid_t parent, const std::string& name, const std::vector<std::int64_t>& v) {
+  return write_integers(parent, name, H5T_STD_I64LE, H5T_NATIVE_INT64, v.size(), v.data());
 }
 
 void write_scalar_string(hid_t parent, const std::string& name, const std::string& value) {

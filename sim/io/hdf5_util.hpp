@@ -46,6 +46,7 @@ void write_int_attribute(hid_t object, const std::string& name, std::int64_t val
 // 1-D datasets written in one go.
 Handle write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& v);
 Handle write_int32s(hid_t parent, const std::string& name, const std::vector<std::int32_t>& v);
+Handle write_int64s(hid_t parent, const std::string& name, const std::vector<std::int64_t>& v);
 void write_scalar_string(hid_t parent, const std::string& name, const std::string& value);
 
 // Readers.
