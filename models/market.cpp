@@ -129,6 +129,8 @@ void LabourMarket::add_columns() {
   population_.add_column<float>("stress", 0.f);
   population_.add_column<float>("agency_taste", 0.f);
   population_.add_column<float>("quality", 0.f);
+  population_.add_column<float>("pay_taste", 1.f);
+  population_.add_column<float>("commute_taste", 1.f);
   population_.add_column<std::uint8_t>("home_zone", 0);
   population_.add_column<std::uint8_t>("agency_firm", 0);
   population_.add_column<std::uint8_t>("offer_agency", 0);
@@ -152,6 +154,8 @@ void LabourMarket::bind_columns() {
   col_.stress = p.column<float>("stress").span();
   col_.agency_taste = p.column<float>("agency_taste").span();
   col_.quality = p.column<float>("quality").span();
+  col_.pay_taste = p.column<float>("pay_taste").span();
+  col_.commute_taste = p.column<float>("commute_taste").span();
   col_.home_zone = p.column<std::uint8_t>("home_zone").span();
   col_.agency_firm = p.column<std::uint8_t>("agency_firm").span();
   col_.offer_agency = p.column<std::uint8_t>("offer_agency").span();
@@ -223,6 +227,7 @@ void LabourMarket::create_initial_population() {
         agency_offer_cdf_.begin());
     col_.agency_firm[id] = std::min<std::uint8_t>(
         col_.agency_firm[id], static_cast<std::uint8_t>(agency_offer_cdf_.size() - 1));
+    draw_weights(d, id);
     ++id;
   };
   for (std::size_t e = 0; e < scenario_.authorities.size(); ++e) {
@@ -233,6 +238,14 @@ void LabourMarket::create_initial_population() {
       init_one(Status::agency, static_cast<std::int16_t>(e));
   }
   for (std::int64_t k = 0; k < inactive; ++k) init_one(Status::inactive, kNoEmployer);
+}
+
+// Personal weights on pay and commuting: lognormal multipliers with mean 1.
+void LabourMarket::draw_weights(sim::AgentDraws& d, std::size_t id) {
+  const auto& beh = scenario_.behaviour;
+  const double p = beh.pay_weight_sd, c = beh.commute_weight_sd;
+  col_.pay_taste[id] = static_cast<float>(std::exp(p * d.normal() - p * p / 2));
+  col_.commute_taste[id] = static_cast<float>(std::exp(c * d.normal() - c * c / 2));
 }
 
 // The September intake: each authority's newly qualified practitioners join
@@ -249,6 +262,7 @@ void LabourMarket::add_newly_qualified() {
           static_cast<float>(beh.agency_taste_mean + beh.agency_taste_sd * d.normal());
       col_.quality[id] = static_cast<float>(d.normal());
       col_.home_zone[id] = zone_of_[e];
+      draw_weights(d, id);
       // status inactive, pqe 0 (a new entrant), no employer: the column defaults
     }
   }

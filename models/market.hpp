@@ -74,9 +74,10 @@ class LabourMarket {
     std::span<std::int16_t> employer;
     std::span<std::uint16_t> pqe_weeks, tenure_weeks;
     std::span<float> stress, agency_taste, quality;
-    std::span<std::uint8_t> home_zone;     // where they live: an index into zone_names_
-    std::span<std::uint8_t> agency_firm;   // the agency placing them (agency status)
-    std::span<std::uint8_t> offer_agency;  // the agency behind their agency application
+    std::span<float> pay_taste, commute_taste;  // personal multipliers of the mean weights
+    std::span<std::uint8_t> home_zone;          // where they live: an index into zone_names_
+    std::span<std::uint8_t> agency_firm;        // the agency placing them (agency status)
+    std::span<std::uint8_t> offer_agency;       // the agency behind their agency application
     // Scratch for the week in progress.
     std::span<std::uint16_t> left_perm_weeks;  // since leaving a permanent post (cooling-off)
     std::span<std::uint8_t> left_region;       // region of that post
@@ -89,6 +90,7 @@ class LabourMarket {
   void add_columns();
   void bind_columns();
   void create_initial_population();
+  void draw_weights(sim::AgentDraws& d, std::size_t id);
   void add_newly_qualified();
   void run_annual_events();
   void update_prices();

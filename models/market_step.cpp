@@ -75,15 +75,15 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
   const auto& beh = scenario_.behaviour;
   const auto retire_weeks = static_cast<std::uint16_t>(kMaxCareerYears * kWeeksPerYear);
   const double p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks;
-  const double pay_w = beh.pay_weight_per_10k_gbp / 10000.0;
+  const double mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0;
   const double p_headhunt = weekly_probability(beh.headhunting_rate_per_year);
   const double premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_;
   const auto week = static_cast<std::uint64_t>(week_);
   // Working conditions at f as seen from home: caseload above the stress
   // threshold and the commute.
-  auto conditions_cost = [&](std::size_t f, std::uint8_t home) {
+  auto conditions_cost = [&](std::size_t f, std::uint8_t home, double commute_w) {
     return beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold) +
-           commute(home, f);
+           commute_w * commute(home, f);
   };
 
   for (std::size_t i = begin; i < end; ++i) {
@@ -189,6 +189,9 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     const int role = col_.role[i];
     const std::uint16_t pqe = col_.pqe_weeks[i];
     const double taste = col_.agency_taste[i];
+    // Personal weights: how much this practitioner cares about pay and commuting.
+    const double pay_w = mean_pay_w * col_.pay_taste[i];
+    const double commute_w = col_.commute_taste[i];
     const double bank_taste = beh.bank_flexibility_share * taste;
     sim::AgentDraws offers(offer_rng_, week, i), noise(choice_rng_, week, i);
     double stay;
@@ -199,12 +202,13 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
                  (post_pay_gbp(e, pqe) + unpaid_stages_gbp(e, col_.tenure_weeks[i]) +
                   (col_.tenure_weeks[i] >= lv.retention_min_tenure_weeks ? lv.retention_gbp_per_year
                                                                          : 0.0)) -
-             conditions_cost(e, home);
+             conditions_cost(e, home, commute_w);
     } else if (status == Status::agency && !must_search) {
-      stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste - conditions_cost(emp, home);
+      stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste -
+             conditions_cost(emp, home, commute_w);
     } else if (status == Status::bank && !must_search) {
-      stay =
-          pay_w * bank_pay_gbp_[emp * kRoleCount + role] + bank_taste - conditions_cost(emp, home);
+      stay = pay_w * bank_pay_gbp_[emp * kRoleCount + role] + bank_taste -
+             conditions_cost(emp, home, commute_w);
     } else {
       stay = pay_w * beh.outside_option_gbp_per_year * uplift_;
     }
@@ -213,9 +217,10 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     bool best_is_approach = false;
     if (approach >= 0) {
       const auto f = static_cast<std::size_t>(approach);
-      const double value = pay_w * (post_pay_gbp(f, pqe) + premium_gbp + hello_total_gbp_[f] +
-                                    relocation_gbp(f, home)) -
-                           conditions_cost(f, home) - beh.switching_cost + noise.gumbel();
+      const double value =
+          pay_w *
+              (post_pay_gbp(f, pqe) + premium_gbp + hello_total_gbp_[f] + relocation_gbp(f, home)) -
+          conditions_cost(f, home, commute_w) - beh.switching_cost + noise.gumbel();
       if (value > best)
         best = value, best_opening = kOpeningKinds * approach + kPermanentPost,
         best_is_approach = true;
@@ -274,7 +279,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
           if (pqe < kAsyeWeeks) continue;  // bank work after the ASYE year
           value = pay_w * bank_pay_gbp_[fe * kRoleCount + role] + bank_taste;
         }
-        value -= conditions_cost(fe, home);
+        value -= conditions_cost(fe, home, commute_w);
         if (employed && f != emp) value -= beh.switching_cost;
         value += eps;
         if (value > best) {

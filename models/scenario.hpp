@@ -70,7 +70,9 @@ struct Scenario {
     double stress_exit_sensitivity = 2.0;       // exit and inactive hazards x (1 + s * stress)
     std::int64_t offers_per_search = 3;         // permanent vacancies seen per search
     std::int64_t agency_offers_per_search = 1;  // agency placements offered per search
-    double pay_weight_per_10k_gbp = 1.5;
+    double pay_weight_per_10k_gbp = 1.5;        // mean; each practitioner's is a lognormal multiple
+    double pay_weight_sd = 0.3;                 // SD of the log of that multiple
+    double commute_weight_sd = 0.5;  // SD of the log of a personal multiple of commute costs
     double caseload_weight_per_case = 0.15;  // per case above the stress threshold
     double switching_cost = 0.5;
     double agency_taste_mean = -0.8;

@@ -77,6 +77,14 @@ std::vector<ParamDef> build() {
        &Scenario::Behaviour::stress_exit_sensitivity},
       {"pay_weight_per_10k_gbp", 0, 100, "utility of GBP 10,000 a year of pay",
        &Scenario::Behaviour::pay_weight_per_10k_gbp},
+      {"pay_weight_sd", 0, 3,
+       "spread of personal pay weights: SD of the log of each practitioner's multiple of "
+       "pay_weight_per_10k_gbp (mean multiple 1)",
+       &Scenario::Behaviour::pay_weight_sd},
+      {"commute_weight_sd", 0, 3,
+       "spread of personal commute weights: SD of the log of each practitioner's multiple of "
+       "the commute costs (mean multiple 1)",
+       &Scenario::Behaviour::commute_weight_sd},
       {"caseload_weight_per_case", 0, 100,
        "disutility of each case per case holder above the stress threshold",
        &Scenario::Behaviour::caseload_weight_per_case},

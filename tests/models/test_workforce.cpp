@@ -341,3 +341,44 @@ TEST(Agencies, CapInLondonPushesPlacementsToTheUncappedNeighbour) {
   EXPECT_GT(after.by_employer.back(), 1.05 * before.by_employer.back());
   EXPECT_LT(after.all - after.by_employer.back(), before.all - before.by_employer.back());
 }
+
+TEST(Intake, EachAuthorityTakesItsOwnIntakeOrAShareByEstablishment) {
+  pm::Scenario s = london_and_neighbour(1);
+  s.population.nqsw_intake_per_year = 300;  // shared among the London authorities
+  s.authorities.back().nqsw_intake_per_year = 77;
+  s.behaviour.commute_cost_other_region = 100;  // nobody moves region (and home) in this test
+  pm::LabourMarket m(s);
+  const std::size_t before = m.population().size();
+  for (std::int64_t w = 0; w < s.weeks(); ++w) m.step();
+  const ps::Population& pop = m.population();
+  EXPECT_EQ(pop.size() - before, 377u);
+  // The newly qualified live where their intake authority is.
+  const auto zone = pop.column<std::uint8_t>("home_zone").span();
+  std::size_t in_neighbour = 0;
+  for (std::size_t i = before; i < pop.size(); ++i)
+    in_neighbour += m.zone_name(zone[i]).starts_with("South East/");
+  EXPECT_EQ(in_neighbour, 77u);
+}
+
+TEST(PersonalWeights, PayAndCommuteWeightsAreLognormalWithMeanOne) {
+  pm::Scenario s = london(1);
+  s.behaviour.pay_weight_sd = 0.3;
+  s.behaviour.commute_weight_sd = 0.5;
+  pm::LabourMarket m(s);
+  const ps::Population& pop = m.population();
+  for (const char* column : {"pay_taste", "commute_taste"}) {
+    const double sd = std::string(column) == "pay_taste" ? 0.3 : 0.5;
+    const auto w = pop.column<float>(column).span();
+    double mean = 0, log_mean = 0, log_sq = 0;
+    for (float x : w) mean += x, log_mean += std::log(x), log_sq += std::log(x) * std::log(x);
+    const auto n = static_cast<double>(w.size());
+    mean /= n, log_mean /= n;
+    const double log_sd = std::sqrt(log_sq / n - log_mean * log_mean);
+    EXPECT_NEAR(mean, 1.0, 0.02) << column;
+    EXPECT_NEAR(log_sd, sd, 0.02) << column;
+  }
+  // Zero spread: everyone has the mean weight.
+  s.behaviour.pay_weight_sd = 0;
+  pm::LabourMarket flat(s);
+  for (float x : flat.population().column<float>("pay_taste").span()) ASSERT_EQ(x, 1.0f);
+}
