@@ -2,12 +2,16 @@
 // 1 internal error.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "analysis/cpp/annual_summary.hpp"
 #include "analysis/cpp/compare.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
+#include "sim/app/calibration.hpp"
 #include "sim/app/run_command.hpp"
 
 namespace {
@@ -93,6 +97,52 @@ int compare_command(const std::vector<std::string>& files, const TableOptions& t
   }
 }
 
+struct CalibrateOptions {
+  std::string targets;
+  std::string out;
+  std::size_t threads = 0;
+  bool quiet = false;
+};
+
+int calibrate_command(const CalibrateOptions& o) {
+  namespace pa = pledgesim::app;
+  pa::CalibrationSpec spec;
+  try {
+    spec = pa::load_calibration_spec(o.targets);
+  } catch (const pledgesim::models::ScenarioError& e) {
+    std::cerr << "pledgesim calibrate: invalid targets file\n" << e.what() << '\n';
+    return 2;
+  }
+  const std::string out =
+      o.out.empty()
+          ? "results/calibration_" + std::filesystem::path(o.targets).stem().string() + ".toml"
+          : o.out;
+  const auto progress = [&](int k, const pa::CalibrationPoint& point,
+                            const pa::CalibrationPoint& best) {
+    if (o.quiet) return;
+    std::fprintf(stderr, "pledgesim calibrate: evaluation %d/%d  objective %.4g  best %.4g\n", k,
+                 spec.max_evaluations, point.objective, best.objective);
+  };
+  const pa::CalibrationResult result = pa::calibrate(spec, o.threads, progress);
+  const std::string text = pa::calibration_result_toml(spec, result);
+  const std::filesystem::path path(out);
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  const std::string partial = out + ".partial";
+  {
+    std::ofstream file(partial, std::ios::binary);
+    file << text;
+    if (!file) {
+      std::cerr << "pledgesim calibrate: cannot write " << out << '\n';
+      std::filesystem::remove(partial);
+      return 1;
+    }
+  }
+  std::filesystem::rename(partial, out);
+  std::cout << pa::format_fit_table(spec, result);
+  if (!o.quiet) std::cerr << "pledgesim calibrate: wrote " << out << '\n';
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,6 +222,23 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   add_table_options(compare_cmd, compare_opts);
 
+  CalibrateOptions calibrate_opts;
+  auto* calibrate_cmd = app.add_subcommand(
+      "calibrate",
+      "Fit behavioural parameters to observed indicators by the method of simulated moments "
+      "(Nelder-Mead, replications with common random numbers); prints the fit table");
+  calibrate_cmd
+      ->add_option("targets", calibrate_opts.targets,
+                   "Targets file (TOML): scenario, [[parameters]] with bounds, [[targets]] with "
+                   "observed values; see docs/calibration.md")
+      ->required()
+      ->check(CLI::ExistingFile);
+  calibrate_cmd->add_option("--out", calibrate_opts.out,
+                            "Result file (TOML; default results/calibration_<targets name>.toml)");
+  calibrate_cmd->add_option("--threads", calibrate_opts.threads, "Worker threads; 0 = all cores")
+      ->check(CLI::Range(0, 4096));
+  calibrate_cmd->add_flag("--quiet,-q", calibrate_opts.quiet, "No progress lines on stderr");
+
   app.add_subcommand("keys", "Print the reference of every scenario key (Markdown table)")
       ->callback([] { std::cout << pledgesim::models::scenario_keys_markdown(); });
 
@@ -198,6 +265,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return validate_command(validate_files);
     if (*summarize_cmd) return summarize_command(summarize_file, summarize_opts);
     if (*compare_cmd) return compare_command(compare_files, compare_opts);
+    if (*calibrate_cmd) return calibrate_command(calibrate_opts);
     return 0;  // keys: printed by its callback
   } catch (const std::exception& e) {
     std::cerr << "pledgesim: internal error: " << e.what() << '\n';

@@ -1,0 +1,414 @@
+#include "sim/app/calibration.hpp"
+
+#include <unistd.h>
+
+#include <toml++/toml.h>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "analysis/cpp/indicators.hpp"
+#include "analysis/cpp/intervals.hpp"
+#include "analysis/cpp/nelder_mead.hpp"
+#include "models/scenario.hpp"
+#include "models/scenario_schema.hpp"
+#include "sim/app/run_command.hpp"
+
+namespace pledgesim::app {
+
+namespace fs = std::filesystem;
+namespace an = pledgesim::analysis;
+using models::ScenarioIssue;
+
+namespace {
+
+// Reads a targets file, collecting every problem as file:line: key: message.
+class SpecReader {
+ public:
+  explicit SpecReader(const fs::path& file) : file_(file.string()) {}
+
+  CalibrationSpec read(const toml::table& root, const fs::path& file) {
+    CalibrationSpec spec;
+    spec.file = file;
+    const std::vector<std::string> known = {"scenario",        "years",      "seed",
+                                            "replications",    "parameters", "targets",
+                                            "max_evaluations", "description"};
+    for (const auto& [k, v] : root) {
+      const std::string key(k.str());
+      if (std::find(known.begin(), known.end(), key) == known.end())
+        issue(&v, key, "unknown key" + hint(key, known));
+    }
+    if (const auto* n = root.get("scenario")) {
+      if (auto s = n->value<std::string>())
+        spec.scenario = file.parent_path() / *s;
+      else
+        issue(n, "scenario", "expected a file name, relative to this file");
+    }
+    if (const auto* n = root.get("years")) spec.years = integer(*n, "years", 1, 100);
+    if (const auto* n = root.get("seed")) spec.seed = integer(*n, "seed", 0, 9.2e18);
+    if (const auto* n = root.get("replications"))
+      spec.replications = integer(*n, "replications", 2, 1000);
+    if (const auto* n = root.get("max_evaluations"))
+      spec.max_evaluations = static_cast<int>(integer(*n, "max_evaluations", 1, 100000));
+    read_parameters(root, spec);
+    read_targets(root, spec);
+    return spec;
+  }
+
+  const std::vector<ScenarioIssue>& issues() const { return issues_; }
+
+ private:
+  void issue(const toml::node* n, const std::string& key, const std::string& message) {
+    issues_.push_back(
+        {file_, n ? static_cast<std::int64_t>(n->source().begin.line) : 0, key, message});
+  }
+  static std::string hint(const std::string& key, const std::vector<std::string>& known) {
+    const std::string h = models::closest_key(key, known);
+    return h.empty() ? "" : " (did you mean '" + h + "'?)";
+  }
+  std::int64_t integer(const toml::node& n, const std::string& key, double min, double max) {
+    const auto v = n.value_exact<std::int64_t>();
+    if (!v || *v < min || static_cast<double>(*v) > max) {
+      std::ostringstream m;
+      m << "expected an integer in [" << min << ", " << max << "]";
+      issue(&n, key, m.str());
+      return static_cast<std::int64_t>(min);
+    }
+    return *v;
+  }
+  std::optional<double> number(const toml::table& t, const std::string& field,
+                               const std::string& where, bool required) {
+    const toml::node* n = t.get(field);
+    if (!n) {
+      if (required) issue(&t, where + "." + field, "missing");
+      return std::nullopt;
+    }
+    const auto v = n->value<double>();
+    if (!v || !std::isfinite(*v)) {
+      issue(n, where + "." + field, "expected a number");
+      return std::nullopt;
+    }
+    return v;
+  }
+  template <class F>
+  void each_table(const toml::table& root, const std::string& name, F&& f) {
+    const toml::node* n = root.get(name);
+    const toml::array* list = n ? n->as_array() : nullptr;
+    if (!list || list->empty()) {
+      issue(n, name, "expected at least one [[" + name + "]] table");
+      return;
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string where = name + "[" + std::to_string(i) + "]";
+      if (const toml::table* t = list->get(i)->as_table())
+        f(*t, where);
+      else
+        issue(list->get(i), where, "expected a table");
+    }
+  }
+  void unknown_fields(const toml::table& t, const std::string& where,
+                      const std::vector<std::string>& fields) {
+    for (const auto& [k, v] : t) {
+      const std::string key(k.str());
+      if (std::find(fields.begin(), fields.end(), key) == fields.end())
+        issue(&v, where + "." + key, "unknown key" + hint(key, fields));
+    }
+  }
+
+  void read_parameters(const toml::table& root, CalibrationSpec& spec) {
+    std::vector<std::string> keys;
+    for (const auto& p : models::scenario_params()) keys.push_back(p.key);
+    each_table(root, "parameters", [&](const toml::table& t, const std::string& where) {
+      unknown_fields(t, where, {"key", "min", "max", "start", "note"});
+      CalibrationParameter p;
+      const toml::node* key = t.get("key");
+      const auto name = key ? key->value<std::string>() : std::nullopt;
+      const auto* def = find_param(name ? *name : "");
+      if (!def) {
+        issue(key ? key : &t, where + ".key",
+              name ? "not a numeric scenario key: '" + *name + "'" + hint(*name, keys)
+                   : std::string("missing: a scenario key such as behaviour.exit_rate_per_year"));
+        return;
+      }
+      p.key = *name;
+      const auto lo = number(t, "min", where, true), hi = number(t, "max", where, true);
+      p.start = number(t, "start", where, false);
+      if (!lo || !hi) return;
+      p.min = *lo, p.max = *hi;
+      if (!(p.min < p.max))
+        issue(t.get("max"), where + ".max", "must be above min");
+      else if (p.min < def->min || p.max > def->max) {
+        std::ostringstream m;
+        m << "bounds must lie within the key's range [" << def->min << ", " << def->max << "]";
+        issue(t.get("min"), where + ".min", m.str());
+      }
+      if (p.start && (*p.start < p.min || *p.start > p.max))
+        issue(t.get("start"), where + ".start", "must lie within [min, max]");
+      for (const auto& q : spec.parameters)
+        if (q.key == p.key) issue(key, where + ".key", "listed twice");
+      spec.parameters.push_back(p);
+    });
+  }
+
+  void read_targets(const toml::table& root, CalibrationSpec& spec) {
+    std::vector<std::string> names;
+    for (const auto& d : an::indicator_defs()) names.push_back(d.name);
+    each_table(root, "targets", [&](const toml::table& t, const std::string& where) {
+      unknown_fields(t, where, {"indicator", "group", "year", "observed", "sd", "source"});
+      CalibrationTarget g;
+      const toml::node* ind = t.get("indicator");
+      const auto name = ind ? ind->value<std::string>() : std::nullopt;
+      if (!name || !an::find_indicator(*name)) {
+        issue(ind ? ind : &t, where + ".indicator",
+              name ? "unknown indicator '" + *name + "'" + hint(*name, names)
+                   : std::string("missing"));
+      } else {
+        g.indicator = *name;
+      }
+      const toml::node* group = t.get("group");
+      if (auto s = group ? group->value<std::string>() : std::nullopt)
+        g.group = *s;
+      else
+        issue(group ? group : &t, where + ".group",
+              "expected a group name such as \"London\" or \"Inner London\"");
+      if (const toml::node* y = t.get("year"))
+        g.year = static_cast<int>(integer(*y, where + ".year", 1900, 2200));
+      else
+        issue(&t, where + ".year", "missing");
+      if (auto v = number(t, "observed", where, true)) g.observed = *v;
+      if (auto v = number(t, "sd", where, false)) {
+        if (*v <= 0)
+          issue(t.get("sd"), where + ".sd", "must be positive");
+        else
+          g.sd = *v;
+      }
+      if (const toml::node* s = t.get("source")) g.source = s->value_or(std::string());
+      spec.targets.push_back(g);
+    });
+  }
+
+  static const models::ParamDef* find_param(const std::string& key) {
+    for (const auto& p : models::scenario_params())
+      if (p.key == key) return &p;
+    return nullptr;
+  }
+
+  std::string file_;
+  std::vector<ScenarioIssue> issues_;
+};
+
+models::Scenario load_base(const CalibrationSpec& spec) {
+  return spec.scenario.empty() ? models::builtin_default_scenario()
+                               : models::load_scenario_file(spec.scenario);
+}
+
+double scenario_value(models::Scenario& s, const std::string& key) {
+  for (const auto& p : models::scenario_params())
+    if (p.key == key)
+      return std::visit([](auto* v) { return static_cast<double>(*v); }, p.target(s));
+  return 0;
+}
+
+std::string format_value(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+}  // namespace
+
+CalibrationSpec load_calibration_spec(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw models::ScenarioError({{file.string(), 0, "", "cannot open targets file"}});
+  std::ostringstream text;
+  text << in.rdbuf();
+  toml::table root;
+  try {
+    root = toml::parse(text.str(), file.string());
+  } catch (const toml::parse_error& e) {
+    throw models::ScenarioError({{file.string(), static_cast<std::int64_t>(e.source().begin.line),
+                                  "", "TOML syntax error: " + std::string(e.description())}});
+  }
+  SpecReader reader(file);
+  CalibrationSpec spec = reader.read(root, file);
+  if (!reader.issues().empty()) throw models::ScenarioError(reader.issues());
+  // The scenario must load, and integer keys cannot be fitted by a continuous search.
+  models::Scenario base = load_base(spec);
+  for (const auto& p : spec.parameters)
+    for (const auto& def : models::scenario_params())
+      if (def.key == p.key && !std::holds_alternative<double*>(def.target(base)))
+        throw models::ScenarioError(
+            {{file.string(), 0, p.key,
+              "an integer key cannot be calibrated; fix it in the scenario"}});
+  return spec;
+}
+
+CalibrationPoint evaluate_point(const CalibrationSpec& spec, const std::vector<double>& values,
+                                std::size_t threads) {
+  static int counter = 0;
+  const fs::path out =
+      fs::temp_directory_path() / ("pledgesim-calibrate-" + std::to_string(::getpid()) + "-" +
+                                   std::to_string(counter++) + ".h5");
+  RunOptions o;
+  o.scenario_path = spec.scenario.string();
+  o.years = spec.years;
+  o.seed = spec.seed;
+  o.threads = threads;
+  o.replications = spec.replications;
+  o.out = out.string();
+  o.quiet = true;
+  o.summary = false;
+  for (std::size_t k = 0; k < values.size(); ++k)
+    o.set.push_back(spec.parameters[k].key + "=" + format_value(values[k]));
+  if (run_command(o) != 0) throw std::runtime_error("a calibration run failed (see above)");
+
+  std::vector<std::string> names;
+  for (const auto& t : spec.targets)
+    if (std::find(names.begin(), names.end(), t.indicator) == names.end())
+      names.push_back(t.indicator);
+  const an::IndicatorTable table =
+      an::compute_indicators(an::open_run_file(out), an::Grouping::kRegion, names);
+  fs::remove(out);
+
+  CalibrationPoint point;
+  point.values = values;
+  for (const auto& t : spec.targets) {
+    TargetFit fit;
+    fit.target = t;
+    std::size_t i = 0;
+    while (i < table.indicators.size() && table.indicators[i].name != t.indicator) ++i;
+    if (i == table.indicators.size())
+      throw std::runtime_error("indicator " + t.indicator + " was not computed");
+    std::size_t g = 0;
+    while (g < table.groups.size() && table.groups[g].name != t.group) ++g;
+    const auto& periods = table.periods(table.indicators[i]);
+    std::size_t p = 0;
+    while (p < periods.size() && periods[p].year != t.year) ++p;
+    if (g == table.groups.size() || p == periods.size())
+      throw std::runtime_error("target " + t.indicator + " / " + t.group + " / " +
+                               std::to_string(t.year) + " is not in the run (group or year)");
+    const an::Interval iv = an::mean_interval(table.replicates(i, g, p));
+    fit.mean = iv.mean, fit.lo90 = iv.lo, fit.hi90 = iv.hi;
+    fit.contribution = std::pow((iv.mean - t.observed) / t.sd, 2);
+    if (!std::isfinite(fit.contribution)) fit.contribution = 1e6;  // e.g. a 0/0 rate
+    point.objective += fit.contribution;
+    point.fits.push_back(fit);
+  }
+  return point;
+}
+
+CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
+                            const CalibrationProgress& progress) {
+  models::Scenario base = load_base(spec);
+  const auto n = static_cast<Eigen::Index>(spec.parameters.size());
+  Eigen::VectorXd start(n);
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const auto& p = spec.parameters[static_cast<std::size_t>(k)];
+    const double x = p.start.value_or(std::clamp(scenario_value(base, p.key), p.min, p.max));
+    start(k) = (x - p.min) / (p.max - p.min);
+  }
+  auto to_values = [&](const Eigen::VectorXd& u) {
+    std::vector<double> v;
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const auto& p = spec.parameters[static_cast<std::size_t>(k)];
+      v.push_back(p.min + u(k) * (p.max - p.min));
+    }
+    return v;
+  };
+  CalibrationResult result;
+  int evaluation = 0;
+  bool first = true;
+  const an::Objective f = [&](const Eigen::VectorXd& u) {
+    const CalibrationPoint point = evaluate_point(spec, to_values(u), threads);
+    if (first) result.start = point, result.best = point, first = false;
+    if (point.objective < result.best.objective) result.best = point;
+    if (progress) progress(++evaluation, point, result.best);
+    return point.objective;
+  };
+  an::NelderMeadOptions options;
+  options.max_evaluations = spec.max_evaluations;
+  const an::NelderMeadResult nm = an::minimise_in_unit_box(f, start, options);
+  result.evaluations = nm.evaluations;
+  result.converged = nm.converged;
+  return result;
+}
+
+std::string format_fit_table(const CalibrationSpec& spec, const CalibrationResult& r) {
+  std::ostringstream out;
+  char buf[256];
+  out << "| parameter | start | fitted | bounds |\n|---|---|---|---|\n";
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    const auto& p = spec.parameters[k];
+    std::snprintf(buf, sizeof buf, "| `%s` | %.4g | %.4g | [%g, %g] |\n", p.key.c_str(),
+                  r.start.values[k], r.best.values[k], p.min, p.max);
+    out << buf;
+  }
+  out << "\n| target | group | year | observed | simulated mean | 90% interval | source |\n"
+      << "|---|---|---|---|---|---|---|\n";
+  for (const auto& f : r.best.fits) {
+    std::snprintf(buf, sizeof buf, "| %s | %s | %d | %.1f | %.1f | %.1f to %.1f | %s |\n",
+                  f.target.indicator.c_str(), f.target.group.c_str(), f.target.year,
+                  f.target.observed, f.mean, f.lo90, f.hi90, f.target.source.c_str());
+    out << buf;
+  }
+  std::snprintf(buf, sizeof buf,
+                "\nObjective (sum of squared misses in sd units): %.3g at the start, %.3g fitted; "
+                "%d evaluations of %zu replications each%s.\n",
+                r.start.objective, r.best.objective, r.evaluations, spec.replications,
+                r.converged ? "" : " (stopped at max_evaluations)");
+  out << buf;
+  return out.str();
+}
+
+std::string calibration_result_toml(const CalibrationSpec& spec, const CalibrationResult& r) {
+  toml::table root;
+  toml::table fit;
+  fit.insert("targets_file", spec.file.string());
+  fit.insert("scenario",
+             spec.scenario.empty() ? std::string("<built-in>") : spec.scenario.string());
+  fit.insert("seed", static_cast<std::int64_t>(spec.seed));
+  fit.insert("replications", static_cast<std::int64_t>(spec.replications));
+  fit.insert("evaluations", r.evaluations);
+  fit.insert("converged", r.converged);
+  fit.insert("objective_start", r.start.objective);
+  fit.insert("objective", r.best.objective);
+  root.insert("fit", std::move(fit));
+  // Fitted values nested as in a scenario file ([behaviour] exit_rate_per_year = ...).
+  toml::table fitted;
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    toml::table* t = &fitted;
+    std::string path = spec.parameters[k].key;
+    for (std::size_t dot; (dot = path.find('.')) != std::string::npos;) {
+      const std::string part = path.substr(0, dot);
+      path = path.substr(dot + 1);
+      if (!t->contains(part)) t->insert(part, toml::table{});
+      t = t->get(part)->as_table();
+    }
+    t->insert(path, r.best.values[k]);
+  }
+  root.insert("fitted", std::move(fitted));
+  toml::array targets;
+  for (const auto& f : r.best.fits) {
+    toml::table t;
+    t.insert("indicator", f.target.indicator);
+    t.insert("group", f.target.group);
+    t.insert("year", f.target.year);
+    t.insert("observed", f.target.observed);
+    t.insert("sd", f.target.sd);
+    t.insert("simulated_mean", f.mean);
+    if (std::isfinite(f.lo90)) t.insert("lo90", f.lo90);
+    if (std::isfinite(f.hi90)) t.insert("hi90", f.hi90);
+    t.insert("contribution", f.contribution);
+    if (!f.target.source.empty()) t.insert("source", f.target.source);
+    targets.push_back(std::move(t));
+  }
+  root.insert("targets", std::move(targets));
+  std::ostringstream out;
+  out << "# pledgesim calibration result: the [fitted] tables can be pasted into a scenario.\n"
+      << toml::toml_formatter(root) << '\n';
+  return out.str();
+}
+
+}  // namespace pledgesim::app
