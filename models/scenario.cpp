@@ -253,8 +253,9 @@ class Parser {
           const auto found = kind ? std::find(kinds.begin(), kinds.end(), *kind) : kinds.end();
           if (found == kinds.end()) {
             issue(kind_node ? kind_node : &item, where + ".kind",
-                  (kind ? "unknown kind '" + *kind + "'" + did_you_mean(*kind, kinds)
-                        : std::string("missing")) +
+                  (kind        ? "unknown kind '" + *kind + "'" + did_you_mean(*kind, kinds)
+                   : kind_node ? "expected a string, not " + type_name(*kind_node)
+                               : std::string("missing")) +
                       "; one of " + join_names(kinds));
             return;
           }
