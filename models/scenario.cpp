@@ -50,6 +50,40 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
   return hint.empty() ? "" : " (did you mean '" + hint + "'?)";
 }
 
+// A number as the messages print it (as in the ranges: 0.5, 1e+06).
+std::string fmt(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
+// "a string", "an integer", ...: what a TOML value is, for "expected X, not Y".
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
 std::string join_names(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -118,16 +152,26 @@ class Parser {
     std::vector<std::string> known = {"name",     "description", "start",  "authorities",
                                       "policies", "agencies",    "include"};
     std::map<std::string, const ParamDef*> by_key;
+    std::set<std::string> tables;  // "behaviour", "pay.role_min_pqe_years", ...
     for (const auto& p : scenario_params()) {
       known.push_back(p.key);
       by_key[p.key] = &p;
+      for (std::size_t dot = p.key.find('.'); dot != std::string::npos;
+           dot = p.key.find('.', dot + 1))
+        tables.insert(p.key.substr(0, dot));
     }
-    walk(root, "", [&](const std::string& key, const toml::node& node) {
-      if (key == "name" || key == "description") {
+    // A table under a known key is that key's (wrong) value, not more keys.
+    const auto is_value_key = [&](const std::string& key) {
+      return std::find(known.begin(), known.end(), key) != known.end();
+    };
+    walk(root, "", is_value_key, [&](const std::string& key, const toml::node& node) {
+      if (tables.count(key)) {
+        issue(&node, key, "expected a table of keys, e.g. [" + key + "], not " + type_name(node));
+      } else if (key == "name" || key == "description") {
         if (auto v = node.value<std::string>())
           (key == "name" ? s.name : s.description) = *v;
         else
-          issue(&node, key, "expected a string");
+          issue(&node, key, "expected a string, not " + type_name(node));
       } else if (key == "start") {
         if (auto d = read_date(node, key)) s.start = *d;
       } else if (key == "authorities" || key == "policies" || key == "agencies") {
@@ -148,14 +192,15 @@ class Parser {
   }
 
  private:
-  // Calls f(dotted_key, node) for each non-table value; descends into tables.
-  template <class F>
-  void walk(const toml::table& table, const std::string& prefix, F&& f) {
+  // Calls f(dotted_key, node) for each value; descends into tables, except
+  // those under a key for which is_value(key) holds (f reports those).
+  template <class IsValue, class F>
+  void walk(const toml::table& table, const std::string& prefix, const IsValue& is_value, F&& f) {
     for (const auto& [k, node] : table) {
       const std::string key =
           prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-      if (node.is_table())
-        walk(*node.as_table(), key, f);
+      if (node.is_table() && !is_value(key))
+        walk(*node.as_table(), key, is_value, f);
       else
         f(key, node);
     }
@@ -167,8 +212,10 @@ class Parser {
       return sim::Date::from_ymd(d->year, d->month, d->day);  // toml++ checked the day exists
     } else if (auto str = node.value<std::string>()) {
       if (auto parsed = sim::Date::parse(*str)) return parsed;
+      issue(&node, key, "'" + *str + "' is not a date; expected a date such as 2017-10-01");
+      return std::nullopt;
     }
-    issue(&node, key, "expected a date such as 2017-10-01");
+    issue(&node, key, "expected a date such as 2017-10-01, not " + type_name(node));
     return std::nullopt;
   }
 
@@ -206,61 +253,63 @@ class Parser {
           const auto found = kind ? std::find(kinds.begin(), kinds.end(), *kind) : kinds.end();
           if (found == kinds.end()) {
             issue(kind_node ? kind_node : &item, where + ".kind",
-                  (kind ? "unknown kind '" + *kind + "'" + did_you_mean(*kind, kinds)
-                        : std::string("missing")) +
+                  (kind        ? "unknown kind '" + *kind + "'" + did_you_mean(*kind, kinds)
+                   : kind_node ? "expected a string, not " + type_name(*kind_node)
+                               : std::string("missing")) +
                       "; one of " + join_names(kinds));
             return;
           }
           p.kind = static_cast<PolicyKind>(found - kinds.begin());
-          std::vector<std::string> allowed = {"kind", "start", "end", "scope", "note"};
+          // The kind's value keys (all required) and optional keys.
+          std::vector<std::string> required, optional;
           switch (p.kind) {
             case PolicyKind::agency_pay_cap:
             case PolicyKind::agency_price_cap:
-              allowed.push_back("rate_gbp_per_hour");
+              required = {"rate_gbp_per_hour"};
               break;
             case PolicyKind::cooling_off:
             case PolicyKind::notice_period:
-              allowed.push_back("weeks");
+              required = {"weeks"};
               break;
             case PolicyKind::agency_min_experience:
-              allowed.push_back("pqe_years");
+              required = {"pqe_years"};
               break;
             case PolicyKind::harmonised_pay:
-              allowed.push_back("band_share");
+              required = {"band_share"};
               break;
             case PolicyKind::no_poach:
               break;
             case PolicyKind::shared_references:
-              allowed.push_back("screen_share");
+              required = {"screen_share"};
               break;
             case PolicyKind::staged_golden_hello:
-              allowed.push_back("stage_weeks");
-              allowed.push_back("stage_gbp");
+              required = {"stage_weeks", "stage_gbp"};
               break;
             case PolicyKind::retention_payment:
-              allowed.push_back("min_tenure_weeks");
-              allowed.push_back("gbp_per_year");
+              required = {"gbp_per_year"};
+              optional = {"min_tenure_weeks"};
               break;
             case PolicyKind::inhouse_bank:
-              allowed.push_back("rate_gbp_per_hour");
-              allowed.push_back("cover_share");
+              required = {"rate_gbp_per_hour", "cover_share"};
               break;
             case PolicyKind::asye_pipeline:
-              allowed.push_back("min_share");
+              required = {"min_share"};
               break;
             case PolicyKind::trainee_pay:
-              allowed.push_back("pay_gbp_per_year");
+              required = {"pay_gbp_per_year"};
               break;
             case PolicyKind::progression_pathway:
-              allowed.push_back("years_earlier");
+              required = {"years_earlier"};
               break;
             case PolicyKind::relocation_allowance:
-              allowed.push_back("gbp");
+              required = {"gbp"};
               break;
           }
-          // Levers with two values need both; `has_value` counts the second.
-          bool bank_rates = false;
-          bool has_value = p.kind == PolicyKind::no_poach;  // the only lever without a value
+          std::vector<std::string> allowed = {"kind", "start", "end", "scope", "note"};
+          allowed.insert(allowed.end(), required.begin(), required.end());
+          allowed.insert(allowed.end(), optional.begin(), optional.end());
+          bool start_ok = false;
+          bool stage_weeks_ok = false, stage_gbp_ok = false;
           for (const auto& [k, v] : *t) {
             const std::string key(k.str());
             const std::string full = where + "." + key;
@@ -268,36 +317,30 @@ class Parser {
               issue(&v, full,
                     "not a key of policy kind '" + *kind + "'" + did_you_mean(key, allowed));
             } else if (key == "start") {
-              if (auto d = read_date(v, full)) p.start = *d;
+              if (auto d = read_date(v, full)) p.start = *d, start_ok = true;
             } else if (key == "end") {
               p.end = read_date(v, full);
             } else if (key == "scope") {
               read_scope(v, full, s, p.scope);
             } else if (key == "note") {
-              if (!v.is_string()) issue(&v, full, "expected a string");
+              if (!v.is_string()) issue(&v, full, "expected a string, not " + type_name(v));
             } else if (key == "rate_gbp_per_hour") {
-              const bool ok = read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
-              if (p.kind == PolicyKind::inhouse_bank)
-                bank_rates = ok;
-              else
-                has_value = ok;
+              read_role_table(v, full, p.rate_gbp_per_hour, 0, 1000);
             } else if (key == "cover_share") {
-              has_value |= read_number(v, full, 0, 1, "a share of the locum need", p.cover_share);
+              read_number(v, full, 0, 1, "a share of the locum need", p.cover_share);
             } else if (key == "min_share") {
-              has_value |= read_number(v, full, 0, 1, "a share of establishment", p.min_share);
+              read_number(v, full, 0, 1, "a share of establishment", p.min_share);
             } else if (key == "pay_gbp_per_year") {
-              has_value |= read_number(v, full, 0, 1e6, "GBP a year", p.pay_gbp_per_year);
+              read_number(v, full, 0, 1e6, "GBP a year", p.pay_gbp_per_year);
             } else if (key == "years_earlier") {
-              has_value |= read_number(v, full, 0, 40, "years", p.years_earlier);
+              read_number(v, full, 0, 40, "years", p.years_earlier);
             } else if (key == "gbp") {
-              has_value |= read_number(v, full, 0, 1e6, "GBP", p.gbp);
+              read_number(v, full, 0, 1e6, "GBP", p.gbp);
             } else if (key == "weeks") {
               double weeks = 0;
               const double max_weeks = p.kind == PolicyKind::notice_period ? 52 : 520;
-              if (read_number(v, full, 0, max_weeks, "whole weeks", weeks, true)) {
+              if (read_number(v, full, 0, max_weeks, "whole weeks", weeks, true))
                 p.weeks = static_cast<std::int64_t>(weeks);
-                has_value = true;
-              }
             } else if (key == "stage_weeks" || key == "stage_gbp") {
               const toml::array* arr = v.as_array();
               bool ok = arr && !arr->empty() && arr->size() <= AuthorityLevers::kMaxStages;
@@ -316,39 +359,47 @@ class Parser {
                 issue(&v, full,
                       key == "stage_weeks"
                           ? "expected 1 to 4 whole weeks in [0, 520], e.g. [0, 26, 78]"
-                          : "expected 1 to 4 amounts in GBP, e.g. [1000, 2000, 3000]");
+                          : "expected 1 to 4 amounts in GBP in [0, 1e+06], e.g. [1000, 2000, "
+                            "3000]");
               } else if (key == "stage_weeks") {
                 p.stage_weeks.assign(values.begin(), values.end());
+                stage_weeks_ok = true;
               } else {
                 p.stage_gbp = values;
-              }
-              if (ok && !p.stage_weeks.empty() && !p.stage_gbp.empty()) {
-                has_value = true;  // both given; a length mismatch is its own problem
-                if (p.stage_weeks.size() != p.stage_gbp.size())
-                  issue(&v, full, "stage_weeks and stage_gbp must have the same length");
+                stage_gbp_ok = true;
               }
             } else if (key == "gbp_per_year") {
-              has_value |= read_number(v, full, 0, 1e6, "GBP a year", p.gbp_per_year);
+              read_number(v, full, 0, 1e6, "GBP a year", p.gbp_per_year);
             } else if (key == "min_tenure_weeks") {
               double weeks = 0;
               if (read_number(v, full, 0, 2080, "whole weeks", weeks, true))
                 p.min_tenure_weeks = static_cast<std::int64_t>(weeks);
             } else if (key == "screen_share") {
-              has_value |= read_number(v, full, 0, 1, "a probability", p.screen_share);
+              read_number(v, full, 0, 1, "a probability", p.screen_share);
             } else if (key == "band_share") {
-              has_value |= read_number(v, full, 0, 1, "a share, e.g. 0.02 for +/-2%", p.band_share);
+              read_number(v, full, 0, 1, "a share, e.g. 0.02 for +/-2%", p.band_share);
             } else if (key == "pqe_years") {
-              has_value |= read_number(v, full, 0, 40, "years", p.pqe_years);
+              read_number(v, full, 0, 40, "years", p.pqe_years);
             }
           }
           if (!t->contains("start"))
             issue(&item, where + ".start", "missing: when the lever starts");
-          if (p.kind == PolicyKind::inhouse_bank && !bank_rates &&
-              !t->contains("rate_gbp_per_hour"))
-            issue(&item, where + ".rate_gbp_per_hour", "missing: the bank's hourly pay by role");
-          if (!has_value) issue(&item, where + "." + allowed.back(), "missing: the lever's value");
-          if (p.end && *p.end <= p.start)
-            issue(t->get("end"), where + ".end", "must be after start");
+          // A value key that is present but wrong has been reported already.
+          for (const auto& key : required)
+            if (!t->contains(key))
+              issue(&item, where + "." + key,
+                    p.kind == PolicyKind::inhouse_bank && key == "rate_gbp_per_hour"
+                        ? "missing: the bank's hourly pay by role"
+                        : "missing: the lever's value");
+          if (stage_weeks_ok && stage_gbp_ok && p.stage_weeks.size() != p.stage_gbp.size())
+            issue(t->get("stage_weeks"), where + ".stage_weeks",
+                  "stage_weeks has " + std::to_string(p.stage_weeks.size()) +
+                      " stages but stage_gbp has " + std::to_string(p.stage_gbp.size()) +
+                      ": they must have the same length");
+          if (start_ok && p.end && *p.end <= p.start)
+            issue(t->get("end"), where + ".end",
+                  p.end->iso() + " is not after start " + p.start.iso() +
+                      ": the end must be after the start");
           s.policies.push_back(std::move(p));
         });
   }
@@ -356,16 +407,23 @@ class Parser {
   // A number in [min, max] (an integer when `integral`); reports otherwise.
   bool read_number(const toml::node& v, const std::string& key, double min, double max,
                    const std::string& what, double& out, bool integral = false) {
-    const auto i = v.value_exact<std::int64_t>();
-    const auto x = integral ? (i ? std::optional<double>(static_cast<double>(*i)) : std::nullopt)
-                            : v.value<double>();
-    if (!x || !(*x >= min && *x <= max)) {
-      std::ostringstream msg;
-      msg << "expected " << what << " in [" << min << ", " << max << "]";
-      issue(&v, key, msg.str());
+    double x = 0;
+    bool is_number = false;
+    if (const auto i = v.value_exact<std::int64_t>()) {
+      x = static_cast<double>(*i), is_number = true;
+    } else if (const auto f = v.value_exact<double>(); f && !integral) {
+      x = *f, is_number = true;
+    }
+    const std::string range = "[" + fmt(min) + ", " + fmt(max) + "]";
+    if (!is_number) {
+      issue(&v, key, "expected " + what + " in " + range + ", not " + type_name(v));
       return false;
     }
-    out = *x;
+    if (!(x >= min && x <= max)) {
+      issue(&v, key, "value " + fmt(x) + " is outside " + range + " (" + what + ")");
+      return false;
+    }
+    out = x;
     return true;
   }
 
@@ -374,27 +432,34 @@ class Parser {
                        std::array<double, kRoleCount>& out, double min, double max) {
     const toml::table* t = node.as_table();
     if (!t) {
-      issue(&node, key, "expected a table of roles, e.g. { nqsw = 25, social_worker = 28, ... }");
+      issue(&node, key,
+            "expected a table of roles, e.g. { nqsw = 25, social_worker = 28, ... }, not " +
+                type_name(node));
       return false;
     }
     const std::vector<std::string> roles(kRoleNames.begin(), kRoleNames.end());
     bool ok = true;
+    std::vector<std::string> missing;
     for (int r = 0; r < kRoleCount; ++r) {
       const toml::node* v = t->get(kRoleNames[r]);
-      const auto x = v ? v->value<double>() : std::nullopt;
-      if (!x || !(*x >= min && *x <= max)) {
-        issue(v ? v : &node, key + "." + std::string(kRoleNames[r]),
-              v ? "expected a number in [" + std::to_string(min) + ", " + std::to_string(max) + "]"
-                : std::string("missing"));
+      if (!v) {
+        missing.emplace_back(kRoleNames[r]);
         ok = false;
       } else {
-        out[r] = *x;
+        ok &= read_number(*v, key + "." + std::string(kRoleNames[r]), min, max, "GBP per hour",
+                          out[r]);
       }
     }
-    for (const auto& [k, v] : *t)
-      if (std::find(roles.begin(), roles.end(), std::string(k.str())) == roles.end())
-        issue(&v, key + "." + std::string(k.str()), "unknown role; one of " + join_names(roles)),
-            ok = false;
+    if (!missing.empty())
+      issue(&node, key, "missing " + join_names(missing) + " (every role needs a rate)");
+    for (const auto& [k, v] : *t) {
+      const std::string role(k.str());
+      if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+        issue(&v, key + "." + role,
+              "unknown role" + did_you_mean(role, roles) + "; one of " + join_names(roles));
+        ok = false;
+      }
+    }
     return ok;
   }
 
@@ -409,23 +474,30 @@ class Parser {
       } else if (text->rfind("region:", 0) == 0) {
         scope.kind = PolicyScope::Kind::region;
         scope.region = text->substr(7);
-        const bool known = std::any_of(s.authorities.begin(), s.authorities.end(),
-                                       [&](const auto& a) { return a.region == scope.region; });
-        if (!known) issue(&node, key, "no authority is in region '" + scope.region + "'");
+        std::vector<std::string> regions;
+        for (const auto& a : s.authorities)
+          if (std::find(regions.begin(), regions.end(), a.region) == regions.end())
+            regions.push_back(a.region);
+        if (std::find(regions.begin(), regions.end(), scope.region) == regions.end())
+          issue(&node, key,
+                "no authority is in region '" + scope.region + "'" +
+                    did_you_mean(scope.region, regions));
       } else {
         issue(&node, key,
-              "expected \"all\", \"signatories\", \"region:NAME\" or a list of authority names");
+              "expected \"all\", \"signatories\", \"region:NAME\" or a list of authority names" +
+                  did_you_mean(*text, {"all", "signatories"}));
       }
       return;
     }
     if (const toml::array* names = node.as_array()) {
       scope.kind = PolicyScope::Kind::authorities;
+      if (names->empty()) issue(&node, key, "empty: name at least one authority");
       std::vector<std::string> known;
       for (const auto& a : s.authorities) known.push_back(a.name);
       for (const auto& n : *names) {
         auto name = n.value<std::string>();
         if (!name) {
-          issue(&n, key, "expected authority names");
+          issue(&n, key, "expected authority names, not " + type_name(n));
         } else if (std::find(known.begin(), known.end(), *name) == known.end()) {
           issue(&n, key, "unknown authority '" + *name + "'" + did_you_mean(*name, known));
         } else {
@@ -434,7 +506,8 @@ class Parser {
       }
       return;
     }
-    issue(&node, key, "expected a scope string or a list of authority names");
+    issue(&node, key,
+          "expected a scope string or a list of authority names, not " + type_name(node));
   }
 
   void read_param(const ParamDef& def, const toml::node& node, Scenario& s) {
@@ -446,7 +519,9 @@ class Parser {
     } else if (auto f = node.value_exact<double>(); f && !integral) {
       value = *f;
     } else {
-      issue(&node, def.key, integral ? "expected an integer" : "expected a number");
+      issue(&node, def.key,
+            std::string(integral ? "expected an integer" : "expected a number") + ", not " +
+                type_name(node));
       return;
     }
     if (!(value >= def.min && value <= def.max) || std::isnan(value)) {
@@ -476,6 +551,7 @@ class Parser {
         [&](const toml::node& item, const toml::table& table, const std::string& where) {
           const toml::table* t = &table;
           AuthorityData a;
+          bool fte_ok = true;  // no bad number: the establishment check would only repeat it
           for (const auto& [k, v] : *t) {
             const std::string key(k.str());
             const std::string full = where + "." + key;
@@ -483,10 +559,10 @@ class Parser {
               if (auto str = v.value<std::string>())
                 out = *str;
               else
-                issue(&v, full, "expected a string");
+                issue(&v, full, "expected a string, not " + type_name(v));
             };
             auto number = [&](double& out, double max) {
-              read_number(v, full, 0, max, "a number", out);
+              fte_ok &= read_number(v, full, 0, max, "a number", out);
             };
             if (key == "name")
               text(a.name);
@@ -498,7 +574,7 @@ class Parser {
               if (auto b = v.value_exact<bool>())
                 a.inner_london = *b;
               else
-                issue(&v, full, "expected true or false");
+                issue(&v, full, "expected true or false, not " + type_name(v));
             } else if (key == "inpost_fte")
               number(a.inpost_fte, 1e6);
             else if (key == "vacancy_fte")
@@ -510,8 +586,8 @@ class Parser {
             else if (key == "signatory_from")
               a.signatory_from = read_date(v, full);
             else if (key == "pay_index") {
-              number(a.pay_index, 10);
-              if (a.pay_index <= 0) issue(&v, full, "must be positive");
+              if (read_number(v, full, 0, 10, "a number", a.pay_index) && a.pay_index <= 0)
+                issue(&v, full, "must be positive");
             } else if (key == "golden_hello_gbp") {
               number(a.golden_hello_gbp, 1e6);
             } else if (key == "nqsw_intake_per_year") {
@@ -528,7 +604,7 @@ class Parser {
             issue(&item, where + ".name", "duplicate authority name '" + a.name + "'");
           if (a.region.empty()) issue(&item, where + ".region", "missing");
           if (!t->contains("caseload")) issue(&item, where + ".caseload", "missing");
-          if (a.inpost_fte + a.vacancy_fte <= 0)
+          if (fte_ok && a.inpost_fte + a.vacancy_fte <= 0)
             issue(&item, where, "establishment (inpost_fte + vacancy_fte) must be positive");
           s.authorities.push_back(std::move(a));
         });
@@ -550,7 +626,7 @@ class Parser {
               if (auto str = v.value<std::string>())
                 a.name = *str;
               else
-                issue(&v, full, "expected a string");
+                issue(&v, full, "expected a string, not " + type_name(v));
             } else if (key == "offer_share") {
               read_number(v, full, 0, 1e6, "a non-negative weight", a.offer_share);
             } else if (key == "margin_share") {
@@ -580,17 +656,36 @@ class Parser {
       issue(root.get("authorities"), "authorities", "at most 255 (region, subregion) zones");
     if (s.authorities.size() > 10000)
       issue(root.get("authorities"), "authorities", "at most 10000 authorities");
-    if (s.agency.margin_share + s.agency.msp_fee_share >= 0.95)
-      issue(root.at_path("agency.msp_fee_share").node(), "agency.msp_fee_share",
-            "margin_share + msp_fee_share must stay below 0.95 of the charge");
+    if (s.agency.margin_share + s.agency.msp_fee_share >= 0.95) {
+      // Point at the one the file sets (the fee when it sets both).
+      const std::string key =
+          root.at_path("agency.msp_fee_share") ? "agency.msp_fee_share" : "agency.margin_share";
+      issue(root.at_path(key).node(), key,
+            "margin_share + msp_fee_share must stay below 0.95 of the charge (now " +
+                fmt(s.agency.margin_share) + " + " + fmt(s.agency.msp_fee_share) + ")");
+    }
     const auto& m = s.pay.role_min_pqe_years;
-    const toml::node* pay = root.at_path("pay.role_min_pqe_years").node();
-    if (m[0] != 0)
-      issue(pay, "pay.role_min_pqe_years.nqsw", "must be 0 (every practitioner has a role)");
-    for (int r = 1; r < kRoleCount; ++r)
-      if (m[r] < m[r - 1])
-        issue(pay, "pay.role_min_pqe_years." + std::string(kRoleNames[r]),
-              "must not be below the threshold of " + std::string(kRoleNames[r - 1]));
+    const std::string thresholds = "pay.role_min_pqe_years";
+    const auto threshold_node = [&](int r) {
+      return root.at_path(thresholds + "." + std::string(kRoleNames[r])).node();
+    };
+    if (m[0] != 0) {
+      const toml::node* n = threshold_node(0);
+      issue(n ? n : root.at_path(thresholds).node(), thresholds + ".nqsw",
+            "must be 0 (every practitioner has a role)");
+    }
+    for (int r = 1; r < kRoleCount; ++r) {
+      if (m[r] >= m[r - 1]) continue;
+      const std::string role(kRoleNames[r]), below(kRoleNames[r - 1]);
+      if (const toml::node* n = threshold_node(r); n || !threshold_node(r - 1))
+        issue(n ? n : root.at_path(thresholds).node(), thresholds + "." + role,
+              "value " + fmt(m[r]) + " is below the threshold of " + below + " (" + fmt(m[r - 1]) +
+                  "); thresholds must not fall with seniority");
+      else
+        issue(threshold_node(r - 1), thresholds + "." + below,
+              "value " + fmt(m[r - 1]) + " is above the threshold of " + role + " (" + fmt(m[r]) +
+                  "); thresholds must not fall with seniority");
+    }
   }
 
   std::string file_;

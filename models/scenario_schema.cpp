@@ -331,7 +331,18 @@ std::string closest_key(const std::string& key, const std::vector<std::string>& 
     if (d < best_d) best_d = d, best = k;
   }
   const std::size_t allowed = std::max<std::size_t>(2, last(key).size() / 3);
-  return best_d <= allowed ? best : "";
+  if (best_d <= allowed) return best;
+  // A key cut short at a word ("margin" for "margin_share"): the one known key
+  // that it starts, if only one.
+  const std::string stem = last(key) + "_";
+  if (stem.size() < 5) return "";
+  std::string only;
+  for (const auto& k : known) {
+    if (last(k).rfind(stem, 0) != 0) continue;
+    if (!only.empty()) return "";
+    only = k;
+  }
+  return only;
 }
 
 }  // namespace pledgesim::models

@@ -257,11 +257,11 @@ start = 2016-01-01
 min_share = 1.5
 )";
   const auto issues = issues_of(text);
-  EXPECT_TRUE(has_issue(issues, "agencies[0].margin_share", "expected a share", 8));
+  EXPECT_TRUE(has_issue(issues, "agencies[0].margin_share", "value 0.99 is outside [0, 0.9]", 8));
   EXPECT_TRUE(has_issue(issues, "agencies[1].name", "duplicate agency name 'A'", 9));
   EXPECT_TRUE(has_issue(issues, "agencies[1].offer_shar", "did you mean 'offer_share'", 9));
   EXPECT_TRUE(has_issue(issues, "policies[0].rate_gbp_per_hour", "missing", 12));
-  EXPECT_TRUE(has_issue(issues, "policies[1].min_share", "expected a share", 20));
+  EXPECT_TRUE(has_issue(issues, "policies[1].min_share", "value 1.5 is outside [0, 1]", 20));
 }
 
 TEST(PolicyParsing, BadPoliciesAreReportedWithLineAndKey) {

@@ -344,8 +344,10 @@ TEST(Scenario, InconsistentRoleThresholdsAreReported) {
   const auto issues = issues_of(kAuthority +
                                 "[pay.role_min_pqe_years]\n"
                                 "social_worker = 6\n");  // above experienced (5)
-  const ScenarioIssue i = issue_for(issues, "pay.role_min_pqe_years.experienced");
-  EXPECT_TRUE(contains(i.message, "social_worker")) << i.message;
+  // Reported on the threshold the file sets, not on the default it contradicts.
+  const ScenarioIssue i = issue_for(issues, "pay.role_min_pqe_years.social_worker");
+  EXPECT_EQ(i.line, 3);
+  EXPECT_TRUE(contains(i.message, "above the threshold of experienced (5)")) << i.message;
 }
 
 TEST(Scenario, DuplicateAuthorityNamesAreRejected) {
