@@ -164,5 +164,43 @@ check "compare explains the format mismatch" err_has "different formats"
 run compare "$work/new/dir/t1.h5"
 check "compare with one file exits 2" status_is 2
 
+# calibrate: a bad targets file is reported with file, line and key (exit 2,
+# no result written); a tiny fit runs end to end and writes its result.
+cat >"$work/targets_bad.toml" <<'EOF2'
+replications = 3
+[[parameters]]
+key = "behaviour.exit_rate"
+min = 0.01
+max = 0.2
+[[targets]]
+indicator = "agency_rate"
+group = "London"
+year = 2018
+observed = 25
+EOF2
+run calibrate "$work/targets_bad.toml" --out "$work/cal.toml"
+check "calibrate: bad targets file exits 2" status_is 2
+check "calibrate: names file, line and key" err_has "targets_bad.toml:3: parameters\[0\].key: not a numeric scenario key"
+check "calibrate: no result file for bad input" no_file "$work/cal.toml"
+cat >"$work/targets_ok.toml" <<'EOF2'
+years = 1
+replications = 2
+max_evaluations = 3
+[[parameters]]
+key = "behaviour.exit_rate_per_year"
+min = 0.03
+max = 0.1
+[[targets]]
+indicator = "agency_rate"
+group = "London"
+year = 2018
+observed = 25.7
+EOF2
+run calibrate "$work/targets_ok.toml" --out "$work/cal.toml" --quiet
+check "calibrate: a small fit exits 0" status_is 0
+check "calibrate: prints the fit table" grep -q "| agency_rate | London | 2018 | 25.7 |" "$work/out"
+check "calibrate: writes the fitted value" grep -q "exit_rate_per_year = " "$work/cal.toml"
+check "calibrate: leaves no partial result" test ! -e "$work/cal.toml.partial"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
