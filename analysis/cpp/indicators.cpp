@@ -282,4 +282,19 @@ IndicatorTable compute_indicators(const RunFile& run, Grouping by,
   return t;
 }
 
+std::optional<std::span<const double>> find_replicates(const IndicatorTable& table,
+                                                       const std::string& indicator,
+                                                       const std::string& group, int year) {
+  std::size_t i = 0;
+  while (i < table.indicators.size() && table.indicators[i].name != indicator) ++i;
+  std::size_t g = 0;
+  while (g < table.groups.size() && table.groups[g].name != group) ++g;
+  if (i == table.indicators.size() || g == table.groups.size()) return std::nullopt;
+  const auto& periods = table.periods(table.indicators[i]);
+  std::size_t p = 0;
+  while (p < periods.size() && periods[p].year != year) ++p;
+  if (p == periods.size()) return std::nullopt;
+  return table.replicates(i, g, p);
+}
+
 }  // namespace pledgesim::analysis

@@ -33,6 +33,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -90,6 +91,13 @@ struct IndicatorTable {
 
   std::vector<std::vector<double>> values;  // [indicator][(g * periods + p) * R + r]
 };
+
+// The replications' values of `indicator` for the group named `group` in the
+// period of `year` (the year to 30 September, or the financial year ending
+// in it); none when the table lacks the indicator, the group or the year.
+std::optional<std::span<const double>> find_replicates(const IndicatorTable& table,
+                                                       const std::string& indicator,
+                                                       const std::string& group, int year);
 
 // `only`: indicator names to compute (empty: all). Throws FileError for an
 // unreadable file, std::invalid_argument for an unknown indicator name.

@@ -277,19 +277,11 @@ CalibrationPoint evaluate_point(const CalibrationSpec& spec, const std::vector<d
   for (const auto& t : spec.targets) {
     TargetFit fit;
     fit.target = t;
-    std::size_t i = 0;
-    while (i < table.indicators.size() && table.indicators[i].name != t.indicator) ++i;
-    if (i == table.indicators.size())
-      throw std::runtime_error("indicator " + t.indicator + " was not computed");
-    std::size_t g = 0;
-    while (g < table.groups.size() && table.groups[g].name != t.group) ++g;
-    const auto& periods = table.periods(table.indicators[i]);
-    std::size_t p = 0;
-    while (p < periods.size() && periods[p].year != t.year) ++p;
-    if (g == table.groups.size() || p == periods.size())
+    const auto values = an::find_replicates(table, t.indicator, t.group, t.year);
+    if (!values)
       throw std::runtime_error("target " + t.indicator + " / " + t.group + " / " +
                                std::to_string(t.year) + " is not in the run (group or year)");
-    const an::Interval iv = an::mean_interval(table.replicates(i, g, p));
+    const an::Interval iv = an::mean_interval(*values);
     fit.mean = iv.mean, fit.lo90 = iv.lo, fit.hi90 = iv.hi;
     fit.contribution = std::pow((iv.mean - t.observed) / t.sd, 2);
     if (!std::isfinite(fit.contribution)) fit.contribution = 1e6;  // e.g. a 0/0 rate

@@ -44,6 +44,10 @@ int run_command(const RunOptions& o) {
     std::cerr << "pledgesim run: invalid scenario\n" << e.what() << '\n';
     return 2;
   }
+  return run_resolved(scenario, o);
+}
+
+int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
   const std::string text = models::to_toml(scenario);
   if (o.print_scenario) {
     std::cout << text;

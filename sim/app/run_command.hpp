@@ -28,5 +28,8 @@ models::Scenario resolve_scenario(const RunOptions& options);
 
 // Returns the process exit code.
 int run_command(const RunOptions& options);
+// The same for a scenario already resolved (options.scenario_path, years,
+// seed and set are not read).
+int run_resolved(const models::Scenario& scenario, const RunOptions& options);
 
 }  // namespace pledgesim::app

@@ -86,6 +86,19 @@ Handle write_integers(hid_t parent, const std::string& name, hid_t file_type, hi
 }
 }  // namespace
 
+Handle write_doubles(hid_t parent, const std::string& name, const std::vector<double>& v,
+                     const std::vector<hsize_t>& dims) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+               "create space for " + name);
+  Handle ds(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                       H5P_DEFAULT),
+            H5Dclose, "create dataset " + name);
+  if (!v.empty())
+    check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+          "write " + name);
+  return ds;
+}
+
 Handle write_int32s(hid_t parent, const std::string& name, const std::vector<std::int32_t>& v) {
   return write_integers(parent, name, H5T_STD_I32LE, H5T_NATIVE_INT32, v.size(), v.data());
 }

@@ -48,6 +48,9 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
 Handle write_int32s(hid_t parent, const std::string& name, const std::vector<std::int32_t>& v);
 Handle write_int64s(hid_t parent, const std::string& name, const std::vector<std::int64_t>& v);
 void write_scalar_string(hid_t parent, const std::string& name, const std::string& value);
+// An n-D float64 dataset of shape `dims` (row-major `v`), written in one go.
+Handle write_doubles(hid_t parent, const std::string& name, const std::vector<double>& v,
+                     const std::vector<hsize_t>& dims);
 
 // Readers.
 bool exists(hid_t parent, const std::string& path);
