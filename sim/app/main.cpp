@@ -13,6 +13,7 @@
 #include "models/scenario_schema.hpp"
 #include "sim/app/calibration.hpp"
 #include "sim/app/run_command.hpp"
+#include "sim/app/sweep.hpp"
 
 namespace {
 
@@ -239,6 +240,29 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 4096));
   calibrate_cmd->add_flag("--quiet,-q", calibrate_opts.quiet, "No progress lines on stderr");
 
+  pledgesim::app::SweepOptions sweep_opts;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep",
+      "Run a base scenario at the points of a design (grid, Latin hypercube, Saltelli, Morris) "
+      "with replications, in parallel (or across MPI ranks under mpirun), into one HDF5 file of "
+      "annual outcomes per run; rerunning an interrupted sweep resumes it");
+  sweep_cmd->add_option("sweep", sweep_opts.sweep_file, "Sweep file (TOML); see docs/sweeps.md")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sweep_cmd->add_option("--out", sweep_opts.out,
+                        "Output HDF5 file (default results/<sweep name>.h5); completed runs are "
+                        "kept in OUT.runs/ until the file is written");
+  sweep_cmd
+      ->add_option("--threads", sweep_opts.threads,
+                   "Worker threads (per MPI rank); 0 = all cores (shared among local ranks)")
+      ->check(CLI::Range(0, 4096));
+  sweep_cmd->add_flag("--quiet,-q", sweep_opts.quiet, "No progress or messages on stderr");
+  sweep_cmd
+      ->add_option("--max-runs", sweep_opts.max_runs,
+                   "Stop after this many runs (e.g. to fit a batch slot); run the same command "
+                   "again to continue")
+      ->check(CLI::Range(1, 1000000000));
+
   app.add_subcommand("keys", "Print the reference of every scenario key (Markdown table)")
       ->callback([] { std::cout << pledgesim::models::scenario_keys_markdown(); });
 
@@ -266,6 +290,7 @@ int main(int argc, char** argv) {
     if (*summarize_cmd) return summarize_command(summarize_file, summarize_opts);
     if (*compare_cmd) return compare_command(compare_files, compare_opts);
     if (*calibrate_cmd) return calibrate_command(calibrate_opts);
+    if (*sweep_cmd) return pledgesim::app::sweep_command(sweep_opts);
     return 0;  // keys: printed by its callback
   } catch (const std::exception& e) {
     std::cerr << "pledgesim: internal error: " << e.what() << '\n';

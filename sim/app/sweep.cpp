@@ -1,0 +1,476 @@
+#include "sim/app/sweep.hpp"
+
+#include <toml++/toml.h>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "analysis/cpp/indicators.hpp"
+#include "models/scenario_schema.hpp"
+#include "sim/app/run_command.hpp"
+#include "sim/core/progress.hpp"
+#include "sim/core/replication.hpp"
+
+namespace pledgesim::app {
+
+namespace fs = std::filesystem;
+namespace an = pledgesim::analysis;
+using models::ScenarioIssue;
+
+std::string SweepParameter::name() const {
+  switch (kind) {
+    case Kind::scenario_key:
+      return key;
+    case Kind::policy_field:
+      return "policies[" + std::to_string(policy) + "]." + key;
+    case Kind::signatory_share:
+      return "signatory_share." + key;
+  }
+  return key;
+}
+
+std::string SweepOutput::name() const {
+  std::string g = group;
+  for (char& c : g)
+    if (c == ' ') c = '_';
+  return indicator + "." + g + "." + std::to_string(year);
+}
+
+namespace {
+
+// Fields of a policy a sweep may vary, and whether they are whole numbers.
+const std::vector<std::pair<std::string, bool>>& policy_fields() {
+  static const std::vector<std::pair<std::string, bool>> fields = {
+      {"rate_scale", false},    {"weeks", true},         {"pqe_years", false},
+      {"band_share", false},    {"screen_share", false}, {"gbp_per_year", false},
+      {"cover_share", false},   {"min_share", false},    {"pay_gbp_per_year", false},
+      {"years_earlier", false}, {"gbp", false}};
+  return fields;
+}
+
+class SweepReader {
+ public:
+  explicit SweepReader(std::string file) : file_(std::move(file)) {}
+  const std::vector<ScenarioIssue>& issues() const { return issues_; }
+
+  void read(const toml::table& root, SweepSpec& spec, const fs::path& file) {
+    const std::vector<std::string> known = {"scenario",    "years",   "seed",       "replications",
+                                            "seed_policy", "design",  "samples",    "morris_levels",
+                                            "parameters",  "outputs", "description"};
+    for (const auto& [k, v] : root) {
+      const std::string key(k.str());
+      if (std::find(known.begin(), known.end(), key) == known.end())
+        issue(&v, key, "unknown key" + hint(key, known));
+    }
+    if (const auto* n = root.get("scenario")) {
+      if (auto s = n->value<std::string>())
+        spec.scenario = file.parent_path() / *s;
+      else
+        issue(n, "scenario", "expected a file name, relative to this file");
+    }
+    if (const auto* n = root.get("years")) spec.years = integer(*n, "years", 1, 100);
+    if (const auto* n = root.get("seed"))
+      spec.seed = static_cast<std::uint64_t>(integer(*n, "seed", 0, 9.2e18));
+    if (const auto* n = root.get("replications"))
+      spec.replications = static_cast<std::size_t>(integer(*n, "replications", 1, 100000));
+    if (const auto* n = root.get("seed_policy")) {
+      const auto s = n->value<std::string>();
+      if (s && (*s == "common" || *s == "independent"))
+        spec.common_random_numbers = *s == "common";
+      else
+        issue(n, "seed_policy", "expected \"common\" (default) or \"independent\"");
+    }
+    if (const auto* n = root.get("design")) {
+      const auto s = n->value<std::string>();
+      const auto kind = s ? an::parse_design_kind(*s) : std::nullopt;
+      if (kind)
+        spec.design.kind = *kind;
+      else
+        issue(n, "design", "expected \"grid\", \"latin_hypercube\", \"saltelli\" or \"morris\"");
+    } else {
+      issue(nullptr, "design", "missing: grid, latin_hypercube, saltelli or morris");
+    }
+    if (const auto* n = root.get("samples"))
+      spec.design.samples = static_cast<std::size_t>(integer(*n, "samples", 1, 1e7));
+    else if (spec.design.kind != an::DesignKind::grid)
+      issue(nullptr, "samples",
+            "missing: points (latin_hypercube), base samples (saltelli) or trajectories (morris)");
+    if (const auto* n = root.get("morris_levels"))
+      spec.design.morris_levels = static_cast<std::size_t>(integer(*n, "morris_levels", 2, 100));
+    spec.design.seed = spec.seed;
+    read_parameters(root, spec);
+    read_outputs(root, spec);
+    spec.design.dimensions = spec.parameters.size();
+    for (const auto& p : spec.parameters)
+      spec.design.grid_levels.push_back(p.values.empty() ? p.levels : p.values.size());
+  }
+
+ private:
+  void issue(const toml::node* n, const std::string& key, const std::string& message) {
+    issues_.push_back(
+        {file_, n ? static_cast<std::int64_t>(n->source().begin.line) : 0, key, message});
+  }
+  static std::string hint(const std::string& key, const std::vector<std::string>& known) {
+    const std::string h = models::closest_key(key, known);
+    return h.empty() ? "" : " (did you mean '" + h + "'?)";
+  }
+  std::int64_t integer(const toml::node& n, const std::string& key, double min, double max) {
+    const auto v = n.value_exact<std::int64_t>();
+    if (!v || static_cast<double>(*v) < min || static_cast<double>(*v) > max) {
+      std::ostringstream m;
+      m << "expected an integer in [" << min << ", " << max << "]";
+      issue(&n, key, m.str());
+      return static_cast<std::int64_t>(min);
+    }
+    return *v;
+  }
+  template <class F>
+  void each_table(const toml::table& root, const std::string& name, F&& f) {
+    const toml::node* n = root.get(name);
+    const toml::array* list = n ? n->as_array() : nullptr;
+    if (!list || list->empty()) {
+      issue(n, name, "expected at least one [[" + name + "]] table");
+      return;
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string where = name + "[" + std::to_string(i) + "]";
+      if (const toml::table* t = list->get(i)->as_table())
+        f(*t, where);
+      else
+        issue(list->get(i), where, "expected a table");
+    }
+  }
+  void unknown_fields(const toml::table& t, const std::string& where,
+                      const std::vector<std::string>& fields) {
+    for (const auto& [k, v] : t) {
+      const std::string key(k.str());
+      if (std::find(fields.begin(), fields.end(), key) == fields.end())
+        issue(&v, where + "." + key, "unknown key" + hint(key, fields));
+    }
+  }
+
+  void read_parameters(const toml::table& root, SweepSpec& spec) {
+    std::vector<std::string> keys;
+    for (const auto& p : models::scenario_params()) keys.push_back(p.key);
+    std::vector<std::string> fields;
+    for (const auto& [f, integral] : policy_fields()) fields.push_back(f);
+    each_table(root, "parameters", [&](const toml::table& t, const std::string& where) {
+      unknown_fields(t, where,
+                     {"key", "policy", "field", "signatory_share_of", "min", "max", "values",
+                      "levels", "note"});
+      SweepParameter p;
+      const int how = t.contains("key") + t.contains("policy") + t.contains("signatory_share_of");
+      if (how != 1) {
+        issue(&t, where,
+              "give exactly one of key = \"section.name\", policy = INDEX with field = "
+              "\"...\", or signatory_share_of = \"REGION\"");
+        return;
+      }
+      if (const toml::node* k = t.get("key")) {
+        const auto name = k->value<std::string>();
+        const models::ParamDef* def = nullptr;
+        for (const auto& d : models::scenario_params())
+          if (name && d.key == *name) def = &d;
+        if (!def) {
+          issue(k, where + ".key",
+                name ? "not a numeric scenario key: '" + *name + "'" + hint(*name, keys)
+                     : std::string("expected a scenario key"));
+          return;
+        }
+        p.kind = SweepParameter::Kind::scenario_key;
+        p.key = *name;
+        models::Scenario probe;
+        p.integer = !std::holds_alternative<double*>(def->target(probe));
+      } else if (const toml::node* pol = t.get("policy")) {
+        p.kind = SweepParameter::Kind::policy_field;
+        p.policy = static_cast<std::size_t>(integer(*pol, where + ".policy", 0, 10000));
+        const toml::node* f = t.get("field");
+        const auto field = f ? f->value<std::string>() : std::nullopt;
+        const auto it = std::find_if(policy_fields().begin(), policy_fields().end(),
+                                     [&](const auto& x) { return field && x.first == *field; });
+        if (it == policy_fields().end()) {
+          issue(f ? f : &t, where + ".field",
+                (field ? "not a policy field a sweep can vary: '" + *field + "'" +
+                             hint(*field, fields)
+                       : std::string("missing")) +
+                    "; one of rate_scale (multiplies the rates), weeks, pqe_years, band_share, "
+                    "screen_share, gbp_per_year, cover_share, min_share, pay_gbp_per_year, "
+                    "years_earlier, gbp");
+          return;
+        }
+        p.key = it->first;
+        p.integer = it->second;
+      } else {
+        const toml::node* r = t.get("signatory_share_of");
+        const auto region = r->value<std::string>();
+        if (!region) {
+          issue(r, where + ".signatory_share_of", "expected a region name, e.g. \"London\"");
+          return;
+        }
+        p.kind = SweepParameter::Kind::signatory_share;
+        p.key = *region;
+      }
+      if (const toml::node* v = t.get("values")) {
+        const toml::array* arr = v->as_array();
+        for (std::size_t k = 0; arr && k < arr->size(); ++k)
+          if (auto x = arr->get(k)->value<double>()) p.values.push_back(*x);
+        if (!arr || arr->empty() || p.values.size() != arr->size())
+          issue(v, where + ".values", "expected a non-empty list of numbers");
+        if (t.contains("min") || t.contains("max"))
+          issue(v, where + ".values", "give either values or min and max, not both");
+      } else {
+        const toml::node* lo = t.get("min");
+        const toml::node* hi = t.get("max");
+        const auto a = lo ? lo->value<double>() : std::nullopt;
+        const auto b = hi ? hi->value<double>() : std::nullopt;
+        if (!a || !b) {
+          issue(lo ? lo : &t, where + (lo ? ".min" : ""),
+                "expected min and max (numbers), or values = [...]");
+          return;
+        }
+        p.min = *a, p.max = *b;
+        if (!(p.min <= p.max)) issue(hi, where + ".max", "must not be below min");
+        if (p.kind == SweepParameter::Kind::signatory_share && (p.min < 0 || p.max > 1))
+          issue(lo, where + ".min", "a share: min and max within [0, 1]");
+      }
+      if (const toml::node* l = t.get("levels"))
+        p.levels = static_cast<std::size_t>(integer(*l, where + ".levels", 1, 1000));
+      spec.parameters.push_back(p);
+    });
+  }
+
+  void read_outputs(const toml::table& root, SweepSpec& spec) {
+    std::vector<std::string> names;
+    for (const auto& d : an::indicator_defs()) names.push_back(d.name);
+    std::set<std::string> seen;
+    each_table(root, "outputs", [&](const toml::table& t, const std::string& where) {
+      unknown_fields(t, where, {"indicator", "group", "year", "note"});
+      SweepOutput o;
+      const toml::node* ind = t.get("indicator");
+      const auto name = ind ? ind->value<std::string>() : std::nullopt;
+      if (!name || !an::find_indicator(*name)) {
+        issue(ind ? ind : &t, where + ".indicator",
+              name ? "unknown indicator '" + *name + "'" + hint(*name, names)
+                   : std::string("missing"));
+        return;
+      }
+      o.indicator = *name;
+      const toml::node* g = t.get("group");
+      o.group = g ? g->value_or(std::string()) : "";
+      if (o.group.empty())
+        issue(g ? g : &t, where + ".group", "expected a group such as \"London\" or \"all\"");
+      if (const toml::node* y = t.get("year"))
+        o.year = static_cast<int>(integer(*y, where + ".year", 1900, 2200));
+      else
+        issue(&t, where + ".year", "missing");
+      if (!seen.insert(o.name()).second) issue(&t, where, "listed twice: " + o.name());
+      spec.outputs.push_back(o);
+    });
+  }
+
+  std::string file_;
+  std::vector<ScenarioIssue> issues_;
+};
+
+models::Scenario load_base(const SweepSpec& spec) {
+  std::vector<models::Override> overrides;
+  if (spec.years) overrides.push_back({"years", std::to_string(*spec.years)});
+  return spec.scenario.empty() ? models::builtin_default_scenario(overrides)
+                               : models::load_scenario_file(spec.scenario, overrides);
+}
+
+std::uint64_t name_hash(const std::string& s, std::uint64_t seed) {
+  std::uint64_t h = 1469598103934665603ULL ^ seed;  // FNV-1a, then a splitmix finish
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return sim::splitmix64(h);
+}
+
+}  // namespace
+
+SweepSpec load_sweep_spec(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw models::ScenarioError({{file.string(), 0, "", "cannot open sweep file"}});
+  std::ostringstream text;
+  text << in.rdbuf();
+  SweepSpec spec;
+  spec.file = file;
+  spec.text = text.str();
+  toml::table root;
+  try {
+    root = toml::parse(spec.text, file.string());
+  } catch (const toml::parse_error& e) {
+    throw models::ScenarioError({{file.string(), static_cast<std::int64_t>(e.source().begin.line),
+                                  "", "TOML syntax error: " + std::string(e.description())}});
+  }
+  SweepReader reader(file.string());
+  reader.read(root, spec, file);
+  std::vector<ScenarioIssue> issues = reader.issues();
+  if (issues.empty()) {
+    const models::Scenario base = load_base(spec);  // throws ScenarioError for its own file
+    for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+      const auto& p = spec.parameters[k];
+      const std::string where = "parameters[" + std::to_string(k) + "]";
+      if (p.kind == SweepParameter::Kind::policy_field && p.policy >= base.policies.size())
+        issues.push_back({file.string(), 0, where + ".policy",
+                          "the scenario has " + std::to_string(base.policies.size()) +
+                              " [[policies]]; indices start at 0"});
+      if (p.kind == SweepParameter::Kind::signatory_share &&
+          std::none_of(base.authorities.begin(), base.authorities.end(),
+                       [&](const auto& a) { return a.region == p.key; }))
+        issues.push_back({file.string(), 0, where + ".signatory_share_of",
+                          "no authority of the scenario is in region '" + p.key + "'"});
+    }
+    try {
+      an::make_design(spec.design);
+    } catch (const std::invalid_argument& e) {
+      issues.push_back({file.string(), 0, "design", e.what()});
+    }
+    // Outputs must name a group of `summarize --by region` and a year the run reaches.
+    std::set<std::string> groups = {"all", "Inner London", "Outer London"};
+    for (const auto& a : base.authorities) groups.insert(a.region);
+    const int first = base.start.year(), last = base.start.year() + static_cast<int>(base.years);
+    for (std::size_t k = 0; k < spec.outputs.size(); ++k) {
+      const auto& o = spec.outputs[k];
+      const std::string where = "outputs[" + std::to_string(k) + "]";
+      if (!groups.count(o.group)) {
+        std::vector<std::string> known(groups.begin(), groups.end());
+        issues.push_back({file.string(), 0, where + ".group",
+                          "no group '" + o.group + "' in the scenario" + [&] {
+                            const std::string h = models::closest_key(o.group, known);
+                            return h.empty() ? std::string() : " (did you mean '" + h + "'?)";
+                          }()});
+      }
+      if (o.year < first || o.year > last)
+        issues.push_back({file.string(), 0, where + ".year",
+                          "the run covers the years to 30 September " + std::to_string(first) +
+                              " to " + std::to_string(last)});
+    }
+  }
+  if (!issues.empty()) throw models::ScenarioError(issues);
+  return spec;
+}
+
+std::vector<double> point_values(const SweepSpec& spec, const an::Design& design,
+                                 std::size_t point) {
+  std::vector<double> v;
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    const auto& p = spec.parameters[k];
+    const double u = design.at(point, k);
+    double x;
+    if (!p.values.empty()) {
+      // A list: the grid's levels index it; other designs cut [0, 1] into equal bins.
+      const auto n = p.values.size();
+      const auto i = design.kind == an::DesignKind::grid
+                         ? static_cast<std::size_t>(std::llround(u * static_cast<double>(n - 1)))
+                         : std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)));
+      x = p.values[i];
+    } else {
+      x = p.min + u * (p.max - p.min);
+    }
+    v.push_back(p.integer ? std::round(x) : x);
+  }
+  return v;
+}
+
+models::Scenario scenario_at(const models::Scenario& base, const SweepSpec& spec,
+                             const std::vector<double>& values) {
+  models::Scenario s = base;
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    const auto& p = spec.parameters[k];
+    const double x = values[k];
+    switch (p.kind) {
+      case SweepParameter::Kind::scenario_key:
+        for (const auto& def : models::scenario_params())
+          if (def.key == p.key)
+            std::visit(
+                [&](auto* target) {
+                  using T = std::remove_pointer_t<decltype(target)>;
+                  *target = static_cast<T>(x);
+                },
+                def.target(s));
+        break;
+      case SweepParameter::Kind::policy_field: {
+        models::Policy& pol = s.policies[p.policy];
+        const models::Policy& orig = base.policies[p.policy];
+        if (p.key == "rate_scale")
+          for (int r = 0; r < models::kRoleCount; ++r)
+            pol.rate_gbp_per_hour[r] = orig.rate_gbp_per_hour[r] * x;
+        else if (p.key == "weeks")
+          pol.weeks = static_cast<std::int64_t>(x);
+        else if (p.key == "pqe_years")
+          pol.pqe_years = x;
+        else if (p.key == "band_share")
+          pol.band_share = x;
+        else if (p.key == "screen_share")
+          pol.screen_share = x;
+        else if (p.key == "gbp_per_year")
+          pol.gbp_per_year = x;
+        else if (p.key == "cover_share")
+          pol.cover_share = x;
+        else if (p.key == "min_share")
+          pol.min_share = x;
+        else if (p.key == "pay_gbp_per_year")
+          pol.pay_gbp_per_year = x;
+        else if (p.key == "years_earlier")
+          pol.years_earlier = x;
+        else if (p.key == "gbp")
+          pol.gbp = x;
+        break;
+      }
+      case SweepParameter::Kind::signatory_share: {
+        // The region's authorities in a fixed pseudo-random order (by a hash
+        // of name and sweep seed): the first round(share x n) are signatories
+        // from the start, the others never.
+        std::vector<std::pair<std::uint64_t, std::size_t>> order;
+        for (std::size_t e = 0; e < s.authorities.size(); ++e)
+          if (s.authorities[e].region == p.key)
+            order.push_back({name_hash(s.authorities[e].name, spec.seed), e});
+        std::sort(order.begin(), order.end());
+        const auto signing =
+            static_cast<std::size_t>(std::llround(x * static_cast<double>(order.size())));
+        for (std::size_t k2 = 0; k2 < order.size(); ++k2)
+          s.authorities[order[k2].second].signatory_from =
+              k2 < signing ? std::optional<sim::Date>(s.start) : std::nullopt;
+        break;
+      }
+    }
+  }
+  return s;
+}
+
+std::uint64_t run_seed(const SweepSpec& spec, std::size_t point, std::size_t replication) {
+  if (spec.common_random_numbers) return sim::replication_seed(spec.seed, replication);
+  return sim::replication_seed(spec.seed, 1 + point * spec.replications + replication);
+}
+
+std::vector<double> run_outcomes(const SweepSpec& spec, models::Scenario scenario,
+                                 const fs::path& scratch_file) {
+  RunOptions o;
+  o.out = scratch_file.string();
+  o.quiet = true;
+  o.summary = false;
+  if (run_resolved(scenario, o) != 0)
+    throw std::runtime_error("a sweep run failed writing " + scratch_file.string());
+  std::vector<std::string> names;
+  for (const auto& out : spec.outputs)
+    if (std::find(names.begin(), names.end(), out.indicator) == names.end())
+      names.push_back(out.indicator);
+  const an::IndicatorTable table =
+      an::compute_indicators(an::open_run_file(scratch_file), an::Grouping::kRegion, names);
+  fs::remove(scratch_file);
+  std::vector<double> y;
+  for (const auto& out : spec.outputs) {
+    const auto v = an::find_replicates(table, out.indicator, out.group, out.year);
+    if (!v)
+      throw std::runtime_error("output " + out.name() +
+                               ": the run has no such group or year (check group and year)");
+    y.push_back((*v)[0]);
+  }
+  return y;
+}
+
+}  // namespace pledgesim::app

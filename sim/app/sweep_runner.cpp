@@ -1,0 +1,353 @@
+// Running a sweep: the journal of completed runs (so an interrupted sweep
+// resumes), the single-process driver (oneTBB across runs), the MPI driver
+// (ranks take runs from a shared counter), and the output file.
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "analysis/cpp/indicators.hpp"
+#include "sim/app/sweep.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/progress.hpp"
+#include "sim/io/hdf5_util.hpp"
+
+#ifdef PLEDGESIM_WITH_MPI
+#include <mpi.h>
+#endif
+
+namespace pledgesim::app {
+
+namespace fs = std::filesystem;
+namespace an = pledgesim::analysis;
+namespace h5 = pledgesim::sim::h5;
+
+namespace {
+
+struct Plan {
+  SweepSpec spec;
+  models::Scenario base;
+  an::Design design;
+  std::vector<std::vector<double>> values;  // per point
+  std::size_t runs() const { return design.points() * spec.replications; }
+};
+
+// One file per completed run in OUT.runs/: the outcomes as raw doubles,
+// written to a temporary name and renamed, so an entry is whole or absent.
+fs::path journal_dir(const fs::path& out) {
+  return fs::path(out.string() + ".runs");
+}
+fs::path entry_path(const fs::path& dir, std::size_t run) {
+  return dir / ("run-" + std::to_string(run) + ".bin");
+}
+
+bool read_entry(const fs::path& dir, std::size_t run, std::size_t n, std::vector<double>& y) {
+  std::ifstream in(entry_path(dir, run), std::ios::binary);
+  if (!in) return false;
+  y.assign(n, 0);
+  in.read(reinterpret_cast<char*>(y.data()), static_cast<std::streamsize>(n * sizeof(double)));
+  return static_cast<std::size_t>(in.gcount()) == n * sizeof(double);
+}
+
+void write_entry(const fs::path& dir, std::size_t run, const std::vector<double>& y) {
+  const fs::path tmp = dir / ("run-" + std::to_string(run) + ".tmp" + std::to_string(::getpid()));
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(y.data()),
+              static_cast<std::streamsize>(y.size() * sizeof(double)));
+    if (!out) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, entry_path(dir, run));
+}
+
+// Opens (or starts) the journal; false when it belongs to another sweep.
+bool open_journal(const fs::path& dir, const std::string& spec_text) {
+  const fs::path spec = dir / "sweep.toml";
+  if (fs::exists(spec)) {
+    std::ifstream in(spec, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str() == spec_text;
+  }
+  fs::create_directories(dir);
+  std::ofstream(spec, std::ios::binary) << spec_text;
+  return true;
+}
+
+std::vector<std::size_t> pending_runs(const Plan& plan, const fs::path& dir) {
+  std::vector<std::size_t> pending;
+  std::vector<double> y;
+  for (std::size_t r = 0; r < plan.runs(); ++r)
+    if (!read_entry(dir, r, plan.spec.outputs.size(), y)) pending.push_back(r);
+  return pending;
+}
+
+void do_run(const Plan& plan, std::size_t run, const fs::path& dir) {
+  const std::size_t point = run / plan.spec.replications;
+  const std::size_t replication = run % plan.spec.replications;
+  models::Scenario s = scenario_at(plan.base, plan.spec, plan.values[point]);
+  s.seed = run_seed(plan.spec, point, replication);
+  const fs::path scratch =
+      fs::temp_directory_path() /
+      ("pledgesim-sweep-" + std::to_string(::getpid()) + "-" + std::to_string(run) + ".h5");
+  write_entry(dir, run, run_outcomes(plan.spec, s, scratch));
+}
+
+void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out) {
+  const std::size_t R = plan.runs(), K = plan.spec.outputs.size();
+  const std::size_t P = plan.design.points(), D = plan.spec.parameters.size();
+  std::vector<double> outcomes(R * K), y;
+  for (std::size_t r = 0; r < R; ++r) {
+    if (!read_entry(dir, r, K, y))
+      throw std::runtime_error("run " + std::to_string(r) + " missing");
+    for (std::size_t k = 0; k < K; ++k) outcomes[k * R + r] = y[k];
+  }
+  if (out.has_parent_path()) fs::create_directories(out.parent_path());
+  const fs::path partial = out.string() + ".partial";
+  {
+    h5::Handle file(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                    "create " + partial.string());
+    h5::write_string_attribute(file, "format", "pledgesim-sweep");
+    h5::write_int_attribute(file, "format_version", 1);
+    h5::write_string_attribute(file, "software_version", PLEDGESIM_VERSION);
+    h5::write_int_attribute(file, "seed", static_cast<std::int64_t>(plan.spec.seed));
+    h5::write_string_attribute(file, "seed_policy",
+                               plan.spec.common_random_numbers ? "common" : "independent");
+    {
+      auto g = h5::create_group(file, "sweep");
+      h5::write_scalar_string(g, "text", plan.spec.text);
+    }
+    {
+      auto g = h5::create_group(file, "scenario");
+      h5::write_scalar_string(g, "text", models::to_toml(plan.base));
+    }
+    {
+      auto g = h5::create_group(file, "design");
+      h5::write_string_attribute(g, "kind", an::design_kind_name(plan.design.kind));
+      h5::write_int_attribute(g, "dimensions", static_cast<std::int64_t>(D));
+      h5::write_int_attribute(g, "samples", static_cast<std::int64_t>(plan.design.samples));
+      h5::write_int_attribute(g, "morris_levels",
+                              static_cast<std::int64_t>(plan.design.morris_levels));
+      std::vector<std::string> names;
+      for (const auto& p : plan.spec.parameters) names.push_back(p.name());
+      h5::write_strings(g, "parameter", names);
+      h5::write_doubles(g, "unit", plan.design.unit, {P, D});
+      std::vector<double> values;
+      for (const auto& v : plan.values) values.insert(values.end(), v.begin(), v.end());
+      h5::write_doubles(g, "value", values, {P, D});
+    }
+    {
+      auto g = h5::create_group(file, "runs");
+      std::vector<std::int64_t> run(R), point(R), replication(R), seed(R);
+      for (std::size_t r = 0; r < R; ++r) {
+        run[r] = static_cast<std::int64_t>(r);
+        point[r] = static_cast<std::int64_t>(r / plan.spec.replications);
+        replication[r] = static_cast<std::int64_t>(r % plan.spec.replications);
+        seed[r] = static_cast<std::int64_t>(
+            run_seed(plan.spec, r / plan.spec.replications, r % plan.spec.replications));
+      }
+      h5::write_int64s(g, "run", run);
+      h5::write_int64s(g, "point", point);
+      h5::write_int64s(g, "replication", replication);
+      h5::write_int64s(g, "seed", seed);
+      // Every varied parameter, per run, for readers that want a flat table.
+      for (std::size_t d = 0; d < D; ++d) {
+        std::vector<double> col(R);
+        for (std::size_t r = 0; r < R; ++r) col[r] = plan.values[r / plan.spec.replications][d];
+        h5::write_doubles(g, plan.spec.parameters[d].name(), col, {R});
+      }
+    }
+    {
+      auto g = h5::create_group(file, "outcomes");
+      for (std::size_t k = 0; k < K; ++k) {
+        const auto& o = plan.spec.outputs[k];
+        std::vector<double> col(outcomes.begin() + static_cast<std::ptrdiff_t>(k * R),
+                                outcomes.begin() + static_cast<std::ptrdiff_t>((k + 1) * R));
+        auto ds = h5::write_doubles(g, o.name(), col, {R});
+        const an::IndicatorDef* def = an::find_indicator(o.indicator);
+        h5::write_string_attribute(ds, "units", def ? def->units : "");
+        h5::write_string_attribute(ds, "description",
+                                   (def ? def->description : o.indicator) + "; group " + o.group +
+                                       ", year " + std::to_string(o.year));
+      }
+    }
+  }
+  fs::rename(partial, out);
+}
+
+#ifdef PLEDGESIM_WITH_MPI
+bool launched_by_mpirun() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
+}
+#endif
+
+}  // namespace
+
+int sweep_command(const SweepOptions& o) {
+  int rank = 0, ranks = 1;
+#ifdef PLEDGESIM_WITH_MPI
+  const bool mpi = launched_by_mpirun();
+  struct Session {
+    bool on;
+    explicit Session(bool on_) : on(on_) {
+      int provided = 0;  // rank 0's request server calls MPI from its own thread
+      if (on) MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
+    }
+    ~Session() {
+      if (on) MPI_Finalize();
+    }
+  } session(mpi);
+  if (mpi) {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  }
+#endif
+  const bool lead = rank == 0;
+  Plan plan;
+  try {
+    plan.spec = load_sweep_spec(o.sweep_file);
+  } catch (const models::ScenarioError& e) {
+    if (lead) std::cerr << "pledgesim sweep: invalid sweep file\n" << e.what() << '\n';
+    return 2;
+  }
+  {
+    std::vector<models::Override> overrides;
+    if (plan.spec.years) overrides.push_back({"years", std::to_string(*plan.spec.years)});
+    plan.base = plan.spec.scenario.empty()
+                    ? models::builtin_default_scenario(overrides)
+                    : models::load_scenario_file(plan.spec.scenario, overrides);
+  }
+  plan.design = an::make_design(plan.spec.design);
+  for (std::size_t p = 0; p < plan.design.points(); ++p)
+    plan.values.push_back(point_values(plan.spec, plan.design, p));
+
+  const fs::path out = o.out.empty()
+                           ? fs::path("results") / (fs::path(o.sweep_file).stem().string() + ".h5")
+                           : fs::path(o.out);
+  const fs::path dir = journal_dir(out);
+  int journal_ok = 1;
+  if (lead) journal_ok = open_journal(dir, plan.spec.text) ? 1 : 0;
+#ifdef PLEDGESIM_WITH_MPI
+  if (mpi) MPI_Bcast(&journal_ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+#endif
+  if (!journal_ok) {
+    if (lead)
+      std::cerr << "pledgesim sweep: " << dir.string()
+                << " holds the runs of a different sweep file; remove it or choose another "
+                   "--out\n";
+    return 2;
+  }
+  std::vector<std::size_t> pending = pending_runs(plan, dir);
+  const std::size_t done_before = plan.runs() - pending.size();
+  const bool stop_early = o.max_runs > 0 && o.max_runs < pending.size();
+  if (stop_early) pending.resize(o.max_runs);
+#ifdef PLEDGESIM_WITH_MPI
+  if (mpi) MPI_Barrier(MPI_COMM_WORLD);  // every rank has listed the same pending runs
+#endif
+  if (lead && !o.quiet)
+    std::fprintf(stderr,
+                 "pledgesim sweep: %zu points x %zu replications = %zu runs (%zu done before)%s\n",
+                 plan.design.points(), plan.spec.replications, plan.runs(), done_before,
+                 ranks > 1 ? (" on " + std::to_string(ranks) + " MPI ranks").c_str() : "");
+
+  const auto t0 = std::chrono::steady_clock::now();
+  sim::Progress progress("pledgesim sweep", static_cast<std::int64_t>(pending.size()),
+                         o.quiet || !lead);
+  std::mutex progress_mutex;
+  std::int64_t completed = 0;
+  auto tick = [&] {
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress.update(++completed);
+  };
+  try {
+    if (ranks == 1) {
+      sim::ThreadLimit threads(o.threads);
+      tbb::parallel_for(std::size_t{0}, pending.size(), std::size_t{1}, [&](std::size_t k) {
+        do_run(plan, pending[k], dir);
+        tick();
+      });
+    }
+#ifdef PLEDGESIM_WITH_MPI
+    else {
+      // Dynamic load balancing: runs are handed out one at a time from a
+      // counter on rank 0, so fast ranks take more. Rank 0 computes too; a
+      // small thread there answers the other ranks' requests (polling, so it
+      // does not spin a core), and it alone calls MPI during the loop.
+      const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+      const std::size_t per_rank_threads =
+          o.threads ? o.threads
+                    : std::max<std::size_t>(
+                          1, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()) /
+                                 static_cast<std::size_t>(local ? std::atoi(local) : ranks));
+      sim::ThreadLimit threads(per_rank_threads);
+      const auto total = static_cast<std::int64_t>(pending.size());
+      constexpr int kRequest = 1, kReply = 2;
+      if (lead) {
+        std::atomic<std::int64_t> next{0};
+        std::thread server([&] {
+          int finished = 0;
+          while (finished < ranks - 1) {
+            int dummy = 0, flag = 0;
+            MPI_Status status;
+            MPI_Request request;
+            MPI_Irecv(&dummy, 1, MPI_INT, MPI_ANY_SOURCE, kRequest, MPI_COMM_WORLD, &request);
+            while (!flag) {
+              MPI_Test(&request, &flag, &status);
+              if (!flag) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            const std::int64_t k = next.fetch_add(1);
+            MPI_Send(&k, 1, MPI_INT64_T, status.MPI_SOURCE, kReply, MPI_COMM_WORLD);
+            if (k >= total) ++finished;
+          }
+        });
+        for (std::int64_t k; (k = next.fetch_add(1)) < total;) {
+          do_run(plan, pending[static_cast<std::size_t>(k)], dir);
+          tick();
+        }
+        server.join();
+      } else {
+        for (;;) {
+          int dummy = 0;
+          std::int64_t k = 0;
+          MPI_Send(&dummy, 1, MPI_INT, 0, kRequest, MPI_COMM_WORLD);
+          MPI_Recv(&k, 1, MPI_INT64_T, 0, kReply, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+          if (k >= total) break;
+          do_run(plan, pending[static_cast<std::size_t>(k)], dir);
+        }
+      }
+      MPI_Barrier(MPI_COMM_WORLD);  // every run is in the journal
+    }
+#endif
+    progress.finish();
+    if (lead && !stop_early) {
+      write_sweep_file(plan, dir, out);
+      fs::remove_all(dir);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "pledgesim sweep: " << e.what() << '\n';
+    return 1;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (lead && !o.quiet) {
+    std::fprintf(stderr, "pledgesim sweep: %zu runs in %.1f s (%.2f runs/s); ", pending.size(),
+                 seconds, static_cast<double>(pending.size()) / seconds);
+    if (stop_early)
+      std::fprintf(stderr, "stopped at --max-runs with %zu runs left; run again to continue\n",
+                   plan.runs() - done_before - pending.size());
+    else
+      std::fprintf(stderr, "wrote %s\n", out.string().c_str());
+  }
+  return 0;
+}
+
+}  // namespace pledgesim::app

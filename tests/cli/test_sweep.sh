@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# pledgesim sweep: a small grid sweep, its file layout, a resumed sweep equal
+# to an uninterrupted one (bit for bit), bad sweep files, and (when an MPI
+# launcher is given) mpirun -n 2 equal to the single process.
+# Usage: test_sweep.sh PLEDGESIM_BINARY [MPIRUN]
+set -u
+bin=$1
+mpirun=${2:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+check() {
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $name"
+  else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+
+cat >"$work/two.toml" <<'EOF2'
+name = "two"
+start = 2017-10-01
+years = 1
+authorities = [
+  { name = "A", region = "London", subregion = "East", inpost_fte = 120, vacancy_fte = 30, agency_fte = 25, caseload = 16 },
+  { name = "B", region = "London", subregion = "West", inner_london = true, inpost_fte = 100, vacancy_fte = 25, agency_fte = 20, caseload = 15 },
+]
+[population]
+nqsw_intake_per_year = 20
+
+[[policies]]
+kind = "cooling_off"
+start = 2017-10-01
+scope = "signatories"
+weeks = 26
+EOF2
+cat >"$work/sweep.toml" <<'EOF2'
+scenario = "two.toml"
+seed = 3
+replications = 2
+design = "grid"
+
+[[parameters]]
+key = "behaviour.exit_rate_per_year"
+values = [0.04, 0.08, 0.12]
+
+[[parameters]]
+policy = 0
+field = "weeks"
+min = 0
+max = 26
+levels = 2
+
+[[parameters]]
+signatory_share_of = "London"
+values = [0.0, 1.0]
+
+[[outputs]]
+indicator = "agency_rate"
+group = "London"
+year = 2018
+
+[[outputs]]
+indicator = "leavers"
+group = "all"
+year = 2018
+EOF2
+
+"$bin" sweep "$work/sweep.toml" --out "$work/full.h5" --quiet
+check "sweep exits 0" [ $? -eq 0 ]
+check "sweep writes the file and removes its journal" test -f "$work/full.h5" -a ! -e "$work/full.h5.runs"
+h5ls -r "$work/full.h5" >"$work/ls"
+check "design table: 12 points x 3 parameters" grep -q "/design/value .*Dataset {12, 3}" "$work/ls"
+check "runs: 24 = 12 points x 2 replications" grep -q "/runs/seed .*Dataset {24}" "$work/ls"
+check "outcomes named indicator.group.year" grep -q "/outcomes/agency_rate.London.2018 .*Dataset {24}" "$work/ls"
+h5dump -d /runs/seed -y -w 0 "$work/full.h5" | sed -n '/DATA {/,/}/p' | grep -v '[{}]' |
+  tr ', ' '\n\n' | grep -v '^$' >"$work/seeds"
+check "24 seeds listed" test "$(wc -l <"$work/seeds")" -eq 24
+check "common random numbers: the same 2 seeds repeat at every point" \
+  test "$(sort -u "$work/seeds" | wc -l)" -eq 2
+
+"$bin" sweep "$work/sweep.toml" --out "$work/resumed.h5" --quiet --max-runs 7
+check "--max-runs stops early without the final file" test ! -e "$work/resumed.h5"
+check "--max-runs keeps 7 completed runs in the journal" \
+  test "$(ls "$work/resumed.h5.runs" | grep -c '^run-')" -eq 7
+"$bin" sweep "$work/sweep.toml" --out "$work/resumed.h5" --quiet
+check "a resumed sweep equals an uninterrupted one" h5diff -q "$work/full.h5" "$work/resumed.h5"
+
+"$bin" sweep "$work/sweep.toml" --out "$work/t1.h5" --quiet --threads 1
+check "1 thread equals all threads" h5diff -q "$work/full.h5" "$work/t1.h5"
+
+sed 's/seed = 3/seed = 4/' "$work/sweep.toml" >"$work/other.toml"
+cp "$work/two.toml" "$work/two_copy.toml"
+"$bin" sweep "$work/sweep.toml" --out "$work/j.h5" --quiet --max-runs 1
+"$bin" sweep "$work/other.toml" --out "$work/j.h5" --quiet 2>"$work/err"
+check "a journal of another sweep is refused (exit 2)" [ $? -eq 2 ]
+check "and the message says so" grep -q "different sweep file" "$work/err"
+
+cat >"$work/bad.toml" <<'EOF2'
+scenario = "two.toml"
+design = "grdi"
+[[parameters]]
+key = "behaviour.exit_rate"
+min = 0.01
+max = 0.1
+[[outputs]]
+indicator = "agency_rate"
+group = "Londn"
+year = 2018
+EOF2
+"$bin" sweep "$work/bad.toml" --out "$work/bad.h5" 2>"$work/err"
+check "bad sweep file exits 2" [ $? -eq 2 ]
+check "names the bad design" grep -q "bad.toml:2: design: expected" "$work/err"
+check "names the bad key with a hint" grep -q "did you mean 'behaviour.exit_rate_per_year'" "$work/err"
+check "no output for a bad sweep" test ! -e "$work/bad.h5" -a ! -e "$work/bad.h5.runs"
+
+if [ -n "$mpirun" ]; then
+  "$mpirun" --allow-run-as-root --oversubscribe -n 2 "$bin" sweep "$work/sweep.toml" \
+    --out "$work/mpi.h5" --quiet
+  check "mpirun -n 2 exits 0" [ $? -eq 0 ]
+  check "mpirun -n 2 equals the single process, bit for bit" h5diff -q "$work/full.h5" "$work/mpi.h5"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
