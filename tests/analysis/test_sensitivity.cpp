@@ -9,6 +9,7 @@
 #include <numbers>
 #include <set>
 #include <stdexcept>
+#include <string>
 
 #include "analysis/cpp/design.hpp"
 #include "analysis/cpp/sensitivity.hpp"
@@ -195,39 +196,46 @@ std::vector<double> evaluate(const Design& d, double (*f)(const Design&, std::si
   return y;
 }
 
+// N = 2^14 base samples: the sampling standard deviation of each estimate
+// is about 0.01 here (checked over many seeds), so 0.03 is a ~3 sigma
+// tolerance; 99% intervals are asked to cover all six true values.
 TEST(Sobol, IshigamiIndicesMatchTheAnalyticValues) {
-  DesignSpec s;
-  s.kind = DesignKind::saltelli;
-  s.dimensions = 3;
-  s.samples = 1 << 13;
-  s.seed = 2024;
-  const Design d = make_design(s);
-  const auto y = evaluate(d, ishigami);
-  const SobolResult r = sobol_indices(d, y, 500, 0.99, 3);
   const double first[] = {0.3139, 0.4424, 0.0}, total[] = {0.5576, 0.4424, 0.2437};
-  EXPECT_EQ(r.base_samples, 8192u);
-  // V = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2 = 13.8446
-  EXPECT_NEAR(r.variance, 13.8446, 0.5);
-  for (std::size_t j = 0; j < 3; ++j) {
-    EXPECT_NEAR(r.first[j], first[j], 0.03) << "S" << j + 1;
-    EXPECT_NEAR(r.total[j], total[j], 0.03) << "ST" << j + 1;
-    EXPECT_LE(r.first_lo[j], first[j]) << "S" << j + 1;
-    EXPECT_GE(r.first_hi[j], first[j]) << "S" << j + 1;
-    EXPECT_LE(r.total_lo[j], total[j]) << "ST" << j + 1;
-    EXPECT_GE(r.total_hi[j], total[j]) << "ST" << j + 1;
-    EXPECT_LE(r.first_lo[j], r.first[j]);
-    EXPECT_GE(r.first_hi[j], r.first[j]);
-    EXPECT_LT(r.first_hi[j] - r.first_lo[j], 0.15);
-    EXPECT_LT(r.total_hi[j] - r.total_lo[j], 0.15);
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    DesignSpec s;
+    s.kind = DesignKind::saltelli;
+    s.dimensions = 3;
+    s.samples = 1 << 14;
+    s.seed = seed;
+    const Design d = make_design(s);
+    const auto y = evaluate(d, ishigami);
+    const SobolResult r = sobol_indices(d, y, 500, 0.99, seed);
+    EXPECT_EQ(r.base_samples, std::size_t{1} << 14);
+    // V = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2 = 13.8446
+    EXPECT_NEAR(r.variance, 13.8446, 0.5);
+    for (std::size_t j = 0; j < 3; ++j) {
+      EXPECT_NEAR(r.first[j], first[j], 0.03) << "S" << j + 1;
+      EXPECT_NEAR(r.total[j], total[j], 0.03) << "ST" << j + 1;
+      EXPECT_LE(r.first_lo[j], first[j]) << "S" << j + 1;
+      EXPECT_GE(r.first_hi[j], first[j]) << "S" << j + 1;
+      EXPECT_LE(r.total_lo[j], total[j]) << "ST" << j + 1;
+      EXPECT_GE(r.total_hi[j], total[j]) << "ST" << j + 1;
+      EXPECT_LE(r.first_lo[j], r.first[j]);
+      EXPECT_GE(r.first_hi[j], r.first[j]);
+      EXPECT_LT(r.first_hi[j] - r.first_lo[j], 0.1);
+      EXPECT_LT(r.total_hi[j] - r.total_lo[j], 0.1);
+    }
+    if (seed != 1) continue;
+    // Same inputs, same answer (the bootstrap draws from Philox streams).
+    const SobolResult again = sobol_indices(d, y, 500, 0.99, seed);
+    EXPECT_EQ(again.first_lo, r.first_lo);
+    EXPECT_EQ(again.total_hi, r.total_hi);
+    // Narrower at 90%.
+    const SobolResult r90 = sobol_indices(d, y, 500, 0.90, seed);
+    for (std::size_t j = 0; j < 3; ++j)
+      EXPECT_LT(r90.first_hi[j] - r90.first_lo[j], r.first_hi[j] - r.first_lo[j]);
   }
-  // Same inputs, same answer (the bootstrap draws from Philox streams).
-  const SobolResult again = sobol_indices(d, y, 500, 0.99, 3);
-  EXPECT_EQ(again.first_lo, r.first_lo);
-  EXPECT_EQ(again.total_hi, r.total_hi);
-  // Narrower at 90%.
-  const SobolResult r90 = sobol_indices(d, y, 500, 0.90, 3);
-  for (std::size_t j = 0; j < 3; ++j)
-    EXPECT_LT(r90.first_hi[j] - r90.first_lo[j], r.first_hi[j] - r.first_lo[j]);
 }
 
 TEST(Sobol, ConstantOutcomeAndNoBootstrap) {
