@@ -122,7 +122,7 @@ void estimate(std::span<const double> y, std::size_t k, std::size_t n,
     ss += (fa - mean) * (fa - mean) + (fb - mean) * (fb - mean);
     for (std::size_t j = 0; j < k; ++j) {
       const double fab = row[2 + j];
-      out.first[j] += fb * (fab - fa);
+      out.first[j] += (fb - mean) * (fab - fa);  // centred: invariant to a shift of y
       out.total[j] += (fa - fab) * (fa - fab);
     }
   }

@@ -17,8 +17,12 @@
 // Sobol indices from a Saltelli design with base sample N: with f_A, f_B and
 // f_ABj the outcomes of the rows A_i, B_i and AB_i^(j),
 //   V        = sample variance of the 2N values f_A, f_B
-//   S_j      = mean_i f_B (f_ABj - f_A) / V          (Saltelli et al. 2010)
+//   S_j      = mean_i (f_B - m) (f_ABj - f_A) / V    (Saltelli et al. 2010)
 //   ST_j     = mean_i (f_A - f_ABj)^2 / (2 V)         (Jansen 1999)
+// where m is the mean of the 2N values f_A, f_B. Centring f_B on m leaves
+// the estimator consistent but makes it invariant to a shift of y: without
+// it, an outcome with a large mean and a small spread (an agency rate of
+// 20% +/- 0.5) gets first-order estimates dominated by noise.
 // Intervals: percentile bootstrap over the base samples: `bootstrap`
 // resamples of N base-sample indices drawn with replacement from Philox
 // streams RandomStreams(seed, purpose) (resample b uses counter step b), the
