@@ -1,0 +1,400 @@
+#include "analysis/cpp/sensitivity_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "analysis/cpp/design.hpp"
+#include "analysis/cpp/format.hpp"
+#include "analysis/cpp/run_file.hpp"
+#include "analysis/cpp/sensitivity.hpp"
+#include "sim/io/hdf5_util.hpp"
+
+namespace pledgesim::analysis {
+
+namespace h5 = sim::h5;
+
+namespace {
+
+constexpr std::int64_t kSweepFormatVersion = 1;
+
+herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* out) {
+  static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+  return 0;
+}
+
+void write_double_attribute(hid_t object, const std::string& name, double value) {
+  h5::Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  h5::Handle attr(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Aclose, "create attribute " + name);
+  h5::check(H5Awrite(attr, H5T_NATIVE_DOUBLE, &value), "write attribute " + name);
+}
+
+void write_doubles(hid_t parent, const std::string& name, const std::vector<double>& v) {
+  const hsize_t n = v.size();
+  h5::Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create space for " + name);
+  h5::Handle ds(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT),
+                H5Dclose, "create dataset " + name);
+  if (n > 0)
+    h5::check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+              "write " + name);
+}
+
+std::string general(double v) {
+  if (!std::isfinite(v)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+struct OutcomeResult {
+  std::string name, units;
+  std::string note;  // non-empty: not computed, and why
+  MorrisResult morris;
+  SobolResult sobol;
+};
+
+struct Sweep {
+  Design design;
+  std::vector<std::string> parameters;
+  std::size_t runs = 0, replications = 0;  // replications: the most runs of any point
+  std::vector<std::int64_t> point;         // per run
+  std::vector<std::size_t> runs_per_point;
+};
+
+std::vector<std::int64_t> read_int64s(hid_t f, const std::string& file, const std::string& name) {
+  std::vector<hsize_t> dims;
+  const auto v = h5::read_doubles(f, name, dims);
+  if (dims.size() != 1) throw FileError(file + ": /" + name + " is not 1-D");
+  std::vector<std::int64_t> out(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<std::int64_t>(v[i]);
+  return out;
+}
+
+Sweep read_sweep(hid_t f, const std::string& file) {
+  if (!H5Aexists(f, "format") || h5::read_string_attribute(f, "format") != "pledgesim-sweep")
+    throw FileError(file +
+                    ": not a pledgesim sweep file (root attribute 'format' is not "
+                    "\"pledgesim-sweep\")");
+  if (!H5Aexists(f, "format_version"))
+    throw FileError(file + ": root attribute 'format_version' is missing");
+  const std::int64_t version = h5::read_int_attribute(f, "format_version");
+  if (version != kSweepFormatVersion)
+    throw FileError(file + ": sweep format_version " + std::to_string(version) +
+                    " is not supported (this software reads version " +
+                    std::to_string(kSweepFormatVersion) + ")");
+  for (const char* path : {"design", "design/parameter", "design/unit", "runs/point", "outcomes"})
+    if (!h5::exists(f, path)) throw FileError(file + ": /" + path + " is missing");
+
+  Sweep s;
+  h5::Handle g(H5Gopen2(f, "design", H5P_DEFAULT), H5Gclose, "open /design");
+  for (const char* a : {"kind", "dimensions", "samples"})
+    if (!H5Aexists(g, a)) throw FileError(file + ": attribute /design." + a + " is missing");
+  const std::string kind_name = h5::read_string_attribute(g, "kind");
+  const auto kind = parse_design_kind(kind_name);
+  if (!kind)
+    throw FileError(file + ": /design.kind \"" + kind_name +
+                    "\" is not one of grid, latin_hypercube, saltelli, morris");
+  if (*kind == DesignKind::grid || *kind == DesignKind::latin_hypercube)
+    throw FileError(file + ": the sweep used a " + kind_name +
+                    " design, which supports no sensitivity indices (neither variance-based "
+                    "Sobol indices nor Morris elementary effects); run the sweep with a saltelli "
+                    "design (Sobol indices) or a morris design (elementary effects)");
+  const std::int64_t dims = h5::read_int_attribute(g, "dimensions");
+  const std::int64_t samples = h5::read_int_attribute(g, "samples");
+  if (dims <= 0 || samples <= 0)
+    throw FileError(file + ": /design.dimensions and /design.samples must be positive");
+  s.design.kind = *kind;
+  s.design.dimensions = static_cast<std::size_t>(dims);
+  s.design.samples = static_cast<std::size_t>(samples);
+  if (*kind == DesignKind::morris) {
+    if (!H5Aexists(g, "morris_levels"))
+      throw FileError(file + ": attribute /design.morris_levels is missing");
+    s.design.morris_levels = static_cast<std::size_t>(h5::read_int_attribute(g, "morris_levels"));
+  }
+  const std::size_t k = s.design.dimensions;
+  s.parameters = h5::read_strings(f, "design/parameter");
+  if (s.parameters.size() != k)
+    throw FileError(file + ": /design/parameter has " + std::to_string(s.parameters.size()) +
+                    " names for " + std::to_string(k) + " dimensions");
+  std::vector<hsize_t> ud;
+  s.design.unit = h5::read_doubles(f, "design/unit", ud);
+  const std::size_t points = s.design.samples * (k + (*kind == DesignKind::saltelli ? 2 : 1));
+  if (ud.size() != 2 || ud[0] != points || ud[1] != k)
+    throw FileError(file + ": /design/unit is not [" + std::to_string(points) + ", " +
+                    std::to_string(k) + "] (" + kind_name + " design, samples " +
+                    std::to_string(samples) + ", " + std::to_string(k) + " dimensions)");
+
+  s.point = read_int64s(f, file, "runs/point");
+  s.runs = s.point.size();
+  s.runs_per_point.assign(points, 0);
+  for (std::size_t r = 0; r < s.runs; ++r) {
+    if (s.point[r] < 0 || static_cast<std::size_t>(s.point[r]) >= points)
+      throw FileError(file + ": /runs/point[" + std::to_string(r) +
+                      "] = " + std::to_string(s.point[r]) + " is not a design point (0.." +
+                      std::to_string(points - 1) + ")");
+    ++s.runs_per_point[static_cast<std::size_t>(s.point[r])];
+  }
+  // Every point must have the same number of replications.
+  s.replications = *std::max_element(s.runs_per_point.begin(), s.runs_per_point.end());
+  for (std::size_t p = 0; p < points; ++p)
+    if (s.runs_per_point[p] != s.replications)
+      throw FileError(file + ": design point " + std::to_string(p) + " of " +
+                      std::to_string(points) + " has " + std::to_string(s.runs_per_point[p]) +
+                      " run(s) in /runs/point but others have " + std::to_string(s.replications) +
+                      ": the sweep is incomplete or truncated");
+  return s;
+}
+
+OutcomeResult compute(hid_t f, const std::string& file, const Sweep& s, const std::string& name,
+                      std::size_t bootstrap) {
+  OutcomeResult out;
+  out.name = name;
+  const std::string path = "outcomes/" + name;
+  std::vector<hsize_t> dims;
+  const auto v = h5::read_doubles(f, path, dims);
+  if (dims.size() != 1 || v.size() != s.runs)
+    throw FileError(file + ": /" + path + " does not have one value per run (" +
+                    std::to_string(s.runs) + " runs)");
+  {
+    h5::Handle ds(H5Dopen2(f, path.c_str(), H5P_DEFAULT), H5Dclose, "open " + path);
+    if (H5Aexists(ds, "units") > 0) out.units = h5::read_string_attribute(ds, "units");
+  }
+  std::vector<double> y(s.runs_per_point.size(), 0.0);
+  for (std::size_t r = 0; r < s.runs; ++r) y[static_cast<std::size_t>(s.point[r])] += v[r];
+  for (std::size_t p = 0; p < y.size(); ++p) {
+    y[p] /= static_cast<double>(s.runs_per_point[p]);
+    if (!std::isfinite(y[p])) {
+      out.note = "not computed: the outcome is not finite at design point " + std::to_string(p);
+      return out;
+    }
+  }
+  try {
+    if (s.design.kind == DesignKind::morris)
+      out.morris = morris_effects(s.design, y);
+    else
+      out.sobol =
+          sobol_indices(s.design, y, bootstrap, kSensitivityLevel, kSensitivityBootstrapSeed);
+  } catch (const std::invalid_argument& e) {
+    throw FileError(file + ": /design/unit does not hold a " + design_kind_name(s.design.kind) +
+                    " design in the documented order (" + e.what() + ")");
+  }
+  if (s.design.kind == DesignKind::saltelli && !(out.sobol.variance > 0))
+    out.note = "not computed: the outcome does not vary across the design";
+  return out;
+}
+
+void store(hid_t f, const Sweep& s, const OutcomeResult& r, std::size_t bootstrap) {
+  h5::Handle root =
+      h5::exists(f, "sensitivity")
+          ? h5::Handle(H5Gopen2(f, "sensitivity", H5P_DEFAULT), H5Gclose, "open /sensitivity")
+          : h5::create_group(f, "sensitivity");
+  if (h5::exists(root, r.name))
+    h5::check(H5Ldelete(root, r.name.c_str(), H5P_DEFAULT), "replace /sensitivity/" + r.name);
+  h5::Handle g = h5::create_group(root, r.name);
+  h5::write_strings(g, "parameter", s.parameters);
+  const bool morris = s.design.kind == DesignKind::morris;
+  h5::write_string_attribute(g, "method", morris ? "morris" : "sobol");
+  h5::write_int_attribute(g, "bootstrap", morris ? 0 : static_cast<std::int64_t>(bootstrap));
+  write_double_attribute(g, "level", kSensitivityLevel);
+  h5::write_string_attribute(g, "units", r.units);
+  h5::write_int_attribute(g, "replications", static_cast<std::int64_t>(s.replications));
+  if (morris) {
+    h5::write_int_attribute(g, "trajectories", static_cast<std::int64_t>(s.design.samples));
+    write_doubles(g, "mu", r.morris.mu);
+    write_doubles(g, "mu_star", r.morris.mu_star);
+    write_doubles(g, "sigma", r.morris.sigma);
+  } else {
+    h5::write_int_attribute(g, "base_samples", static_cast<std::int64_t>(s.design.samples));
+    write_double_attribute(g, "variance", r.sobol.variance);
+    write_doubles(g, "first", r.sobol.first);
+    write_doubles(g, "first_lo90", r.sobol.first_lo);
+    write_doubles(g, "first_hi90", r.sobol.first_hi);
+    write_doubles(g, "total", r.sobol.total);
+    write_doubles(g, "total_lo90", r.sobol.total_lo);
+    write_doubles(g, "total_hi90", r.sobol.total_hi);
+  }
+}
+
+std::string format_table(const std::string& file, const Sweep& s,
+                         const std::vector<OutcomeResult>& results, std::size_t bootstrap) {
+  const bool morris = s.design.kind == DesignKind::morris;
+  const std::size_t k = s.design.dimensions;
+  std::string out = "Sensitivity of " + file + ": ";
+  if (morris)
+    out += "Morris elementary effects (" + std::to_string(s.design.samples) + " trajectories, " +
+           std::to_string(s.design.morris_levels) + " levels";
+  else
+    out += "Sobol indices (Saltelli design, " + std::to_string(s.design.samples) +
+           " base samples; " +
+           (bootstrap > 0
+                ? "90% percentile bootstrap intervals, " + std::to_string(bootstrap) + " resamples"
+                : std::string("no intervals"));
+  out += "; " + std::to_string(k) + " parameters, mean of " + std::to_string(s.replications) +
+         " replication" + (s.replications == 1 ? "" : "s") + " per point)\n";
+  if (morris)
+    out +=
+        "mu* = mean |elementary effect|, sigma = its standard deviation, in outcome units per "
+        "full parameter range\n";
+  else
+    out += "S1 = first-order index, ST = total index (share of the output variance)\n";
+  for (const auto& r : results) {
+    out += "\n" + r.name + (r.units.empty() ? "" : " (" + r.units + ")") + "\n";
+    if (!r.note.empty()) {
+      out += "  " + r.note + "\n";
+      continue;
+    }
+    std::vector<std::vector<std::string>> rows;
+    if (morris) {
+      rows.push_back({"parameter", "mu*", "mu", "sigma"});
+      for (std::size_t j = 0; j < k; ++j)
+        rows.push_back({s.parameters[j], general(r.morris.mu_star[j]), general(r.morris.mu[j]),
+                        general(r.morris.sigma[j])});
+    } else {
+      rows.push_back({"parameter", "S1", "90% interval", "ST", "90% interval"});
+      auto interval = [](double lo, double hi) {
+        return std::isfinite(lo) ? "[" + fixed(lo, 3) + ", " + fixed(hi, 3) + "]"
+                                 : std::string("-");
+      };
+      for (std::size_t j = 0; j < k; ++j)
+        rows.push_back({s.parameters[j], fixed(r.sobol.first[j], 3),
+                        interval(r.sobol.first_lo[j], r.sobol.first_hi[j]),
+                        fixed(r.sobol.total[j], 3),
+                        interval(r.sobol.total_lo[j], r.sobol.total_hi[j])});
+    }
+    out += align_columns(rows, 1);
+    if (!morris) out += "output variance: " + general(r.sobol.variance) + "\n";
+  }
+  return out;
+}
+
+std::string format_csv(const Sweep& s, const std::vector<OutcomeResult>& results) {
+  const bool morris = s.design.kind == DesignKind::morris;
+  std::string out = morris ? "outcome,units,parameter,mu,mu_star,sigma,trajectories\n"
+                           : "outcome,units,parameter,first,first_lo90,first_hi90,total,"
+                             "total_lo90,total_hi90,variance,base_samples\n";
+  for (const auto& r : results) {
+    if (!r.note.empty()) continue;
+    for (std::size_t j = 0; j < s.design.dimensions; ++j) {
+      out += csv_field(r.name) + "," + csv_field(r.units) + "," + csv_field(s.parameters[j]) + ",";
+      if (morris)
+        out += csv_number(r.morris.mu[j]) + "," + csv_number(r.morris.mu_star[j]) + "," +
+               csv_number(r.morris.sigma[j]) + "," + std::to_string(r.morris.trajectories);
+      else
+        out += csv_number(r.sobol.first[j]) + "," + csv_number(r.sobol.first_lo[j]) + "," +
+               csv_number(r.sobol.first_hi[j]) + "," + csv_number(r.sobol.total[j]) + "," +
+               csv_number(r.sobol.total_lo[j]) + "," + csv_number(r.sobol.total_hi[j]) + "," +
+               csv_number(r.sobol.variance) + "," + std::to_string(r.sobol.base_samples);
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string format_json(const std::string& file, const Sweep& s,
+                        const std::vector<OutcomeResult>& results, std::size_t bootstrap) {
+  const bool morris = s.design.kind == DesignKind::morris;
+  std::string out = "{\"file\": " + json_string(file) +
+                    ", \"method\": " + json_string(morris ? "morris" : "sobol") +
+                    ", \"design\": " + json_string(design_kind_name(s.design.kind)) +
+                    ", \"samples\": " + std::to_string(s.design.samples) +
+                    ", \"replications\": " + std::to_string(s.replications);
+  if (morris)
+    out += ", \"morris_levels\": " + std::to_string(s.design.morris_levels);
+  else
+    out += ", \"bootstrap\": " + std::to_string(bootstrap) +
+           ", \"level\": " + json_number(kSensitivityLevel);
+  out += ", \"parameters\": [";
+  for (std::size_t j = 0; j < s.parameters.size(); ++j)
+    out += (j ? ", " : "") + json_string(s.parameters[j]);
+  out += "], \"outcomes\": [";
+  auto array = [](const std::vector<double>& v) {
+    std::string a = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) a += (i ? ", " : "") + json_number(v[i]);
+    return a + "]";
+  };
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    out += std::string(i ? ", " : "") + "{\"name\": " + json_string(r.name) +
+           ", \"units\": " + json_string(r.units);
+    if (!r.note.empty()) {
+      out += ", \"note\": " + json_string(r.note) + "}";
+      continue;
+    }
+    if (morris)
+      out += ", \"mu\": " + array(r.morris.mu) + ", \"mu_star\": " + array(r.morris.mu_star) +
+             ", \"sigma\": " + array(r.morris.sigma);
+    else
+      out += ", \"variance\": " + json_number(r.sobol.variance) +
+             ", \"first\": " + array(r.sobol.first) + ", \"first_lo\": " + array(r.sobol.first_lo) +
+             ", \"first_hi\": " + array(r.sobol.first_hi) + ", \"total\": " + array(r.sobol.total) +
+             ", \"total_lo\": " + array(r.sobol.total_lo) +
+             ", \"total_hi\": " + array(r.sobol.total_hi);
+    out += "}";
+  }
+  return out + "]}\n";
+}
+
+}  // namespace
+
+std::string sensitivity_report(const std::filesystem::path& sweep_file,
+                               const SensitivityOptions& options) {
+  const auto format = parse_format(options.format);
+  if (!format)
+    throw std::invalid_argument("unknown format \"" + options.format +
+                                "\" (expected table, csv or json)");
+  const std::string file = sweep_file.string();
+  h5::QuietErrors quiet;
+  if (!std::filesystem::exists(sweep_file)) throw FileError(file + ": no such file");
+  if (H5Fis_hdf5(file.c_str()) <= 0) throw FileError(file + ": not an HDF5 file");
+  h5::Handle f;
+  try {
+    f = h5::Handle(
+        H5Fopen(file.c_str(), options.write_back ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT),
+        H5Fclose, "open " + file);
+  } catch (const h5::Hdf5Error&) {
+    throw FileError(file + (options.write_back
+                                ? ": cannot be opened for writing (needed to store /sensitivity)"
+                                : ": cannot be opened as HDF5"));
+  }
+  try {
+    const Sweep s = read_sweep(f, file);
+    std::vector<std::string> available;
+    {
+      h5::Handle g(H5Gopen2(f, "outcomes", H5P_DEFAULT), H5Gclose, "open /outcomes");
+      h5::check(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name, &available),
+                "list /outcomes");
+    }
+    std::vector<std::string> names = options.outcomes.empty() ? available : options.outcomes;
+    if (names.empty()) throw FileError(file + ": /outcomes holds no datasets");
+    for (const auto& n : names)
+      if (std::find(available.begin(), available.end(), n) == available.end()) {
+        std::string list;
+        for (std::size_t i = 0; i < available.size() && i < 10; ++i)
+          list += (i ? ", " : "") + available[i];
+        if (available.size() > 10) list += ", ...";
+        throw FileError(file + ": no outcome /outcomes/" + n + " (the file has " +
+                        std::to_string(available.size()) + ": " + list + ")");
+      }
+    std::vector<OutcomeResult> results;
+    for (const auto& n : names) results.push_back(compute(f, file, s, n, options.bootstrap));
+    if (options.write_back)
+      for (const auto& r : results)
+        if (r.note.empty()) store(f, s, r, options.bootstrap);
+    switch (*format) {
+      case Format::kCsv:
+        return format_csv(s, results);
+      case Format::kJson:
+        return format_json(file, s, results, options.bootstrap);
+      case Format::kTable:
+        break;
+    }
+    return format_table(file, s, results, options.bootstrap);
+  } catch (const h5::Hdf5Error& e) {
+    throw FileError(file + ": " + e.what());
+  }
+}
+
+}  // namespace pledgesim::analysis
