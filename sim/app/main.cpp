@@ -9,6 +9,7 @@
 
 #include "analysis/cpp/annual_summary.hpp"
 #include "analysis/cpp/compare.hpp"
+#include "analysis/cpp/sensitivity_report.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
 #include "sim/app/calibration.hpp"
@@ -263,6 +264,30 @@ int main(int argc, char** argv) {
                    "again to continue")
       ->check(CLI::Range(1, 1000000000));
 
+  std::string sensitivity_file;
+  pledgesim::analysis::SensitivityOptions sensitivity_opts;
+  bool sensitivity_no_write = false;
+  auto* sensitivity_cmd = app.add_subcommand(
+      "sensitivity",
+      "Sensitivity indices of a sweep's outcomes: Morris elementary effects (mu*, sigma) for a "
+      "morris design, Sobol first- and total-order indices with 90% bootstrap intervals for a "
+      "saltelli design; printed and stored in the file under /sensitivity");
+  sensitivity_cmd->add_option("file", sensitivity_file, "HDF5 file written by pledgesim sweep")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sensitivity_cmd->add_option("--outcome", sensitivity_opts.outcomes,
+                              "Only these outcomes (repeatable; default all), e.g. "
+                              "--outcome agency_rate.London.2022");
+  sensitivity_cmd->add_option("--bootstrap", sensitivity_opts.bootstrap,
+                              "Bootstrap resamples for the Sobol intervals (0: none)")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  sensitivity_cmd->add_option("--format", sensitivity_opts.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  sensitivity_cmd->add_flag("--no-write", sensitivity_no_write,
+                            "Do not store the indices in the file");
+
   app.add_subcommand("keys", "Print the reference of every scenario key (Markdown table)")
       ->callback([] { std::cout << pledgesim::models::scenario_keys_markdown(); });
 
@@ -291,6 +316,19 @@ int main(int argc, char** argv) {
     if (*compare_cmd) return compare_command(compare_files, compare_opts);
     if (*calibrate_cmd) return calibrate_command(calibrate_opts);
     if (*sweep_cmd) return pledgesim::app::sweep_command(sweep_opts);
+    if (*sensitivity_cmd) {
+      sensitivity_opts.write_back = !sensitivity_no_write;
+      try {
+        std::cout << pledgesim::analysis::sensitivity_report(sensitivity_file, sensitivity_opts);
+        return 0;
+      } catch (const pledgesim::analysis::FileError& e) {
+        std::cerr << "pledgesim sensitivity: " << e.what() << '\n';
+        return 2;
+      } catch (const std::invalid_argument& e) {
+        std::cerr << "pledgesim sensitivity: " << e.what() << '\n';
+        return 2;
+      }
+    }
     return 0;  // keys: printed by its callback
   } catch (const std::exception& e) {
     std::cerr << "pledgesim: internal error: " << e.what() << '\n';
