@@ -278,8 +278,9 @@ int main(int argc, char** argv) {
   sensitivity_cmd->add_option("--outcome", sensitivity_opts.outcomes,
                               "Only these outcomes (repeatable; default all), e.g. "
                               "--outcome agency_rate.London.2022");
-  sensitivity_cmd->add_option("--bootstrap", sensitivity_opts.bootstrap,
-                              "Bootstrap resamples for the Sobol intervals (0: none)")
+  sensitivity_cmd
+      ->add_option("--bootstrap", sensitivity_opts.bootstrap,
+                   "Bootstrap resamples for the Sobol intervals (0: none)")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   sensitivity_cmd->add_option("--format", sensitivity_opts.format, "table, csv or json")

@@ -112,6 +112,16 @@ check "names the bad design" grep -q "bad.toml:2: design: expected" "$work/err"
 check "names the bad key with a hint" grep -q "did you mean 'behaviour.exit_rate_per_year'" "$work/err"
 check "no output for a bad sweep" test ! -e "$work/bad.h5" -a ! -e "$work/bad.h5.runs"
 
+# The library's sweep file loads and runs (one run, then stop).
+"$bin" sweep "$(dirname "$0")/../../scenarios/sweeps/pledge_levers.toml" --out "$work/pl.h5" \
+  --quiet --max-runs 1
+check "scenarios/sweeps/pledge_levers.toml runs" [ $? -eq 0 ]
+
+# sensitivity: refuses a grid sweep (no indices) with exit 2.
+"$bin" sensitivity "$work/full.h5" 2>"$work/err"
+check "sensitivity refuses a grid design (exit 2)" [ $? -eq 2 ]
+check "and says which designs it needs" grep -q "saltelli" "$work/err"
+
 if [ -n "$mpirun" ]; then
   "$mpirun" --allow-run-as-root --oversubscribe -n 2 "$bin" sweep "$work/sweep.toml" \
     --out "$work/mpi.h5" --quiet
