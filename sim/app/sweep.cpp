@@ -9,7 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/cpp/grouping.hpp"
 #include "analysis/cpp/indicators.hpp"
+#include "models/metrics.hpp"
 #include "models/scenario_schema.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/core/progress.hpp"
@@ -37,7 +39,7 @@ std::string SweepOutput::name() const {
   std::string g = group;
   for (char& c : g)
     if (c == ' ') c = '_';
-  return indicator + "." + g + "." + std::to_string(year);
+  return weekly() ? series + "." + g : indicator + "." + g + "." + std::to_string(year);
 }
 
 namespace {
@@ -244,29 +246,49 @@ class SweepReader {
   }
 
   void read_outputs(const toml::table& root, SweepSpec& spec) {
-    std::vector<std::string> names;
+    std::vector<std::string> names, metrics;
     for (const auto& d : an::indicator_defs()) names.push_back(d.name);
+    for (const auto& m : models::metric_specs()) metrics.push_back(m.name);
     std::set<std::string> seen;
     each_table(root, "outputs", [&](const toml::table& t, const std::string& where) {
-      unknown_fields(t, where, {"indicator", "group", "year", "note"});
+      unknown_fields(t, where, {"indicator", "series", "group", "year", "note"});
       SweepOutput o;
-      const toml::node* ind = t.get("indicator");
-      const auto name = ind ? ind->value<std::string>() : std::nullopt;
-      if (!name || !an::find_indicator(*name)) {
-        issue(ind ? ind : &t, where + ".indicator",
-              name ? "unknown indicator '" + *name + "'" + hint(*name, names)
-                   : std::string("missing"));
+      if (t.contains("indicator") == t.contains("series")) {
+        issue(&t, where,
+              "give indicator = \"...\" with year = ... (an annual indicator), or series = "
+              "\"...\" (a weekly series)");
         return;
       }
-      o.indicator = *name;
+      if (const toml::node* ind = t.get("indicator")) {
+        const auto name = ind->value<std::string>();
+        if (!name || !an::find_indicator(*name)) {
+          issue(ind, where + ".indicator",
+                name ? "unknown indicator '" + *name + "'" + hint(*name, names)
+                     : std::string("expected an indicator name"));
+          return;
+        }
+        o.indicator = *name;
+        if (const toml::node* y = t.get("year"))
+          o.year = static_cast<int>(integer(*y, where + ".year", 1900, 2200));
+        else
+          issue(&t, where + ".year", "missing");
+      } else {
+        const toml::node* ser = t.get("series");
+        const auto name = ser->value<std::string>();
+        if (!name || std::find(metrics.begin(), metrics.end(), *name) == metrics.end()) {
+          issue(ser, where + ".series",
+                name ? "unknown series '" + *name + "'" + hint(*name, metrics)
+                     : std::string("expected a series name such as \"agency_fte\""));
+          return;
+        }
+        o.series = *name;
+        if (const toml::node* y = t.get("year"))
+          issue(y, where + ".year", "a weekly series keeps every week: no year");
+      }
       const toml::node* g = t.get("group");
       o.group = g ? g->value_or(std::string()) : "";
       if (o.group.empty())
         issue(g ? g : &t, where + ".group", "expected a group such as \"London\" or \"all\"");
-      if (const toml::node* y = t.get("year"))
-        o.year = static_cast<int>(integer(*y, where + ".year", 1900, 2200));
-      else
-        issue(&t, where + ".year", "missing");
       if (!seen.insert(o.name()).second) issue(&t, where, "listed twice: " + o.name());
       spec.outputs.push_back(o);
     });
@@ -344,7 +366,7 @@ SweepSpec load_sweep_spec(const fs::path& file) {
                             return h.empty() ? std::string() : " (did you mean '" + h + "'?)";
                           }()});
       }
-      if (o.year < first || o.year > last)
+      if (!o.weekly() && (o.year < first || o.year > last))
         issues.push_back({file.string(), 0, where + ".year",
                           "the run covers the years to 30 September " + std::to_string(first) +
                               " to " + std::to_string(last)});
@@ -457,19 +479,35 @@ std::vector<double> run_outcomes(const SweepSpec& spec, models::Scenario scenari
     throw std::runtime_error("a sweep run failed writing " + scratch_file.string());
   std::vector<std::string> names;
   for (const auto& out : spec.outputs)
-    if (std::find(names.begin(), names.end(), out.indicator) == names.end())
+    if (!out.weekly() && std::find(names.begin(), names.end(), out.indicator) == names.end())
       names.push_back(out.indicator);
-  const an::IndicatorTable table =
-      an::compute_indicators(an::open_run_file(scratch_file), an::Grouping::kRegion, names);
-  fs::remove(scratch_file);
+  const an::RunFile run = an::open_run_file(scratch_file);
+  const an::IndicatorTable table = names.empty()
+                                       ? an::IndicatorTable{}
+                                       : an::compute_indicators(run, an::Grouping::kRegion, names);
+  const std::vector<an::Group> groups = an::make_groups(run, an::Grouping::kRegion);
   std::vector<double> y;
   for (const auto& out : spec.outputs) {
-    const auto v = an::find_replicates(table, out.indicator, out.group, out.year);
-    if (!v)
-      throw std::runtime_error("output " + out.name() +
-                               ": the run has no such group or year (check group and year)");
-    y.push_back((*v)[0]);
+    if (!out.weekly()) {
+      const auto v = an::find_replicates(table, out.indicator, out.group, out.year);
+      if (!v)
+        throw std::runtime_error("output " + out.name() +
+                                 ": the run has no such group or year (check group and year)");
+      y.push_back((*v)[0]);
+      continue;
+    }
+    const auto g = std::find_if(groups.begin(), groups.end(),
+                                [&](const an::Group& x) { return x.name == out.group; });
+    if (g == groups.end()) throw std::runtime_error("output " + out.name() + ": no such group");
+    const std::vector<double> series = run.read_series(out.series);  // [1][week][employer]
+    const std::size_t E = run.employers();
+    for (std::size_t w = 0; w < run.weeks(); ++w) {
+      double sum = 0;
+      for (std::size_t e : g->members) sum += series[w * E + e];
+      y.push_back(sum);
+    }
   }
+  fs::remove(scratch_file);
   return y;
 }
 

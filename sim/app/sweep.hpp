@@ -38,10 +38,14 @@ struct SweepParameter {
   std::string name() const;    // column name in the output
 };
 
+// An outcome kept per run: an annual indicator (indicator, group, year), or
+// a weekly series summed over a group's employers (series, group).
 struct SweepOutput {
-  std::string indicator, group;
+  std::string indicator, series, group;
   int year = 0;
-  std::string name() const;  // "agency_rate.London.2022" (spaces in groups become '_')
+  bool weekly() const { return !series.empty(); }
+  // "agency_rate.London.2022" or "agency_fte.London" (spaces in groups become '_')
+  std::string name() const;
 };
 
 struct SweepSpec {
@@ -72,7 +76,8 @@ models::Scenario scenario_at(const models::Scenario& base, const SweepSpec& spec
 // seeds one derived from (seed, run).
 std::uint64_t run_seed(const SweepSpec& spec, std::size_t point, std::size_t replication);
 
-// Runs one scenario (one replication) and returns the outcomes in spec order.
+// Runs one scenario (one replication) and returns the outcomes in spec order:
+// one value per annual output, then `weeks` values per weekly output.
 std::vector<double> run_outcomes(const SweepSpec& spec, models::Scenario scenario,
                                  const std::filesystem::path& scratch_file);
 

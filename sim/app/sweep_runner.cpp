@@ -12,11 +12,14 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "analysis/cpp/indicators.hpp"
+#include "models/metrics.hpp"
 #include "sim/app/sweep.hpp"
+#include "sim/core/calendar.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/io/hdf5_util.hpp"
@@ -39,6 +42,13 @@ struct Plan {
   an::Design design;
   std::vector<std::vector<double>> values;  // per point
   std::size_t runs() const { return design.points() * spec.replications; }
+  std::size_t weeks() const { return static_cast<std::size_t>(base.weeks()); }
+  // Values a run produces: one per annual output, `weeks` per weekly one.
+  std::size_t values_per_run() const {
+    std::size_t n = 0;
+    for (const auto& o : spec.outputs) n += o.weekly() ? weeks() : 1;
+    return n;
+  }
 };
 
 // One file per completed run in OUT.runs/: the outcomes as raw doubles,
@@ -87,7 +97,7 @@ std::vector<std::size_t> pending_runs(const Plan& plan, const fs::path& dir) {
   std::vector<std::size_t> pending;
   std::vector<double> y;
   for (std::size_t r = 0; r < plan.runs(); ++r)
-    if (!read_entry(dir, r, plan.spec.outputs.size(), y)) pending.push_back(r);
+    if (!read_entry(dir, r, plan.values_per_run(), y)) pending.push_back(r);
   return pending;
 }
 
@@ -103,13 +113,13 @@ void do_run(const Plan& plan, std::size_t run, const fs::path& dir) {
 }
 
 void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out) {
-  const std::size_t R = plan.runs(), K = plan.spec.outputs.size();
+  const std::size_t R = plan.runs(), V = plan.values_per_run(), T = plan.weeks();
   const std::size_t P = plan.design.points(), D = plan.spec.parameters.size();
-  std::vector<double> outcomes(R * K), y;
+  std::vector<double> all(R * V), y;  // [run][value]
   for (std::size_t r = 0; r < R; ++r) {
-    if (!read_entry(dir, r, K, y))
+    if (!read_entry(dir, r, V, y))
       throw std::runtime_error("run " + std::to_string(r) + " missing");
-    for (std::size_t k = 0; k < K; ++k) outcomes[k * R + r] = y[k];
+    std::copy(y.begin(), y.end(), all.begin() + static_cast<std::ptrdiff_t>(r * V));
   }
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
   const fs::path partial = out.string() + ".partial";
@@ -167,17 +177,43 @@ void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out
       }
     }
     {
-      auto g = h5::create_group(file, "outcomes");
-      for (std::size_t k = 0; k < K; ++k) {
-        const auto& o = plan.spec.outputs[k];
-        std::vector<double> col(outcomes.begin() + static_cast<std::ptrdiff_t>(k * R),
-                                outcomes.begin() + static_cast<std::ptrdiff_t>((k + 1) * R));
-        auto ds = h5::write_doubles(g, o.name(), col, {R});
-        const an::IndicatorDef* def = an::find_indicator(o.indicator);
-        h5::write_string_attribute(ds, "units", def ? def->units : "");
-        h5::write_string_attribute(ds, "description",
-                                   (def ? def->description : o.indicator) + "; group " + o.group +
-                                       ", year " + std::to_string(o.year));
+      // Annual outcomes: one value per run (what `sensitivity` reads);
+      // weekly series: [runs, weeks] under /weekly, with /time/date.
+      auto annual = h5::create_group(file, "outcomes");
+      std::optional<h5::Handle> weekly;
+      std::size_t offset = 0;
+      for (const auto& o : plan.spec.outputs) {
+        const std::size_t n = o.weekly() ? T : 1;
+        std::vector<double> block(R * n);
+        for (std::size_t r = 0; r < R; ++r)
+          for (std::size_t k = 0; k < n; ++k) block[r * n + k] = all[r * V + offset + k];
+        offset += n;
+        if (!o.weekly()) {
+          auto ds = h5::write_doubles(annual, o.name(), block, {R});
+          const an::IndicatorDef* def = an::find_indicator(o.indicator);
+          h5::write_string_attribute(ds, "units", def ? def->units : "");
+          h5::write_string_attribute(ds, "description",
+                                     (def ? def->description : o.indicator) + "; group " + o.group +
+                                         ", year " + std::to_string(o.year));
+          continue;
+        }
+        if (!weekly) {
+          weekly = h5::create_group(file, "weekly");
+          auto time = h5::create_group(file, "time");
+          const sim::WeeklyClock clock(plan.base.start);
+          std::vector<std::string> dates;
+          for (std::size_t w = 0; w < T; ++w)
+            dates.push_back(clock.week_start(static_cast<std::int64_t>(w)).iso());
+          h5::write_strings(time, "date", dates);
+        }
+        auto ds = h5::write_doubles(*weekly, o.name(), block, {R, T});
+        for (const auto& m : models::metric_specs())
+          if (m.name == o.series) {
+            h5::write_string_attribute(ds, "units", m.units);
+            h5::write_string_attribute(ds, "description",
+                                       m.description + "; summed over group " + o.group +
+                                           "; [runs, weeks] (weeks as in /time/date)");
+          }
       }
     }
   }

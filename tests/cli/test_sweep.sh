@@ -62,6 +62,10 @@ year = 2018
 indicator = "leavers"
 group = "all"
 year = 2018
+
+[[outputs]]
+series = "agency_fte"
+group = "London"
 EOF2
 
 "$bin" sweep "$work/sweep.toml" --out "$work/full.h5" --quiet
@@ -71,6 +75,8 @@ h5ls -r "$work/full.h5" >"$work/ls"
 check "design table: 12 points x 3 parameters" grep -q "/design/value .*Dataset {12, 3}" "$work/ls"
 check "runs: 24 = 12 points x 2 replications" grep -q "/runs/seed .*Dataset {24}" "$work/ls"
 check "outcomes named indicator.group.year" grep -q "/outcomes/agency_rate.London.2018 .*Dataset {24}" "$work/ls"
+check "weekly series: [runs, weeks] under /weekly (a year = 53 weekly steps)" grep -q "/weekly/agency_fte.London .*Dataset {24, 53}" "$work/ls"
+check "with their dates" grep -q "/time/date .*Dataset {53}" "$work/ls"
 h5dump -d /runs/seed -y -w 0 "$work/full.h5" | sed -n '/DATA {/,/}/p' | grep -v '[{}]' |
   tr ', ' '\n\n' | grep -v '^$' >"$work/seeds"
 check "24 seeds listed" test "$(wc -l <"$work/seeds")" -eq 24
