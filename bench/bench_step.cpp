@@ -1,20 +1,63 @@
-// Micro-benchmarks of the engine: random draws and the weekly market step.
-// Run: ./build/release/bench/bench_step  (not part of ctest)
+// Benchmarks of the engine (Google Benchmark; run by bench/run.sh, never by
+// ctest): random draws, the weekly step at 100k / 1M (and, with
+// PLEDGESIM_BENCH_FULL=1, 10M) practitioners on a synthetic scenario with
+// every lever on, against a memory-bandwidth floor measured in the same run,
+// and end-to-end runs with and without HDF5 series output.
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <vector>
+
+#include "bench/synthetic_scenario.hpp"
 #include "models/market.hpp"
+#include "models/metrics.hpp"
 #include "models/scenario.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/random.hpp"
+#include "sim/io/hdf5_recorder.hpp"
 
 namespace {
 
+namespace pm = pledgesim::models;
+namespace ps = pledgesim::sim;
+
+// Resident memory of this process now, in bytes (Linux /proc).
+double resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  double pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// The floor: seconds to stream once through `bytes` (read and write every
+// 8-byte word), in the same fixed blocks and threads as the step; best of 5.
+double stream_seconds(std::size_t bytes) {
+  std::vector<std::uint64_t> words(bytes / 8 + 1, 1);
+  double best = 1e9;
+  for (int k = 0; k < 5; ++k) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ps::for_each_block(words.size(), ps::kDefaultBlockSize,
+                       [&](std::size_t, std::size_t begin, std::size_t end) {
+                         for (std::size_t i = begin; i < end; ++i) words[i] = words[i] * 3 + 1;
+                       });
+    best = std::min(best,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  benchmark::DoNotOptimize(words.data());
+  return best;
+}
+
 void BM_PhiloxUniform(benchmark::State& state) {
-  const pledgesim::sim::RandomStreams streams(1, 2);
+  const ps::RandomStreams streams(1, 2);
   std::uint64_t agent = 0;
   double sum = 0;
   for (auto _ : state) {
-    pledgesim::sim::AgentDraws d(streams, 0, agent++);
+    ps::AgentDraws d(streams, 0, agent++);
     sum += d.uniform() + d.uniform() + d.uniform() + d.uniform();
   }
   benchmark::DoNotOptimize(sum);
@@ -22,26 +65,124 @@ void BM_PhiloxUniform(benchmark::State& state) {
 }
 BENCHMARK(BM_PhiloxUniform);
 
-// One simulated week of the London baseline scaled by range(0); range(1) threads.
-void BM_MarketWeek(benchmark::State& state) {
-  auto s = pledgesim::models::builtin_default_scenario();
-  const double scale = static_cast<double>(state.range(0));
-  for (auto& a : s.authorities)
-    a.inpost_fte *= scale, a.vacancy_fte *= scale, a.agency_fte *= scale;
-  s.population.nqsw_intake_per_year = static_cast<std::int64_t>(650 * scale);
-  pledgesim::sim::ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
-  pledgesim::models::LabourMarket market(s);
-  for (auto _ : state) market.step();
-  state.counters["practitioners"] = static_cast<double>(market.population().size());
-  state.SetItemsProcessed(state.iterations() *
-                          static_cast<std::int64_t>(market.population().size()));
+// One week of the synthetic market: range(0) practitioners, range(1) threads.
+// Counters: time per practitioner-week, the floor and step / floor, the share
+// of each phase, and memory per practitioner (columns, and resident).
+void BM_Week(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  ps::ThreadLimit limit(static_cast<std::size_t>(state.range(1)));
+  // Google Benchmark calls this function several times; memory freed by an
+  // earlier call is reused without growing the resident set, so keep the
+  // growth seen the first time for each size.
+  static std::map<std::size_t, double> first_growth;
+  const double rss0 = resident_bytes();
+  pm::LabourMarket market(pledgesim::bench::synthetic_scenario(n));
+  const double rss1 = resident_bytes();
+  const double growth = first_growth.emplace(n, rss1 - rss0).first->second;
+  for (int w = 0; w < 4; ++w) market.step();  // past the first week's transient
+  const auto before = market.phase_seconds();
+  std::int64_t weeks = 0;
+  for (auto _ : state) market.step(), ++weeks;
+  const auto& after = market.phase_seconds();
+  const double size = static_cast<double>(market.population().size());
+  const double column_bytes = size * static_cast<double>(market.population().bytes_per_agent());
+  const double floor = stream_seconds(static_cast<std::size_t>(column_bytes));
+  const double step = (after.events_and_prices - before.events_and_prices + after.choose -
+                       before.choose + after.clear - before.clear + after.apply - before.apply +
+                       after.authorities - before.authorities) /
+                      static_cast<double>(weeks);
+  auto share = [&](double a, double b) { return (a - b) / static_cast<double>(weeks) / step; };
+  state.counters["practitioners"] = size;
+  state.counters["ns_per_practitioner_week"] = step / size * 1e9;
+  state.counters["floor_ms"] = floor * 1e3;
+  state.counters["step_over_floor"] = step / floor;
+  state.counters["share_choose"] = share(after.choose, before.choose);
+  state.counters["share_clear"] = share(after.clear, before.clear);
+  state.counters["share_apply"] = share(after.apply, before.apply);
+  state.counters["share_other"] = share(after.events_and_prices + after.authorities,
+                                        before.events_and_prices + before.authorities);
+  state.counters["column_bytes_per_practitioner"] =
+      static_cast<double>(market.population().bytes_per_agent());
+  state.counters["resident_bytes_per_practitioner"] =
+      growth / static_cast<double>(market.population().size() > 0 ? n : 1);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(size));
 }
-BENCHMARK(BM_MarketWeek)
-    ->ArgsProduct({{1, 10, 100}, {1, 2}})
-    ->ArgNames({"london_x", "threads"})
+BENCHMARK(BM_Week)
+    ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
+    ->ArgNames({"practitioners", "threads"})
     ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
+
+// A whole run: range(0) practitioners (0 = the built-in London scenario) for
+// 10 years, range(1) = 1 with HDF5 series output, on all cores. Reports
+// practitioner-weeks per second and CPU seconds of the process.
+void BM_TenYears(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const bool output = state.range(1) != 0;
+  pm::Scenario s =
+      n == 0 ? pm::builtin_default_scenario() : pledgesim::bench::synthetic_scenario(n);
+  s.years = 10;
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("pledgesim-bench-" + std::to_string(::getpid()) + ".h5");
+  double practitioner_weeks = 0;
+  for (auto _ : state) {
+    pm::LabourMarket market(s);
+    std::unique_ptr<ps::Hdf5Recorder> recorder;
+    if (output) {
+      recorder = std::make_unique<ps::Hdf5Recorder>(out);
+      ps::RunInfo info;
+      info.scenario_name = s.name;
+      info.software_version = "bench";
+      info.seed = s.seed;
+      info.weeks = s.weeks();
+      info.entities = market.employer_table();
+      info.series = pm::metric_specs();
+      recorder->begin(info);
+    }
+    for (std::int64_t w = 0; w < s.weeks(); ++w) {
+      market.step();
+      practitioner_weeks += static_cast<double>(market.population().size());
+      if (recorder)
+        recorder->record_week(0, w, market.clock().week_start(w).iso(), market.week_series());
+    }
+    if (recorder) recorder->finish();
+  }
+  std::filesystem::remove(out);
+  state.counters["practitioner_weeks_per_s"] =
+      benchmark::Counter(practitioner_weeks, benchmark::Counter::kIsRate);
+}
+// London and 100k: three runs each (timings are means); 1M: one run.
+BENCHMARK(BM_TenYears)
+    ->ArgsProduct({{0, 100'000}, {0, 1}})
+    ->ArgNames({"practitioners", "output"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK(BM_TenYears)
+    ->ArgsProduct({{1'000'000}, {0, 1}})
+    ->ArgNames({"practitioners", "output"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (const char* full = std::getenv("PLEDGESIM_BENCH_FULL"); full && std::string(full) == "1") {
+    BENCHMARK(BM_Week)
+        ->Args({10'000'000, 1})
+        ->Args({10'000'000, 2})
+        ->ArgNames({"practitioners", "threads"})
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->Iterations(3);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -58,6 +58,13 @@ class LabourMarket {
   // Zones ("region/subregion") where practitioners live (column home_zone).
   const std::string& zone_name(std::uint8_t zone) const { return zone_names_[zone]; }
 
+  // Wall time spent in each phase of step(), summed over the weeks run (for
+  // benchmarks and profiling; not part of any output).
+  struct PhaseSeconds {
+    double events_and_prices = 0, choose = 0, clear = 0, apply = 0, authorities = 0;
+  };
+  const PhaseSeconds& phase_seconds() const { return phase_seconds_; }
+
   // The /employers table of the output.
   sim::EntityTable employer_table() const;
 
@@ -188,6 +195,7 @@ class LabourMarket {
   std::vector<std::size_t> bucket_start_;
 
   sim::BlockPartials<std::int64_t> partials_;
+  PhaseSeconds phase_seconds_;
   std::vector<double> series_;
   StatusCounts status_counts_{};
   TransitionCounts transitions_{};

@@ -1,6 +1,7 @@
 // The weekly step: choose (parallel), clear (per employer), apply (parallel),
 // update authorities (serial, O(employers)).
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -12,9 +13,16 @@ namespace pledgesim::models {
 using namespace detail;
 
 void LabourMarket::step() {
+  using Clock = std::chrono::steady_clock;
+  auto lap = [last = Clock::now()](double& into) mutable {
+    const auto now = Clock::now();
+    into += std::chrono::duration<double>(now - last).count();
+    last = now;
+  };
   run_annual_events();
   update_prices();
   for (auto& l : ledgers_) l.begin_week(week_);
+  lap(phase_seconds_.events_and_prices);
 
   const std::size_t n = population_.size();
   const std::size_t blocks = sim::block_count(n, kBlockSize);
@@ -23,12 +31,16 @@ void LabourMarket::step() {
     block_applicants_[b].clear();
     choose(begin, end, block_applicants_[b]);
   });
+  lap(phase_seconds_.choose);
   clear_market();
+  lap(phase_seconds_.clear);
   partials_.reset(blocks, accumulator_width(authorities_.size()));
   sim::for_each_block(n, kBlockSize, [&](std::size_t b, std::size_t begin, std::size_t end) {
     apply(b, begin, end);
   });
+  lap(phase_seconds_.apply);
   update_authorities();
+  lap(phase_seconds_.authorities);
   ++week_;
 }
 
