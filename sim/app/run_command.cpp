@@ -13,6 +13,7 @@
 #include "analysis/cpp/run_file.hpp"
 #include "models/market.hpp"
 #include "models/metrics.hpp"
+#include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/core/replication.hpp"
@@ -48,6 +49,7 @@ int run_command(const RunOptions& o) {
 }
 
 int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
+  const sim::InterruptGuard interrupt_guard;
   const std::string text = models::to_toml(scenario);
   if (o.print_scenario) {
     std::cout << text;
@@ -113,6 +115,19 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
       if (first > 0 || k > 0) markets[k] = make_market(first + k);
     });
     for (std::int64_t w = 0; w < weeks; ++w) {
+      if (sim::interrupted()) {
+        // Ctrl-C or SIGTERM: keep what is done, marked incomplete, under .partial.
+        progress.finish();
+        const auto kept = recorder.keep_incomplete(w);
+        if (!o.quiet)
+          std::fprintf(stderr,
+                       "pledgesim run: interrupted at week %lld of %lld (replications %zu to "
+                       "%zu); the weeks done are in %s (attribute incomplete = 1). Run the same "
+                       "command again to redo the run: checkpoints are not implemented yet.\n",
+                       static_cast<long long>(w), static_cast<long long>(weeks), first,
+                       first + n - 1, kept.string().c_str());
+        return kInterruptedExit;
+      }
       tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) { markets[k]->step(); });
       const std::string date = markets.front()->clock().week_start(w).iso();
       for (std::size_t k = 0; k < n; ++k)

@@ -26,6 +26,9 @@ struct RunOptions {
 // Resolves the scenario the options describe (throws ScenarioError).
 models::Scenario resolve_scenario(const RunOptions& options);
 
+// Exit status after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+inline constexpr int kInterruptedExit = 130;
+
 // Returns the process exit code.
 int run_command(const RunOptions& options);
 // The same for a scenario already resolved (options.scenario_path, years,

@@ -16,6 +16,7 @@
 #include "sim/app/run_command.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/core/replication.hpp"
+#include "sim/io/hdf5_recorder.hpp"
 
 namespace pledgesim::app {
 
@@ -475,8 +476,13 @@ std::vector<double> run_outcomes(const SweepSpec& spec, models::Scenario scenari
   o.out = scratch_file.string();
   o.quiet = true;
   o.summary = false;
-  if (run_resolved(scenario, o) != 0)
-    throw std::runtime_error("a sweep run failed writing " + scratch_file.string());
+  const int status = run_resolved(scenario, o);
+  if (status == kInterruptedExit) {
+    std::error_code ec;
+    fs::remove(sim::Hdf5Recorder::partial_path(scratch_file), ec);
+    throw SweepInterrupted();
+  }
+  if (status != 0) throw std::runtime_error("a sweep run failed writing " + scratch_file.string());
   std::vector<std::string> names;
   for (const auto& out : spec.outputs)
     if (!out.weekly() && std::find(names.begin(), names.end(), out.indicator) == names.end())

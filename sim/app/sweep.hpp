@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,11 @@ models::Scenario scenario_at(const models::Scenario& base, const SweepSpec& spec
 // seed of the sweep's seed (common random numbers), or under independent
 // seeds one derived from (seed, run).
 std::uint64_t run_seed(const SweepSpec& spec, std::size_t point, std::size_t replication);
+
+// Thrown by run_outcomes when Ctrl-C or SIGTERM stopped the run.
+struct SweepInterrupted : std::runtime_error {
+  SweepInterrupted() : std::runtime_error("interrupted") {}
+};
 
 // Runs one scenario (one replication) and returns the outcomes in spec order:
 // one value per annual output, then `weeks` values per weekly output.

@@ -18,8 +18,10 @@
 
 #include "analysis/cpp/indicators.hpp"
 #include "models/metrics.hpp"
+#include "sim/app/run_command.hpp"
 #include "sim/app/sweep.hpp"
 #include "sim/core/calendar.hpp"
+#include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/io/hdf5_util.hpp"
@@ -306,11 +308,33 @@ int sweep_command(const SweepOptions& o) {
   };
   try {
     if (ranks == 1) {
+      // Ctrl-C: no new runs start, runs in progress stop at their next week;
+      // completed runs stay in the journal for the next attempt. (Under MPI
+      // the launcher's default handling applies; the journal is kept too.)
+      const sim::InterruptGuard interrupt_guard;
       sim::ThreadLimit threads(o.threads);
+      std::atomic<bool> stopped{false};
       tbb::parallel_for(std::size_t{0}, pending.size(), std::size_t{1}, [&](std::size_t k) {
-        do_run(plan, pending[k], dir);
-        tick();
+        if (sim::interrupted()) return void(stopped = true);
+        try {
+          do_run(plan, pending[k], dir);
+          tick();
+        } catch (const SweepInterrupted&) {
+          stopped = true;
+        }
       });
+      if (stopped || sim::interrupted()) {
+        progress.finish();
+        std::size_t left = 0;
+        std::vector<double> y;
+        for (std::size_t r = 0; r < plan.runs(); ++r)
+          left += !read_entry(dir, r, plan.values_per_run(), y);
+        std::fprintf(stderr,
+                     "pledgesim sweep: interrupted with %zu of %zu runs left; the others are "
+                     "kept in %s. Run the same command again to continue.\n",
+                     left, plan.runs(), dir.string().c_str());
+        return kInterruptedExit;
+      }
     }
 #ifdef PLEDGESIM_WITH_MPI
     else {

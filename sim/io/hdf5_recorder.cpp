@@ -277,6 +277,20 @@ void Hdf5Recorder::State::flush(std::size_t replication) {
     for (auto& v : b.series_buf) std::vector<double>().swap(v);
 }
 
+fs::path Hdf5Recorder::keep_incomplete(std::int64_t complete_weeks) {
+  State& s = *state_;
+  for (std::size_t r = 0; r < s.replications; ++r) s.flush(r);
+  s.series_ds.clear();
+  s.week_ds.reset();
+  s.date_ds.reset();
+  h5::write_int_attribute(s.file, "incomplete", 1);
+  h5::write_int_attribute(s.file, "complete_weeks", complete_weeks);
+  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
+  s.file.reset();
+  s.finished = true;  // keep the partial file
+  return s.partial_path;
+}
+
 void Hdf5Recorder::finish() {
   State& s = *state_;
   for (std::size_t r = 0; r < s.replications; ++r) {

@@ -29,6 +29,10 @@ class Hdf5Recorder final : public Recorder {
   void record_week(std::size_t replication, std::int64_t week, const std::string& date,
                    std::span<const double> values) override;
   void finish() override;
+  // Stops early (e.g. on Ctrl-C): writes what was recorded, marks the file
+  // with root attributes incomplete = 1 and complete_weeks, and leaves it as
+  // NAME.partial, never under the final name. Returns that path.
+  std::filesystem::path keep_incomplete(std::int64_t complete_weeks);
 
   static std::filesystem::path partial_path(const std::filesystem::path& final_path);
 

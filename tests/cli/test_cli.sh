@@ -202,5 +202,22 @@ check "calibrate: prints the fit table" grep -q "| agency_rate | London | 2018 |
 check "calibrate: writes the fitted value" grep -q "exit_rate_per_year = " "$work/cal.toml"
 check "calibrate: leaves no partial result" test ! -e "$work/cal.toml.partial"
 
+# Ctrl-C during a run: exit 130 within moments, the weeks done kept in
+# FILE.partial marked incomplete, nothing under the final name.
+"$bin" run --years 100 --out "$work/int.h5" --no-summary 2>"$work/err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+echo $? >"$work/status"
+check "SIGINT stops a run with exit 130" status_is 130
+check "SIGINT leaves no file under the final name" test ! -e "$work/int.h5"
+check "SIGINT says where the weeks done are" err_has "interrupted at week"
+check "the partial file is marked incomplete" "$py" -c "
+import h5py, sys
+f = h5py.File(sys.argv[1], 'r')
+assert f.attrs['incomplete'] == 1 and 0 < f.attrs['complete_weeks'] < 5218
+" "$work/int.h5.partial"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -93,6 +93,21 @@ check "a resumed sweep equals an uninterrupted one" h5diff -q "$work/full.h5" "$
 "$bin" sweep "$work/sweep.toml" --out "$work/t1.h5" --quiet --threads 1
 check "1 thread equals all threads" h5diff -q "$work/full.h5" "$work/t1.h5"
 
+# Ctrl-C during a sweep: exit 130 with the completed runs kept (or 0 if it
+# finished first); either way a rerun gives the uninterrupted file.
+sed 's/^seed = 3/seed = 3\nyears = 3/' "$work/sweep.toml" >"$work/long.toml"
+"$bin" sweep "$work/long.toml" --out "$work/long_ref.h5" --quiet
+"$bin" sweep "$work/long.toml" --out "$work/long.h5" 2>"$work/err" &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+status=$?
+check "SIGINT stops a sweep with exit 130 (or it had finished: 0)" [ $status -eq 130 -o $status -eq 0 ]
+[ $status -eq 130 ] && check "and says how to continue" grep -q "Run the same command again" "$work/err"
+"$bin" sweep "$work/long.toml" --out "$work/long.h5" --quiet
+check "the sweep continued after SIGINT equals an uninterrupted one" h5diff -q "$work/long_ref.h5" "$work/long.h5"
+
 sed 's/seed = 3/seed = 4/' "$work/sweep.toml" >"$work/other.toml"
 cp "$work/two.toml" "$work/two_copy.toml"
 "$bin" sweep "$work/sweep.toml" --out "$work/j.h5" --quiet --max-runs 1
