@@ -75,6 +75,14 @@ RunFile open_run_file(const std::filesystem::path& p) {
       throw FileError(file +
                       ": not a pledgesim file (root attribute 'format' is not \"pledgesim\")");
     r.format = "pledgesim";
+    // A run stopped by Ctrl-C keeps its weeks done in NAME.partial, marked
+    // incomplete: its later weeks are empty, so no table may be made from it.
+    if (H5Aexists(f, "incomplete") > 0 && h5::read_int_attribute(f, "incomplete") != 0)
+      throw FileError(file + ": an incomplete run (stopped after " +
+                      (H5Aexists(f, "complete_weeks") > 0
+                           ? std::to_string(h5::read_int_attribute(f, "complete_weeks")) + " weeks"
+                           : std::string("an unknown number of weeks")) +
+                      "); run it again to get a complete file");
     for (const char* a : {"format_version", "seed"})
       if (!H5Aexists(f, a)) throw FileError(file + ": root attribute '" + a + "' is missing");
     r.format_version = h5::read_int_attribute(f, "format_version");

@@ -218,6 +218,9 @@ import h5py, sys
 f = h5py.File(sys.argv[1], 'r')
 assert f.attrs['incomplete'] == 1 and 0 < f.attrs['complete_weeks'] < 5218
 " "$work/int.h5.partial"
+run summarize "$work/int.h5.partial"
+check "summarize refuses an incomplete run (exit 2)" status_is 2
+check "and says it is incomplete" err_has "an incomplete run (stopped after"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
