@@ -271,8 +271,9 @@ def open_run(path: str | os.PathLike) -> Run:
 
     Raises FileNotFoundError if ``path`` does not exist, and ValueError (whose
     message starts with the file name) if the file is not HDF5, is not a
-    pledgesim run file (root attribute ``format`` != "pledgesim"), or lacks a
-    required dataset or has inconsistent shapes.
+    pledgesim run file (root attribute ``format`` != "pledgesim"), is a run
+    stopped early (root attribute ``incomplete`` = 1), or lacks a required
+    dataset or has inconsistent shapes.
     """
     path = Path(path)
     if not path.exists():
@@ -288,6 +289,9 @@ def open_run(path: str | os.PathLike) -> Run:
             found = "no 'format' attribute" if fmt is None else f"format={fmt!r}"
             _fail(path, f"not a pledgesim run file ({found}; expected format={FORMAT_NAME!r})")
         attrs = {k: _to_python(v) for k, v in f.attrs.items()}
+        if attrs.get("incomplete"):
+            _fail(path, f"an incomplete run (stopped after {attrs.get('complete_weeks', '?')} "
+                        "weeks); run it again to get a complete file")
         version = attrs.get("format_version")
         if version not in KNOWN_FORMAT_VERSIONS:
             warnings.warn(

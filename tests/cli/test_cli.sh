@@ -221,6 +221,17 @@ assert f.attrs['incomplete'] == 1 and 0 < f.attrs['complete_weeks'] < 5218
 run summarize "$work/int.h5.partial"
 check "summarize refuses an incomplete run (exit 2)" status_is 2
 check "and says it is incomplete" err_has "an incomplete run (stopped after"
+check "the Python reader refuses it too" "$py" -c "
+import sys
+sys.path.insert(0, sys.argv[2])
+import pledgesim_analysis as pa
+try:
+    pa.open_run(sys.argv[1])
+except ValueError as e:
+    assert 'incomplete run' in str(e), e
+else:
+    raise SystemExit('opened an incomplete run')
+" "$work/int.h5.partial" "$(dirname "$0")/../../analysis"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
