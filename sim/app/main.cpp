@@ -104,6 +104,7 @@ struct CalibrateOptions {
   std::string out;
   std::size_t threads = 0;
   bool quiet = false;
+  bool force = false;
 };
 
 int calibrate_command(const CalibrateOptions& o) {
@@ -119,6 +120,11 @@ int calibrate_command(const CalibrateOptions& o) {
       o.out.empty()
           ? "results/calibration_" + std::filesystem::path(o.targets).stem().string() + ".toml"
           : o.out;
+  if (std::filesystem::exists(out) && !o.force) {
+    std::cerr << "pledgesim calibrate: " << out
+              << " exists; use --force to overwrite it, or --out to choose another file\n";
+    return 2;
+  }
   const auto progress = [&](int k, const pa::CalibrationPoint& point,
                             const pa::CalibrationPoint& best) {
     if (o.quiet) return;
@@ -187,6 +193,7 @@ int main(int argc, char** argv) {
                       "Override a scenario key, e.g. --set behaviour.exit_rate_per_year=0.06 "
                       "(repeatable; values are TOML)");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress line or messages on stderr");
+  run_cmd->add_flag("--force", run.force, "Overwrite the output file if it exists");
   run_cmd->add_flag("--print-scenario", run.print_scenario,
                     "Print the fully resolved scenario (every key, defaults included) and exit");
   bool no_summary = false;
@@ -240,6 +247,8 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--threads", calibrate_opts.threads, "Worker threads; 0 = all cores")
       ->check(CLI::Range(0, 4096));
   calibrate_cmd->add_flag("--quiet,-q", calibrate_opts.quiet, "No progress lines on stderr");
+  calibrate_cmd->add_flag("--force", calibrate_opts.force,
+                          "Overwrite the result file if it exists");
 
   pledgesim::app::SweepOptions sweep_opts;
   auto* sweep_cmd = app.add_subcommand(
@@ -258,6 +267,7 @@ int main(int argc, char** argv) {
                    "Worker threads (per MPI rank); 0 = all cores (shared among local ranks)")
       ->check(CLI::Range(0, 4096));
   sweep_cmd->add_flag("--quiet,-q", sweep_opts.quiet, "No progress or messages on stderr");
+  sweep_cmd->add_flag("--force", sweep_opts.force, "Overwrite the output file if it exists");
   sweep_cmd
       ->add_option("--max-runs", sweep_opts.max_runs,
                    "Stop after this many runs (e.g. to fit a batch slot); run the same command "

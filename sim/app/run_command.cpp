@@ -61,6 +61,11 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
     std::cerr << "pledgesim run: --out " << out.string() << " is a directory; give a file name\n";
     return 2;
   }
+  if (fs::exists(out) && !o.force) {
+    std::cerr << "pledgesim run: " << out.string()
+              << " exists; use --force to overwrite it, or --out to choose another file\n";
+    return 2;
+  }
 
   sim::ThreadLimit threads(o.threads);
   const auto t0 = std::chrono::steady_clock::now();

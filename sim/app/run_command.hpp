@@ -21,6 +21,7 @@ struct RunOptions {
   bool quiet = false;
   bool print_scenario = false;
   bool summary = true;
+  bool force = false;  // overwrite an existing output file
 };
 
 // Resolves the scenario the options describe (throws ScenarioError).

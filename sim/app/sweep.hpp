@@ -93,6 +93,7 @@ struct SweepOptions {
   std::size_t threads = 0;
   bool quiet = false;
   std::size_t max_runs = 0;  // > 0: stop after this many runs (rerun to continue)
+  bool force = false;        // overwrite an existing output file
 };
 
 // `pledgesim sweep`: returns the process exit code. Under MPI (more than one

@@ -271,6 +271,12 @@ int sweep_command(const SweepOptions& o) {
   const fs::path out = o.out.empty()
                            ? fs::path("results") / (fs::path(o.sweep_file).stem().string() + ".h5")
                            : fs::path(o.out);
+  if (fs::exists(out) && !o.force) {
+    if (lead)
+      std::cerr << "pledgesim sweep: " << out.string()
+                << " exists; use --force to overwrite it, or --out to choose another file\n";
+    return 2;
+  }
   const fs::path dir = journal_dir(out);
   int journal_ok = 1;
   if (lead) journal_ok = open_journal(dir, plan.spec.text) ? 1 : 0;

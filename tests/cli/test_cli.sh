@@ -202,6 +202,16 @@ check "calibrate: prints the fit table" grep -q "| agency_rate | London | 2018 |
 check "calibrate: writes the fitted value" grep -q "exit_rate_per_year = " "$work/cal.toml"
 check "calibrate: leaves no partial result" test ! -e "$work/cal.toml.partial"
 
+# An existing result is never overwritten without --force.
+cp "$work/y2.h5" "$work/keep.h5"
+run run --years 1 --seed 9 --out "$work/y2.h5" -q --no-summary
+check "an existing output is refused (exit 2)" status_is 2
+check "the refusal names --force" err_has "exists; use --force"
+check "and leaves the file as it was" cmp -s "$work/y2.h5" "$work/keep.h5"
+run run --years 1 --seed 9 --out "$work/y2.h5" -q --no-summary --force
+check "--force overwrites" status_is 0
+check "with the new run" bash -c '! cmp -s "$0" "$1"' "$work/y2.h5" "$work/keep.h5"
+
 # Ctrl-C during a run: exit 130 within moments, the weeks done kept in
 # FILE.partial marked incomplete, nothing under the final name.
 "$bin" run --years 100 --out "$work/int.h5" --no-summary 2>"$work/err" &

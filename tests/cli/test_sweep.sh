@@ -90,6 +90,8 @@ check "--max-runs keeps 7 completed runs in the journal" \
 "$bin" sweep "$work/sweep.toml" --out "$work/resumed.h5" --quiet
 check "a resumed sweep equals an uninterrupted one" h5diff -q "$work/full.h5" "$work/resumed.h5"
 
+"$bin" sweep "$work/sweep.toml" --out "$work/full.h5" --quiet 2>"$work/err"
+check "an existing sweep file is refused without --force (exit 2)" [ $? -eq 2 ]
 "$bin" sweep "$work/sweep.toml" --out "$work/t1.h5" --quiet --threads 1
 check "1 thread equals all threads" h5diff -q "$work/full.h5" "$work/t1.h5"
 
