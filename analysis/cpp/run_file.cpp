@@ -11,8 +11,20 @@ namespace h5 = sim::h5;
 namespace {
 
 h5::Handle open_hdf5(const std::string& file) {
-  if (!std::filesystem::exists(file)) throw FileError(file + ": no such file");
-  if (H5Fis_hdf5(file.c_str()) <= 0) throw FileError(file + ": not an HDF5 file");
+  if (!std::filesystem::exists(file)) {
+    // A run that was killed (or is still running) leaves only NAME.partial.
+    if (std::filesystem::exists(file + ".partial"))
+      throw FileError(file + ": no such file, but " + file +
+                      ".partial exists: a run that was stopped or killed before it finished "
+                      "(or is still running); run it again");
+    throw FileError(file + ": no such file");
+  }
+  if (H5Fis_hdf5(file.c_str()) <= 0)
+    throw FileError(file + ": not an HDF5 file" +
+                    (file.ends_with(".partial")
+                         ? std::string(" (a .partial file: the run writing it was killed before it "
+                                       "finished; run it again)")
+                         : std::string()));
   try {
     return h5::Handle(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + file);
   } catch (const h5::Hdf5Error&) {

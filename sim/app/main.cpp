@@ -212,9 +212,9 @@ int main(int argc, char** argv) {
       "summarize",
       "Print the DfE-style annual indicators (30 September snapshots, financial-year costs) of a "
       "run file: means across replications with 90% intervals");
+  // (Files are checked by the readers, which also recognise NAME.partial.)
   summarize_cmd->add_option("file", summarize_file, "HDF5 file written by pledgesim run")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   add_table_options(summarize_cmd, summarize_opts);
 
   std::vector<std::string> compare_files;
@@ -227,8 +227,7 @@ int main(int argc, char** argv) {
       ->add_option("files", compare_files,
                    "A.h5 (the baseline) then B.h5 [C.h5 ...], written by pledgesim run")
       ->required()
-      ->expected(2, -1)
-      ->check(CLI::ExistingFile);
+      ->expected(2, -1);
   add_table_options(compare_cmd, compare_opts);
 
   CalibrateOptions calibrate_opts;

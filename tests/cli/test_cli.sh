@@ -202,6 +202,12 @@ check "calibrate: prints the fit table" grep -q "| agency_rate | London | 2018 |
 check "calibrate: writes the fitted value" grep -q "exit_rate_per_year = " "$work/cal.toml"
 check "calibrate: leaves no partial result" test ! -e "$work/cal.toml.partial"
 
+# A run killed before it finished leaves only NAME.partial: reported as such.
+touch "$work/killed.h5.partial"
+run summarize "$work/killed.h5"
+check "summarize of a killed run exits 2" status_is 2
+check "and reports the .partial file" err_has "killed.h5.partial exists: a run that was stopped or killed"
+
 # An existing result is never overwritten without --force.
 cp "$work/y2.h5" "$work/keep.h5"
 run run --years 1 --seed 9 --out "$work/y2.h5" -q --no-summary
