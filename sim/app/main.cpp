@@ -194,6 +194,9 @@ int main(int argc, char** argv) {
                       "(repeatable; values are TOML)");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress line or messages on stderr");
   run_cmd->add_flag("--force", run.force, "Overwrite the output file if it exists");
+  run_cmd->add_flag("--check", run.check,
+                    "Verify the market's invariants every week (conservation, stocks and flows, "
+                    "valid employers, non-negative costs); exit 1 on the first violation");
   run_cmd->add_flag("--print-scenario", run.print_scenario,
                     "Print the fully resolved scenario (every key, defaults included) and exit");
   bool no_summary = false;

@@ -11,6 +11,7 @@
 
 #include "analysis/cpp/annual_summary.hpp"
 #include "analysis/cpp/run_file.hpp"
+#include "models/invariants.hpp"
 #include "models/market.hpp"
 #include "models/metrics.hpp"
 #include "sim/core/interrupt.hpp"
@@ -113,6 +114,7 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
   sim::Progress progress(label, weeks * static_cast<std::int64_t>(replications), o.quiet);
   std::size_t practitioners = 0;
   std::int64_t done = 0;
+  std::vector<std::vector<double>> previous;  // last week's series, for --check
   for (std::size_t first = 0; first < replications; first += batch) {
     const std::size_t n = std::min(batch, replications - first);
     markets.resize(n);
@@ -133,7 +135,22 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
                        first + n - 1, kept.string().c_str());
         return kInterruptedExit;
       }
+      if (o.check) {
+        previous.resize(n);
+        for (std::size_t k = 0; k < n; ++k) {
+          const auto row = markets[k]->week_series();
+          previous[k].assign(row.begin(), row.end());
+        }
+      }
       tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) { markets[k]->step(); });
+      if (o.check)
+        for (std::size_t k = 0; k < n; ++k)
+          if (const auto bad = models::check_invariants(*markets[k], previous[k]); !bad.empty()) {
+            for (const auto& b : bad)
+              std::cerr << "pledgesim run: invariant violated (replication " << first + k
+                        << "): " << b << '\n';
+            return 1;
+          }
       const std::string date = markets.front()->clock().week_start(w).iso();
       for (std::size_t k = 0; k < n; ++k)
         recorder.record_week(first + k, w, date, markets[k]->week_series());

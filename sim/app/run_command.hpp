@@ -22,6 +22,7 @@ struct RunOptions {
   bool print_scenario = false;
   bool summary = true;
   bool force = false;  // overwrite an existing output file
+  bool check = false;  // verify the market's invariants every week (exit 1 on a violation)
 };
 
 // Resolves the scenario the options describe (throws ScenarioError).

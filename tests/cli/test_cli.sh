@@ -202,6 +202,9 @@ check "calibrate: prints the fit table" grep -q "| agency_rate | London | 2018 |
 check "calibrate: writes the fitted value" grep -q "exit_rate_per_year = " "$work/cal.toml"
 check "calibrate: leaves no partial result" test ! -e "$work/cal.toml.partial"
 
+run run --years 1 --check --out "$work/checked.h5" -q --no-summary
+check "run --check passes on the built-in scenario" status_is 0
+
 # A run killed before it finished leaves only NAME.partial: reported as such.
 touch "$work/killed.h5.partial"
 run summarize "$work/killed.h5"

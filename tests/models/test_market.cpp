@@ -6,6 +6,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "models/invariants.hpp"
 #include "models/market.hpp"
 #include "models/metrics.hpp"
 #include "models/scenario.hpp"
@@ -137,6 +138,21 @@ TEST(MarketDeterminism, ManyBlocksSameBitsForAnyThreadCount) {
 
 TEST(MarketDeterminism, DifferentSeedsDiffer) {
   EXPECT_NE(run_series(small_scenario(1, 1), 2), run_series(small_scenario(1, 2), 2));
+}
+
+TEST_P(MarketInvariants, CheckInvariantsFindsNothingWrongEveryWeek) {
+  const auto s = scenario_named(GetParam(), 2);
+  pm::LabourMarket m(s);
+  std::vector<double> previous(m.week_series().begin(), m.week_series().end());
+  for (std::int64_t w = 0; w < s.weeks(); ++w) {
+    m.step();
+    const auto bad = pm::check_invariants(m, previous);
+    ASSERT_TRUE(bad.empty()) << bad.front();
+    previous.assign(m.week_series().begin(), m.week_series().end());
+  }
+  // And the check can fail: a series that does not follow its flows is caught.
+  previous[static_cast<std::size_t>(pm::kPermanentFte) * m.employer_count()] += 1;
+  EXPECT_FALSE(pm::check_invariants(m, previous).empty());
 }
 
 TEST_P(MarketInvariants, StatusCountsFollowTransitionsEveryWeek) {
