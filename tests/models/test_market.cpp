@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "models/invariants.hpp"
+#include "models/lever_examples.hpp"
 #include "models/market.hpp"
 #include "models/metrics.hpp"
 #include "models/scenario.hpp"
@@ -55,53 +56,7 @@ pm::Scenario all_levers(std::int64_t years) {
   s.pay.recruitment_cost_gbp_per_hire = 2000;
   for (std::size_t e = 0; e < s.authorities.size(); e += 3)
     s.authorities[e].signatory_from = ps::Date::from_ymd(2018, 4, 1);
-  auto lever = [&](pm::PolicyKind kind, const char* scope) {
-    pm::Policy p;
-    p.kind = kind;
-    p.start = ps::Date::from_ymd(2018, 1, 1);
-    if (std::string(scope) == "signatories") {
-      p.scope.kind = pm::PolicyScope::Kind::signatories;
-    } else if (std::string(scope) != "all") {
-      p.scope.kind = pm::PolicyScope::Kind::region;
-      p.scope.region = scope;
-    }
-    return p;
-  };
-  auto cap = lever(pm::PolicyKind::agency_pay_cap, "London");
-  cap.rate_gbp_per_hour = {25, 28, 32, 35, 35, 42};
-  auto price = lever(pm::PolicyKind::agency_price_cap, "all");
-  price.rate_gbp_per_hour = {32, 36, 40, 44, 45, 50};
-  auto cool = lever(pm::PolicyKind::cooling_off, "London");
-  cool.weeks = 26;
-  auto pqe = lever(pm::PolicyKind::agency_min_experience, "all");
-  pqe.pqe_years = 3;
-  auto harmonised = lever(pm::PolicyKind::harmonised_pay, "signatories");
-  harmonised.band_share = 0.02;
-  auto refs = lever(pm::PolicyKind::shared_references, "London");
-  refs.screen_share = 0.8;
-  auto hello = lever(pm::PolicyKind::staged_golden_hello, "South East");
-  hello.stage_weeks = {0, 26, 78};
-  hello.stage_gbp = {1000, 2000, 3000};
-  auto retention = lever(pm::PolicyKind::retention_payment, "East of England");
-  retention.gbp_per_year = 3000;
-  retention.min_tenure_weeks = 104;
-  auto notice = lever(pm::PolicyKind::notice_period, "all");
-  notice.weeks = 4;
-  auto bank = lever(pm::PolicyKind::inhouse_bank, "signatories");
-  bank.cover_share = 0.4;
-  bank.rate_gbp_per_hour = {27, 30, 33, 36, 37, 42};
-  auto pipeline = lever(pm::PolicyKind::asye_pipeline, "London");
-  pipeline.min_share = 0.1;
-  auto trainee = lever(pm::PolicyKind::trainee_pay, "London");
-  trainee.pay_gbp_per_year = 36000;
-  auto pathway = lever(pm::PolicyKind::progression_pathway, "South East");
-  pathway.years_earlier = 2;
-  auto relocation = lever(pm::PolicyKind::relocation_allowance, "London");
-  relocation.gbp = 6000;
-  s.policies = {
-      cap,      price,   cool,      pqe,        harmonised,
-      refs,     hello,   retention, notice,     bank,
-      pipeline, trainee, pathway,   relocation, lever(pm::PolicyKind::no_poach, "signatories")};
+  s.policies = pm::one_of_every_lever(ps::Date::from_ymd(2018, 1, 1));
   return s;
 }
 

@@ -1,0 +1,15 @@
+// One lever of every kind, in overlapping scopes (London, the signatories,
+// the neighbouring regions, all), with values from shared/data/README.md
+// where it has them. Tests and benchmarks use it to exercise every rule at
+// once; it is not a policy scenario (see scenarios/ for those).
+#pragma once
+
+#include <vector>
+
+#include "models/policy.hpp"
+
+namespace pledgesim::models {
+
+std::vector<Policy> one_of_every_lever(sim::Date start);
+
+}  // namespace pledgesim::models
