@@ -15,6 +15,7 @@
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
 #include "sim/app/run_command.hpp"
+#include "sim/app/toml_checker.hpp"
 
 namespace pledgesim::app {
 
@@ -25,9 +26,9 @@ using models::ScenarioIssue;
 namespace {
 
 // Reads a targets file, collecting every problem as file:line: key: message.
-class SpecReader {
+class SpecReader : public TomlChecker {
  public:
-  explicit SpecReader(const fs::path& file) : file_(file.string()) {}
+  explicit SpecReader(const fs::path& file) : TomlChecker(file.string()) {}
 
   CalibrationSpec read(const toml::table& root, const fs::path& file) {
     CalibrationSpec spec;
@@ -35,11 +36,7 @@ class SpecReader {
     const std::vector<std::string> known = {"scenario",        "years",      "seed",
                                             "replications",    "parameters", "targets",
                                             "max_evaluations", "description"};
-    for (const auto& [k, v] : root) {
-      const std::string key(k.str());
-      if (std::find(known.begin(), known.end(), key) == known.end())
-        issue(&v, key, "unknown key" + hint(key, known));
-    }
+    unknown_fields(root, "", known);
     if (const auto* n = root.get("scenario")) {
       if (auto s = n->value<std::string>())
         spec.scenario = file.parent_path() / *s;
@@ -57,27 +54,7 @@ class SpecReader {
     return spec;
   }
 
-  const std::vector<ScenarioIssue>& issues() const { return issues_; }
-
  private:
-  void issue(const toml::node* n, const std::string& key, const std::string& message) {
-    issues_.push_back(
-        {file_, n ? static_cast<std::int64_t>(n->source().begin.line) : 0, key, message});
-  }
-  static std::string hint(const std::string& key, const std::vector<std::string>& known) {
-    const std::string h = models::closest_key(key, known);
-    return h.empty() ? "" : " (did you mean '" + h + "'?)";
-  }
-  std::int64_t integer(const toml::node& n, const std::string& key, double min, double max) {
-    const auto v = n.value_exact<std::int64_t>();
-    if (!v || *v < min || static_cast<double>(*v) > max) {
-      std::ostringstream m;
-      m << "expected an integer in [" << min << ", " << max << "]";
-      issue(&n, key, m.str());
-      return static_cast<std::int64_t>(min);
-    }
-    return *v;
-  }
   std::optional<double> number(const toml::table& t, const std::string& field,
                                const std::string& where, bool required) {
     const toml::node* n = t.get(field);
@@ -92,31 +69,6 @@ class SpecReader {
     }
     return v;
   }
-  template <class F>
-  void each_table(const toml::table& root, const std::string& name, F&& f) {
-    const toml::node* n = root.get(name);
-    const toml::array* list = n ? n->as_array() : nullptr;
-    if (!list || list->empty()) {
-      issue(n, name, "expected at least one [[" + name + "]] table");
-      return;
-    }
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string where = name + "[" + std::to_string(i) + "]";
-      if (const toml::table* t = list->get(i)->as_table())
-        f(*t, where);
-      else
-        issue(list->get(i), where, "expected a table");
-    }
-  }
-  void unknown_fields(const toml::table& t, const std::string& where,
-                      const std::vector<std::string>& fields) {
-    for (const auto& [k, v] : t) {
-      const std::string key(k.str());
-      if (std::find(fields.begin(), fields.end(), key) == fields.end())
-        issue(&v, where + "." + key, "unknown key" + hint(key, fields));
-    }
-  }
-
   void read_parameters(const toml::table& root, CalibrationSpec& spec) {
     std::vector<std::string> keys;
     for (const auto& p : models::scenario_params()) keys.push_back(p.key);
@@ -194,9 +146,6 @@ class SpecReader {
       if (p.key == key) return &p;
     return nullptr;
   }
-
-  std::string file_;
-  std::vector<ScenarioIssue> issues_;
 };
 
 models::Scenario load_base(const CalibrationSpec& spec) {
@@ -220,17 +169,8 @@ std::string format_value(double v) {
 }  // namespace
 
 CalibrationSpec load_calibration_spec(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw models::ScenarioError({{file.string(), 0, "", "cannot open targets file"}});
-  std::ostringstream text;
-  text << in.rdbuf();
-  toml::table root;
-  try {
-    root = toml::parse(text.str(), file.string());
-  } catch (const toml::parse_error& e) {
-    throw models::ScenarioError({{file.string(), static_cast<std::int64_t>(e.source().begin.line),
-                                  "", "TOML syntax error: " + std::string(e.description())}});
-  }
+  std::string text;
+  const toml::table root = parse_toml_file(file, "targets file", text);
   SpecReader reader(file);
   CalibrationSpec spec = reader.read(root, file);
   if (!reader.issues().empty()) throw models::ScenarioError(reader.issues());

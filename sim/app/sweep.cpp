@@ -14,6 +14,7 @@
 #include "models/metrics.hpp"
 #include "models/scenario_schema.hpp"
 #include "sim/app/run_command.hpp"
+#include "sim/app/toml_checker.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/core/replication.hpp"
 #include "sim/io/hdf5_recorder.hpp"
@@ -55,20 +56,15 @@ const std::vector<std::pair<std::string, bool>>& policy_fields() {
   return fields;
 }
 
-class SweepReader {
+class SweepReader : public TomlChecker {
  public:
-  explicit SweepReader(std::string file) : file_(std::move(file)) {}
-  const std::vector<ScenarioIssue>& issues() const { return issues_; }
+  explicit SweepReader(std::string file) : TomlChecker(std::move(file)) {}
 
   void read(const toml::table& root, SweepSpec& spec, const fs::path& file) {
     const std::vector<std::string> known = {"scenario",    "years",   "seed",       "replications",
                                             "seed_policy", "design",  "samples",    "morris_levels",
                                             "parameters",  "outputs", "description"};
-    for (const auto& [k, v] : root) {
-      const std::string key(k.str());
-      if (std::find(known.begin(), known.end(), key) == known.end())
-        issue(&v, key, "unknown key" + hint(key, known));
-    }
+    unknown_fields(root, "", known);
     if (const auto* n = root.get("scenario")) {
       if (auto s = n->value<std::string>())
         spec.scenario = file.parent_path() / *s;
@@ -113,49 +109,6 @@ class SweepReader {
   }
 
  private:
-  void issue(const toml::node* n, const std::string& key, const std::string& message) {
-    issues_.push_back(
-        {file_, n ? static_cast<std::int64_t>(n->source().begin.line) : 0, key, message});
-  }
-  static std::string hint(const std::string& key, const std::vector<std::string>& known) {
-    const std::string h = models::closest_key(key, known);
-    return h.empty() ? "" : " (did you mean '" + h + "'?)";
-  }
-  std::int64_t integer(const toml::node& n, const std::string& key, double min, double max) {
-    const auto v = n.value_exact<std::int64_t>();
-    if (!v || static_cast<double>(*v) < min || static_cast<double>(*v) > max) {
-      std::ostringstream m;
-      m << "expected an integer in [" << min << ", " << max << "]";
-      issue(&n, key, m.str());
-      return static_cast<std::int64_t>(min);
-    }
-    return *v;
-  }
-  template <class F>
-  void each_table(const toml::table& root, const std::string& name, F&& f) {
-    const toml::node* n = root.get(name);
-    const toml::array* list = n ? n->as_array() : nullptr;
-    if (!list || list->empty()) {
-      issue(n, name, "expected at least one [[" + name + "]] table");
-      return;
-    }
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string where = name + "[" + std::to_string(i) + "]";
-      if (const toml::table* t = list->get(i)->as_table())
-        f(*t, where);
-      else
-        issue(list->get(i), where, "expected a table");
-    }
-  }
-  void unknown_fields(const toml::table& t, const std::string& where,
-                      const std::vector<std::string>& fields) {
-    for (const auto& [k, v] : t) {
-      const std::string key(k.str());
-      if (std::find(fields.begin(), fields.end(), key) == fields.end())
-        issue(&v, where + "." + key, "unknown key" + hint(key, fields));
-    }
-  }
-
   void read_parameters(const toml::table& root, SweepSpec& spec) {
     std::vector<std::string> keys;
     for (const auto& p : models::scenario_params()) keys.push_back(p.key);
@@ -294,9 +247,6 @@ class SweepReader {
       spec.outputs.push_back(o);
     });
   }
-
-  std::string file_;
-  std::vector<ScenarioIssue> issues_;
 };
 
 models::Scenario load_base(const SweepSpec& spec) {
@@ -315,20 +265,9 @@ std::uint64_t name_hash(const std::string& s, std::uint64_t seed) {
 }  // namespace
 
 SweepSpec load_sweep_spec(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw models::ScenarioError({{file.string(), 0, "", "cannot open sweep file"}});
-  std::ostringstream text;
-  text << in.rdbuf();
   SweepSpec spec;
   spec.file = file;
-  spec.text = text.str();
-  toml::table root;
-  try {
-    root = toml::parse(spec.text, file.string());
-  } catch (const toml::parse_error& e) {
-    throw models::ScenarioError({{file.string(), static_cast<std::int64_t>(e.source().begin.line),
-                                  "", "TOML syntax error: " + std::string(e.description())}});
-  }
+  const toml::table root = parse_toml_file(file, "sweep file", spec.text);
   SweepReader reader(file.string());
   reader.read(root, spec, file);
   std::vector<ScenarioIssue> issues = reader.issues();

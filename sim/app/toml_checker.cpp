@@ -1,0 +1,57 @@
+#include "sim/app/toml_checker.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "models/scenario_schema.hpp"
+
+namespace pledgesim::app {
+
+toml::table parse_toml_file(const std::filesystem::path& file, const std::string& what,
+                            std::string& text) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw models::ScenarioError({{file.string(), 0, "", "cannot open " + what}});
+  std::ostringstream read;
+  read << in.rdbuf();
+  text = read.str();
+  try {
+    return toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    throw models::ScenarioError({{file.string(), static_cast<std::int64_t>(e.source().begin.line),
+                                  "", "TOML syntax error: " + std::string(e.description())}});
+  }
+}
+
+void TomlChecker::issue(const toml::node* n, const std::string& key, const std::string& message) {
+  issues_.push_back(
+      {file_, n ? static_cast<std::int64_t>(n->source().begin.line) : 0, key, message});
+}
+
+std::string TomlChecker::hint(const std::string& key, const std::vector<std::string>& known) {
+  const std::string h = models::closest_key(key, known);
+  return h.empty() ? "" : " (did you mean '" + h + "'?)";
+}
+
+std::int64_t TomlChecker::integer(const toml::node& n, const std::string& key, double min,
+                                  double max) {
+  const auto v = n.value_exact<std::int64_t>();
+  if (!v || static_cast<double>(*v) < min || static_cast<double>(*v) > max) {
+    std::ostringstream m;
+    m << "expected an integer in [" << min << ", " << max << "]";
+    issue(&n, key, m.str());
+    return static_cast<std::int64_t>(min);
+  }
+  return *v;
+}
+
+void TomlChecker::unknown_fields(const toml::table& t, const std::string& where,
+                                 const std::vector<std::string>& fields) {
+  for (const auto& [k, v] : t) {
+    const std::string key(k.str());
+    if (std::find(fields.begin(), fields.end(), key) == fields.end())
+      issue(&v, where.empty() ? key : where + "." + key, "unknown key" + hint(key, fields));
+  }
+}
+
+}  // namespace pledgesim::app

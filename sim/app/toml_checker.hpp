@@ -1,0 +1,59 @@
+// Shared by the readers of the command files (calibration targets, sweeps):
+// parsing a TOML file and collecting every problem as file:line: key:
+// message, with "did you mean" hints, as the scenario loader does.
+#pragma once
+
+#include <toml++/toml.h>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace pledgesim::app {
+
+// Reads and parses `file`; throws models::ScenarioError (file, line) when it
+// cannot be opened or is not TOML. `text` receives the file as read.
+toml::table parse_toml_file(const std::filesystem::path& file, const std::string& what,
+                            std::string& text);
+
+class TomlChecker {
+ public:
+  explicit TomlChecker(std::string file) : file_(std::move(file)) {}
+  const std::vector<models::ScenarioIssue>& issues() const { return issues_; }
+
+ protected:
+  void issue(const toml::node* n, const std::string& key, const std::string& message);
+  static std::string hint(const std::string& key, const std::vector<std::string>& known);
+  // An integer in [min, max]; reports otherwise and returns min.
+  std::int64_t integer(const toml::node& n, const std::string& key, double min, double max);
+  // Reports keys of `t` not in `fields` (`where` prefixes them; "" at the top).
+  void unknown_fields(const toml::table& t, const std::string& where,
+                      const std::vector<std::string>& fields);
+  // Calls f(table, "name[i]") for each entry of the [[name]] list; reports a
+  // missing or empty list, or an entry that is not a table.
+  template <class F>
+  void each_table(const toml::table& root, const std::string& name, F&& f) {
+    const toml::node* n = root.get(name);
+    const toml::array* list = n ? n->as_array() : nullptr;
+    if (!list || list->empty()) {
+      issue(n, name, "expected at least one [[" + name + "]] table");
+      return;
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string where = name + "[" + std::to_string(i) + "]";
+      if (const toml::table* t = list->get(i)->as_table())
+        f(*t, where);
+      else
+        issue(list->get(i), where, "expected a table");
+    }
+  }
+
+  std::vector<models::ScenarioIssue> issues_;
+
+ private:
+  std::string file_;
+};
+
+}  // namespace pledgesim::app
