@@ -249,12 +249,16 @@ class SweepReader : public TomlChecker {
   }
 };
 
-models::Scenario load_base(const SweepSpec& spec) {
+}  // namespace
+
+models::Scenario load_sweep_base(const SweepSpec& spec) {
   std::vector<models::Override> overrides;
   if (spec.years) overrides.push_back({"years", std::to_string(*spec.years)});
   return spec.scenario.empty() ? models::builtin_default_scenario(overrides)
                                : models::load_scenario_file(spec.scenario, overrides);
 }
+
+namespace {
 
 std::uint64_t name_hash(const std::string& s, std::uint64_t seed) {
   std::uint64_t h = 1469598103934665603ULL ^ seed;  // FNV-1a, then a splitmix finish
@@ -272,7 +276,7 @@ SweepSpec load_sweep_spec(const fs::path& file) {
   reader.read(root, spec, file);
   std::vector<ScenarioIssue> issues = reader.issues();
   if (issues.empty()) {
-    const models::Scenario base = load_base(spec);  // throws ScenarioError for its own file
+    const models::Scenario base = load_sweep_base(spec);  // throws ScenarioError for its own file
     for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
       const auto& p = spec.parameters[k];
       const std::string where = "parameters[" + std::to_string(k) + "]";

@@ -66,6 +66,10 @@ struct SweepSpec {
 // line and key of every problem (including a base scenario that does not load).
 SweepSpec load_sweep_spec(const std::filesystem::path& file);
 
+// The base scenario of a sweep (its file, or the built-in one), with the
+// sweep's `years` applied.
+models::Scenario load_sweep_base(const SweepSpec& spec);
+
 // The parameter values of a design point (unit coordinates mapped to ranges
 // or lists) and the base scenario with them applied.
 std::vector<double> point_values(const SweepSpec& spec, const analysis::Design& design,

@@ -257,13 +257,7 @@ int sweep_command(const SweepOptions& o) {
     if (lead) std::cerr << "pledgesim sweep: invalid sweep file\n" << e.what() << '\n';
     return 2;
   }
-  {
-    std::vector<models::Override> overrides;
-    if (plan.spec.years) overrides.push_back({"years", std::to_string(*plan.spec.years)});
-    plan.base = plan.spec.scenario.empty()
-                    ? models::builtin_default_scenario(overrides)
-                    : models::load_scenario_file(plan.spec.scenario, overrides);
-  }
+  plan.base = load_sweep_base(plan.spec);
   plan.design = an::make_design(plan.spec.design);
   for (std::size_t p = 0; p < plan.design.points(); ++p)
     plan.values.push_back(point_values(plan.spec, plan.design, p));
