@@ -105,6 +105,26 @@ inline double weekly_probability(double rate_per_year) {
   return 1.0 - std::exp(-rate_per_year / kWeeksPerYear);
 }
 
+// 1 - exp(-h) <= h for every h, so a uniform draw above the weekly hazard
+// rate/52 (plus room for rounding in exp) decides "no event" exactly as
+// comparing it with weekly_probability(rate) would, without computing exp.
+// Most practitioner-weeks have no event, so most exp calls are skipped and
+// the outcome is bit for bit the same.
+inline bool surely_no_event(double u, double rate_per_year_bound) {
+  constexpr double kRoundingRoom = 1e-12;  // far above exp's rounding error near 1
+  return u > std::max(0.0, rate_per_year_bound) / kWeeksPerYear + kRoundingRoom;
+}
+
+// std::llround(stress * 1e6) for the stress sums, without the libm call:
+// for 0 <= x < 2^52, x - trunc(x) is exact, so rounding half away from zero
+// is one comparison. Bit for bit the same as std::llround.
+inline std::int64_t stress_micro(float stress) {
+  const double x = static_cast<double>(stress) * 1e6;
+  if (!(x >= 0.0 && x < 0x1p52)) return std::llround(x);
+  const auto whole = static_cast<std::int64_t>(x);
+  return whole + (x - static_cast<double>(whole) >= 0.5 ? 1 : 0);
+}
+
 inline std::uint64_t mix64(std::uint64_t x) {  // splitmix64 finaliser
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ULL;

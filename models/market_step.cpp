@@ -89,6 +89,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
   const double p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks;
   const double mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0;
   const double p_headhunt = weekly_probability(beh.headhunting_rate_per_year);
+  const double p_return = weekly_probability(beh.return_rate_per_year);
   const double premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_;
   const auto week = static_cast<std::uint64_t>(week_);
   // Working conditions at f as seen from home: caseload above the stress
@@ -124,17 +125,24 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     // Leaving the profession or taking a break.
     sim::AgentDraws leave(leave_rng_, week, i);
     const double stress_factor_exit = employed ? 1.0 + beh.stress_exit_sensitivity * stress : 1.0;
-    const double p_exit = weekly_probability(beh.exit_rate_per_year * stress_factor_exit);
-    const double p_break =
-        employed ? weekly_probability(beh.inactive_rate_per_year * stress_factor_exit) : 0.0;
+    const double exit_rate = beh.exit_rate_per_year * stress_factor_exit;
+    const double break_rate = employed ? beh.inactive_rate_per_year * stress_factor_exit : 0.0;
     const double u = leave.uniform();
-    if (col_.pqe_weeks[i] >= retire_weeks || u <= p_exit) {
+    if (col_.pqe_weeks[i] >= retire_weeks) {
       col_.leaving[i] = kExit;
       continue;
     }
-    if (u <= p_exit + p_break) {
-      col_.leaving[i] = kBreak;
-      continue;
+    if (!surely_no_event(u, exit_rate + break_rate)) {
+      const double p_exit = weekly_probability(exit_rate);
+      const double p_break = employed ? weekly_probability(break_rate) : 0.0;
+      if (u <= p_exit) {
+        col_.leaving[i] = kExit;
+        continue;
+      }
+      if (u <= p_exit + p_break) {
+        col_.leaving[i] = kBreak;
+        continue;
+      }
     }
 
     // Serving notice: no search; the held post is taken when it runs out.
@@ -162,23 +170,27 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       }
     }
 
-    // Search decision.
-    double p_search;
-    if (holds_post(status))
-      p_search =
-          weekly_probability(beh.search_rate_per_year *
-                             std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
-                             (1.0 + beh.stress_search_sensitivity * stress));
-    else if (covers_vacancy(status))
-      p_search = must_search || assignment_review
-                     ? 1.0
-                     : weekly_probability(beh.agency_search_rate_per_year *
-                                          (1.0 + beh.stress_search_sensitivity * stress));
-    else
-      p_search = col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week
-                                        : weekly_probability(beh.return_rate_per_year);
+    // Search decision (a post holder's hazard halves with tenure, so the
+    // hazard at tenure 0 bounds it).
     sim::AgentDraws search(search_rng_, week, i);
-    const bool searching = search.uniform() <= p_search;
+    const double u_search = search.uniform();
+    bool searching;
+    if (holds_post(status)) {
+      const double rate = beh.search_rate_per_year * (1.0 + beh.stress_search_sensitivity * stress);
+      searching = !surely_no_event(u_search, rate) &&
+                  u_search <= weekly_probability(beh.search_rate_per_year *
+                                                 std::exp2(-col_.tenure_weeks[i] /
+                                                           beh.search_tenure_halving_weeks) *
+                                                 (1.0 + beh.stress_search_sensitivity * stress));
+    } else if (covers_vacancy(status)) {
+      const double rate =
+          beh.agency_search_rate_per_year * (1.0 + beh.stress_search_sensitivity * stress);
+      searching = must_search || assignment_review ||
+                  (!surely_no_event(u_search, rate) && u_search <= weekly_probability(rate));
+    } else {
+      searching =
+          u_search <= (col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : p_return);
+    }
 
     // A headhunting approach: an authority with vacancies offers a permanent
     // post and a premium, unless both it and the current employer are bound
@@ -189,8 +201,9 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     // (Draws 2 and 3 of the search stream: the same Philox block, no extra call.)
     if (status == Status::permanent && p_headhunt > 0) {
       const bool approached = search.uniform() <= p_headhunt;
-      const int f = sample(perm_cdf, search.uniform());
-      if (approached && f >= 0 && f != emp &&
+      const double u_employer = search.uniform();
+      const int f = approached ? sample(perm_cdf, u_employer) : -1;
+      if (f >= 0 && f != emp &&
           !(levers_[static_cast<std::size_t>(f)].no_poach &&
             levers_[static_cast<std::size_t>(emp)].no_poach))
         approach = f;
@@ -488,7 +501,7 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
         at(e, aIncentivePence) += retention_pence_[e];
       ++at(e, aPermanent);
       at(e, aTenureWeeks) += tenure;
-      at(e, aStressMicro) += std::llround(col_.stress[i] * 1e6);
+      at(e, aStressMicro) += stress_micro(col_.stress[i]);
       if (to == Status::trainee) {
         ++at(e, aTrainee);
         at(e, aPayPence) += trainee_cost_pence_[e];
@@ -504,13 +517,13 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
                                 agency_margin_share_.size() +
                             col_.agency_firm[i];
       ++at(to_emp, aAgency);
-      at(to_emp, aStressMicro) += std::llround(col_.stress[i] * 1e6);
+      at(to_emp, aStressMicro) += stress_micro(col_.stress[i]);
       at(to_emp, aAgencyPence) += agency_charge_pence_[k];
       at(to_emp, aMarginPence) += agency_margin_pence_[k];
       at(to_emp, aMspPence) += agency_msp_pence_[k];
     } else if (to == Status::bank) {
       ++at(to_emp, aBank);
-      at(to_emp, aStressMicro) += std::llround(col_.stress[i] * 1e6);
+      at(to_emp, aStressMicro) += stress_micro(col_.stress[i]);
       at(to_emp, aBankPence) +=
           bank_cost_pence_[static_cast<std::size_t>(to_emp) * kRoleCount + col_.role[i]];
     }
