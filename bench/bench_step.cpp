@@ -92,6 +92,16 @@ void BM_Week(benchmark::State& state) {
                        after.authorities - before.authorities) /
                       static_cast<double>(weeks);
   auto share = [&](double a, double b) { return (a - b) / static_cast<double>(weeks) / step; };
+  auto ms = [&](double a, double b) { return (a - b) / static_cast<double>(weeks) * 1e3; };
+  // Each phase on its own (ms a week): the practitioner pass (ageing, stress,
+  // hazards, offers and the choice, fused so the columns are read once),
+  // clearing, applying outcomes with the per-employer reductions, and the
+  // per-employer update with the week's prices.
+  state.counters["choose_ms"] = ms(after.choose, before.choose);
+  state.counters["clear_ms"] = ms(after.clear, before.clear);
+  state.counters["apply_ms"] = ms(after.apply, before.apply);
+  state.counters["other_ms"] = ms(after.events_and_prices + after.authorities,
+                                  before.events_and_prices + before.authorities);
   state.counters["practitioners"] = size;
   state.counters["ns_per_practitioner_week"] = step / size * 1e9;
   state.counters["floor_ms"] = floor * 1e3;
@@ -114,15 +124,26 @@ BENCHMARK(BM_Week)
     ->UseRealTime()
     ->MinTime(2.0);
 
-// A whole run: range(0) practitioners (0 = the built-in London scenario) for
-// 10 years, range(1) = 1 with HDF5 series output, on all cores. Reports
+// The scenario of a 10-year benchmark: 0 = the built-in scenario (London and
+// its two neighbouring regions), -1 = its 32 London boroughs alone (about the
+// size of London's children's social work market), else a synthetic market.
+pm::Scenario ten_year_scenario(std::int64_t practitioners) {
+  pm::Scenario s =
+      practitioners > 0
+          ? pledgesim::bench::synthetic_scenario(static_cast<std::size_t>(practitioners))
+          : pm::builtin_default_scenario();
+  if (practitioners < 0)
+    std::erase_if(s.authorities, [](const pm::AuthorityData& a) { return a.region != "London"; });
+  s.years = 10;
+  return s;
+}
+
+// A whole run: range(0) practitioners (see ten_year_scenario) for 10 years,
+// range(1) = 1 with HDF5 series output, on all cores. Reports
 // practitioner-weeks per second and CPU seconds of the process.
 void BM_TenYears(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
   const bool output = state.range(1) != 0;
-  pm::Scenario s =
-      n == 0 ? pm::builtin_default_scenario() : pledgesim::bench::synthetic_scenario(n);
-  s.years = 10;
+  const pm::Scenario s = ten_year_scenario(state.range(0));
   const auto out = std::filesystem::temp_directory_path() /
                    ("pledgesim-bench-" + std::to_string(::getpid()) + ".h5");
   double practitioner_weeks = 0;
@@ -154,7 +175,7 @@ void BM_TenYears(benchmark::State& state) {
 }
 // London and 100k: three runs each (timings are means); 1M: one run.
 BENCHMARK(BM_TenYears)
-    ->ArgsProduct({{0, 100'000}, {0, 1}})
+    ->ArgsProduct({{-1, 0, 100'000}, {0, 1}})
     ->ArgNames({"practitioners", "output"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
@@ -167,6 +188,49 @@ BENCHMARK(BM_TenYears)
     ->Iterations(1)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
+
+// Writing the weekly series alone: range(0) employers, 10 years of weeks into
+// a fresh file per iteration (begin, 522 record_week calls, finish), with the
+// market's own series specification. Reports the time per week written.
+void BM_SeriesWrite(benchmark::State& state) {
+  const auto employers = static_cast<std::size_t>(state.range(0));
+  const auto specs = pm::metric_specs();
+  ps::RunInfo info;
+  info.scenario_name = "bench";
+  info.software_version = "bench";
+  info.weeks = 522;
+  info.series = specs;
+  info.entities.group = "employers";
+  std::vector<std::string> names;
+  for (std::size_t e = 0; e < employers; ++e) names.push_back("employer " + std::to_string(e));
+  info.entities.strings.push_back({"name", names});
+  std::vector<double> row(specs.size() * employers);
+  for (std::size_t k = 0; k < row.size(); ++k) row[k] = static_cast<double>(k % 97) * 1.5;
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("pledgesim-bench-series-" + std::to_string(::getpid()) + ".h5");
+  const std::string date = "2020-01-06";
+  for (auto _ : state) {
+    std::filesystem::remove(out);
+    ps::Hdf5Recorder recorder(out);
+    recorder.begin(info);
+    for (std::int64_t w = 0; w < info.weeks; ++w) {
+      row[0] = static_cast<double>(w);
+      recorder.record_week(0, w, date, row);
+    }
+    recorder.finish();
+  }
+  state.counters["us_per_week"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * info.weeks) * 1e-6,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["values_per_week"] = static_cast<double>(row.size());
+  std::filesystem::remove(out);
+}
+BENCHMARK(BM_SeriesWrite)
+    ->Arg(35)
+    ->Arg(150)
+    ->ArgNames({"employers"})
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
 
 }  // namespace
 

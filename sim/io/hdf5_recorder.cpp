@@ -88,7 +88,7 @@ void write_rows(hid_t ds, hid_t mem_type, int rank, std::int64_t first, std::int
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, extent, nullptr),
         "select rows");
   Handle mem_space(H5Screate_simple(rank, extent, nullptr), H5Sclose, "create memory space");
-  check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, data), "write rows");
+  check(H5Dwrite(ds, mem_type, mem_space, file_space, h5::small_transfer(), data), "write rows");
 }
 
 }  // namespace
@@ -103,7 +103,17 @@ Hdf5Recorder::Hdf5Recorder(fs::path final_path, std::int64_t chunk_weeks)
     : state_(std::make_unique<State>()) {
   state_->final_path = std::move(final_path);
   state_->partial_path = partial_path(state_->final_path);
-  state_->chunk_weeks = std::max<std::int64_t>(1, chunk_weeks);
+  state_->chunk_weeks = std::max<std::int64_t>(0, chunk_weeks);
+}
+
+std::int64_t Hdf5Recorder::auto_chunk_weeks(std::size_t entities, std::int64_t weeks) {
+  constexpr std::size_t kTargetChunkBytes = 128 * 1024;
+  const std::size_t row_bytes = std::max<std::size_t>(1, entities) * sizeof(double);
+  const std::int64_t most =
+      std::max<std::int64_t>(52, static_cast<std::int64_t>(kTargetChunkBytes / row_bytes));
+  const std::int64_t w = std::max<std::int64_t>(1, weeks);
+  const std::int64_t chunks = (w + most - 1) / most;
+  return (w + chunks - 1) / chunks;
 }
 
 Hdf5Recorder::~Hdf5Recorder() {
@@ -125,6 +135,7 @@ void Hdf5Recorder::begin(const RunInfo& info) {
                   H5Fclose, "create " + s.partial_path.string());
   s.weeks = info.weeks;
   s.entities = info.entities.rows();
+  if (s.chunk_weeks == 0) s.chunk_weeks = auto_chunk_weeks(s.entities, s.weeks);
   s.replications = info.replications();
   s.replication_dim = s.replications > 1;
 

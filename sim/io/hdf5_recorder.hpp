@@ -20,8 +20,17 @@ inline constexpr int kFormatVersion = 1;
 
 class Hdf5Recorder final : public Recorder {
  public:
-  // `chunk_weeks`: weeks per chunk (and per write).
-  explicit Hdf5Recorder(std::filesystem::path final_path, std::int64_t chunk_weeks = 52);
+  // `chunk_weeks`: weeks per chunk (and per write); 0 = automatic
+  // (auto_chunk_weeks).
+  explicit Hdf5Recorder(std::filesystem::path final_path, std::int64_t chunk_weeks = 0);
+
+  // Weeks per chunk for `entities` columns over `weeks`: at most about
+  // 128 KiB of float64 a chunk (at least a year), the weeks shared evenly
+  // between the chunks. Small chunks (a year of 35 employers is 14 KiB) and
+  // a last chunk sticking out past the end (HDF5 fills it first) made writing
+  // the series cost a third of a London run; whole-column reads stay a few
+  // chunks.
+  static std::int64_t auto_chunk_weeks(std::size_t entities, std::int64_t weeks);
   ~Hdf5Recorder() override;
 
   void begin(const RunInfo& info) override;

@@ -25,6 +25,15 @@ void check(herr_t status, const std::string& what) {
   if (status < 0) throw Hdf5Error("HDF5: cannot " + what);
 }
 
+hid_t small_transfer() {
+  static const hid_t transfer = [] {
+    const hid_t plist = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_buffer(plist, 64 * 1024, nullptr, nullptr);
+    return plist;
+  }();
+  return transfer;
+}
+
 Handle create_group(hid_t parent, const std::string& name) {
   return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                 "create group " + name);
@@ -69,7 +78,8 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
   std::vector<const char*> ptrs;
   ptrs.reserve(v.size());
   for (const auto& s : v) ptrs.push_back(s.c_str());
-  if (n > 0) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
+  if (n > 0)
+    check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, small_transfer(), ptrs.data()), "write " + name);
   return ds;
 }
 
@@ -81,7 +91,8 @@ Handle write_integers(hid_t parent, const std::string& name, hid_t file_type, hi
   Handle ds(
       H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
       H5Dclose, "create dataset " + name);
-  if (n > 0) check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+  if (n > 0)
+    check(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, small_transfer(), data), "write " + name);
   return ds;
 }
 }  // namespace
@@ -94,7 +105,7 @@ Handle write_doubles(hid_t parent, const std::string& name, const std::vector<do
                        H5P_DEFAULT),
             H5Dclose, "create dataset " + name);
   if (!v.empty())
-    check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+    check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, small_transfer(), v.data()),
           "write " + name);
   return ds;
 }
@@ -113,7 +124,7 @@ void write_scalar_string(hid_t parent, const std::string& name, const std::strin
   Handle ds(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
             H5Dclose, "create dataset " + name);
   const char* p = value.c_str();
-  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write " + name);
+  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, small_transfer(), &p), "write " + name);
 }
 
 bool exists(hid_t parent, const std::string& path) {

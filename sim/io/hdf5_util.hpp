@@ -38,6 +38,10 @@ class Handle {
 void check(herr_t status, const std::string& what);
 
 Handle create_group(hid_t parent, const std::string& name);
+// Transfer properties for every write: a 64 KiB type-conversion buffer.
+// HDF5's default (1 MiB) is zeroed on every write that converts (strings,
+// integers), which cost more than writing a London run's weekly series.
+hid_t small_transfer();
 Handle utf8_string_type();  // variable-length UTF-8
 
 void write_string_attribute(hid_t object, const std::string& name, const std::string& value);
