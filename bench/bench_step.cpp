@@ -144,6 +144,7 @@ pm::Scenario ten_year_scenario(std::int64_t practitioners) {
 void BM_TenYears(benchmark::State& state) {
   const bool output = state.range(1) != 0;
   const pm::Scenario s = ten_year_scenario(state.range(0));
+  ps::ThreadLimit limit(static_cast<std::size_t>(state.range(2)));  // 0: all cores
   const auto out = std::filesystem::temp_directory_path() /
                    ("pledgesim-bench-" + std::to_string(::getpid()) + ".h5");
   double practitioner_weeks = 0;
@@ -172,18 +173,29 @@ void BM_TenYears(benchmark::State& state) {
   std::filesystem::remove(out);
   state.counters["practitioner_weeks_per_s"] =
       benchmark::Counter(practitioner_weeks, benchmark::Counter::kIsRate);
+  state.counters["practitioners_per_week"] =
+      practitioner_weeks / static_cast<double>(state.iterations() * s.weeks());
 }
-// London and 100k: three runs each (timings are means); 1M: one run.
+// London-sized runs on one thread: the CPU seconds a sweep pays per run (a
+// sweep runs one market per core).
 BENCHMARK(BM_TenYears)
-    ->ArgsProduct({{-1, 0, 100'000}, {0, 1}})
-    ->ArgNames({"practitioners", "output"})
+    ->ArgsProduct({{-1, 0}, {0, 1}, {1}})
+    ->ArgNames({"practitioners", "output", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+// All cores. London and 100k: three runs each (timings are means); 1M: one run.
+BENCHMARK(BM_TenYears)
+    ->ArgsProduct({{-1, 0, 100'000}, {0, 1}, {0}})
+    ->ArgNames({"practitioners", "output", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 BENCHMARK(BM_TenYears)
-    ->ArgsProduct({{1'000'000}, {0, 1}})
-    ->ArgNames({"practitioners", "output"})
+    ->ArgsProduct({{1'000'000}, {0, 1}, {0}})
+    ->ArgNames({"practitioners", "output", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
     ->MeasureProcessCPUTime()

@@ -64,7 +64,7 @@ Handle chunked_dataset(hid_t parent, const std::string& name, hid_t type, int ra
   check(H5Pset_chunk(plist, rank, chunk), "set chunking of " + name);
   if (compress) {
     check(H5Pset_shuffle(plist), "set shuffle filter");
-    check(H5Pset_deflate(plist, 4), "set deflate filter");
+    check(H5Pset_deflate(plist, 1), "set deflate filter");
   }
   return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
                 H5Dclose, "create dataset " + name);
