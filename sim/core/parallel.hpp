@@ -4,6 +4,13 @@
 // size, never on the thread count. Per-block partial results are combined in
 // block order, so even floating-point reductions give the same bits with 1,
 // 2 or 16 threads.
+//
+// With PLEDGESIM_STD_THREADS defined (the `tsan` preset) the same loops run on
+// plain std::threads joined at the end of each loop instead of oneTBB:
+// Debian's oneTBB is not built with ThreadSanitizer, which then cannot see
+// that the end of a parallel_for orders its work before what follows, while
+// thread creation and join are visible to it. Results are the same either
+// way; only the scheduling differs.
 #pragma once
 
 #include <tbb/blocked_range.h>
@@ -12,8 +19,10 @@
 #include <tbb/partitioner.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <span>
+#include <thread>
 #include <vector>
 
 namespace pledgesim::sim {
@@ -24,10 +33,59 @@ inline std::size_t block_count(std::size_t n, std::size_t block_size) {
   return (n + block_size - 1) / block_size;
 }
 
+#ifdef PLEDGESIM_STD_THREADS
+namespace detail {
+inline std::atomic<std::size_t>& std_thread_limit() {
+  static std::atomic<std::size_t> limit{0};  // 0: hardware concurrency
+  return limit;
+}
+// Calls f(i) for i in [0, n) on up to the thread limit of std::threads, each
+// taking the next index from a shared counter; all joined before returning.
+template <class F>
+void std_thread_loop(std::size_t n, F&& f) {
+  std::size_t threads = std_thread_limit().load();
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, n);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) f(i);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+}  // namespace detail
+#endif
+
+// Worker threads a parallel loop may use now (ThreadLimit sets it).
+inline std::size_t max_concurrency() {
+#ifdef PLEDGESIM_STD_THREADS
+  if (const std::size_t limit = detail::std_thread_limit().load(); limit > 0) return limit;
+  return std::max(1u, std::thread::hardware_concurrency());
+#else
+  return static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+#endif
+}
+
+// Calls f(i) for each i in [0, n), in parallel; f must write only slot i.
+template <class F>
+void for_each_index(std::size_t n, F&& f) {
+#ifdef PLEDGESIM_STD_THREADS
+  detail::std_thread_loop(n, f);
+#else
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); });
+#endif
+}
+
 // Calls f(block, begin, end) for each fixed block of [0, n), in parallel.
 template <class F>
 void for_each_block(std::size_t n, std::size_t block_size, F&& f) {
   const std::size_t blocks = block_count(n, block_size);
+#ifdef PLEDGESIM_STD_THREADS
+  detail::std_thread_loop(
+      blocks, [&](std::size_t b) { f(b, b * block_size, std::min(n, (b + 1) * block_size)); });
+#else
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, blocks, 1),
       [&](const tbb::blocked_range<std::size_t>& r) {
@@ -35,12 +93,7 @@ void for_each_block(std::size_t n, std::size_t block_size, F&& f) {
           f(b, b * block_size, std::min(n, (b + 1) * block_size));
       },
       tbb::simple_partitioner{});
-}
-
-// Calls f(i) for each i in [0, n), in parallel; f must write only slot i.
-template <class F>
-void for_each_index(std::size_t n, F&& f) {
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) { f(i); });
+#endif
 }
 
 // One row of `width` accumulators per block; rows are summed in block order.
@@ -79,10 +132,24 @@ class ThreadLimit {
  public:
   explicit ThreadLimit(std::size_t threads)
       : control_(tbb::global_control::max_allowed_parallelism,
-                 threads == 0 ? tbb::this_task_arena::max_concurrency() : threads) {}
+                 threads == 0 ? tbb::this_task_arena::max_concurrency() : threads) {
+#ifdef PLEDGESIM_STD_THREADS
+    previous_ = detail::std_thread_limit().exchange(threads);
+#endif
+  }
+#ifdef PLEDGESIM_STD_THREADS
+  ~ThreadLimit() {
+    detail::std_thread_limit().store(previous_);
+  }
+  ThreadLimit(const ThreadLimit&) = delete;
+  ThreadLimit& operator=(const ThreadLimit&) = delete;
+#endif
 
  private:
   tbb::global_control control_;
+#ifdef PLEDGESIM_STD_THREADS
+  std::size_t previous_ = 0;
+#endif
 };
 
 }  // namespace pledgesim::sim
