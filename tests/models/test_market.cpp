@@ -74,10 +74,13 @@ TEST_P(MarketInvariants, SameSeedSameBitsForAnyThreadCount) {
   const auto one = run_series(s, 1);
   const auto two = run_series(s, 2);
   const auto four = run_series(s, 4);
+  const auto eight = run_series(s, 8);  // more threads than this machine's cores
   ASSERT_EQ(one.size(), two.size());
   ASSERT_EQ(one.size(), four.size());
+  ASSERT_EQ(one.size(), eight.size());
   EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * sizeof(double)));
   EXPECT_EQ(0, std::memcmp(one.data(), four.data(), one.size() * sizeof(double)));
+  EXPECT_EQ(0, std::memcmp(one.data(), eight.data(), one.size() * sizeof(double)));
 }
 
 TEST(MarketDeterminism, ManyBlocksSameBitsForAnyThreadCount) {
@@ -87,8 +90,10 @@ TEST(MarketDeterminism, ManyBlocksSameBitsForAnyThreadCount) {
   const auto one = run_series(s, 1);
   const auto two = run_series(s, 2);
   const auto three = run_series(s, 3);
+  const auto eight = run_series(s, 8);
   EXPECT_EQ(0, std::memcmp(one.data(), two.data(), one.size() * sizeof(double)));
   EXPECT_EQ(0, std::memcmp(one.data(), three.data(), one.size() * sizeof(double)));
+  EXPECT_EQ(0, std::memcmp(one.data(), eight.data(), one.size() * sizeof(double)));
 }
 
 TEST(MarketDeterminism, DifferentSeedsDiffer) {
