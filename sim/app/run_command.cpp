@@ -376,20 +376,23 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
   {
     sim::ThreadLimit threads(o.threads);
     from.markets.resize(static_cast<std::size_t>(ci.batch_size));
+    tbb::parallel_for(std::size_t{0}, from.markets.size(), [&](std::size_t k) {
+      models::Scenario s = scenario;
+      s.seed = seeds[static_cast<std::size_t>(ci.batch_first) + k];
+      from.markets[k] = std::make_unique<models::LabourMarket>(s);
+      from.markets[k]->set_event_recording(ci.events);
+    });
     try {
-      tbb::parallel_for(std::size_t{0}, from.markets.size(), [&](std::size_t k) {
+      // One market at a time: the HDF5 library is not thread-safe.
+      for (std::size_t k = 0; k < from.markets.size(); ++k) {
         const std::size_t r = static_cast<std::size_t>(ci.batch_first) + k;
-        models::Scenario s = scenario;
-        s.seed = seeds[r];
-        auto m = std::make_unique<models::LabourMarket>(s);
-        m->set_event_recording(ci.events);
-        m->load_state(reader->state("replication_" + std::to_string(r)));
-        if (m->weeks_done() != ci.weeks_done)
+        models::LabourMarket& m = *from.markets[k];
+        m.load_state(reader->state("replication_" + std::to_string(r)));
+        if (m.weeks_done() != ci.weeks_done)
           throw sim::StateError(checkpoint + ": replication " + std::to_string(r) + " is at week " +
-                                std::to_string(m->weeks_done()) + ", the checkpoint says " +
+                                std::to_string(m.weeks_done()) + ", the checkpoint says " +
                                 std::to_string(ci.weeks_done));
-        from.markets[k] = std::move(m);
-      });
+      }
     } catch (const sim::StateError& e) {
       std::cerr << cmd << ": " << e.what() << '\n';
       return 2;
