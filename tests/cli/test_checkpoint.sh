@@ -113,6 +113,9 @@ check "a stopped run says the week" err_has "holds the run at week 20"
 run summarize "$work/msg.h5.ckpt"
 check "summarize of a checkpoint exits 2" status_is 2
 check "and says it is a checkpoint and how to resume" err_has "a checkpoint of an unfinished run, not a result; finish the run with \`pledgesim resume"
+run compare "$work/ref.h5" "$work/msg.h5.ckpt"
+check "compare with a checkpoint exits 2" status_is 2
+check "and says it is a checkpoint" err_has "msg.h5.ckpt: a checkpoint of an unfinished run"
 run summarize "$work/msg.h5"
 check "summarize of the unfinished output exits 2" status_is 2
 check "and points to the checkpoint" err_has "msg.h5.ckpt exists: an unfinished run; finish it with"

@@ -123,6 +123,30 @@ class EventsTest(unittest.TestCase):
         self.assertEqual(df["kind"].value_counts().sum(), len(self.events))
         self.assertEqual(len(names), len(self.rf.employer_names))
 
+    def run_doc_snippet(self, intro: str) -> dict:
+        """Runs the Python block after `intro` in docs/checkpoints.md on our file."""
+        text = (HERE.parent.parent / "docs" / "checkpoints.md").read_text()
+        block = text.split(intro, 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+        self.assertIn("results/london_baseline.h5", block)
+        namespace: dict = {}
+        exec(block.replace("results/london_baseline.h5", str(self.path)), namespace)
+        return namespace
+
+    def test_doc_recipe_with_the_package(self):
+        ns = self.run_doc_snippet("Python, with the package")
+        self.assertEqual(len(ns["ev"]), len(self.events))
+        self.assertGreater(ns["moves"].sum(), 0)
+        self.assertEqual(ns["codes"]["kind"].dtype, np.uint8)
+
+    def test_doc_recipe_with_h5py_and_pandas(self):
+        ns = self.run_doc_snippet("Python, with h5py and pandas only")
+        ev = ns["ev"]
+        self.assertEqual(len(ev), len(self.events))
+        self.assertTrue((ev["kind"].astype(str) == self.events["kind"].astype(str)).all())
+        self.assertTrue(ev["to_employer"].astype(object).equals(
+            self.events["to_employer"].astype(object)))
+        self.assertTrue((ev["date"].to_numpy() == self.events["date"].to_numpy()).all())
+
     def test_file_without_events(self):
         path = workdir() / "plain.h5"
         pledgesim("run", "--years", "1", "--out", str(path), "-q", "--no-summary")
