@@ -33,7 +33,8 @@ void add_checkpoint_options(CLI::App* run_cmd, RunOptions& run) {
                    "stopped by Ctrl-C), replacing the previous checkpoint atomically; after a "
                    "crash, kill or Ctrl-C, `pledgesim resume OUT.ckpt` finishes the run with the "
                    "same file as an uninterrupted one. Removed when the run completes")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000000}))
+      ->type_name("WEEKS");
   add_testing_options(run_cmd, run);
 }
 

@@ -248,6 +248,29 @@ check "SIGINT leaves nothing under the final name" test ! -e "$work/sig.h5"
 run resume "$work/sig.h5.ckpt" -q --stop-after-weeks 3
 check "its checkpoint resumes (stopped again 3 weeks on)" status_is 130
 
+# kill -9 for real, at moments that fall anywhere (simulating, writing the
+# output, writing a checkpoint): either the run had finished (the file is
+# the uninterrupted one) or nothing is under the final name, and a
+# checkpoint, if any, resumes to the uninterrupted file.
+for delay in 0.15 0.3 0.45 0.6; do
+  out="$work/k9_$delay.h5"
+  "$bin" run "${common[@]}" -q --threads 2 --events --checkpoint-every 5 --out "$out" &
+  pid=$!
+  sleep "$delay"
+  kill -9 $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  if [ -e "$out" ]; then
+    check "kill -9 after ${delay}s: the run had finished, and its file is whole" same_run "$work/ref_ev.h5" "$out"
+  elif [ -e "$out.ckpt" ]; then
+    at=$(attr "$out.ckpt" weeks_done)
+    run resume "$out.ckpt" -q --no-summary
+    check "kill -9 after ${delay}s (checkpoint at week $at): resumes" status_is 0
+    check "kill -9 after ${delay}s: to the uninterrupted file" same_run "$work/ref_ev.h5" "$out"
+  else
+    check "kill -9 after ${delay}s, before any checkpoint: nothing under the final name" test ! -e "$out"
+  fi
+done
+
 # Help explains the new options.
 run run --help
 check "run --help explains --checkpoint-every" grep -q -- "--checkpoint-every" "$work/out"
