@@ -16,6 +16,7 @@
 #include <span>
 #include <vector>
 
+#include "models/events.hpp"
 #include "models/metrics.hpp"
 #include "models/roles.hpp"
 #include "models/scenario.hpp"
@@ -24,6 +25,7 @@
 #include "sim/core/parallel.hpp"
 #include "sim/core/population.hpp"
 #include "sim/core/random.hpp"
+#include "sim/core/state.hpp"
 #include "sim/io/recorder.hpp"
 
 namespace pledgesim::models {
@@ -68,6 +70,24 @@ class LabourMarket {
   // The /employers table of the output.
   sim::EntityTable employer_table() const;
 
+  // Events (models/events.hpp): the status and employer changes of the last
+  // week, in practitioner order. Collected only while recording is on (off
+  // by default: the step then does no event work at all).
+  void set_event_recording(bool on) { record_events_ = on; }
+  bool event_recording() const { return record_events_; }
+  const MarketEvents& last_events() const { return events_; }
+  // The /events table of the output: columns after `week`, and name tables.
+  sim::EventTableSpec event_table() const;
+  // last_events() as the columns of event_table(), for a recorder.
+  std::vector<sim::ColumnView> event_columns() const;
+
+  // Checkpoints (models/market_state.cpp): every piece of state that changes
+  // during a run, and the scenario-derived constants as a consistency check.
+  void save_state(sim::StateWriter& out) const;
+  // Continues from a state written by save_state() of a market built from
+  // the same scenario. Throws sim::StateError naming what does not match.
+  void load_state(const sim::StateReader& in);
+
  private:
   struct Authority {
     std::int64_t establishment;
@@ -107,6 +127,10 @@ class LabourMarket {
   void apply(std::size_t block, std::size_t begin, std::size_t end);
   void update_authorities();
   void build_offer_cdfs();
+  // Events: one row into block `block`'s buffer; the blocks gathered in order.
+  void note_event(std::size_t block, std::size_t i, Status from, Status to, std::int16_t from_emp,
+                  std::int16_t to_emp);
+  void gather_events();
   // The cumulative weights of one home zone, and a sample from them (-1: none).
   std::span<const double> zone_cdf(const std::vector<double>& cdf, std::uint8_t zone) const {
     const std::size_t E = authorities_.size();
@@ -127,6 +151,10 @@ class LabourMarket {
   double post_pay_gbp(std::size_t e, std::uint16_t pqe_weeks) const;
   std::uint8_t pay_role(std::size_t e, std::uint16_t pqe_weeks) const;
 
+  // State that changes during a run must be saved and loaded by
+  // save_state() / load_state() in market_state.cpp (scratch rebuilt every
+  // week need not be); tests/models/test_market_state.cpp checks that a
+  // loaded market continues bit for bit.
   Scenario scenario_;
   sim::WeeklyClock clock_;
   std::int64_t week_ = 0;
@@ -200,6 +228,10 @@ class LabourMarket {
   StatusCounts status_counts_{};
   TransitionCounts transitions_{};
   std::int64_t last_intake_ = 0;
+
+  bool record_events_ = false;
+  std::vector<MarketEvents> block_events_;  // one buffer per block of apply()
+  MarketEvents events_;                     // the last week's, gathered
 };
 
 }  // namespace pledgesim::models

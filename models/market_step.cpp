@@ -35,9 +35,14 @@ void LabourMarket::step() {
   clear_market();
   lap(phase_seconds_.clear);
   partials_.reset(blocks, accumulator_width(authorities_.size()));
+  if (record_events_) {
+    block_events_.resize(blocks);
+    for (auto& e : block_events_) e.clear();
+  }
   sim::for_each_block(n, kBlockSize, [&](std::size_t b, std::size_t begin, std::size_t end) {
     apply(b, begin, end);
   });
+  if (record_events_) gather_events();
   lap(phase_seconds_.apply);
   update_authorities();
   lap(phase_seconds_.authorities);
@@ -459,6 +464,7 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
       col_.status[i] = static_cast<std::uint8_t>(to);
       col_.employer[i] = to_emp;
       if (!same_post) col_.tenure_weeks[i] = 0;
+      if (record_events_) note_event(block, i, from, to, from_emp, to_emp);
     }
     if (left_post) {
       col_.left_perm_weeks[i] = 0;

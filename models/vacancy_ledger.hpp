@@ -39,6 +39,18 @@ class VacancyLedger {
   }
 
   std::int64_t total() const { return total_; }
+
+  // Checkpoints: the whole state, and putting it back.
+  const std::vector<std::int64_t>& recent() const { return recent_; }
+  std::size_t cursor() const { return cursor_; }
+  // False (and no change) when `recent` has another length or `cursor` is out of range.
+  bool restore(const std::vector<std::int64_t>& recent, std::size_t cursor, std::int64_t total) {
+    if (recent.size() != recent_.size() || (cursor != 0 && cursor >= recent_.size())) return false;
+    recent_ = recent;
+    cursor_ = cursor;
+    total_ = total;
+    return true;
+  }
   std::int64_t long_open() const {
     std::int64_t recent = 0;
     for (auto r : recent_) recent += r;

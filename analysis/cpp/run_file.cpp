@@ -12,7 +12,12 @@ namespace {
 
 h5::Handle open_hdf5(const std::string& file) {
   if (!std::filesystem::exists(file)) {
-    // A run that was killed (or is still running) leaves only NAME.partial.
+    // A run that was killed (or is still running) leaves only NAME.partial,
+    // and with --checkpoint-every, NAME.ckpt.
+    if (std::filesystem::exists(file + ".ckpt"))
+      throw FileError(file + ": no such file, but its checkpoint " + file +
+                      ".ckpt exists: an unfinished run; finish it with `pledgesim resume " + file +
+                      ".ckpt`");
     if (std::filesystem::exists(file + ".partial"))
       throw FileError(file + ": no such file, but " + file +
                       ".partial exists: a run that was stopped or killed before it finished "
@@ -83,6 +88,12 @@ RunFile open_run_file(const std::filesystem::path& p) {
   h5::QuietErrors quiet;
   h5::Handle f = open_hdf5(file);
   try {
+    if (H5Aexists(f, "format") > 0 &&
+        h5::read_string_attribute(f, "format") == "pledgesim-checkpoint")
+      throw FileError(file +
+                      ": a checkpoint of an unfinished run, not a result; finish the run with "
+                      "`pledgesim resume " +
+                      file + "`, then use its output");
     if (!H5Aexists(f, "format") || h5::read_string_attribute(f, "format") != "pledgesim")
       throw FileError(file +
                       ": not a pledgesim file (root attribute 'format' is not \"pledgesim\")");

@@ -14,6 +14,12 @@ for users in docs/reading-output.md. In short::
     /series/<metric>      [weeks, employers], or [replications, weeks,
                           employers] once runs hold replications; attributes
                           units and description
+    /events/<column>      optional (``pledgesim run --events``): one row per
+                          change of a practitioner's status or employer;
+                          columns week, practitioner, kind, from_status,
+                          to_status, from_employer, to_employer, agency, pay,
+                          and the name tables kind_names, status_names,
+                          agency_names (see docs/checkpoints.md)
 
 Example::
 
@@ -23,6 +29,7 @@ Example::
     agency = run.series("agency_fte")          # rows: dates, columns: employers
     print(agency.attrs["units"], agency.iloc[-1].sum())
     tidy = run.long_frame(["starters", "leavers"])
+    events = run.events()                      # with --events: one row per event
 
 `open_run` reads only the small metadata (attributes, time axis, employer
 table) and checks the layout; each `series` / `long_frame` call opens the
@@ -42,13 +49,22 @@ import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["Run", "open_run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS"]
+__all__ = ["Run", "open_run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS", "EVENT_COLUMNS"]
 
 #: Value of the root attribute ``format`` in every pledgesim run file.
 FORMAT_NAME = "pledgesim"
 #: ``format_version`` values this reader was written against. A file with
 #: another version is still read (with a warning) as long as its layout checks.
 KNOWN_FORMAT_VERSIONS = frozenset({1})
+
+#: Value of the root attribute ``format`` of a checkpoint (not a result).
+CHECKPOINT_FORMAT_NAME = "pledgesim-checkpoint"
+#: Columns of /events, in file order.
+EVENT_COLUMNS = ("week", "practitioner", "kind", "from_status", "to_status",
+                 "from_employer", "to_employer", "agency", "pay")
+# Coded /events columns and the name table (in /events) of their codes.
+_EVENT_LABELS = {"kind": "kind_names", "from_status": "status_names",
+                 "to_status": "status_names", "agency": "agency_names"}
 
 # Datasets every run file must have (besides at least one /series dataset).
 _REQUIRED = ("scenario/text", "time/week", "time/date", "employers/name")
@@ -115,6 +131,9 @@ class Run:
     has_replication_dim
         True when ``/series`` datasets are 3-D ``[replications, weeks,
         employers]`` (even with a single replication).
+    has_events
+        True when the file has an ``/events`` table (``pledgesim run
+        --events``); read it with :meth:`events`.
     """
 
     path: Path
@@ -128,6 +147,7 @@ class Run:
     descriptions: dict = field(default_factory=dict)
     replications: int = 1
     has_replication_dim: bool = False
+    has_events: bool = False
 
     # -- convenience -----------------------------------------------------
     @property
@@ -262,6 +282,47 @@ class Run:
         return pd.concat(parts, ignore_index=True)[columns]
 
 
+    # -- reading events ---------------------------------------------------
+    def events(self, labels: bool = True) -> pd.DataFrame:
+        """The ``/events`` table as a DataFrame, one row per change of a
+        practitioner's status or employer, in week then practitioner order.
+
+        Columns: ``week``, ``date`` (first day of the week), ``practitioner``,
+        ``kind``, ``from_status``, ``to_status``, ``from_employer``,
+        ``to_employer``, ``agency`` and ``pay`` (GBP a week of the new
+        position; NaN where there is none). With ``labels`` (default) the
+        coded columns are pandas Categoricals of their names (``kind_names``,
+        ``status_names``, ``agency_names``, ``/employers/name``; the code -1,
+        "none", becomes missing); with ``labels=False`` they are the integer
+        codes as stored. Raises KeyError when the file has no events.
+        """
+        if not self.has_events:
+            raise KeyError(f"{self.path}: no /events table (run with pledgesim run --events)")
+        with h5py.File(self.path, "r") as f:
+            g = f["events"]
+            missing = [c for c in EVENT_COLUMNS if c not in g]
+            if missing:
+                raise ValueError(f"{self.path}: /events lacks column(s) {', '.join(missing)}")
+            columns = {c: g[c][()] for c in EVENT_COLUMNS}
+            tables = {t: _read_strings(g[t]).tolist() for t in set(_EVENT_LABELS.values())
+                      if t in g}
+        if len({len(v) for v in columns.values()}) > 1:
+            raise ValueError(f"{self.path}: /events columns have different lengths")
+        df = pd.DataFrame(columns)
+        df.insert(1, "date", self.dates[df["week"].to_numpy()] if len(df) else
+                  pd.DatetimeIndex([], name="date"))
+        if labels:
+            for col, table in _EVENT_LABELS.items():
+                if table not in tables:
+                    raise ValueError(f"{self.path}: /events/{table} is missing")
+                df[col] = pd.Categorical.from_codes(df[col].astype(np.int64), tables[table])
+            for col in ("from_employer", "to_employer"):
+                df[col] = pd.Categorical.from_codes(df[col].astype(np.int64),
+                                                    self.employer_names)
+        df.attrs.update(path=str(self.path), pay_units="GBP per week")
+        return df
+
+
 def _fail(path, message: str):
     raise ValueError(f"{path}: {message}")
 
@@ -272,7 +333,8 @@ def open_run(path: str | os.PathLike) -> Run:
     Raises FileNotFoundError if ``path`` does not exist, and ValueError (whose
     message starts with the file name) if the file is not HDF5, is not a
     pledgesim run file (root attribute ``format`` != "pledgesim"), is a run
-    stopped early (root attribute ``incomplete`` = 1), or lacks a required
+    stopped early (root attribute ``incomplete`` = 1), is a checkpoint
+    (``pledgesim resume`` finishes its run), or lacks a required
     dataset or has inconsistent shapes.
     """
     path = Path(path)
@@ -285,6 +347,9 @@ def open_run(path: str | os.PathLike) -> Run:
 
     with f:
         fmt = _to_python(f.attrs.get("format"))
+        if fmt == CHECKPOINT_FORMAT_NAME:
+            _fail(path, "a checkpoint of an unfinished run, not a result; finish the run "
+                        f"with `pledgesim resume {path}`, then read its output")
         if fmt != FORMAT_NAME:
             found = "no 'format' attribute" if fmt is None else f"format={fmt!r}"
             _fail(path, f"not a pledgesim run file ({found}; expected format={FORMAT_NAME!r})")
@@ -338,6 +403,7 @@ def open_run(path: str | os.PathLike) -> Run:
             descriptions[name] = _to_python(ds.attrs.get("description", ""))
         if not metrics:
             _fail(path, "/series holds no datasets")
+        has_events = isinstance(f.get("events"), h5py.Group)
         if len(reps) > 1 or len(ndims) > 1:
             _fail(path, "/series datasets disagree on the replication dimension: "
                   f"ranks {sorted(ndims)}, replications {sorted(reps)}")
@@ -354,6 +420,7 @@ def open_run(path: str | os.PathLike) -> Run:
         descriptions=descriptions,
         replications=reps.pop(),
         has_replication_dim=ndims.pop() == 3,
+        has_events=has_events,
     )
 
 

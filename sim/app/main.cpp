@@ -13,6 +13,7 @@
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
 #include "sim/app/calibration.hpp"
+#include "sim/app/cli_checkpoint.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/sweep.hpp"
 
@@ -201,6 +202,9 @@ int main(int argc, char** argv) {
                     "Print the fully resolved scenario (every key, defaults included) and exit");
   bool no_summary = false;
   run_cmd->add_flag("--no-summary", no_summary, "Do not print the annual summary table");
+  pledgesim::app::add_checkpoint_options(run_cmd, run);
+  pledgesim::app::ResumeCli resume;
+  auto* resume_cmd = pledgesim::app::add_resume_command(app, resume);
 
   std::vector<std::string> validate_files;
   auto* validate_cmd =
@@ -323,6 +327,10 @@ int main(int argc, char** argv) {
       if (*seed_opt) run.seed = seed;
       run.summary = !no_summary;
       return pledgesim::app::run_command(run);
+    }
+    if (*resume_cmd) {
+      resume.options.summary = !resume.no_summary;
+      return pledgesim::app::resume_command(resume.checkpoint, resume.options);
     }
     if (*validate_cmd) return validate_command(validate_files);
     if (*summarize_cmd) return summarize_command(summarize_file, summarize_opts);

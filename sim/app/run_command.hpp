@@ -1,4 +1,5 @@
-// `pledgesim run`: load a scenario, simulate it, write the HDF5 file.
+// `pledgesim run`: load a scenario, simulate it, write the HDF5 file; and
+// `pledgesim resume`: continue a run from its checkpoint (docs/checkpoints.md).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +22,18 @@ struct RunOptions {
   bool quiet = false;
   bool print_scenario = false;
   bool summary = true;
-  bool force = false;  // overwrite an existing output file
-  bool check = false;  // verify the market's invariants every week (exit 1 on a violation)
+  bool force = false;   // overwrite an existing output file
+  bool check = false;   // verify the market's invariants every week (exit 1 on a violation)
+  bool events = false;  // record /events (one replication only)
+  // Write OUT.ckpt every this many weeks, and when interrupted (0: never).
+  std::int64_t checkpoint_every = 0;
+  // Testing only (hidden options), counted in weeks stepped by this process:
+  // stop as Ctrl-C would after N weeks; die as kill -9 would after N weeks
+  // (after any checkpoint due then); die while writing the N-th checkpoint,
+  // once its temporary file is complete and before it replaces the last one.
+  std::int64_t stop_after_weeks = 0;
+  std::int64_t kill_after_weeks = 0;
+  std::int64_t kill_in_checkpoint = 0;
 };
 
 // Resolves the scenario the options describe (throws ScenarioError).
@@ -36,5 +47,11 @@ int run_command(const RunOptions& options);
 // The same for a scenario already resolved (options.scenario_path, years,
 // seed and set are not read).
 int run_resolved(const models::Scenario& scenario, const RunOptions& options);
+
+// `pledgesim resume CHECKPOINT`: continues the run the checkpoint holds; the
+// finished file equals the uninterrupted run's. Of `options` it reads out
+// (default: CHECKPOINT without ".ckpt"), threads, quiet, force, summary,
+// check and the testing options; the rest comes from the checkpoint.
+int resume_command(const std::string& checkpoint, const RunOptions& options);
 
 }  // namespace pledgesim::app

@@ -17,40 +17,9 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/column_type.hpp"
+
 namespace pledgesim::sim {
-
-enum class ColumnType { u8, u16, i16, i32, u32, f32, f64 };
-
-template <class T>
-constexpr ColumnType column_type_of();
-template <>
-constexpr ColumnType column_type_of<std::uint8_t>() {
-  return ColumnType::u8;
-}
-template <>
-constexpr ColumnType column_type_of<std::uint16_t>() {
-  return ColumnType::u16;
-}
-template <>
-constexpr ColumnType column_type_of<std::int16_t>() {
-  return ColumnType::i16;
-}
-template <>
-constexpr ColumnType column_type_of<std::int32_t>() {
-  return ColumnType::i32;
-}
-template <>
-constexpr ColumnType column_type_of<std::uint32_t>() {
-  return ColumnType::u32;
-}
-template <>
-constexpr ColumnType column_type_of<float>() {
-  return ColumnType::f32;
-}
-template <>
-constexpr ColumnType column_type_of<double>() {
-  return ColumnType::f64;
-}
 
 class ColumnBase {
  public:

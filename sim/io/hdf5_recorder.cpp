@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "sim/io/checkpoint.hpp"
+#include "sim/io/hdf5_columns.hpp"
 #include "sim/io/hdf5_util.hpp"
 
 namespace pledgesim::sim {
@@ -42,24 +44,35 @@ struct Hdf5Recorder::State {
     std::vector<std::vector<double>> series_buf;  // [series][week * entities]
   };
   std::vector<Buffer> buffers;
+  std::string created_utc;
+
+  // Event table: `week` then the spec's columns; rows buffered until a
+  // whole number of chunks can be appended.
+  bool events = false;
+  std::string events_group;
+  std::vector<Handle> event_ds;                       // [0] = week
+  std::vector<ColumnType> event_types;                // [0] = i32
+  std::vector<std::vector<unsigned char>> event_buf;  // raw rows per column
+  std::int64_t events_buffered = 0;
+  std::int64_t events_written = 0;
 
   void flush(std::size_t replication);
+  // Appends whole chunks of buffered events, or all of them with `all`.
+  void flush_events(bool all);
+  void close_datasets() {
+    series_ds.clear();
+    event_ds.clear();
+    week_ds.reset();
+    date_ds.reset();
+  }
 };
 
 namespace {
 
-std::string utc_now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 Handle chunked_dataset(hid_t parent, const std::string& name, hid_t type, int rank,
-                       const hsize_t* dims, const hsize_t* chunk, bool compress) {
-  Handle space(H5Screate_simple(rank, dims, nullptr), H5Sclose, "create space for " + name);
+                       const hsize_t* dims, const hsize_t* chunk, bool compress,
+                       const hsize_t* max_dims = nullptr) {
+  Handle space(H5Screate_simple(rank, dims, max_dims), H5Sclose, "create space for " + name);
   Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
   check(H5Pset_chunk(plist, rank, chunk), "set chunking of " + name);
   if (compress) {
@@ -118,9 +131,7 @@ std::int64_t Hdf5Recorder::auto_chunk_weeks(std::size_t entities, std::int64_t w
 
 Hdf5Recorder::~Hdf5Recorder() {
   if (!state_->finished) {
-    state_->series_ds.clear();
-    state_->week_ds.reset();
-    state_->date_ds.reset();
+    state_->close_datasets();
     state_->file.reset();
     std::error_code ec;
     fs::remove(state_->partial_path, ec);  // never leave a half-written file
@@ -145,7 +156,8 @@ void Hdf5Recorder::begin(const RunInfo& info) {
   // int64 rather than uint64: R has no unsigned 64-bit type (seeds are < 2^63).
   h5::write_int_attribute(s.file, "seed", static_cast<std::int64_t>(info.seed));
   h5::write_string_attribute(s.file, "scenario_name", info.scenario_name);
-  h5::write_string_attribute(s.file, "created_utc", utc_now());
+  s.created_utc = info.created_utc.empty() ? utc_now_iso() : info.created_utc;
+  h5::write_string_attribute(s.file, "created_utc", s.created_utc);
 
   {
     Handle g = h5::create_group(s.file, "scenario");
@@ -227,6 +239,87 @@ void Hdf5Recorder::begin(const RunInfo& info) {
   }
   s.buffers.assign(s.replications, {});
   for (auto& b : s.buffers) b.series_buf.assign(info.series.size(), {});
+
+  if (info.events) {
+    if (s.replications > 1)
+      throw std::logic_error("Hdf5Recorder: an event table holds one replication");
+    const EventTableSpec& spec = *info.events;
+    s.events = true;
+    s.events_group = spec.group;
+    Handle g = h5::create_group(s.file, spec.group);
+    if (!spec.description.empty()) h5::write_string_attribute(g, "description", spec.description);
+    std::vector<EventColumnSpec> columns = {
+        {"week", ColumnType::i32, "weeks since start", "week of the event (row of /time/week)"}};
+    columns.insert(columns.end(), spec.columns.begin(), spec.columns.end());
+    const hsize_t zero[1] = {0}, unlimited[1] = {H5S_UNLIMITED};
+    const hsize_t chunk[1] = {static_cast<hsize_t>(kEventChunkRows)};
+    for (const auto& c : columns) {
+      Handle ds =
+          chunked_dataset(g, c.name, h5::file_type(c.type), 1, zero, chunk, true, unlimited);
+      if (!c.units.empty()) h5::write_string_attribute(ds, "units", c.units);
+      h5::write_string_attribute(ds, "description", c.description);
+      s.event_ds.push_back(std::move(ds));
+      s.event_types.push_back(c.type);
+    }
+    for (const auto& [name, labels] : spec.labels) h5::write_strings(g, name, labels);
+    s.event_buf.assign(columns.size(), {});
+  }
+}
+
+const std::string& Hdf5Recorder::created_utc() const {
+  return state_->created_utc;
+}
+
+void Hdf5Recorder::record_events(std::size_t replication, std::int64_t week,
+                                 std::span<const ColumnView> columns) {
+  State& s = *state_;
+  if (!s.events) throw std::logic_error("record_events: the run has no event table");
+  if (replication != 0) throw std::logic_error("record_events: one replication only");
+  if (columns.size() + 1 != s.event_ds.size())
+    throw std::logic_error("record_events: wrong number of columns");
+  const std::size_t n = columns.empty() ? 0 : columns.front().size;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k].size != n || columns[k].type != s.event_types[k + 1])
+      throw std::logic_error("record_events: column " + std::to_string(k) +
+                             " has another length or type");
+    const auto* p = static_cast<const unsigned char*>(columns[k].data);
+    s.event_buf[k + 1].insert(s.event_buf[k + 1].end(), p, p + n * element_bytes(columns[k].type));
+  }
+  const auto w = static_cast<std::int32_t>(week);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto* p = reinterpret_cast<const unsigned char*>(&w);
+    s.event_buf[0].insert(s.event_buf[0].end(), p, p + sizeof w);
+  }
+  s.events_buffered += static_cast<std::int64_t>(n);
+  if (s.events_buffered >= kEventChunkRows) s.flush_events(false);
+}
+
+void Hdf5Recorder::State::flush_events(bool all) {
+  if (!events || events_buffered == 0) return;
+  const std::int64_t end =
+      all ? events_written + events_buffered
+          : (events_written + events_buffered) / kEventChunkRows * kEventChunkRows;
+  const std::int64_t rows = end - events_written;
+  if (rows <= 0) return;
+  h5::QuietErrors quiet;
+  const hsize_t new_size[1] = {static_cast<hsize_t>(end)};
+  const hsize_t start[1] = {static_cast<hsize_t>(events_written)};
+  const hsize_t count[1] = {static_cast<hsize_t>(rows)};
+  Handle mem_space(H5Screate_simple(1, count, nullptr), H5Sclose, "create memory space");
+  for (std::size_t k = 0; k < event_ds.size(); ++k) {
+    check(H5Dset_extent(event_ds[k], new_size), "extend the event table");
+    Handle file_space(H5Dget_space(event_ds[k]), H5Sclose, "get event column space");
+    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+          "select event rows");
+    check(H5Dwrite(event_ds[k], h5::memory_type(event_types[k]), mem_space, file_space, H5P_DEFAULT,
+                   event_buf[k].data()),
+          "write events");
+    const std::size_t bytes = static_cast<std::size_t>(rows) * element_bytes(event_types[k]);
+    event_buf[k].erase(event_buf[k].begin(),
+                       event_buf[k].begin() + static_cast<std::ptrdiff_t>(bytes));
+  }
+  events_written = end;
+  events_buffered -= rows;
 }
 
 void Hdf5Recorder::record_week(std::size_t replication, std::int64_t week, const std::string& date,
@@ -291,9 +384,8 @@ void Hdf5Recorder::State::flush(std::size_t replication) {
 fs::path Hdf5Recorder::keep_incomplete(std::int64_t complete_weeks) {
   State& s = *state_;
   for (std::size_t r = 0; r < s.replications; ++r) s.flush(r);
-  s.series_ds.clear();
-  s.week_ds.reset();
-  s.date_ds.reset();
+  s.flush_events(true);
+  s.close_datasets();
   h5::write_int_attribute(s.file, "incomplete", 1);
   h5::write_int_attribute(s.file, "complete_weeks", complete_weeks);
   check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
@@ -309,13 +401,233 @@ void Hdf5Recorder::finish() {
     if (s.buffers[r].first_week != s.weeks)
       throw std::logic_error("Hdf5Recorder::finish: fewer weeks recorded than announced");
   }
-  s.series_ds.clear();
-  s.week_ds.reset();
-  s.date_ds.reset();
+  s.flush_events(true);
+  s.close_datasets();
   check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
   s.file.reset();
   fs::rename(s.partial_path, s.final_path);
   s.finished = true;
+}
+
+// --- checkpoints ------------------------------------------------------------
+
+void Hdf5Recorder::save_recorded(CheckpointWriter& checkpoint) {
+  State& s = *state_;
+  h5::QuietErrors quiet;
+  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
+  Handle out = h5::create_group(checkpoint.file(), "output");
+  // What is written: values only (the attributes, dimension scales and
+  // units, are written again by begin() on resume). Unwritten chunks are not
+  // stored, so this is the size of what was written, compressed as in the
+  // output. Nothing is flushed for it: the output is written the same way
+  // with or without checkpoints.
+  Handle ocpypl(H5Pcreate(H5P_OBJECT_COPY), H5Pclose, "create object copy list");
+  check(H5Pset_copy_object(ocpypl, H5O_COPY_WITHOUT_ATTR_FLAG), "set copy flags");
+  std::vector<std::string> groups = {"time", "series"};
+  if (s.events) groups.push_back(s.events_group);
+  for (const auto& g : groups)
+    check(H5Ocopy(s.file, g.c_str(), out, g.c_str(), ocpypl, H5P_DEFAULT),
+          "copy /" + g + " into the checkpoint");
+  // What is buffered, not yet written: as it is in memory.
+  std::vector<std::int64_t> written(s.replications), buffered(s.replications);
+  for (std::size_t r = 0; r < s.replications; ++r) {
+    const State::Buffer& b = s.buffers[r];
+    written[r] = b.first_week;
+    buffered[r] = b.buffered;
+    if (b.buffered == 0) continue;
+    const std::string dir = "buffered/replication_" + std::to_string(r) + "/";
+    for (std::size_t k = 0; k < b.series_buf.size(); ++k)
+      h5::write_checked_column(out, dir + "series_" + std::to_string(k),
+                               {ColumnType::f64, b.series_buf[k].data(), b.series_buf[k].size()});
+    if (r == 0) {
+      h5::write_checked_column(out, dir + "week",
+                               {ColumnType::i32, b.week_buf.data(), b.week_buf.size()});
+      Handle g(H5Gopen2(out, dir.c_str(), H5P_DEFAULT), H5Gclose, "open " + dir);
+      h5::write_strings_compact(g, "date", b.date_buf);
+    }
+  }
+  h5::write_int64s(out, "weeks_written", written);
+  h5::write_int64s(out, "weeks_buffered", buffered);
+  h5::write_int_attribute(out, "events_written", s.events_written);
+  h5::write_int_attribute(out, "events_buffered", s.events_buffered);
+  for (std::size_t c = 0; c < s.event_buf.size() && s.events_buffered > 0; ++c)
+    h5::write_checked_column(
+        out, "buffered/events/column_" + std::to_string(c),
+        {s.event_types[c], s.event_buf[c].data(), static_cast<std::size_t>(s.events_buffered)});
+}
+
+namespace {
+
+// Copies the hyperslab (start, count) of `src` into the same place in `dst`
+// (same rank), through memory type `mem_type` of `element_size` bytes.
+void copy_hyperslab(hid_t src, hid_t dst, hid_t mem_type, std::size_t element_size, int rank,
+                    const hsize_t* start, const hsize_t* count, bool variable_strings) {
+  hsize_t total = 1;
+  for (int k = 0; k < rank; ++k) total *= count[k];
+  if (total == 0) return;
+  Handle src_space(H5Dget_space(src), H5Sclose, "get space");
+  Handle dst_space(H5Dget_space(dst), H5Sclose, "get space");
+  check(H5Sselect_hyperslab(src_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+        "select rows to restore");
+  check(H5Sselect_hyperslab(dst_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+        "select rows to restore");
+  Handle mem_space(H5Screate_simple(rank, count, nullptr), H5Sclose, "create memory space");
+  std::vector<unsigned char> buf(static_cast<std::size_t>(total) * element_size);
+  check(H5Dread(src, mem_type, mem_space, src_space, H5P_DEFAULT, buf.data()),
+        "read recorded rows (damaged checkpoint)");
+  const herr_t written = H5Dwrite(dst, mem_type, mem_space, dst_space, H5P_DEFAULT, buf.data());
+  if (variable_strings) H5Dvlen_reclaim(mem_type, mem_space, H5P_DEFAULT, buf.data());
+  check(written, "write restored rows");
+}
+
+std::vector<hsize_t> dims_of(hid_t ds) {
+  Handle space(H5Dget_space(ds), H5Sclose, "get space");
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return dims;
+}
+
+}  // namespace
+
+void Hdf5Recorder::restore_recorded(const CheckpointReader& checkpoint) {
+  State& s = *state_;
+  const std::string name = checkpoint.path().string();
+  const hid_t src = checkpoint.file();
+  h5::QuietErrors quiet;
+  auto fail = [&](const std::string& what) { throw CheckpointError(name + ": " + what); };
+  auto open = [&](const std::string& path) {
+    if (!h5::exists(src, path)) fail("/" + path + " is missing");
+    return Handle(H5Dopen2(src, path.c_str(), H5P_DEFAULT), H5Dclose, "open /" + path);
+  };
+  // A buffered array: exactly `n` elements of `type` into `out`.
+  auto read_buffered = [&](const std::string& path, ColumnType type, void* out, std::size_t n) {
+    Handle ds = open(path);
+    Handle t(H5Dget_type(ds), H5Tclose, "get type of " + path);
+    const auto d = dims_of(ds);
+    if (h5::column_type_of_hdf5(t) != type || d.size() != 1 || d[0] != n)
+      fail("/" + path + " does not hold " + std::to_string(n) + " " +
+           std::string(column_type_name(type)) + " values");
+    if (n > 0)
+      check(H5Dread(ds, h5::memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, out),
+            "read /" + path + " (damaged: its checksum does not verify)");
+  };
+  auto dataset_name = [](hid_t ds) {
+    const ssize_t n = H5Iget_name(ds, nullptr, 0);
+    std::string v(static_cast<std::size_t>(std::max<ssize_t>(n, 0)), '\0');
+    H5Iget_name(ds, v.data(), v.size() + 1);
+    return v;  // e.g. "/series/agency_fte"
+  };
+  try {
+    std::vector<hsize_t> dims;
+    for (const char* d : {"output/weeks_written", "output/weeks_buffered"})
+      if (!h5::exists(src, d)) fail(std::string("/") + d + " is missing");
+    const std::vector<double> written = h5::read_doubles(src, "output/weeks_written", dims);
+    const std::vector<double> buffered = h5::read_doubles(src, "output/weeks_buffered", dims);
+    if (written.size() != s.replications || buffered.size() != s.replications)
+      fail("/output/weeks_written or weeks_buffered does not have " +
+           std::to_string(s.replications) + " entries (one per replication)");
+    for (std::size_t r = 0; r < s.replications; ++r)
+      if (written[r] < 0 || buffered[r] < 0 || buffered[r] >= static_cast<double>(s.chunk_weeks) ||
+          written[r] + buffered[r] > static_cast<double>(s.weeks))
+        fail("/output/weeks_written and weeks_buffered do not fit the run's " +
+             std::to_string(s.weeks) + " weeks");
+
+    // Time axis: written with replication 0's rows.
+    {
+      const hsize_t start[1] = {0};
+      const hsize_t count[1] = {static_cast<hsize_t>(written[0])};
+      Handle week = open("output/time/week"), date = open("output/time/date");
+      if (dims_of(week) != dims_of(s.week_ds) || dims_of(date) != dims_of(s.date_ds))
+        fail("/output/time does not have this run's weeks");
+      copy_hyperslab(week, s.week_ds, H5T_NATIVE_INT32, sizeof(std::int32_t), 1, start, count,
+                     false);
+      Handle str_type = h5::utf8_string_type();
+      copy_hyperslab(date, s.date_ds, str_type, sizeof(char*), 1, start, count, true);
+    }
+
+    // Series, replication by replication; then what was buffered.
+    for (std::size_t k = 0; k < s.series_ds.size(); ++k) {
+      const std::string series = dataset_name(s.series_ds[k]);
+      Handle ds = open("output" + series);
+      const std::vector<hsize_t> d = dims_of(s.series_ds[k]);
+      if (dims_of(ds) != d) fail("/output" + series + " does not have this run's shape");
+      const hid_t mem = s.series_integer[k] ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+      for (std::size_t r = 0; r < s.replications; ++r) {
+        const auto rows = static_cast<hsize_t>(written[r]);
+        if (s.replication_dim) {
+          const hsize_t start[3] = {r, 0, 0}, count[3] = {1, rows, d[2]};
+          copy_hyperslab(ds, s.series_ds[k], mem, 8, 3, start, count, false);
+        } else {
+          const hsize_t start[2] = {0, 0}, count[2] = {rows, d[1]};
+          copy_hyperslab(ds, s.series_ds[k], mem, 8, 2, start, count, false);
+        }
+      }
+    }
+    for (std::size_t r = 0; r < s.replications; ++r) {
+      State::Buffer& b = s.buffers[r];
+      b.first_week = static_cast<std::int64_t>(written[r]);
+      b.buffered = static_cast<std::int64_t>(buffered[r]);
+      b.week_buf.clear();
+      b.date_buf.clear();
+      for (auto& v : b.series_buf) v.clear();
+      if (b.buffered == 0) continue;
+      const std::string dir = "output/buffered/replication_" + std::to_string(r) + "/";
+      const auto rows = static_cast<std::size_t>(b.buffered);
+      for (std::size_t k = 0; k < b.series_buf.size(); ++k) {
+        b.series_buf[k].resize(rows * s.entities);
+        read_buffered(dir + "series_" + std::to_string(k), ColumnType::f64, b.series_buf[k].data(),
+                      b.series_buf[k].size());
+      }
+      if (r == 0) {
+        b.week_buf.resize(rows);
+        read_buffered(dir + "week", ColumnType::i32, b.week_buf.data(), rows);
+        if (!h5::exists(src, dir + "date")) fail("/" + dir + "date is missing");
+        b.date_buf = h5::read_strings(src, dir + "date");
+        if (b.date_buf.size() != rows) fail("/" + dir + "date has the wrong length");
+      }
+    }
+
+    // Events: whole chunks copied in pieces, then the buffered rows.
+    std::int64_t events_written = 0, events_buffered = 0;
+    if (s.events) {
+      Handle g(H5Gopen2(src, "output", H5P_DEFAULT), H5Gclose, "open /output");
+      for (const char* a : {"events_written", "events_buffered"})
+        if (H5Aexists(g, a) <= 0) fail(std::string("/output has no attribute ") + a);
+      events_written = h5::read_int_attribute(g, "events_written");
+      events_buffered = h5::read_int_attribute(g, "events_buffered");
+      if (events_written < 0 || events_buffered < 0) fail("negative event counts in /output");
+      const auto n = static_cast<hsize_t>(events_written);
+      const hsize_t size[1] = {n};
+      for (std::size_t c = 0; c < s.event_ds.size(); ++c) {
+        const std::string column = dataset_name(s.event_ds[c]);
+        Handle ds = open("output" + column);
+        Handle type(H5Dget_type(ds), H5Tclose, "get type");
+        const auto d = dims_of(ds);
+        if (h5::column_type_of_hdf5(type) != s.event_types[c] || d.size() != 1 || d[0] != n)
+          fail("/output" + column + " does not hold " + std::to_string(events_written) + " " +
+               std::string(column_type_name(s.event_types[c])) + " values");
+        check(H5Dset_extent(s.event_ds[c], size), "extend the event table");
+        const hsize_t piece = 16 * static_cast<hsize_t>(kEventChunkRows);
+        for (hsize_t first = 0; first < n; first += piece) {
+          const hsize_t start[1] = {first}, count[1] = {std::min(piece, n - first)};
+          copy_hyperslab(ds, s.event_ds[c], h5::memory_type(s.event_types[c]),
+                         element_bytes(s.event_types[c]), 1, start, count, false);
+        }
+        s.event_buf[c].resize(static_cast<std::size_t>(events_buffered) *
+                              element_bytes(s.event_types[c]));
+        if (events_buffered > 0)
+          read_buffered("output/buffered/events/column_" + std::to_string(c), s.event_types[c],
+                        s.event_buf[c].data(), static_cast<std::size_t>(events_buffered));
+      }
+    } else if (h5::exists(src, "output/events")) {
+      fail("the checkpoint holds events but this run records none");
+    }
+    s.events_written = events_written;
+    s.events_buffered = events_buffered;
+  } catch (const h5::Hdf5Error& e) {
+    fail(e.what());
+  }
 }
 
 }  // namespace pledgesim::sim

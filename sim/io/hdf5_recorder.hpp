@@ -7,6 +7,12 @@
 // streamed to disk. With several replications every series is
 // [replications, weeks, entities] and /replications/index (a dimension scale)
 // and /replications/seed say which seed each replication ran on.
+//
+// An event table (RunInfo::events) is a set of 1-D columns, chunked (65536
+// rows), compressed and unlimited, appended a whole number of chunks at a
+// time. For checkpoints, save_recorded() copies what is recorded so far into
+// a checkpoint and restore_recorded() writes it into a fresh output, so that
+// a resumed run ends with the file an uninterrupted one would have written.
 #pragma once
 
 #include <filesystem>
@@ -17,6 +23,11 @@
 namespace pledgesim::sim {
 
 inline constexpr int kFormatVersion = 1;
+
+class CheckpointWriter;
+class CheckpointReader;
+
+inline constexpr std::int64_t kEventChunkRows = 65536;
 
 class Hdf5Recorder final : public Recorder {
  public:
@@ -37,7 +48,20 @@ class Hdf5Recorder final : public Recorder {
   using Recorder::record_week;
   void record_week(std::size_t replication, std::int64_t week, const std::string& date,
                    std::span<const double> values) override;
+  void record_events(std::size_t replication, std::int64_t week,
+                     std::span<const ColumnView> columns) override;
   void finish() override;
+  // The root attribute created_utc written by begin().
+  const std::string& created_utc() const;
+
+  // Writes everything recorded so far, then copies /time, /series and the
+  // event table (values only) into the checkpoint's /output, with
+  // /output/weeks_recorded (per replication) and attribute events_recorded.
+  void save_recorded(CheckpointWriter& checkpoint);
+  // After begin(): writes what save_recorded() stored into this file and
+  // continues from there. Throws CheckpointError naming the checkpoint when
+  // its /output does not fit this run's layout.
+  void restore_recorded(const CheckpointReader& checkpoint);
   // Stops early (e.g. on Ctrl-C): writes what was recorded, marks the file
   // with root attributes incomplete = 1 and complete_weeks, and leaves it as
   // NAME.partial, never under the final name. Returns that path.

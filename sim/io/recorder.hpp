@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "sim/core/column_type.hpp"
 
 namespace pledgesim::sim {
 
@@ -26,6 +29,22 @@ struct EntityTable {
   std::size_t rows() const { return strings.empty() ? 0 : strings.front().second.size(); }
 };
 
+// An optional table of events (one row per event, appended week by week):
+// parallel 1-D columns under /<group>, led by a `week` column the recorder
+// adds, plus string tables that name the codes of integer columns.
+struct EventColumnSpec {
+  std::string name;
+  ColumnType type = ColumnType::i32;
+  std::string units;
+  std::string description;
+};
+struct EventTableSpec {
+  std::string group = "events";
+  std::string description;
+  std::vector<EventColumnSpec> columns;
+  std::vector<std::pair<std::string, std::vector<std::string>>> labels;  // e.g. kind_names
+};
+
 struct RunInfo {
   std::string scenario_name;
   std::string scenario_text;  // fully resolved scenario, enough to rerun
@@ -39,6 +58,8 @@ struct RunInfo {
   std::vector<std::uint64_t> replication_seeds;
   EntityTable entities;  // its first string column labels the series' columns
   std::vector<SeriesSpec> series;
+  std::optional<EventTableSpec> events;  // none: no event table
+  std::string created_utc;               // empty: now (a resumed run keeps the original)
 
   std::size_t replications() const {
     return replication_seeds.empty() ? 1 : replication_seeds.size();
@@ -57,6 +78,10 @@ class Recorder {
   void record_week(std::int64_t week, const std::string& date, std::span<const double> values) {
     record_week(0, week, date, values);
   }
+  // One week's events, columns in EventTableSpec order (all the same
+  // length); only with RunInfo::events. Weeks come in order.
+  virtual void record_events(std::size_t replication, std::int64_t week,
+                             std::span<const ColumnView> columns) = 0;
   // The run completed: make the output final.
   virtual void finish() = 0;
 };
