@@ -196,7 +196,7 @@ CheckpointWriter::CheckpointWriter(fs::path path, const CheckpointInfo& info)
       "`pledgesim resume " +
           s.path.filename().string() + "`; see docs/checkpoints.md");
   Handle g = h5::create_group(f, "scenario");
-  h5::write_scalar_string_compact(g, "text", info.scenario_text);
+  h5::write_scalar_string(g, "text", info.scenario_text);
 }
 
 CheckpointWriter::~CheckpointWriter() {

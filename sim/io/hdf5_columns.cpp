@@ -96,44 +96,9 @@ Handle write_checked_column(hid_t parent, const std::string& name, ColumnView co
       H5Dcreate2(parent, name.c_str(), file_type(column.type), space, lcpl, dcpl, H5P_DEFAULT),
       H5Dclose, "create dataset " + name);
   if (n > 0)
-    check(H5Dwrite(ds, memory_type(column.type), H5S_ALL, H5S_ALL, H5P_DEFAULT, column.data),
+    check(H5Dwrite(ds, memory_type(column.type), H5S_ALL, H5S_ALL, small_transfer(), column.data),
           "write " + name);
   return ds;
-}
-
-namespace {
-Handle small_transfer_buffer() {
-  Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create transfer property list");
-  check(H5Pset_buffer(dxpl, 64 * 1024, nullptr, nullptr), "set the conversion buffer");
-  return dxpl;
-}
-}  // namespace
-
-Handle write_strings_compact(hid_t parent, const std::string& name,
-                             const std::vector<std::string>& values) {
-  Handle type = utf8_string_type();
-  const hsize_t n = values.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create space for " + name);
-  Handle ds(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-            H5Dclose, "create dataset " + name);
-  std::vector<const char*> ptrs;
-  ptrs.reserve(values.size());
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  if (n > 0) {
-    Handle dxpl = small_transfer_buffer();
-    check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, dxpl, ptrs.data()), "write " + name);
-  }
-  return ds;
-}
-
-void write_scalar_string_compact(hid_t parent, const std::string& name, const std::string& value) {
-  Handle type = utf8_string_type();
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle ds(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-            H5Dclose, "create dataset " + name);
-  const char* p = value.c_str();
-  Handle dxpl = small_transfer_buffer();
-  check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, dxpl, &p), "write " + name);
 }
 
 }  // namespace pledgesim::sim::h5

@@ -23,11 +23,4 @@ std::optional<ColumnType> column_type_of_hdf5(hid_t type);
 Handle write_checked_column(hid_t parent, const std::string& name, ColumnView column,
                             std::size_t chunk_rows = std::size_t{1} << 20);
 
-// Variable-length UTF-8 strings written through a small conversion buffer
-// (the library's default allocates and clears 2 MiB for every write, which
-// dominates the cost of a checkpoint): a 1-D dataset, or a scalar one.
-Handle write_strings_compact(hid_t parent, const std::string& name,
-                             const std::vector<std::string>& values);
-void write_scalar_string_compact(hid_t parent, const std::string& name, const std::string& value);
-
 }  // namespace pledgesim::sim::h5

@@ -443,7 +443,7 @@ void Hdf5Recorder::save_recorded(CheckpointWriter& checkpoint) {
       h5::write_checked_column(out, dir + "week",
                                {ColumnType::i32, b.week_buf.data(), b.week_buf.size()});
       Handle g(H5Gopen2(out, dir.c_str(), H5P_DEFAULT), H5Gclose, "open " + dir);
-      h5::write_strings_compact(g, "date", b.date_buf);
+      h5::write_strings(g, "date", b.date_buf);
     }
   }
   h5::write_int64s(out, "weeks_written", written);
