@@ -148,11 +148,13 @@ pm::Scenario ten_year_scenario(std::int64_t practitioners) {
   return s;
 }
 
-// A whole run: range(0) practitioners (see ten_year_scenario) for 10 years,
-// range(1) = 1 with HDF5 series output, on all cores. Reports
-// practitioner-weeks per second and CPU seconds of the process.
+// A whole run: range(0) practitioners (see ten_year_scenario) for 10 years;
+// range(1) output: 0 none, 1 HDF5 series, 2 series and events (--events);
+// range(2) threads (0 = all cores). Reports practitioner-weeks per second and
+// CPU seconds of the process.
 void BM_TenYears(benchmark::State& state) {
   const bool output = state.range(1) != 0;
+  const bool events = state.range(1) == 2;
   const pm::Scenario s = ten_year_scenario(state.range(0));
   ps::ThreadLimit limit(static_cast<std::size_t>(state.range(2)));  // 0: all cores
   const auto out = std::filesystem::temp_directory_path() /
@@ -160,6 +162,7 @@ void BM_TenYears(benchmark::State& state) {
   double practitioner_weeks = 0;
   for (auto _ : state) {
     pm::LabourMarket market(s);
+    market.set_event_recording(events);
     std::unique_ptr<ps::Hdf5Recorder> recorder;
     if (output) {
       recorder = std::make_unique<ps::Hdf5Recorder>(out);
@@ -170,6 +173,7 @@ void BM_TenYears(benchmark::State& state) {
       info.weeks = s.weeks();
       info.entities = market.employer_table();
       info.series = pm::metric_specs();
+      if (events) info.events = market.event_table();
       recorder->begin(info);
     }
     for (std::int64_t w = 0; w < s.weeks(); ++w) {
@@ -177,6 +181,7 @@ void BM_TenYears(benchmark::State& state) {
       practitioner_weeks += static_cast<double>(market.population().size());
       if (recorder)
         recorder->record_week(0, w, market.clock().week_start(w).iso(), market.week_series());
+      if (events) recorder->record_events(0, w, market.event_columns());
     }
     if (recorder) recorder->finish();
   }
@@ -197,14 +202,14 @@ BENCHMARK(BM_TenYears)
     ->UseRealTime();
 // All cores. London and 100k: three runs each (timings are means); 1M: one run.
 BENCHMARK(BM_TenYears)
-    ->ArgsProduct({{-1, 0, 100'000}, {0, 1}, {0}})
+    ->ArgsProduct({{-1, 0, 100'000}, {0, 1, 2}, {0}})
     ->ArgNames({"practitioners", "output", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 BENCHMARK(BM_TenYears)
-    ->ArgsProduct({{1'000'000}, {0, 1}, {0}})
+    ->ArgsProduct({{1'000'000}, {0, 1, 2}, {0}})
     ->ArgNames({"practitioners", "output", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1)
@@ -265,6 +270,7 @@ int main(int argc, char** argv) {
         ->Iterations(3);
     BENCHMARK(BM_TenYears)
         ->Args({10'000'000, 1, 0})
+        ->Args({10'000'000, 2, 0})
         ->ArgNames({"practitioners", "output", "threads"})
         ->Unit(benchmark::kMillisecond)
         ->Iterations(1)

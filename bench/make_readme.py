@@ -82,6 +82,16 @@ def main(json_path, out_path, profile_path=None):
             row(f"HDF5 series output adds <= 10% ({scenario_label(n)}, 10 years, all cores)",
                 f"{100 * over:+.1f}%", over <= 0.10)
 
+    events_rows = []
+    for n in (-1, 0, 100000, 1000000, 10000000):
+        a, b = ten(n, 1), ten(n, 2)
+        if a and b:
+            events_rows.append(
+                f"| {scenario_label(n)} | {a['practitioner_weeks_per_s'] / 1e6:.1f} M | "
+                f"{b['practitioner_weeks_per_s'] / 1e6:.1f} M | {100 * (b['real_time'] / a['real_time'] - 1):+.1f}% |")
+    events_table = ("| 10 years, all cores | practitioner-weeks/s, series | with events | events add |\n"
+                    "|---|---|---|---|\n" + "\n".join(events_rows) + "\n") if events_rows else "Not run.\n"
+
     detail = ["| benchmark | wall | CPU | practitioner-weeks/s | notes |", "|---|---|---|---|---|"]
     for name, b in runs.items():
         if name.startswith("BM_PhiloxBlock"):
@@ -168,6 +178,13 @@ memory when the market is built, divided by practitioners.
 |---|---|---|
 """ + "\n".join(rows) + """
 
+## Event output
+
+`pledgesim run --events` also writes one row per change of a
+practitioner's status or employer (`/events`); no target applies, this is
+what it costs on top of the series:
+
+""" + events_table + """
 ## All figures
 
 """ + "\n".join(detail) + """
