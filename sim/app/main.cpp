@@ -15,6 +15,7 @@
 #include "sim/app/calibration.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/sweep.hpp"
+#include "sim/io/output_file.hpp"
 
 namespace {
 
@@ -120,9 +121,8 @@ int calibrate_command(const CalibrateOptions& o) {
       o.out.empty()
           ? "results/calibration_" + std::filesystem::path(o.targets).stem().string() + ".toml"
           : o.out;
-  if (std::filesystem::exists(out) && !o.force) {
-    std::cerr << "pledgesim calibrate: " << out
-              << " exists; use --force to overwrite it, or --out to choose another file\n";
+  if (const auto problem = pledgesim::sim::output_file_problem(out, o.force)) {
+    std::cerr << "pledgesim calibrate: " << *problem << '\n';
     return 2;
   }
   const auto progress = [&](int k, const pa::CalibrationPoint& point,
@@ -133,19 +133,7 @@ int calibrate_command(const CalibrateOptions& o) {
   };
   const pa::CalibrationResult result = pa::calibrate(spec, o.threads, progress);
   const std::string text = pa::calibration_result_toml(spec, result);
-  const std::filesystem::path path(out);
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  const std::string partial = out + ".partial";
-  {
-    std::ofstream file(partial, std::ios::binary);
-    file << text;
-    if (!file) {
-      std::cerr << "pledgesim calibrate: cannot write " << out << '\n';
-      std::filesystem::remove(partial);
-      return 1;
-    }
-  }
-  std::filesystem::rename(partial, out);
+  pledgesim::sim::write_file_atomically(out, text);  // WriteError: exit 1
   std::cout << pa::format_fit_table(spec, result);
   if (!o.quiet) std::cerr << "pledgesim calibrate: wrote " << out << '\n';
   return 0;
@@ -300,6 +288,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   sensitivity_cmd->add_flag("--no-write", sensitivity_no_write,
                             "Do not store the indices in the file");
+  sensitivity_cmd->add_flag("--force", sensitivity_opts.force,
+                            "Replace indices stored in the file that were computed otherwise "
+                            "(another method or --bootstrap count)");
 
   app.add_subcommand("keys", "Print the reference of every scenario key (Markdown table)")
       ->callback([] { std::cout << pledgesim::models::scenario_keys_markdown(); });
@@ -343,6 +334,10 @@ int main(int argc, char** argv) {
       }
     }
     return 0;  // keys: printed by its callback
+  } catch (const pledgesim::sim::WriteError& e) {
+    std::cerr << "pledgesim: " << e.what() << '\n';  // disk full, file too large, I/O error
+    std::cout.flush();
+    pledgesim::sim::exit_after_write_error(1);
   } catch (const std::exception& e) {
     std::cerr << "pledgesim: internal error: " << e.what() << '\n';
     return 1;

@@ -19,6 +19,7 @@
 #include "sim/core/progress.hpp"
 #include "sim/core/replication.hpp"
 #include "sim/io/hdf5_recorder.hpp"
+#include "sim/io/output_file.hpp"
 
 namespace pledgesim::app {
 
@@ -58,13 +59,9 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
   }
   const fs::path out =
       o.out.empty() ? fs::path("results") / (scenario.name + ".h5") : fs::path(o.out);
-  if (fs::is_directory(out)) {
-    std::cerr << "pledgesim run: --out " << out.string() << " is a directory; give a file name\n";
-    return 2;
-  }
-  if (fs::exists(out) && !o.force) {
-    std::cerr << "pledgesim run: " << out.string()
-              << " exists; use --force to overwrite it, or --out to choose another file\n";
+  // Before any simulation time is spent (sim/io/output_file.hpp).
+  if (const auto problem = sim::output_file_problem(out, o.force)) {
+    std::cerr << "pledgesim run: " << *problem << '\n';
     return 2;
   }
 

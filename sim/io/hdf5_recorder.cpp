@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "sim/io/hdf5_util.hpp"
+#include "sim/io/output_file.hpp"
 
 namespace pledgesim::sim {
 
@@ -91,6 +92,13 @@ void write_rows(hid_t ds, hid_t mem_type, int rank, std::int64_t first, std::int
   check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, data), "write rows");
 }
 
+// A write to the partial file failed (disk full, file too large, I/O error):
+// reported naming the final file; the destructor removes the partial one.
+[[noreturn]] void write_failed(const fs::path& final_path, const h5::Hdf5Error& e) {
+  throw WriteError(final_path, e.reason.empty() ? e.what() : e.reason,
+                   "nothing was written under that name (the partial file is removed)");
+}
+
 }  // namespace
 
 fs::path Hdf5Recorder::partial_path(const fs::path& final_path) {
@@ -108,6 +116,7 @@ Hdf5Recorder::Hdf5Recorder(fs::path final_path, std::int64_t chunk_weeks)
 
 Hdf5Recorder::~Hdf5Recorder() {
   if (!state_->finished) {
+    h5::QuietErrors quiet;  // closing after a failed write fails too
     state_->series_ds.clear();
     state_->week_ds.reset();
     state_->date_ds.reset();
@@ -239,7 +248,13 @@ void Hdf5Recorder::record_week(std::size_t replication, std::int64_t week, const
       b.series_buf[k].reserve(static_cast<std::size_t>(s.chunk_weeks) * s.entities);
     b.series_buf[k].insert(b.series_buf[k].end(), row.begin(), row.end());
   }
-  if (++b.buffered == s.chunk_weeks || week + 1 == s.weeks) s.flush(replication);
+  if (++b.buffered == s.chunk_weeks || week + 1 == s.weeks) {
+    try {
+      s.flush(replication);
+    } catch (const h5::Hdf5Error& e) {
+      write_failed(s.final_path, e);
+    }
+  }
 }
 
 void Hdf5Recorder::State::flush(std::size_t replication) {
@@ -279,14 +294,20 @@ void Hdf5Recorder::State::flush(std::size_t replication) {
 
 fs::path Hdf5Recorder::keep_incomplete(std::int64_t complete_weeks) {
   State& s = *state_;
-  for (std::size_t r = 0; r < s.replications; ++r) s.flush(r);
-  s.series_ds.clear();
-  s.week_ds.reset();
-  s.date_ds.reset();
-  h5::write_int_attribute(s.file, "incomplete", 1);
-  h5::write_int_attribute(s.file, "complete_weeks", complete_weeks);
-  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
-  s.file.reset();
+  try {
+    h5::QuietErrors quiet;
+    for (std::size_t r = 0; r < s.replications; ++r) s.flush(r);
+    for (auto& ds : s.series_ds) ds.close("close a series of " + s.partial_path.string());
+    s.series_ds.clear();
+    s.week_ds.close("close /time/week");
+    s.date_ds.close("close /time/date");
+    h5::write_int_attribute(s.file, "incomplete", 1);
+    h5::write_int_attribute(s.file, "complete_weeks", complete_weeks);
+    check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
+    s.file.close("close " + s.partial_path.string());
+  } catch (const h5::Hdf5Error& e) {
+    write_failed(s.final_path, e);
+  }
   s.finished = true;  // keep the partial file
   return s.partial_path;
 }
@@ -298,12 +319,22 @@ void Hdf5Recorder::finish() {
     if (s.buffers[r].first_week != s.weeks)
       throw std::logic_error("Hdf5Recorder::finish: fewer weeks recorded than announced");
   }
-  s.series_ds.clear();
-  s.week_ds.reset();
-  s.date_ds.reset();
-  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
-  s.file.reset();
-  fs::rename(s.partial_path, s.final_path);
+  // Closing writes what HDF5 still buffers: each close is checked, and only
+  // a file closed without error is renamed to the final name.
+  try {
+    h5::QuietErrors quiet;
+    for (auto& ds : s.series_ds) ds.close("close a series of " + s.partial_path.string());
+    s.series_ds.clear();
+    s.week_ds.close("close /time/week");
+    s.date_ds.close("close /time/date");
+    check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
+    s.file.close("close " + s.partial_path.string());
+  } catch (const h5::Hdf5Error& e) {
+    write_failed(s.final_path, e);
+  }
+  std::error_code ec;
+  fs::rename(s.partial_path, s.final_path, ec);
+  if (ec) throw WriteError(s.final_path, ec.message(), "the partial file is removed");
   s.finished = true;
 }
 
