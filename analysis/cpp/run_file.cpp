@@ -14,12 +14,6 @@ namespace h5 = sim::h5;
 
 namespace {
 
-// Series that are means over an employer's staff: NaN is allowed there (a
-// mean over nobody); every other series holds counts or money.
-bool mean_series(const std::string& name) {
-  return name == "caseload" || name == "mean_tenure_weeks" || name == "mean_stress";
-}
-
 void check_format(const InputFile& f, RunFile& r) {
   if (!f.has_attribute("", "format"))
     f.fail(
@@ -179,12 +173,13 @@ std::vector<double> RunFile::read_series(const std::string& name) const {
            ", not [[replications,] weeks, employers] = [" +
            (replications > 1 ? std::to_string(replications) + ", " : std::string()) +
            std::to_string(weeks()) + ", " + std::to_string(employers()) + "]");
-  // Values: counts and money are finite and not negative; means may be NaN.
-  const bool allow_nan = mean_series(name);
+  // Values: counts, money and means (caseload, tenure, stress; 0 for an
+  // employer with nobody) are all finite and not negative, as pledgesim
+  // writes them.
   const std::size_t W = weeks(), E = employers();
   for (std::size_t i = 0; i < v.size(); ++i) {
     const double x = v[i];
-    if ((std::isfinite(x) && x >= 0) || (allow_nan && std::isnan(x))) continue;
+    if (std::isfinite(x) && x >= 0) continue;
     const std::size_t rep = i / (W * E), w = (i / E) % W, e = i % E;
     const std::string value = std::isnan(x)   ? std::string("NaN")
                               : std::isinf(x) ? std::string(x > 0 ? "infinity" : "-infinity")
@@ -192,8 +187,7 @@ std::vector<double> RunFile::read_series(const std::string& name) const {
     f.fail("/series/" + name + " holds " + value + " at week " + std::to_string(w) + " (" +
            dates[w] + "), employer \"" + employer_name[e] + "\"" +
            (replications > 1 ? ", replication " + std::to_string(rep) : std::string()) +
-           ": its values must be finite and not negative" +
-           (allow_nan ? " (or NaN for a mean over nobody)" : ""));
+           ": its values must be finite and not negative");
   }
   return v;
 }

@@ -268,12 +268,9 @@ void write_back(const std::filesystem::path& file, const Sweep& s,
   const std::string note = "the file is unchanged";
   fs::path partial = file;
   partial += ".partial";
+  if (const auto why = sim::copy_file_checked(file, partial))
+    throw sim::WriteError(file, *why, note);
   std::error_code ec;
-  fs::copy_file(file, partial, fs::copy_options::overwrite_existing, ec);
-  if (ec) {
-    fs::remove(partial, ec);
-    throw sim::WriteError(file, ec.message(), note);
-  }
   try {
     h5::QuietErrors quiet;
     h5::Handle f(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,

@@ -22,6 +22,11 @@ namespace {
 int validate_command(const std::vector<std::string>& files) {
   int status = 0;
   for (const auto& f : files) {
+    if (const auto problem = pledgesim::sim::input_file_problem(f)) {
+      std::cerr << *problem << '\n';
+      status = 2;
+      continue;
+    }
     try {
       pledgesim::models::load_scenario_file(f);
       std::cout << f << ": ok\n";
@@ -150,7 +155,7 @@ int main(int argc, char** argv) {
 
   pledgesim::app::RunOptions run;
   std::int64_t years = 0;
-  std::uint64_t seed = 0;
+  std::int64_t seed = 0;  // stored as int64 in the files (R has no unsigned 64-bit type)
   auto* run_cmd = app.add_subcommand(
       "run",
       "Simulate a scenario and write its weekly series to an HDF5 file, then print a "
@@ -162,8 +167,12 @@ int main(int argc, char** argv) {
   auto* years_opt =
       run_cmd->add_option("--years", years, "Simulated years (overrides the scenario)")
           ->check(CLI::Range(1, 100));
-  auto* seed_opt = run_cmd->add_option(
-      "--seed", seed, "Random seed (overrides the scenario); same seed = same output, bit for bit");
+  auto* seed_opt =
+      run_cmd
+          ->add_option("--seed", seed,
+                       "Random seed (overrides the scenario); same seed = same output, bit for bit")
+          // The scenario key's range (models/scenario_schema.cpp): below 2^63.
+          ->check(CLI::Range(std::int64_t{0}, std::int64_t{9'200'000'000'000'000'000}));
   run_cmd->add_option("--threads", run.threads, "Worker threads; 0 = all cores (default)")
       ->check(CLI::Range(0, 4096));
   run_cmd
@@ -304,6 +313,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // A first word that is no command: name it (CLI11 only says one is needed).
+    std::string commands;
+    bool known = false;
+    for (const auto* c : app.get_subcommands({})) {
+      commands += (commands.empty() ? "" : ", ") + c->get_name();
+      known = known || (argc > 1 && c->get_name() == argv[1]);
+    }
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+      std::cerr << "pledgesim: unknown command '" << argv[1] << "' (commands: " << commands
+                << ")\nRun with --help for usage.\n";
+      return 2;
+    }
     std::cerr << "pledgesim: " << e.what() << "\nRun with --help for usage.\n";
     return 2;
   }
@@ -311,7 +332,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) {
       if (*years_opt) run.years = years;
-      if (*seed_opt) run.seed = seed;
+      if (*seed_opt) run.seed = static_cast<std::uint64_t>(seed);
       run.summary = !no_summary;
       return pledgesim::app::run_command(run);
     }

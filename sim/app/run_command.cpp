@@ -101,6 +101,8 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
   sim::Hdf5Recorder recorder(out);
   try {
     recorder.begin(info);
+  } catch (const sim::WriteError&) {
+    throw;  // a write failed (disk full): exit 1
   } catch (const std::exception& e) {
     std::cerr << "pledgesim run: cannot write " << out.string() << ": " << e.what() << '\n';
     return 2;

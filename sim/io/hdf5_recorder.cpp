@@ -127,6 +127,15 @@ Hdf5Recorder::~Hdf5Recorder() {
 }
 
 void Hdf5Recorder::begin(const RunInfo& info) {
+  try {
+    begin_file(info);
+  } catch (const h5::Hdf5Error& e) {
+    if (state_->file.get() < 0) throw;  // not even created: a bad location
+    write_failed(state_->final_path, e);
+  }
+}
+
+void Hdf5Recorder::begin_file(const RunInfo& info) {
   State& s = *state_;
   h5::QuietErrors quiet;
   if (s.final_path.has_parent_path()) fs::create_directories(s.final_path.parent_path());

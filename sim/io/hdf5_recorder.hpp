@@ -24,6 +24,8 @@ class Hdf5Recorder final : public Recorder {
   explicit Hdf5Recorder(std::filesystem::path final_path, std::int64_t chunk_weeks = 52);
   ~Hdf5Recorder() override;
 
+  // Creates NAME.partial and writes the metadata. Throws h5::Hdf5Error when
+  // the file cannot be created, WriteError when a write to it fails.
   void begin(const RunInfo& info) override;
   using Recorder::record_week;
   void record_week(std::size_t replication, std::int64_t week, const std::string& date,
@@ -39,6 +41,7 @@ class Hdf5Recorder final : public Recorder {
  private:
   struct State;
   std::unique_ptr<State> state_;
+  void begin_file(const RunInfo& info);  // begin() but for reporting write failures
 };
 
 }  // namespace pledgesim::sim

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <system_error>
+#include <vector>
 
 namespace pledgesim::sim {
 
@@ -135,6 +136,46 @@ void write_file_atomically(const fs::path& path, const std::string& text,
   }
   if (::close(fd) != 0) fail(errno);
   if (::rename(partial.c_str(), path.c_str()) != 0) fail(errno);
+}
+
+std::optional<std::string> copy_file_checked(const fs::path& from, const fs::path& to) {
+  // (std::filesystem::copy_file may report a short copy as success.)
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return std::string(std::strerror(errno));
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) {
+    const int err = errno;
+    ::close(in);
+    return std::string(std::strerror(err));
+  }
+  int err = 0;
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    const ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    if (n == 0) break;
+    for (ssize_t done = 0; done < n && err == 0;) {
+      const ssize_t w = ::write(out, buf.data() + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0)
+        err = errno;
+      else
+        done += w;
+    }
+    if (err) break;
+  }
+  if (!err && ::fsync(out) != 0 && errno != EINVAL && errno != EROFS) err = errno;
+  if (::close(out) != 0 && !err) err = errno;
+  ::close(in);
+  if (err) {
+    ::unlink(to.c_str());
+    return std::string(std::strerror(err));
+  }
+  return std::nullopt;
 }
 
 }  // namespace pledgesim::sim

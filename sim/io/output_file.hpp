@@ -58,4 +58,9 @@ std::optional<std::string> input_file_problem(const std::filesystem::path& in);
 void write_file_atomically(const std::filesystem::path& path, const std::string& text,
                            const std::string& partial_suffix = ".partial");
 
+// Copies `from` to `to` (replacing it), flushed to disk; on failure removes
+// `to` and returns the system's reason (e.g. "No space left on device").
+std::optional<std::string> copy_file_checked(const std::filesystem::path& from,
+                                             const std::filesystem::path& to);
+
 }  // namespace pledgesim::sim
