@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <new>
 #include <system_error>
 
 namespace pledgesim::analysis {
@@ -289,6 +290,8 @@ std::vector<std::string> InputFile::strings(const std::string& dataset,
     return h5::read_strings(file_, dataset);
   } catch (const h5::Hdf5Error& e) {
     fail("cannot read " + object_name(dataset), e);
+  } catch (const std::bad_alloc&) {
+    fail(object_name(dataset) + " is too large to read into memory");
   }
 }
 
@@ -300,8 +303,9 @@ std::vector<std::int64_t> InputFile::integers(const std::string& dataset,
     fail(object_name(dataset) + " is " + class_name(c) + ", not an integer dataset");
   check_rows(*this, dataset, dims, rows, "list of integers");
   check_size(*this, dataset, dims);
-  std::vector<std::int64_t> out(dims[0]);
+  std::vector<std::int64_t> out;
   try {
+    out.resize(dims[0]);
     h5::Handle ds(H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), H5Dclose,
                   "open " + object_name(dataset));
     if (!out.empty())
@@ -309,6 +313,8 @@ std::vector<std::int64_t> InputFile::integers(const std::string& dataset,
                 "read " + object_name(dataset));
   } catch (const h5::Hdf5Error& e) {
     fail("cannot read " + object_name(dataset), e);
+  } catch (const std::bad_alloc&) {
+    fail(object_name(dataset) + " is too large to read into memory");
   }
   return out;
 }
@@ -326,6 +332,8 @@ std::vector<double> InputFile::numbers(const std::string& dataset,
     return v;
   } catch (const h5::Hdf5Error& e) {
     fail("cannot read " + object_name(dataset), e);
+  } catch (const std::bad_alloc&) {
+    fail(object_name(dataset) + " is too large to read into memory");
   }
 }
 

@@ -323,15 +323,14 @@ fs::path Hdf5Recorder::keep_incomplete(std::int64_t complete_weeks) {
 
 void Hdf5Recorder::finish() {
   State& s = *state_;
-  for (std::size_t r = 0; r < s.replications; ++r) {
-    s.flush(r);
-    if (s.buffers[r].first_week != s.weeks)
+  for (std::size_t r = 0; r < s.replications; ++r)
+    if (s.buffers[r].first_week + s.buffers[r].buffered != s.weeks)
       throw std::logic_error("Hdf5Recorder::finish: fewer weeks recorded than announced");
-  }
   // Closing writes what HDF5 still buffers: each close is checked, and only
   // a file closed without error is renamed to the final name.
   try {
     h5::QuietErrors quiet;
+    for (std::size_t r = 0; r < s.replications; ++r) s.flush(r);
     for (auto& ds : s.series_ds) ds.close("close a series of " + s.partial_path.string());
     s.series_ds.clear();
     s.week_ds.close("close /time/week");

@@ -167,10 +167,20 @@ bool exists(hid_t parent, const std::string& path) {
   return true;
 }
 
+namespace {
+// Attributes are read into one value: refuse arrays (they would overrun it).
+void require_one_value(hid_t attr, const std::string& name) {
+  Handle space(H5Aget_space(attr), H5Sclose, "get the shape of attribute " + name);
+  if (H5Sget_simple_extent_npoints(space) != 1)
+    throw Hdf5Error("attribute " + name + " does not hold exactly one value");
+}
+}  // namespace
+
 std::string read_string_attribute(hid_t object, const std::string& name) {
   Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
   Handle ftype(H5Aget_type(attr), H5Tclose, "get type of " + name);
   if (H5Tget_class(ftype) != H5T_STRING) throw Hdf5Error("attribute " + name + " is not a string");
+  require_one_value(attr, name);
   if (H5Tis_variable_str(ftype) > 0) {
     Handle mtype = utf8_string_type();
     char* p = nullptr;
@@ -190,6 +200,7 @@ std::int64_t read_int_attribute(hid_t object, const std::string& name) {
   Handle ftype(H5Aget_type(attr), H5Tclose, "get type of " + name);
   if (H5Tget_class(ftype) != H5T_INTEGER)
     throw Hdf5Error("attribute " + name + " is not an integer");
+  require_one_value(attr, name);
   std::int64_t value = 0;
   check(H5Aread(attr, H5T_NATIVE_INT64, &value), "read attribute " + name);
   return value;
