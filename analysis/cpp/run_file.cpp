@@ -1,8 +1,12 @@
 #include "analysis/cpp/run_file.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <set>
 
-#include "sim/io/hdf5_util.hpp"
+#include "analysis/cpp/h5_read.hpp"
+#include "sim/core/calendar.hpp"
+#include "sim/io/hdf5_recorder.hpp"
 
 namespace pledgesim::analysis {
 
@@ -10,49 +14,149 @@ namespace h5 = sim::h5;
 
 namespace {
 
-h5::Handle open_hdf5(const std::string& file) {
-  if (!std::filesystem::exists(file)) {
-    // A run that was killed (or is still running) leaves only NAME.partial,
-    // and with --checkpoint-every, NAME.ckpt.
-    if (std::filesystem::exists(file + ".ckpt"))
-      throw FileError(file + ": no such file, but its checkpoint " + file +
-                      ".ckpt exists: an unfinished run; finish it with `pledgesim resume " + file +
-                      ".ckpt`");
-    if (std::filesystem::exists(file + ".partial"))
-      throw FileError(file + ": no such file, but " + file +
-                      ".partial exists: a run that was stopped or killed before it finished "
-                      "(or is still running); run it again");
-    throw FileError(file + ": no such file");
+void check_format(const InputFile& f, RunFile& r) {
+  if (!f.has_attribute("", "format"))
+    f.fail(
+        "not a pledgesim file (root attribute 'format' is missing: written by another program?)");
+  const std::string format = f.string_attribute("", "format");
+  if (format == "pledgesim-checkpoint")
+    f.fail(
+        "a checkpoint of an unfinished run, not a result; finish the run with `pledgesim "
+        "resume " +
+        r.path + "`, then use its output");
+  if (format == "pledgesim-sweep")
+    f.fail("a pledgesim sweep file, not a run file (`pledgesim sensitivity` reads sweep files)");
+  if (format != "pledgesim")
+    f.fail("not a pledgesim file (root attribute 'format' is \"" + format +
+           "\", not \"pledgesim\")");
+  r.format = format;
+  // A run stopped by Ctrl-C keeps its weeks done in NAME.partial, marked
+  // incomplete: its later weeks are empty, so no table may be made from it.
+  if (f.has_attribute("", "incomplete") && f.int_attribute("", "incomplete") != 0)
+    f.fail("an incomplete run (stopped after " +
+           (f.has_attribute("", "complete_weeks")
+                ? std::to_string(f.int_attribute("", "complete_weeks")) + " weeks"
+                : std::string("an unknown number of weeks")) +
+           "); run it again to get a complete file");
+  r.format_version = f.int_attribute("", "format_version");
+  if (r.format_version < sim::kFormatVersion)
+    f.fail("format_version " + std::to_string(r.format_version) +
+           " is older than this pledgesim reads (format_version " +
+           std::to_string(sim::kFormatVersion) + "); run the scenario again to rewrite it");
+  if (r.format_version > sim::kFormatVersion)
+    f.fail("format_version " + std::to_string(r.format_version) +
+           " is newer than this pledgesim reads (format_version " +
+           std::to_string(sim::kFormatVersion) + "); read it with a newer pledgesim");
+  const std::int64_t seed = f.int_attribute("", "seed");
+  if (seed < 0) f.fail("root attribute 'seed' is negative (" + std::to_string(seed) + ")");
+  r.seed = static_cast<std::uint64_t>(seed);
+  r.software_version = f.string_attribute("", "software_version");
+  r.scenario_name = f.string_attribute("", "scenario_name");
+}
+
+void read_time(const InputFile& f, RunFile& r) {
+  f.require_group("time");
+  r.dates = f.strings("time/date");
+  if (r.dates.empty()) f.fail("/time/date is empty (a run of no weeks)");
+  std::optional<sim::Date> previous;
+  for (std::size_t w = 0; w < r.dates.size(); ++w) {
+    const auto d = sim::Date::parse(r.dates[w]);
+    if (!d)
+      f.fail("/time/date[" + std::to_string(w) + "] is \"" + r.dates[w] +
+             "\", not an ISO date (YYYY-MM-DD)");
+    if (previous && !(previous->plus_days(7) == *d))
+      f.fail("/time/date[" + std::to_string(w) + "] is " + r.dates[w] + ", not 7 days after " +
+             "/time/date[" + std::to_string(w - 1) + "] (" + r.dates[w - 1] +
+             "): the weeks are not consecutive");
+    previous = d;
   }
-  if (H5Fis_hdf5(file.c_str()) <= 0)
-    throw FileError(file + ": not an HDF5 file" +
-                    (file.ends_with(".partial")
-                         ? std::string(" (a .partial file: the run writing it was killed before it "
-                                       "finished; run it again)")
-                         : std::string()));
-  try {
-    return h5::Handle(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + file);
-  } catch (const h5::Hdf5Error&) {
-    throw FileError(file + ": cannot be opened as HDF5");
+  const auto week = f.integers("time/week");
+  if (week.size() != r.dates.size())
+    f.fail("/time/week has " + std::to_string(week.size()) + " rows but /time/date has " +
+           std::to_string(r.dates.size()));
+  for (std::size_t w = 0; w < week.size(); ++w)
+    if (week[w] != static_cast<std::int64_t>(w))
+      f.fail("/time/week[" + std::to_string(w) + "] is " + std::to_string(week[w]) + ", not " +
+             std::to_string(w) + " (weeks since the start)");
+}
+
+void read_employers(const InputFile& f, RunFile& r) {
+  f.require_group("employers");
+  r.employer_name = f.strings("employers/name");
+  const std::size_t n = r.employer_name.size();
+  if (n == 0) f.fail("/employers/name is empty (a run of no employers)");
+  std::set<std::string> seen;
+  for (std::size_t e = 0; e < n; ++e) {
+    if (r.employer_name[e].empty())
+      f.fail("/employers/name[" + std::to_string(e) + "] is an empty name");
+    if (!seen.insert(r.employer_name[e]).second)
+      f.fail("/employers/name lists \"" + r.employer_name[e] + "\" twice");
+  }
+  auto column = [&](const char* name) {
+    const std::string path = std::string("employers/") + name;
+    f.require_dataset(path);
+    const auto shape = f.shape(path);
+    if (shape.size() == 1 && shape[0] != n)
+      f.fail("/" + path + " has " + std::to_string(shape[0]) + " rows but /employers/name has " +
+             std::to_string(n) + ": the employers table is inconsistent");
+    return path;
+  };
+  r.employer_region = f.strings(column("region"), n);
+  for (std::size_t e = 0; e < n; ++e)
+    if (r.employer_region[e].empty())
+      f.fail("/employers/region[" + std::to_string(e) + "] (employer \"" + r.employer_name[e] +
+             "\") is empty");
+  r.employer_subregion = f.strings(column("subregion"), n);
+  const auto inner = f.integers(column("inner_london"), n);
+  r.employer_inner_london.assign(n, 0);
+  for (std::size_t e = 0; e < n; ++e) {
+    if (inner[e] != 0 && inner[e] != 1)
+      f.fail("/employers/inner_london[" + std::to_string(e) + "] is " + std::to_string(inner[e]) +
+             ", not 0 or 1");
+    r.employer_inner_london[e] = static_cast<std::int32_t>(inner[e]);
   }
 }
 
-herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* out) {
-  static_cast<std::vector<std::string>*>(out)->emplace_back(name);
-  return 0;
-}
-
-std::vector<std::int64_t> read_int64s(hid_t parent, const std::string& name) {
-  h5::Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset " + name);
-  h5::Handle space(H5Dget_space(ds), H5Sclose, "get space of " + name);
-  if (H5Sget_simple_extent_ndims(space) != 1) throw FileError("/" + name + " is not 1-D");
-  hsize_t n = 0;
-  H5Sget_simple_extent_dims(space, &n, nullptr);
-  std::vector<std::int64_t> out(n);
-  if (n > 0)
-    h5::check(H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
-              "read " + name);
-  return out;
+void read_series_layout(const InputFile& f, RunFile& r) {
+  f.require_group("series");
+  r.series_names = f.members("series");
+  if (r.series_names.empty()) f.fail("/series holds no datasets");
+  const std::size_t W = r.weeks(), E = r.employers();
+  std::optional<std::size_t> rank;
+  for (const auto& name : r.series_names) {
+    const std::string path = "series/" + name;
+    if (!f.is_dataset(path)) f.fail("/" + path + " is not a dataset");
+    const H5T_class_t c = f.type_class(path);
+    if (c != H5T_INTEGER && c != H5T_FLOAT)
+      f.fail("/" + path + " is not numeric (series hold integers or floating-point numbers)");
+    const auto dims = f.shape(path);
+    if (dims.size() != 2 && dims.size() != 3)
+      f.fail("/" + path + " has shape " + InputFile::shape_text(dims) +
+             ", neither [weeks, employers] nor [replications, weeks, employers]");
+    if (!rank) {
+      rank = dims.size();
+      r.replications = dims.size() == 3 ? dims[0] : 1;
+      if (r.replications == 0) f.fail("/" + path + " holds no replications (shape [0, ...])");
+    }
+    const bool ok = dims.size() == *rank && (*rank == 2 || dims[0] == r.replications) &&
+                    dims[dims.size() - 2] == W && dims.back() == E;
+    if (!ok) {
+      std::vector<hsize_t> want = {W, E};
+      if (*rank == 3) want.insert(want.begin(), r.replications);
+      f.fail("/" + path + " has shape " + InputFile::shape_text(dims) + ", not " +
+             InputFile::shape_text(want) +
+             " ([replications,] weeks as in /time/date, employers as in /employers/name)");
+    }
+  }
+  if (f.has("replications/seed")) {
+    for (std::int64_t s : f.integers("replications/seed", r.replications))
+      r.replication_seeds.push_back(static_cast<std::uint64_t>(s));
+  } else if (r.replications == 1) {
+    r.replication_seeds = {r.seed};  // files written before /replications existed
+  } else {
+    f.fail("/replications/seed is missing (the seed of each of the " +
+           std::to_string(r.replications) + " replications)");
+  }
 }
 
 }  // namespace
@@ -63,117 +167,44 @@ bool RunFile::has_series(const std::string& name) const {
 
 std::vector<double> RunFile::read_series(const std::string& name) const {
   if (!has_series(name)) throw FileError(path + ": no dataset /series/" + name);
-  h5::QuietErrors quiet;
-  h5::Handle f = open_hdf5(path);
-  try {
-    std::vector<hsize_t> dims;
-    auto v = h5::read_doubles(f, "series/" + name, dims);
-    const bool ok2 = dims.size() == 2 && replications == 1;
-    const bool ok3 = dims.size() == 3 && dims[0] == replications;
-    if (!(ok2 || ok3) || dims[dims.size() - 2] != weeks() || dims.back() != employers())
-      throw FileError(path + ": /series/" + name + " does not have shape [" +
-                      (replications > 1 ? std::to_string(replications) + ", " : "") +
-                      std::to_string(weeks()) + ", " + std::to_string(employers()) +
-                      "] ([replications,] weeks, employers)");
-    return v;
-  } catch (const h5::Hdf5Error& e) {
-    throw FileError(path + ": " + e.what());
+  const InputFile f(path, true);
+  const std::string ds = "series/" + name;
+  std::vector<hsize_t> dims;
+  auto v = f.numbers(ds, dims);
+  const bool ok2 = dims.size() == 2 && replications == 1;
+  const bool ok3 = dims.size() == 3 && dims[0] == replications;
+  if (!(ok2 || ok3) || dims[dims.size() - 2] != weeks() || dims.back() != employers())
+    f.fail("/series/" + name + " has shape " + InputFile::shape_text(dims) +
+           ", not [[replications,] weeks, employers] = [" +
+           (replications > 1 ? std::to_string(replications) + ", " : std::string()) +
+           std::to_string(weeks()) + ", " + std::to_string(employers()) + "]");
+  // Values: counts, money and means (caseload, tenure, stress; 0 for an
+  // employer with nobody) are all finite and not negative, as pledgesim
+  // writes them.
+  const std::size_t W = weeks(), E = employers();
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const double x = v[i];
+    if (std::isfinite(x) && x >= 0) continue;
+    const std::size_t rep = i / (W * E), w = (i / E) % W, e = i % E;
+    const std::string value = std::isnan(x)   ? std::string("NaN")
+                              : std::isinf(x) ? std::string(x > 0 ? "infinity" : "-infinity")
+                                              : "the negative value " + std::to_string(x);
+    f.fail("/series/" + name + " holds " + value + " at week " + std::to_string(w) + " (" +
+           dates[w] + "), employer \"" + employer_name[e] + "\"" +
+           (replications > 1 ? ", replication " + std::to_string(rep) : std::string()) +
+           ": its values must be finite and not negative");
   }
+  return v;
 }
 
 RunFile open_run_file(const std::filesystem::path& p) {
   RunFile r;
   r.path = p.string();
-  const std::string& file = r.path;
-  h5::QuietErrors quiet;
-  h5::Handle f = open_hdf5(file);
-  try {
-    if (H5Aexists(f, "format") > 0 &&
-        h5::read_string_attribute(f, "format") == "pledgesim-checkpoint")
-      throw FileError(file +
-                      ": a checkpoint of an unfinished run, not a result; finish the run with "
-                      "`pledgesim resume " +
-                      file + "`, then use its output");
-    if (!H5Aexists(f, "format") || h5::read_string_attribute(f, "format") != "pledgesim")
-      throw FileError(file +
-                      ": not a pledgesim file (root attribute 'format' is not \"pledgesim\")");
-    r.format = "pledgesim";
-    // A run stopped by Ctrl-C keeps its weeks done in NAME.partial, marked
-    // incomplete: its later weeks are empty, so no table may be made from it.
-    if (H5Aexists(f, "incomplete") > 0 && h5::read_int_attribute(f, "incomplete") != 0)
-      throw FileError(file + ": an incomplete run (stopped after " +
-                      (H5Aexists(f, "complete_weeks") > 0
-                           ? std::to_string(h5::read_int_attribute(f, "complete_weeks")) + " weeks"
-                           : std::string("an unknown number of weeks")) +
-                      "); run it again to get a complete file");
-    for (const char* a : {"format_version", "seed"})
-      if (!H5Aexists(f, a)) throw FileError(file + ": root attribute '" + a + "' is missing");
-    r.format_version = h5::read_int_attribute(f, "format_version");
-    r.seed = static_cast<std::uint64_t>(h5::read_int_attribute(f, "seed"));
-    if (H5Aexists(f, "software_version"))
-      r.software_version = h5::read_string_attribute(f, "software_version");
-    if (H5Aexists(f, "scenario_name"))
-      r.scenario_name = h5::read_string_attribute(f, "scenario_name");
-
-    for (const char* d : {"time/date", "employers/name", "series"})
-      if (!h5::exists(f, d)) throw FileError(file + ": /" + d + " is missing");
-    r.dates = h5::read_strings(f, "time/date");
-    if (r.dates.empty()) throw FileError(file + ": /time/date is empty");
-    r.employer_name = h5::read_strings(f, "employers/name");
-    const std::size_t n = r.employer_name.size();
-    auto strings_or = [&](const char* path, const std::string& fill) {
-      if (!h5::exists(f, path)) return std::vector<std::string>(n, fill);
-      auto v = h5::read_strings(f, path);
-      if (v.size() != n)
-        throw FileError(file + ": /" + path + " has " + std::to_string(v.size()) +
-                        " rows but /employers/name has " + std::to_string(n));
-      return v;
-    };
-    r.employer_region = strings_or("employers/region", "");
-    r.employer_subregion = strings_or("employers/subregion", "");
-    r.employer_inner_london.assign(n, 0);
-    if (h5::exists(f, "employers/inner_london")) {
-      std::vector<hsize_t> dims;
-      const auto v = h5::read_doubles(f, "employers/inner_london", dims);
-      if (v.size() != n) throw FileError(file + ": /employers/inner_london has the wrong length");
-      for (std::size_t e = 0; e < n; ++e) r.employer_inner_london[e] = v[e] != 0 ? 1 : 0;
-    }
-
-    h5::Handle series(H5Gopen2(f, "series", H5P_DEFAULT), H5Gclose, "open /series");
-    h5::check(
-        H5Literate(series, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name, &r.series_names),
-        "list /series");
-    if (r.series_names.empty()) throw FileError(file + ": /series holds no datasets");
-
-    // Replications: the leading dimension of the series when they are 3-D.
-    {
-      h5::Handle ds(H5Dopen2(f, ("series/" + r.series_names.front()).c_str(), H5P_DEFAULT),
-                    H5Dclose, "open /series/" + r.series_names.front());
-      h5::Handle space(H5Dget_space(ds), H5Sclose, "get space");
-      const int rank = H5Sget_simple_extent_ndims(space);
-      hsize_t dims[3] = {0, 0, 0};
-      if (rank == 3) {
-        H5Sget_simple_extent_dims(space, dims, nullptr);
-        r.replications = dims[0];
-      } else if (rank != 2) {
-        throw FileError(file + ": /series/" + r.series_names.front() +
-                        " is neither [weeks, employers] nor [replications, weeks, employers]");
-      }
-    }
-    if (r.replications == 0) throw FileError(file + ": the run holds no replications");
-    if (h5::exists(f, "replications/seed")) {
-      for (std::int64_t s : read_int64s(f, "replications/seed"))
-        r.replication_seeds.push_back(static_cast<std::uint64_t>(s));
-      if (r.replication_seeds.size() != r.replications)
-        throw FileError(file + ": /replications/seed has " +
-                        std::to_string(r.replication_seeds.size()) + " entries for " +
-                        std::to_string(r.replications) + " replications");
-    } else if (r.replications == 1) {
-      r.replication_seeds = {r.seed};  // files written before /replications existed
-    }
-  } catch (const h5::Hdf5Error& e) {
-    throw FileError(file + ": " + e.what());
-  }
+  const InputFile f(p, true);
+  check_format(f, r);
+  read_time(f, r);
+  read_employers(f, r);
+  read_series_layout(f, r);
   return r;
 }
 

@@ -1,15 +1,21 @@
 #include "analysis/cpp/sensitivity_report.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include "analysis/cpp/design.hpp"
 #include "analysis/cpp/format.hpp"
+#include "analysis/cpp/h5_read.hpp"
 #include "analysis/cpp/run_file.hpp"
 #include "analysis/cpp/sensitivity.hpp"
 #include "sim/io/hdf5_util.hpp"
+#include "sim/io/output_file.hpp"
 
 namespace pledgesim::analysis {
 
@@ -18,11 +24,6 @@ namespace h5 = sim::h5;
 namespace {
 
 constexpr std::int64_t kSweepFormatVersion = 1;
-
-herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* out) {
-  static_cast<std::vector<std::string>*>(out)->emplace_back(name);
-  return 0;
-}
 
 void write_double_attribute(hid_t object, const std::string& name, double value) {
   h5::Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
@@ -64,104 +65,120 @@ struct Sweep {
   std::vector<std::size_t> runs_per_point;
 };
 
-std::vector<std::int64_t> read_int64s(hid_t f, const std::string& file, const std::string& name) {
-  std::vector<hsize_t> dims;
-  const auto v = h5::read_doubles(f, name, dims);
-  if (dims.size() != 1) throw FileError(file + ": /" + name + " is not 1-D");
-  std::vector<std::int64_t> out(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<std::int64_t>(v[i]);
-  return out;
-}
-
-Sweep read_sweep(hid_t f, const std::string& file) {
-  if (!H5Aexists(f, "format") || h5::read_string_attribute(f, "format") != "pledgesim-sweep")
-    throw FileError(file +
-                    ": not a pledgesim sweep file (root attribute 'format' is not "
-                    "\"pledgesim-sweep\")");
-  if (!H5Aexists(f, "format_version"))
-    throw FileError(file + ": root attribute 'format_version' is missing");
-  const std::int64_t version = h5::read_int_attribute(f, "format_version");
+Sweep read_sweep(const InputFile& f) {
+  if (!f.has_attribute("", "format"))
+    f.fail(
+        "not a pledgesim sweep file (root attribute 'format' is missing: written by another "
+        "program?)");
+  const std::string format = f.string_attribute("", "format");
+  if (format == "pledgesim")
+    f.fail(
+        "not a pledgesim sweep file: a run file (format \"pledgesim\"; `pledgesim summarize` "
+        "reads it)");
+  if (format != "pledgesim-sweep")
+    f.fail("not a pledgesim sweep file (root attribute 'format' is \"" + format +
+           "\", not \"pledgesim-sweep\")");
+  const std::int64_t version = f.int_attribute("", "format_version");
   if (version != kSweepFormatVersion)
-    throw FileError(file + ": sweep format_version " + std::to_string(version) +
-                    " is not supported (this software reads version " +
-                    std::to_string(kSweepFormatVersion) + ")");
+    f.fail("sweep format_version " + std::to_string(version) + " is not supported (this " +
+           "software reads version " + std::to_string(kSweepFormatVersion) + "; the file is " +
+           (version < kSweepFormatVersion ? "older" : "newer") + ")");
   for (const char* path : {"design", "design/parameter", "design/unit", "runs/point", "outcomes"})
-    if (!h5::exists(f, path)) throw FileError(file + ": /" + path + " is missing");
+    if (!f.has(path)) f.fail(std::string("/") + path + " is missing");
+  f.require_group("design");
+  f.require_group("runs");
+  f.require_group("outcomes");
+  if (f.has("sensitivity") && !f.is_group("sensitivity"))
+    f.fail("/sensitivity is not a group (where the indices are stored)");
 
   Sweep s;
-  h5::Handle g(H5Gopen2(f, "design", H5P_DEFAULT), H5Gclose, "open /design");
   for (const char* a : {"kind", "dimensions", "samples"})
-    if (!H5Aexists(g, a)) throw FileError(file + ": attribute /design." + a + " is missing");
-  const std::string kind_name = h5::read_string_attribute(g, "kind");
+    if (!f.has_attribute("design", a))
+      f.fail(std::string("attribute /design.") + a + " is missing");
+  const std::string kind_name = f.string_attribute("design", "kind");
   const auto kind = parse_design_kind(kind_name);
   if (!kind)
-    throw FileError(file + ": /design.kind \"" + kind_name +
-                    "\" is not one of grid, latin_hypercube, saltelli, morris");
+    f.fail("/design.kind \"" + kind_name +
+           "\" is not one of grid, latin_hypercube, saltelli, morris");
   if (*kind == DesignKind::grid || *kind == DesignKind::latin_hypercube)
-    throw FileError(file + ": the sweep used a " + kind_name +
-                    " design, which supports no sensitivity indices (neither variance-based "
-                    "Sobol indices nor Morris elementary effects); run the sweep with a saltelli "
-                    "design (Sobol indices) or a morris design (elementary effects)");
-  const std::int64_t dims = h5::read_int_attribute(g, "dimensions");
-  const std::int64_t samples = h5::read_int_attribute(g, "samples");
+    f.fail("the sweep used a " + kind_name +
+           " design, which supports no sensitivity indices (neither variance-based "
+           "Sobol indices nor Morris elementary effects); run the sweep with a saltelli "
+           "design (Sobol indices) or a morris design (elementary effects)");
+  const std::int64_t dims = f.int_attribute("design", "dimensions");
+  const std::int64_t samples = f.int_attribute("design", "samples");
   if (dims <= 0 || samples <= 0)
-    throw FileError(file + ": /design.dimensions and /design.samples must be positive");
+    f.fail("/design.dimensions (" + std::to_string(dims) + ") and /design.samples (" +
+           std::to_string(samples) + ") must be positive");
   s.design.kind = *kind;
   s.design.dimensions = static_cast<std::size_t>(dims);
   s.design.samples = static_cast<std::size_t>(samples);
   if (*kind == DesignKind::morris) {
-    if (!H5Aexists(g, "morris_levels"))
-      throw FileError(file + ": attribute /design.morris_levels is missing");
-    s.design.morris_levels = static_cast<std::size_t>(h5::read_int_attribute(g, "morris_levels"));
+    if (!f.has_attribute("design", "morris_levels"))
+      f.fail("attribute /design.morris_levels is missing");
+    const std::int64_t levels = f.int_attribute("design", "morris_levels");
+    if (levels < 2 || levels % 2 != 0)
+      f.fail("/design.morris_levels is " + std::to_string(levels) +
+             ", not an even number of levels >= 2");
+    s.design.morris_levels = static_cast<std::size_t>(levels);
   }
   const std::size_t k = s.design.dimensions;
-  s.parameters = h5::read_strings(f, "design/parameter");
-  if (s.parameters.size() != k)
-    throw FileError(file + ": /design/parameter has " + std::to_string(s.parameters.size()) +
-                    " names for " + std::to_string(k) + " dimensions");
-  std::vector<hsize_t> ud;
-  s.design.unit = h5::read_doubles(f, "design/unit", ud);
-  const std::size_t points = s.design.samples * (k + (*kind == DesignKind::saltelli ? 2 : 1));
-  if (ud.size() != 2 || ud[0] != points || ud[1] != k)
-    throw FileError(file + ": /design/unit is not [" + std::to_string(points) + ", " +
-                    std::to_string(k) + "] (" + kind_name + " design, samples " +
-                    std::to_string(samples) + ", " + std::to_string(k) + " dimensions)");
 
-  s.point = read_int64s(f, file, "runs/point");
+  // The unit matrix: its shape is checked against the attributes before any
+  // buffer is sized by them.
+  const auto ud = f.shape("design/unit");
+  const std::size_t rows_per_sample = k + (*kind == DesignKind::saltelli ? 2 : 1);
+  std::size_t points = 0;
+  const bool overflow =
+      rows_per_sample < k || __builtin_mul_overflow(s.design.samples, rows_per_sample, &points);
+  if (overflow || ud.size() != 2 || ud[0] != points || ud[1] != k)
+    f.fail("/design/unit has shape " + InputFile::shape_text(ud) + ", not [" +
+           (overflow ? std::string("?") : std::to_string(points)) + ", " + std::to_string(k) +
+           "] (" + kind_name + " design, samples " + std::to_string(samples) + ", " +
+           std::to_string(k) + " dimensions)");
+  std::vector<hsize_t> read_dims;
+  s.design.unit = f.numbers("design/unit", read_dims);
+  for (std::size_t i = 0; i < s.design.unit.size(); ++i)
+    if (!(s.design.unit[i] >= 0 && s.design.unit[i] <= 1))
+      f.fail("/design/unit[" + std::to_string(i / k) + ", " + std::to_string(i % k) + "] is " +
+             general(s.design.unit[i]) + ", outside the unit interval [0, 1]");
+  s.parameters = f.strings("design/parameter");
+  if (s.parameters.size() != k)
+    f.fail("/design/parameter has " + std::to_string(s.parameters.size()) + " names for " +
+           std::to_string(k) + " dimensions");
+
+  s.point = f.integers("runs/point");
   s.runs = s.point.size();
+  if (s.runs == 0) f.fail("/runs/point is empty: the sweep holds no runs");
   s.runs_per_point.assign(points, 0);
   for (std::size_t r = 0; r < s.runs; ++r) {
     if (s.point[r] < 0 || static_cast<std::size_t>(s.point[r]) >= points)
-      throw FileError(file + ": /runs/point[" + std::to_string(r) +
-                      "] = " + std::to_string(s.point[r]) + " is not a design point (0.." +
-                      std::to_string(points - 1) + ")");
+      f.fail("/runs/point[" + std::to_string(r) + "] = " + std::to_string(s.point[r]) +
+             " is not a design point (0.." + std::to_string(points - 1) + ")");
     ++s.runs_per_point[static_cast<std::size_t>(s.point[r])];
   }
   // Every point must have the same number of replications.
   s.replications = *std::max_element(s.runs_per_point.begin(), s.runs_per_point.end());
   for (std::size_t p = 0; p < points; ++p)
     if (s.runs_per_point[p] != s.replications)
-      throw FileError(file + ": design point " + std::to_string(p) + " of " +
-                      std::to_string(points) + " has " + std::to_string(s.runs_per_point[p]) +
-                      " run(s) in /runs/point but others have " + std::to_string(s.replications) +
-                      ": the sweep is incomplete or truncated");
+      f.fail("design point " + std::to_string(p) + " of " + std::to_string(points) + " has " +
+             std::to_string(s.runs_per_point[p]) + " run(s) in /runs/point but others have " +
+             std::to_string(s.replications) + ": the sweep is incomplete or truncated");
   return s;
 }
 
-OutcomeResult compute(hid_t f, const std::string& file, const Sweep& s, const std::string& name,
+OutcomeResult compute(const InputFile& f, const Sweep& s, const std::string& name,
                       std::size_t bootstrap) {
   OutcomeResult out;
   out.name = name;
   const std::string path = "outcomes/" + name;
+  if (!f.is_dataset(path)) f.fail("/" + path + " is not a dataset");
   std::vector<hsize_t> dims;
-  const auto v = h5::read_doubles(f, path, dims);
+  const auto v = f.numbers(path, dims);
   if (dims.size() != 1 || v.size() != s.runs)
-    throw FileError(file + ": /" + path + " does not have one value per run (" +
-                    std::to_string(s.runs) + " runs)");
-  {
-    h5::Handle ds(H5Dopen2(f, path.c_str(), H5P_DEFAULT), H5Dclose, "open " + path);
-    if (H5Aexists(ds, "units") > 0) out.units = h5::read_string_attribute(ds, "units");
-  }
+    f.fail("/" + path + " has shape " + InputFile::shape_text(dims) + ", not one value per run [" +
+           std::to_string(s.runs) + "]");
+  if (f.has_attribute(path, "units")) out.units = f.string_attribute(path, "units");
   std::vector<double> y(s.runs_per_point.size(), 0.0);
   for (std::size_t r = 0; r < s.runs; ++r) y[static_cast<std::size_t>(s.point[r])] += v[r];
   for (std::size_t p = 0; p < y.size(); ++p) {
@@ -178,12 +195,36 @@ OutcomeResult compute(hid_t f, const std::string& file, const Sweep& s, const st
       out.sobol =
           sobol_indices(s.design, y, bootstrap, kSensitivityLevel, kSensitivityBootstrapSeed);
   } catch (const std::invalid_argument& e) {
-    throw FileError(file + ": /design/unit does not hold a " + design_kind_name(s.design.kind) +
-                    " design in the documented order (" + e.what() + ")");
+    f.fail("/design/unit does not hold a " + std::string(design_kind_name(s.design.kind)) +
+           " design in the documented order (" + e.what() + ")");
   }
   if (s.design.kind == DesignKind::saltelli && !(out.sobol.variance > 0))
     out.note = "not computed: the outcome does not vary across the design";
   return out;
+}
+
+// A stored /sensitivity/<outcome> computed otherwise (another method or
+// bootstrap count) is a result: replaced only with --force. The same
+// computation gives the same values, so it is simply rewritten.
+void check_stored(const InputFile& f, const Sweep& s, const OutcomeResult& r, std::size_t bootstrap,
+                  bool force) {
+  const std::string path = "sensitivity/" + r.name;
+  if (force || !f.has(path)) return;
+  const bool morris = s.design.kind == DesignKind::morris;
+  const std::string method = morris ? "morris" : "sobol";
+  const std::int64_t want_bootstrap = morris ? 0 : static_cast<std::int64_t>(bootstrap);
+  std::string stored = "in another layout";
+  try {
+    const std::string m = f.string_attribute(path, "method");
+    const std::int64_t b = f.int_attribute(path, "bootstrap");
+    if (m == method && b == want_bootstrap) return;
+    stored = "by " + m + (m == "sobol" ? " with --bootstrap " + std::to_string(b) : std::string());
+  } catch (const FileError&) {
+  }
+  f.fail("/" + path + " already holds indices computed " + stored + "; use --force to replace " +
+         "them (" + method +
+         (morris ? std::string() : " with --bootstrap " + std::to_string(bootstrap)) +
+         "), or --no-write to print the new ones only");
 }
 
 void store(hid_t f, const Sweep& s, const OutcomeResult& r, std::size_t bootstrap) {
@@ -215,6 +256,38 @@ void store(hid_t f, const Sweep& s, const OutcomeResult& r, std::size_t bootstra
     write_doubles(g, "total", r.sobol.total);
     write_doubles(g, "total_lo90", r.sobol.total_lo);
     write_doubles(g, "total_hi90", r.sobol.total_hi);
+  }
+}
+
+// Stores the computed indices: into a copy of the file (FILE.partial),
+// closed with every error checked, then renamed over the file, so a failed
+// write (disk full) leaves the sweep file exactly as it was.
+void write_back(const std::filesystem::path& file, const Sweep& s,
+                const std::vector<OutcomeResult>& results, std::size_t bootstrap) {
+  namespace fs = std::filesystem;
+  const std::string note = "the file is unchanged";
+  fs::path partial = file;
+  partial += ".partial";
+  if (const auto why = sim::copy_file_checked(file, partial))
+    throw sim::WriteError(file, *why, note);
+  std::error_code ec;
+  try {
+    h5::QuietErrors quiet;
+    h5::Handle f(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
+                 "open " + partial.string());
+    for (const auto& r : results)
+      if (r.note.empty()) store(f, s, r, bootstrap);
+    h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush " + partial.string());
+    f.close("close " + partial.string());
+  } catch (const h5::Hdf5Error& e) {
+    fs::remove(partial, ec);
+    throw sim::WriteError(file, e.reason.empty() ? e.what() : e.reason, note);
+  }
+  fs::rename(partial, file, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(partial, ec);
+    throw sim::WriteError(file, why, note);
   }
 }
 
@@ -346,55 +419,50 @@ std::string sensitivity_report(const std::filesystem::path& sweep_file,
     throw std::invalid_argument("unknown format \"" + options.format +
                                 "\" (expected table, csv or json)");
   const std::string file = sweep_file.string();
-  h5::QuietErrors quiet;
-  if (!std::filesystem::exists(sweep_file)) throw FileError(file + ": no such file");
-  if (H5Fis_hdf5(file.c_str()) <= 0) throw FileError(file + ": not an HDF5 file");
-  h5::Handle f;
-  try {
-    f = h5::Handle(
-        H5Fopen(file.c_str(), options.write_back ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT),
-        H5Fclose, "open " + file);
-  } catch (const h5::Hdf5Error&) {
-    throw FileError(file + (options.write_back
-                                ? ": cannot be opened for writing (needed to store /sensitivity)"
-                                : ": cannot be opened as HDF5"));
-  }
-  try {
-    const Sweep s = read_sweep(f, file);
-    std::vector<std::string> available;
-    {
-      h5::Handle g(H5Gopen2(f, "outcomes", H5P_DEFAULT), H5Gclose, "open /outcomes");
-      h5::check(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name, &available),
-                "list /outcomes");
+  Sweep s;
+  std::vector<OutcomeResult> results;
+  {
+    const InputFile f(sweep_file);
+    if (options.write_back) {
+      // The indices are stored through a copy renamed over the file.
+      if (::access(file.c_str(), W_OK) != 0)
+        f.fail(std::string("cannot be written (") + std::strerror(errno) +
+               "), which storing the indices under /sensitivity needs; use --no-write to print "
+               "them only");
+      if (const auto problem = sim::output_file_problem(sweep_file, true))
+        throw FileError(*problem + "; storing the indices under /sensitivity needs it (use " +
+                        "--no-write to print them only)");
     }
+    s = read_sweep(f);
+    const std::vector<std::string> available = f.members("outcomes");
     std::vector<std::string> names = options.outcomes.empty() ? available : options.outcomes;
-    if (names.empty()) throw FileError(file + ": /outcomes holds no datasets");
+    if (names.empty()) f.fail("/outcomes holds no datasets");
     for (const auto& n : names)
       if (std::find(available.begin(), available.end(), n) == available.end()) {
         std::string list;
         for (std::size_t i = 0; i < available.size() && i < 10; ++i)
           list += (i ? ", " : "") + available[i];
         if (available.size() > 10) list += ", ...";
-        throw FileError(file + ": no outcome /outcomes/" + n + " (the file has " +
-                        std::to_string(available.size()) + ": " + list + ")");
+        f.fail("no outcome /outcomes/" + n + " (the file has " + std::to_string(available.size()) +
+               ": " + list + ")");
       }
-    std::vector<OutcomeResult> results;
-    for (const auto& n : names) results.push_back(compute(f, file, s, n, options.bootstrap));
+    for (const auto& n : names) results.push_back(compute(f, s, n, options.bootstrap));
     if (options.write_back)
       for (const auto& r : results)
-        if (r.note.empty()) store(f, s, r, options.bootstrap);
-    switch (*format) {
-      case Format::kCsv:
-        return format_csv(s, results);
-      case Format::kJson:
-        return format_json(file, s, results, options.bootstrap);
-      case Format::kTable:
-        break;
-    }
-    return format_table(file, s, results, options.bootstrap);
-  } catch (const h5::Hdf5Error& e) {
-    throw FileError(file + ": " + e.what());
+        if (r.note.empty()) check_stored(f, s, r, options.bootstrap, options.force);
   }
+  if (options.write_back &&
+      std::any_of(results.begin(), results.end(), [](const auto& r) { return r.note.empty(); }))
+    write_back(sweep_file, s, results, options.bootstrap);
+  switch (*format) {
+    case Format::kCsv:
+      return format_csv(s, results);
+    case Format::kJson:
+      return format_json(file, s, results, options.bootstrap);
+    case Format::kTable:
+      break;
+  }
+  return format_table(file, s, results, options.bootstrap);
 }
 
 }  // namespace pledgesim::analysis

@@ -19,8 +19,12 @@
 //               variance (float64, Sobol: the output variance), units,
 //               replications (int64), trajectories | base_samples (int64)
 //
-// An existing /sensitivity/<outcome> is replaced. An outcome whose point
-// means are not all finite is reported as not computed (and not written).
+// An existing /sensitivity/<outcome> computed the same way (method and
+// bootstrap count) is replaced; one computed otherwise only with `force`.
+// The indices are written into a copy of the file (FILE.partial) renamed over
+// it when complete, so a failed write leaves the file as it was (throws
+// sim::WriteError). An outcome whose point means are not all finite is
+// reported as not computed (and not written).
 #pragma once
 
 #include <cstddef>
@@ -36,6 +40,9 @@ struct SensitivityOptions {
   std::size_t bootstrap = 500;        // Sobol bootstrap resamples (0: no intervals)
   std::string format = "table";       // table | csv | json
   bool write_back = true;             // store the indices under /sensitivity
+  // Replace stored indices computed otherwise (another method or bootstrap
+  // count); without it such a file is refused (FileError).
+  bool force = false;
 };
 
 // Level of the Sobol bootstrap intervals (the "90" in first_lo90, ...).

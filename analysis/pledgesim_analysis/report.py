@@ -15,8 +15,9 @@ embedded as base64 data) with a headline table:
 
 Runs are compared replication by replication; run them with the same
 ``--seed`` and ``--replications`` so that the pairs share random numbers.
-Exit status 0, or 2 (message on stderr) for a missing or foreign file or
-runs whose calendars differ.
+Exit status 0, or 2 (message on stderr) for a missing or foreign file,
+runs whose calendars differ, a DIR that cannot be written, or a DIR that
+already holds a report (replaced only with ``--force``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import argparse
 import base64
 import datetime as dt
 import html
+import os
 import re
 import sys
 from pathlib import Path
@@ -206,7 +208,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", metavar="FILE.h5")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="directory for the PNG files and report.html (created)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the report already in DIR")
     args = parser.parse_args(argv)
+    out = Path(args.out)
+    # Checked before any file is read or figure drawn: an existing report is
+    # a result, replaced only with --force; the directory must take files.
+    if out.exists() and not out.is_dir():
+        print(f"error: {out} exists and is not a directory", file=sys.stderr)
+        return 2
+    if (out / "report.html").exists() and not args.force:
+        print(f"error: {out / 'report.html'} exists; use --force to replace the report, or --out "
+              "to choose another directory", file=sys.stderr)
+        return 2
+    existing = next((p for p in [out, *out.parents] if p.exists()), Path("."))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        print(f"error: cannot write {out}: directory {existing} is not writable", file=sys.stderr)
+        return 2
+    for f in args.files:
+        if not Path(f).is_file():
+            print(f"error: {f}: no such file", file=sys.stderr)
+            return 2
     try:
         path = build_report(args.files, args.out)
     except (OSError, ValueError) as exc:

@@ -16,12 +16,18 @@
 #include "sim/app/cli_checkpoint.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/sweep.hpp"
+#include "sim/io/output_file.hpp"
 
 namespace {
 
 int validate_command(const std::vector<std::string>& files) {
   int status = 0;
   for (const auto& f : files) {
+    if (const auto problem = pledgesim::sim::input_file_problem(f)) {
+      std::cerr << *problem << '\n';
+      status = 2;
+      continue;
+    }
     try {
       pledgesim::models::load_scenario_file(f);
       std::cout << f << ": ok\n";
@@ -121,9 +127,8 @@ int calibrate_command(const CalibrateOptions& o) {
       o.out.empty()
           ? "results/calibration_" + std::filesystem::path(o.targets).stem().string() + ".toml"
           : o.out;
-  if (std::filesystem::exists(out) && !o.force) {
-    std::cerr << "pledgesim calibrate: " << out
-              << " exists; use --force to overwrite it, or --out to choose another file\n";
+  if (const auto problem = pledgesim::sim::output_file_problem(out, o.force)) {
+    std::cerr << "pledgesim calibrate: " << *problem << '\n';
     return 2;
   }
   const auto progress = [&](int k, const pa::CalibrationPoint& point,
@@ -134,19 +139,7 @@ int calibrate_command(const CalibrateOptions& o) {
   };
   const pa::CalibrationResult result = pa::calibrate(spec, o.threads, progress);
   const std::string text = pa::calibration_result_toml(spec, result);
-  const std::filesystem::path path(out);
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  const std::string partial = out + ".partial";
-  {
-    std::ofstream file(partial, std::ios::binary);
-    file << text;
-    if (!file) {
-      std::cerr << "pledgesim calibrate: cannot write " << out << '\n';
-      std::filesystem::remove(partial);
-      return 1;
-    }
-  }
-  std::filesystem::rename(partial, out);
+  pledgesim::sim::write_file_atomically(out, text);  // WriteError: exit 1
   std::cout << pa::format_fit_table(spec, result);
   if (!o.quiet) std::cerr << "pledgesim calibrate: wrote " << out << '\n';
   return 0;
@@ -163,7 +156,7 @@ int main(int argc, char** argv) {
 
   pledgesim::app::RunOptions run;
   std::int64_t years = 0;
-  std::uint64_t seed = 0;
+  std::int64_t seed = 0;  // stored as int64 in the files (R has no unsigned 64-bit type)
   auto* run_cmd = app.add_subcommand(
       "run",
       "Simulate a scenario and write its weekly series to an HDF5 file, then print a "
@@ -175,8 +168,12 @@ int main(int argc, char** argv) {
   auto* years_opt =
       run_cmd->add_option("--years", years, "Simulated years (overrides the scenario)")
           ->check(CLI::Range(1, 100));
-  auto* seed_opt = run_cmd->add_option(
-      "--seed", seed, "Random seed (overrides the scenario); same seed = same output, bit for bit");
+  auto* seed_opt =
+      run_cmd
+          ->add_option("--seed", seed,
+                       "Random seed (overrides the scenario); same seed = same output, bit for bit")
+          // The scenario key's range (models/scenario_schema.cpp): below 2^63.
+          ->check(CLI::Range(std::int64_t{0}, std::int64_t{9'200'000'000'000'000'000}));
   run_cmd->add_option("--threads", run.threads, "Worker threads; 0 = all cores (default)")
       ->check(CLI::Range(0, 4096));
   run_cmd
@@ -304,6 +301,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   sensitivity_cmd->add_flag("--no-write", sensitivity_no_write,
                             "Do not store the indices in the file");
+  sensitivity_cmd->add_flag("--force", sensitivity_opts.force,
+                            "Replace indices stored in the file that were computed otherwise "
+                            "(another method or --bootstrap count)");
 
   app.add_subcommand("keys", "Print the reference of every scenario key (Markdown table)")
       ->callback([] { std::cout << pledgesim::models::scenario_keys_markdown(); });
@@ -317,6 +317,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // A first word that is no command: name it (CLI11 only says one is needed).
+    std::string commands;
+    bool known = false;
+    for (const auto* c : app.get_subcommands({})) {
+      commands += (commands.empty() ? "" : ", ") + c->get_name();
+      known = known || (argc > 1 && c->get_name() == argv[1]);
+    }
+    if (argc > 1 && argv[1][0] != '-' && !known) {
+      std::cerr << "pledgesim: unknown command '" << argv[1] << "' (commands: " << commands
+                << ")\nRun with --help for usage.\n";
+      return 2;
+    }
     std::cerr << "pledgesim: " << e.what() << "\nRun with --help for usage.\n";
     return 2;
   }
@@ -324,7 +336,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) {
       if (*years_opt) run.years = years;
-      if (*seed_opt) run.seed = seed;
+      if (*seed_opt) run.seed = static_cast<std::uint64_t>(seed);
       run.summary = !no_summary;
       return pledgesim::app::run_command(run);
     }
@@ -351,6 +363,10 @@ int main(int argc, char** argv) {
       }
     }
     return 0;  // keys: printed by its callback
+  } catch (const pledgesim::sim::WriteError& e) {
+    std::cerr << "pledgesim: " << e.what() << '\n';  // disk full, file too large, I/O error
+    std::cout.flush();
+    pledgesim::sim::exit_after_write_error(1);
   } catch (const std::exception& e) {
     std::cerr << "pledgesim: internal error: " << e.what() << '\n';
     return 1;

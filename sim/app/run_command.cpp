@@ -21,6 +21,7 @@
 #include "sim/core/replication.hpp"
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/hdf5_recorder.hpp"
+#include "sim/io/output_file.hpp"
 
 namespace pledgesim::app {
 
@@ -140,6 +141,8 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
   sim::Hdf5Recorder recorder(out);
   try {
     recorder.begin(info);
+  } catch (const sim::WriteError&) {
+    throw;  // a write failed (disk full): exit 1
   } catch (const std::exception& e) {
     std::cerr << cmd << ": cannot write " << out.string() << ": " << e.what() << '\n';
     return 2;
@@ -289,15 +292,11 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
   return 0;
 }
 
-// Checks that `out` may be written: 0, or the exit status after a message.
+// Checks that `out` may be written, before any simulation time is spent
+// (sim/io/output_file.hpp): 0, or the exit status after a message.
 int check_output(const fs::path& out, bool force, const char* cmd) {
-  if (fs::is_directory(out)) {
-    std::cerr << cmd << ": --out " << out.string() << " is a directory; give a file name\n";
-    return 2;
-  }
-  if (fs::exists(out) && !force) {
-    std::cerr << cmd << ": " << out.string()
-              << " exists; use --force to overwrite it, or --out to choose another file\n";
+  if (const auto problem = sim::output_file_problem(out, force)) {
+    std::cerr << cmd << ": " << *problem << '\n';
     return 2;
   }
   return 0;

@@ -25,6 +25,7 @@
 #include "sim/core/parallel.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/io/hdf5_util.hpp"
+#include "sim/io/output_file.hpp"
 
 #ifdef PLEDGESIM_WITH_MPI
 #include <mpi.h>
@@ -71,14 +72,12 @@ bool read_entry(const fs::path& dir, std::size_t run, std::size_t n, std::vector
 }
 
 void write_entry(const fs::path& dir, std::size_t run, const std::vector<double>& y) {
-  const fs::path tmp = dir / ("run-" + std::to_string(run) + ".tmp" + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(y.data()),
-              static_cast<std::streamsize>(y.size() * sizeof(double)));
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, entry_path(dir, run));
+  // Checked writes (a full disk is reported as such); the temporary name
+  // holds the process id, as several processes may share a journal.
+  sim::write_file_atomically(
+      entry_path(dir, run),
+      std::string(reinterpret_cast<const char*>(y.data()), y.size() * sizeof(double)),
+      ".tmp" + std::to_string(::getpid()));
 }
 
 // Opens (or starts) the journal; false when it belongs to another sweep.
@@ -91,7 +90,7 @@ bool open_journal(const fs::path& dir, const std::string& spec_text) {
     return text.str() == spec_text;
   }
   fs::create_directories(dir);
-  std::ofstream(spec, std::ios::binary) << spec_text;
+  sim::write_file_atomically(spec, spec_text);
   return true;
 }
 
@@ -125,7 +124,10 @@ void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out
   }
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
   const fs::path partial = out.string() + ".partial";
-  {
+  // A failed write (disk full, file too large) removes the partial file and
+  // leaves any file under the final name as it was; the journal is kept.
+  try {
+    h5::QuietErrors quiet;
     h5::Handle file(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
                     "create " + partial.string());
     h5::write_string_attribute(file, "format", "pledgesim-sweep");
@@ -218,8 +220,20 @@ void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out
           }
       }
     }
+    file.close("close " + partial.string());
+  } catch (const h5::Hdf5Error& e) {
+    std::error_code ec;
+    fs::remove(partial, ec);
+    throw sim::WriteError(out, e.reason.empty() ? e.what() : e.reason,
+                          "the completed runs are kept in " + dir.string() +
+                              ": make room and run the same command again to write the file");
   }
-  fs::rename(partial, out);
+  std::error_code ec;
+  fs::rename(partial, out, ec);
+  if (ec) {
+    fs::remove(partial, ec);
+    throw sim::WriteError(out, ec.message(), "the completed runs are kept in " + dir.string());
+  }
 }
 
 #ifdef PLEDGESIM_WITH_MPI
@@ -265,13 +279,15 @@ int sweep_command(const SweepOptions& o) {
   const fs::path out = o.out.empty()
                            ? fs::path("results") / (fs::path(o.sweep_file).stem().string() + ".h5")
                            : fs::path(o.out);
-  if (fs::exists(out) && !o.force) {
-    if (lead)
-      std::cerr << "pledgesim sweep: " << out.string()
-                << " exists; use --force to overwrite it, or --out to choose another file\n";
+  const fs::path dir = journal_dir(out);
+  // Before any run (sim/io/output_file.hpp): the file, and its journal.
+  std::optional<std::string> problem = sim::output_file_problem(out, o.force);
+  if (!problem && fs::exists(dir) && !fs::is_directory(dir))
+    problem = dir.string() + " (the journal of completed runs) exists and is not a directory";
+  if (problem) {
+    if (lead) std::cerr << "pledgesim sweep: " << *problem << '\n';
     return 2;
   }
-  const fs::path dir = journal_dir(out);
   int journal_ok = 1;
   if (lead) journal_ok = open_journal(dir, plan.spec.text) ? 1 : 0;
 #ifdef PLEDGESIM_WITH_MPI
@@ -392,6 +408,8 @@ int sweep_command(const SweepOptions& o) {
       write_sweep_file(plan, dir, out);
       fs::remove_all(dir);
     }
+  } catch (const sim::WriteError&) {
+    throw;  // reported by main (exit 1)
   } catch (const std::exception& e) {
     std::cerr << "pledgesim sweep: " << e.what() << '\n';
     return 1;

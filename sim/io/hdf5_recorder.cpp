@@ -13,6 +13,7 @@
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/hdf5_columns.hpp"
 #include "sim/io/hdf5_util.hpp"
+#include "sim/io/output_file.hpp"
 
 namespace pledgesim::sim {
 
@@ -65,6 +66,16 @@ struct Hdf5Recorder::State {
     week_ds.reset();
     date_ds.reset();
   }
+  // Closes every dataset, checking each close: closing writes what HDF5
+  // still buffers, so a full disk shows here (throws h5::Hdf5Error).
+  void close_checked() {
+    for (auto& ds : series_ds) ds.close("close a series of " + partial_path.string());
+    series_ds.clear();
+    for (auto& ds : event_ds) ds.close("close an event column of " + partial_path.string());
+    event_ds.clear();
+    week_ds.close("close /time/week");
+    date_ds.close("close /time/date");
+  }
 };
 
 namespace {
@@ -104,6 +115,13 @@ void write_rows(hid_t ds, hid_t mem_type, int rank, std::int64_t first, std::int
   check(H5Dwrite(ds, mem_type, mem_space, file_space, h5::small_transfer(), data), "write rows");
 }
 
+// A write to the partial file failed (disk full, file too large, I/O error):
+// reported naming the final file; the destructor removes the partial one.
+[[noreturn]] void write_failed(const fs::path& final_path, const h5::Hdf5Error& e) {
+  throw WriteError(final_path, e.reason.empty() ? e.what() : e.reason,
+                   "nothing was written under that name (the partial file is removed)");
+}
+
 }  // namespace
 
 fs::path Hdf5Recorder::partial_path(const fs::path& final_path) {
@@ -131,6 +149,7 @@ std::int64_t Hdf5Recorder::auto_chunk_weeks(std::size_t entities, std::int64_t w
 
 Hdf5Recorder::~Hdf5Recorder() {
   if (!state_->finished) {
+    h5::QuietErrors quiet;  // closing after a failed write fails too
     state_->close_datasets();
     state_->file.reset();
     std::error_code ec;
@@ -139,6 +158,15 @@ Hdf5Recorder::~Hdf5Recorder() {
 }
 
 void Hdf5Recorder::begin(const RunInfo& info) {
+  try {
+    begin_file(info);
+  } catch (const h5::Hdf5Error& e) {
+    if (state_->file.get() < 0) throw;  // not even created: a bad location
+    write_failed(state_->final_path, e);
+  }
+}
+
+void Hdf5Recorder::begin_file(const RunInfo& info) {
   State& s = *state_;
   h5::QuietErrors quiet;
   if (s.final_path.has_parent_path()) fs::create_directories(s.final_path.parent_path());
@@ -343,7 +371,13 @@ void Hdf5Recorder::record_week(std::size_t replication, std::int64_t week, const
       b.series_buf[k].reserve(static_cast<std::size_t>(s.chunk_weeks) * s.entities);
     b.series_buf[k].insert(b.series_buf[k].end(), row.begin(), row.end());
   }
-  if (++b.buffered == s.chunk_weeks || week + 1 == s.weeks) s.flush(replication);
+  if (++b.buffered == s.chunk_weeks || week + 1 == s.weeks) {
+    try {
+      s.flush(replication);
+    } catch (const h5::Hdf5Error& e) {
+      write_failed(s.final_path, e);
+    }
+  }
 }
 
 void Hdf5Recorder::State::flush(std::size_t replication) {
@@ -383,29 +417,42 @@ void Hdf5Recorder::State::flush(std::size_t replication) {
 
 fs::path Hdf5Recorder::keep_incomplete(std::int64_t complete_weeks) {
   State& s = *state_;
-  for (std::size_t r = 0; r < s.replications; ++r) s.flush(r);
-  s.flush_events(true);
-  s.close_datasets();
-  h5::write_int_attribute(s.file, "incomplete", 1);
-  h5::write_int_attribute(s.file, "complete_weeks", complete_weeks);
-  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
-  s.file.reset();
+  try {
+    h5::QuietErrors quiet;
+    for (std::size_t r = 0; r < s.replications; ++r) s.flush(r);
+    s.flush_events(true);
+    s.close_checked();
+    h5::write_int_attribute(s.file, "incomplete", 1);
+    h5::write_int_attribute(s.file, "complete_weeks", complete_weeks);
+    check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
+    s.file.close("close " + s.partial_path.string());
+  } catch (const h5::Hdf5Error& e) {
+    write_failed(s.final_path, e);
+  }
   s.finished = true;  // keep the partial file
   return s.partial_path;
 }
 
 void Hdf5Recorder::finish() {
   State& s = *state_;
-  for (std::size_t r = 0; r < s.replications; ++r) {
-    s.flush(r);
-    if (s.buffers[r].first_week != s.weeks)
+  for (std::size_t r = 0; r < s.replications; ++r)
+    if (s.buffers[r].first_week + s.buffers[r].buffered != s.weeks)
       throw std::logic_error("Hdf5Recorder::finish: fewer weeks recorded than announced");
+  // Closing writes what HDF5 still buffers: each close is checked, and only
+  // a file closed without error is renamed to the final name.
+  try {
+    h5::QuietErrors quiet;
+    for (std::size_t r = 0; r < s.replications; ++r) s.flush(r);
+    s.flush_events(true);
+    s.close_checked();
+    check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
+    s.file.close("close " + s.partial_path.string());
+  } catch (const h5::Hdf5Error& e) {
+    write_failed(s.final_path, e);
   }
-  s.flush_events(true);
-  s.close_datasets();
-  check(H5Fflush(s.file, H5F_SCOPE_GLOBAL), "flush " + s.partial_path.string());
-  s.file.reset();
-  fs::rename(s.partial_path, s.final_path);
+  std::error_code ec;
+  fs::rename(s.partial_path, s.final_path, ec);
+  if (ec) throw WriteError(s.final_path, ec.message(), "the partial file is removed");
   s.finished = true;
 }
 

@@ -44,6 +44,8 @@ class Hdf5Recorder final : public Recorder {
   static std::int64_t auto_chunk_weeks(std::size_t entities, std::int64_t weeks);
   ~Hdf5Recorder() override;
 
+  // Creates NAME.partial and writes the metadata. Throws h5::Hdf5Error when
+  // the file cannot be created, WriteError when a write to it fails.
   void begin(const RunInfo& info) override;
   using Recorder::record_week;
   void record_week(std::size_t replication, std::int64_t week, const std::string& date,
@@ -72,6 +74,7 @@ class Hdf5Recorder final : public Recorder {
  private:
   struct State;
   std::unique_ptr<State> state_;
+  void begin_file(const RunInfo& info);  // begin() but for reporting write failures
 };
 
 }  // namespace pledgesim::sim

@@ -1,9 +1,46 @@
 #include "sim/io/hdf5_util.hpp"
 
+#include <utility>
+
 namespace pledgesim::sim::h5 {
 
+namespace {
+
+struct StackWalk {
+  std::string system;    // "error message = '...'" of a failed system call
+  std::string specific;  // the description of the innermost error
+};
+
+herr_t walk_error(unsigned, const H5E_error2_t* e, void* data) {
+  auto* w = static_cast<StackWalk*>(data);
+  if (!e || !e->desc) return 0;
+  const std::string desc = e->desc;
+  const std::string key = "error message = '";
+  if (const auto at = desc.find(key); at != std::string::npos && w->system.empty()) {
+    const auto end = desc.find('\'', at + key.size());
+    w->system =
+        desc.substr(at + key.size(), end == std::string::npos ? end : end - at - key.size());
+  }
+  w->specific = desc;  // walking downward: the last one is the innermost
+  return 0;
+}
+
+}  // namespace
+
+std::string error_reason() {
+  StackWalk w;
+  if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk_error, &w) < 0) return {};
+  return w.system.empty() ? w.specific : w.system;
+}
+
 Handle::Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
-  if (id < 0) throw Hdf5Error("HDF5: cannot " + what);
+  if (id < 0) throw Hdf5Error("HDF5: cannot " + what, error_reason());
+}
+
+void Handle::close(const std::string& what) {
+  if (id_ < 0 || !closer_) return;
+  const hid_t id = std::exchange(id_, H5I_INVALID_HID);
+  check(closer_(id), what);
 }
 
 Handle& Handle::operator=(Handle&& o) noexcept {
@@ -22,7 +59,7 @@ void Handle::reset() {
 }
 
 void check(herr_t status, const std::string& what) {
-  if (status < 0) throw Hdf5Error("HDF5: cannot " + what);
+  if (status < 0) throw Hdf5Error("HDF5: cannot " + what, error_reason());
 }
 
 hid_t small_transfer() {
@@ -141,10 +178,20 @@ bool exists(hid_t parent, const std::string& path) {
   return true;
 }
 
+namespace {
+// Attributes are read into one value: refuse arrays (they would overrun it).
+void require_one_value(hid_t attr, const std::string& name) {
+  Handle space(H5Aget_space(attr), H5Sclose, "get the shape of attribute " + name);
+  if (H5Sget_simple_extent_npoints(space) != 1)
+    throw Hdf5Error("attribute " + name + " does not hold exactly one value");
+}
+}  // namespace
+
 std::string read_string_attribute(hid_t object, const std::string& name) {
   Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
   Handle ftype(H5Aget_type(attr), H5Tclose, "get type of " + name);
   if (H5Tget_class(ftype) != H5T_STRING) throw Hdf5Error("attribute " + name + " is not a string");
+  require_one_value(attr, name);
   if (H5Tis_variable_str(ftype) > 0) {
     Handle mtype = utf8_string_type();
     char* p = nullptr;
@@ -164,6 +211,7 @@ std::int64_t read_int_attribute(hid_t object, const std::string& name) {
   Handle ftype(H5Aget_type(attr), H5Tclose, "get type of " + name);
   if (H5Tget_class(ftype) != H5T_INTEGER)
     throw Hdf5Error("attribute " + name + " is not an integer");
+  require_one_value(attr, name);
   std::int64_t value = 0;
   check(H5Aread(attr, H5T_NATIVE_INT64, &value), "read attribute " + name);
   return value;

@@ -11,9 +11,22 @@
 
 namespace pledgesim::sim::h5 {
 
+// `what()` is "HDF5: cannot <what was attempted>", followed by the reason
+// the library gave, in parentheses, when it gave one (e.g. "No space left on
+// device" from the operating system, or "truncated file: eof = ...").
 struct Hdf5Error : std::runtime_error {
   using std::runtime_error::runtime_error;
+  Hdf5Error(const std::string& what, std::string reason_)
+      : std::runtime_error(reason_.empty() ? what : what + " (" + reason_ + ")"),
+        reason(std::move(reason_)) {}
+  std::string reason;  // empty when the library gave none
 };
+
+// The reason for the HDF5 call that has just failed, from the library's error
+// stack: the operating system's message when a system call failed (e.g. "File
+// too large"), else the most specific description; empty when the stack is
+// empty.
+std::string error_reason();
 
 // Owns one hid_t and closes it with the matching H5*close.
 class Handle {
@@ -26,7 +39,10 @@ class Handle {
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
   ~Handle() { reset(); }
-  void reset();
+  void reset();  // closes, ignoring errors (for error paths)
+  // Closes, throwing Hdf5Error("cannot " + what) when the library reports an
+  // error (closing a file or dataset writes what the library still buffers).
+  void close(const std::string& what);
   hid_t get() const { return id_; }
   operator hid_t() const { return id_; }
 

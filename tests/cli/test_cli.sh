@@ -160,7 +160,7 @@ with h5py.File(sys.argv[1], 'r+') as f:
 " "$work/v9.h5"
 run compare "$work/new/dir/t1.h5" "$work/v9.h5"
 check "compare refuses another format_version (exit 2)" status_is 2
-check "compare explains the format mismatch" err_has "different formats"
+check "compare explains the format mismatch" err_has "v9.h5: format_version 9 is newer than this pledgesim reads"
 run compare "$work/new/dir/t1.h5"
 check "compare with one file exits 2" status_is 2
 
