@@ -251,11 +251,11 @@ class SweepReader : public TomlChecker {
 
 }  // namespace
 
-models::Scenario load_sweep_base(const SweepSpec& spec) {
+models::Scenario load_sweep_base(const SweepSpec& spec, const models::ScenarioFiles& files) {
   std::vector<models::Override> overrides;
   if (spec.years) overrides.push_back({"years", std::to_string(*spec.years)});
   return spec.scenario.empty() ? models::builtin_default_scenario(overrides)
-                               : models::load_scenario_file(spec.scenario, overrides);
+                               : models::load_scenario_file(spec.scenario, overrides, files);
 }
 
 namespace {
@@ -269,14 +269,21 @@ std::uint64_t name_hash(const std::string& s, std::uint64_t seed) {
 }  // namespace
 
 SweepSpec load_sweep_spec(const fs::path& file) {
+  return parse_sweep_spec(read_text_file(file, "sweep file"), file);
+}
+
+SweepSpec parse_sweep_spec(const std::string& text, const fs::path& file,
+                           const models::ScenarioFiles& files) {
   SweepSpec spec;
   spec.file = file;
-  const toml::table root = parse_toml_file(file, "sweep file", spec.text);
+  spec.text = text;
+  const toml::table root = parse_toml_text(text, file);
   SweepReader reader(file.string());
   reader.read(root, spec, file);
   std::vector<ScenarioIssue> issues = reader.issues();
   if (issues.empty()) {
-    const models::Scenario base = load_sweep_base(spec);  // throws ScenarioError for its own file
+    // Throws ScenarioError for its own file.
+    const models::Scenario base = load_sweep_base(spec, files);
     for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
       const auto& p = spec.parameters[k];
       const std::string where = "parameters[" + std::to_string(k) + "]";
