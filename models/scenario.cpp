@@ -552,7 +552,8 @@ class Parser {
           const toml::table* t = &table;
           AuthorityData a;
           bool fte_ok = true;  // no bad number: the establishment check would only repeat it
-          for (const auto& [k, v] : *t) {
+          for (const auto& [k, value] : *t) {
+            const toml::node& v = value;  // lambdas below capture it (clang 14: not a binding)
             const std::string key(k.str());
             const std::string full = where + "." + key;
             auto text = [&](std::string& out) {

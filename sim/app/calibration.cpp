@@ -178,6 +178,11 @@ CalibrationSpec parse_calibration_spec(const std::string& text, const fs::path& 
   SpecReader reader(file);
   CalibrationSpec spec = reader.read(root, file);
   if (!reader.issues().empty()) throw models::ScenarioError(reader.issues());
+  // A scenario that cannot be read is this file's problem (its `scenario` line).
+  if (!spec.scenario.empty() && !files.read(spec.scenario))
+    throw models::ScenarioError(
+        {{file.string(), root["scenario"].node()->source().begin.line, "scenario",
+          "scenario file '" + spec.scenario.string() + "' cannot be opened"}});
   // The scenario must load, and integer keys cannot be fitted by a continuous search.
   models::Scenario base = load_base(spec, files);
   for (const auto& p : spec.parameters)

@@ -88,7 +88,7 @@ void fail(const std::string& what, const std::string& detail) {
 }
 
 void check_error(const models::ScenarioError& error, const std::string& input_name,
-                 std::int64_t input_lines) {
+                 std::int64_t input_lines, const std::vector<models::Override>& overrides) {
   if (error.issues().empty()) fail("a ScenarioError without any issue", error.what());
   for (const auto& issue : error.issues()) {
     const std::string text = issue.to_string();
@@ -99,9 +99,12 @@ void check_error(const models::ScenarioError& error, const std::string& input_na
       lines = input_lines;
     else if (issue.file == "--set")
       lines = 0;
-    else
-      lines = SandboxFiles::instance().lines(issue.file);
-    if (!lines) fail("an issue in a file that is neither the input nor a sandbox file", text);
+    else if (issue.file.rfind("--set ", 0) == 0)
+      for (const auto& o : overrides)
+        if (issue.file == "--set " + o.key) lines = count_lines("value = " + o.value);
+    if (!lines) lines = SandboxFiles::instance().lines(issue.file);
+    if (!lines)
+      fail("an issue in a file that is neither the input, an override nor a sandbox file", text);
     // A syntax error at the very end of a file may point at the line after it.
     if (issue.line < 0 || issue.line > *lines + 1)
       fail("an issue whose line is outside its file (" + std::to_string(*lines) + " lines)", text);

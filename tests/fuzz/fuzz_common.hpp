@@ -47,11 +47,13 @@ std::int64_t count_lines(const std::string& text);
 std::vector<models::Override> leading_overrides(const std::string& text);
 
 // Aborts unless `error` is a proper report for the input named `input_name`
-// (`input_lines` lines long): at least one issue; each with a file, a
-// message, and a line within its file (0: no line). The file is the input,
-// "--set" (always line 0) or a sandbox file.
+// (`input_lines` lines long), given with `overrides`: at least one issue;
+// each with a file, a message, and a line within its file (0: no line). The
+// file is the input, a sandbox file, "--set" (line 0: an override that is not
+// TOML or cannot be placed) or "--set KEY" for an override's value (the line
+// within "value = VALUE" as the loader parses it).
 void check_error(const models::ScenarioError& error, const std::string& input_name,
-                 std::int64_t input_lines);
+                 std::int64_t input_lines, const std::vector<models::Override>& overrides = {});
 
 // Aborts unless writing `s` with to_toml and reading it back gives an equal
 // scenario that writes the same text again. `what` names `s` in the report.

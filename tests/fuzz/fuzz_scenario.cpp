@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/scenario.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
@@ -23,11 +24,12 @@ namespace pf = pledgesim::fuzz;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   const std::string name = "fuzz-input.toml";  // at the top of the sandbox
+  const std::vector<pm::Override> overrides = pf::leading_overrides(text);
   pm::Scenario s;
   try {
-    s = pm::parse_scenario(text, name, pf::leading_overrides(text), pf::SandboxFiles::instance());
+    s = pm::parse_scenario(text, name, overrides, pf::SandboxFiles::instance());
   } catch (const pm::ScenarioError& e) {
-    pf::check_error(e, name, pf::count_lines(text));
+    pf::check_error(e, name, pf::count_lines(text), overrides);
     return 0;
   }
   pf::check_round_trip(s, "an accepted scenario");

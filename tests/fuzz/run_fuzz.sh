@@ -10,6 +10,9 @@
 # Environment:
 #   PLEDGESIM_FUZZ_SECONDS    fuzzing time per target, seconds (default 60)
 #   PLEDGESIM_FUZZ_BUILD_DIR  build directory (default build/fuzz)
+#   PLEDGESIM_FUZZ_TOML_HEADER_ONLY=ON  compile toml++ into the targets
+#                             (instrumented) instead of linking Debian's
+#                             library; finds toml++ 3.3.0's own known bugs
 #
 # Each run starts from build/fuzz/corpus/TARGET (inputs found by earlier
 # runs, kept), a fresh copy of the seeds (build/fuzz/seeds/TARGET) and the
@@ -61,6 +64,7 @@ if [[ $do_build -eq 1 ]]; then
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+    -DPLEDGESIM_TOML_HEADER_ONLY="${PLEDGESIM_FUZZ_TOML_HEADER_ONLY:-OFF}" \
     -DPLEDGESIM_FUZZ=ON -DPLEDGESIM_WITH_MPI=OFF >"$build/configure.log" 2>&1; then
     cat "$build/configure.log" >&2
     die "configuring the fuzz build in $build failed (log above)"
