@@ -326,11 +326,18 @@ std::string closest_key(const std::string& key, const std::vector<std::string>& 
   std::string best;
   std::size_t best_d = std::numeric_limits<std::size_t>::max();
   const auto last = [](const std::string& k) { return k.substr(k.rfind('.') + 1); };
+  const std::size_t allowed = std::max<std::size_t>(2, last(key).size() / 3);
+  // The distance is at least the difference in length: a key that differs in
+  // length by more than `allowed` (both whole and last part) cannot be the
+  // hint, and skipping it keeps long keys cheap (the distance is quadratic).
+  const auto far = [&](const std::string& a, const std::string& b) {
+    return (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > allowed;
+  };
   for (const auto& k : known) {
+    if (far(key, k) && far(last(key), last(k))) continue;
     const std::size_t d = std::min(edit_distance(key, k), edit_distance(last(key), last(k)));
     if (d < best_d) best_d = d, best = k;
   }
-  const std::size_t allowed = std::max<std::size_t>(2, last(key).size() / 3);
   if (best_d <= allowed) return best;
   // A key cut short at a word ("margin" for "margin_share"): the one known key
   // that it starts, if only one.
