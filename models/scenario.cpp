@@ -174,6 +174,8 @@ class Parser {
           issue(&node, key, "expected a string, not " + type_name(node));
       } else if (key == "start") {
         if (auto d = read_date(node, key)) s.start = *d;
+      } else if (key == "include") {  // resolved before overrides: only --set leaves one here
+        issue(&node, key, "cannot be given with --set (includes are resolved before overrides)");
       } else if (key == "authorities" || key == "policies" || key == "agencies") {
         // read after the walk: policies refer to authorities
       } else if (auto it = by_key.find(key); it != by_key.end()) {
