@@ -174,7 +174,7 @@ class SweepReader : public TomlChecker {
       if (const toml::node* v = t.get("values")) {
         const toml::array* arr = v->as_array();
         for (std::size_t k = 0; arr && k < arr->size(); ++k)
-          if (auto x = arr->get(k)->value<double>()) p.values.push_back(*x);
+          if (auto x = arr->get(k)->value<double>(); x && std::isfinite(*x)) p.values.push_back(*x);
         if (!arr || arr->empty() || p.values.size() != arr->size())
           issue(v, where + ".values", "expected a non-empty list of numbers");
         if (t.contains("min") || t.contains("max"))
@@ -184,7 +184,7 @@ class SweepReader : public TomlChecker {
         const toml::node* hi = t.get("max");
         const auto a = lo ? lo->value<double>() : std::nullopt;
         const auto b = hi ? hi->value<double>() : std::nullopt;
-        if (!a || !b) {
+        if (!a || !b || !std::isfinite(*a) || !std::isfinite(*b)) {
           issue(lo ? lo : &t, where + (lo ? ".min" : ""),
                 "expected min and max (numbers), or values = [...]");
           return;
