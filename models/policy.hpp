@@ -45,6 +45,7 @@ struct PolicyScope {
   std::string region;                    // for Kind::region
   std::vector<std::string> authorities;  // for Kind::authorities
   std::string to_string() const;         // the scenario-file spelling
+  friend bool operator==(const PolicyScope&, const PolicyScope&) = default;
 };
 
 struct Policy {
@@ -72,6 +73,7 @@ struct Policy {
   bool in_force(sim::Date week_start) const {
     return start <= week_start && (!end || week_start < *end);
   }
+  friend bool operator==(const Policy&, const Policy&) = default;
 };
 
 inline constexpr double kNoCap = std::numeric_limits<double>::infinity();

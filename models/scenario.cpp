@@ -174,6 +174,8 @@ class Parser {
           issue(&node, key, "expected a string, not " + type_name(node));
       } else if (key == "start") {
         if (auto d = read_date(node, key)) s.start = *d;
+      } else if (key == "include") {  // resolved before overrides: only --set leaves one here
+        issue(&node, key, "cannot be given with --set (includes are resolved before overrides)");
       } else if (key == "authorities" || key == "policies" || key == "agencies") {
         // read after the walk: policies refer to authorities
       } else if (auto it = by_key.find(key); it != by_key.end()) {
@@ -552,7 +554,8 @@ class Parser {
           const toml::table* t = &table;
           AuthorityData a;
           bool fte_ok = true;  // no bad number: the establishment check would only repeat it
-          for (const auto& [k, v] : *t) {
+          for (const auto& [k, value] : *t) {
+            const toml::node& v = value;  // lambdas below capture it (clang 14: not a binding)
             const std::string key(k.str());
             const std::string full = where + "." + key;
             auto text = [&](std::string& out) {
@@ -707,17 +710,17 @@ toml::table parse_root(const std::string& text, const std::string& source_name) 
   }
 }
 
-std::string read_file(const fs::path& path, const std::string& why, std::int64_t line,
+// The text of `path` from `files`; throws naming the include (or the file
+// itself when `from` is empty) when it cannot be read.
+std::string read_file(const ScenarioFiles& files, const fs::path& path, std::int64_t line,
                       const std::string& from) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> text = files.read(path);
+  if (!text) {
     if (from.empty()) throw ScenarioError({{path.string(), 0, "", "cannot open scenario file"}});
     throw ScenarioError(
-        {{from, line, "include", why + " '" + path.string() + "' cannot be opened"}});
+        {{from, line, "include", "included file '" + path.string() + "' cannot be opened"}});
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return std::move(*text);
 }
 
 // Keys of `overlay` replace those of `base`; tables merge key by key, so an
@@ -736,7 +739,7 @@ void merge_into(toml::table& base, toml::table&& overlay) {
 // Resolves `include = "base.toml"` (relative to the including file),
 // recursively, refusing cycles.
 toml::table resolve_includes(toml::table root, const std::string& source_name,
-                             std::vector<fs::path>& chain) {
+                             std::vector<fs::path>& chain, const ScenarioFiles& files) {
   const toml::node* include = root.get("include");
   if (!include) return root;
   const auto target = include->value<std::string>();
@@ -745,7 +748,7 @@ toml::table resolve_includes(toml::table root, const std::string& source_name,
     throw ScenarioError(
         {{source_name, line, "include", "expected a file name, e.g. \"base.toml\""}});
   const fs::path path = fs::path(source_name).parent_path() / *target;
-  const fs::path canonical = fs::weakly_canonical(path);
+  const fs::path canonical = files.identity(path);
   if (std::find(chain.begin(), chain.end(), canonical) != chain.end()) {
     std::string cycle;
     for (const auto& p : chain) cycle += p.filename().string() + " -> ";
@@ -753,9 +756,9 @@ toml::table resolve_includes(toml::table root, const std::string& source_name,
                           "include cycle: " + cycle + canonical.filename().string()}});
   }
   chain.push_back(canonical);
-  toml::table base = resolve_includes(
-      parse_root(read_file(path, "included file", line, source_name), path.string()), path.string(),
-      chain);
+  toml::table base =
+      resolve_includes(parse_root(read_file(files, path, line, source_name), path.string()),
+                       path.string(), chain, files);
   chain.pop_back();
   root.erase("include");
   merge_into(base, std::move(root));
@@ -774,18 +777,47 @@ Scenario read_root(toml::table root, const std::string& source_name,
 
 }  // namespace
 
+namespace {
+
+class DiskFiles : public ScenarioFiles {
+ public:
+  fs::path identity(const fs::path& path) const override {
+    // No exception for a name the system refuses (too long, say): the
+    // include is then reported as a file that cannot be opened.
+    std::error_code error;
+    fs::path canonical = fs::weakly_canonical(path, error);
+    return error ? path.lexically_normal() : canonical;
+  }
+  std::optional<std::string> read(const fs::path& path) const override {
+    std::error_code error;
+    if (fs::is_directory(path, error)) return std::nullopt;  // would read as an empty file
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+};
+
+}  // namespace
+
+const ScenarioFiles& disk_files() {
+  static const DiskFiles files;
+  return files;
+}
+
 Scenario parse_scenario(const std::string& text, const std::string& source_name,
-                        const std::vector<Override>& overrides) {
+                        const std::vector<Override>& overrides, const ScenarioFiles& files) {
   std::vector<fs::path> chain;
   if (!source_name.empty() && source_name.front() != '<')
-    chain.push_back(fs::weakly_canonical(fs::path(source_name)));
-  return read_root(resolve_includes(parse_root(text, source_name), source_name, chain), source_name,
-                   overrides);
+    chain.push_back(files.identity(fs::path(source_name)));
+  return read_root(resolve_includes(parse_root(text, source_name), source_name, chain, files),
+                   source_name, overrides);
 }
 
 Scenario load_scenario_file(const std::filesystem::path& path,
-                            const std::vector<Override>& overrides) {
-  return parse_scenario(read_file(path, "", 0, ""), path.string(), overrides);
+                            const std::vector<Override>& overrides, const ScenarioFiles& files) {
+  return parse_scenario(read_file(files, path, 0, ""), path.string(), overrides, files);
 }
 
 Scenario builtin_default_scenario(const std::vector<Override>& overrides) {

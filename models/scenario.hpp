@@ -38,6 +38,7 @@ struct AuthorityData {
   double locum_cover_ratio = -1;     // locums wanted per long vacancy; < 0: agency / vacancies
   std::optional<sim::Date> signatory_from;  // joined the regional agreement; none = never
   bool is_signatory(sim::Date d) const { return signatory_from && *signatory_from <= d; }
+  friend bool operator==(const AuthorityData&, const AuthorityData&) = default;
 };
 
 struct Scenario {
@@ -53,6 +54,7 @@ struct Scenario {
     std::int64_t nqsw_intake_per_year = 650;  // newly qualified entering each September
     double initial_agency_taste_shift = 2.0;  // extra agency taste (in SDs) of initial locums
     double asye_places_share = 0.15;          // ASYE trainees an authority can supervise, per post
+    friend bool operator==(const Population&, const Population&) = default;
   } population;
 
   struct Behaviour {
@@ -82,6 +84,7 @@ struct Scenario {
     double commute_cost_other_subregion = 0.3;   // utility cost of working in another sub-region
     double commute_cost_other_region = 2.0;      // ... or region (moving home or a long commute)
     double bank_flexibility_share = 0.5;  // share of the agency taste that bank work also offers
+    friend bool operator==(const Behaviour&, const Behaviour&) = default;
   } behaviour;
 
   struct Pay {
@@ -95,6 +98,7 @@ struct Scenario {
     double vacancy_target_rate = 0.15;         // competitive authorities raise pay above this
     double headhunting_premium_gbp = 3000;     // one-off payment to a headhunted recruit
     double recruitment_cost_gbp_per_hire = 0;  // advertising and selection, per permanent starter
+    friend bool operator==(const Pay&, const Pay&) = default;
   } pay;
 
   struct Agency {
@@ -111,6 +115,7 @@ struct Scenario {
     double base_screen_share = 0.2;        // flagged locums turned away without shared references
     double cap_breach_vacancy_rate = 0.3;  // authorities under this pressure may breach caps
     double cap_breach_probability = 0.5;   // weekly chance such an authority pays over the cap
+    friend bool operator==(const Agency&, const Agency&) = default;
   } agency;
 
   // A staffing agency: its share of the placements offered to practitioners
@@ -119,6 +124,7 @@ struct Scenario {
     std::string name;
     double offer_share = 1.0;
     double margin_share = 0.18;
+    friend bool operator==(const AgencyFirm&, const AgencyFirm&) = default;
   };
 
   std::vector<AuthorityData> authorities;
@@ -128,6 +134,8 @@ struct Scenario {
   std::int64_t weeks() const;
   // The levers in force for each authority in the week starting `week_start`.
   std::vector<AuthorityLevers> levers_at(sim::Date week_start) const;
+  // Every field equal (what a scenario written by to_toml and read back must be).
+  friend bool operator==(const Scenario&, const Scenario&) = default;
 };
 
 // One problem in a scenario: where it is and what is wrong.
@@ -154,10 +162,28 @@ struct Override {
   std::string value;
 };
 
+// Where the files named by `include` (and by load_scenario_file) come from:
+// the file system by default. The fuzz targets (tests/fuzz) pass files held
+// in memory, so that no input can make the loader read a real file.
+class ScenarioFiles {
+ public:
+  virtual ~ScenarioFiles() = default;
+  // The same name for every path to one file: include cycles are found by it.
+  virtual std::filesystem::path identity(const std::filesystem::path& path) const = 0;
+  // The file's text; nullopt when it cannot be read.
+  virtual std::optional<std::string> read(const std::filesystem::path& path) const = 0;
+};
+const ScenarioFiles& disk_files();
+
+// `text` is the scenario; `source_name` names it in messages, and includes
+// are resolved relative to it (a name starting with '<', e.g. "<built-in>",
+// names no file).
 Scenario parse_scenario(const std::string& text, const std::string& source_name,
-                        const std::vector<Override>& overrides = {});
+                        const std::vector<Override>& overrides = {},
+                        const ScenarioFiles& files = disk_files());
 Scenario load_scenario_file(const std::filesystem::path& path,
-                            const std::vector<Override>& overrides = {});
+                            const std::vector<Override>& overrides = {},
+                            const ScenarioFiles& files = disk_files());
 Scenario builtin_default_scenario(const std::vector<Override>& overrides = {});
 const std::string& builtin_default_scenario_text();
 

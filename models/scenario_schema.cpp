@@ -1,7 +1,6 @@
 #include "models/scenario_schema.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <sstream>
 
 namespace pledgesim::models {
@@ -202,13 +201,20 @@ std::vector<ParamDef> build() {
   return p;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
+// The edit distance of a and b when it is at most `cap`; otherwise some
+// number above `cap` (it stops at the first row whose every entry is above
+// it: no alignment comes back below, so a hint search costs little per key).
+std::size_t edit_distance(const std::string& a, const std::string& b, std::size_t cap) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
+    std::size_t row_min = cur[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > cap) return cap + 1;
     std::swap(prev, cur);
   }
   return prev[b.size()];
@@ -323,15 +329,26 @@ std::string scenario_keys_markdown() {
 }
 
 std::string closest_key(const std::string& key, const std::vector<std::string>& known) {
-  std::string best;
-  std::size_t best_d = std::numeric_limits<std::size_t>::max();
   const auto last = [](const std::string& k) { return k.substr(k.rfind('.') + 1); };
-  for (const auto& k : known) {
-    const std::size_t d = std::min(edit_distance(key, k), edit_distance(last(key), last(k)));
-    if (d < best_d) best_d = d, best = k;
-  }
   const std::size_t allowed = std::max<std::size_t>(2, last(key).size() / 3);
-  if (best_d <= allowed) return best;
+  // The hint is the first known key at the smallest distance, if that is at
+  // most `allowed`: only distances below the best so far matter (`cap`), and
+  // a key whose length differs by more than that (whole and last part)
+  // cannot have one.
+  std::string best;
+  std::size_t best_d = allowed + 1;
+  for (const auto& k : known) {
+    if (best_d == 0) break;
+    const std::size_t cap = best_d - 1;
+    const auto far = [&](const std::string& a, const std::string& b) {
+      return (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > cap;
+    };
+    if (far(key, k) && far(last(key), last(k))) continue;
+    const std::size_t d =
+        std::min(edit_distance(key, k, cap), edit_distance(last(key), last(k), cap));
+    if (d <= cap) best_d = d, best = k;
+  }
+  if (!best.empty()) return best;
   // A key cut short at a word ("margin" for "margin_share"): the one known key
   // that it starts, if only one.
   const std::string stem = last(key) + "_";

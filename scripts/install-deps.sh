@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build pkg-config g++ clang-format
+  cmake ninja-build pkg-config g++ clang libclang-rt-dev clang-format
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev
   libbenchmark-dev libgtest-dev libgmock-dev librandom123-dev
   libtomlplusplus-dev libopenmpi-dev openmpi-bin

@@ -148,9 +148,9 @@ class SpecReader : public TomlChecker {
   }
 };
 
-models::Scenario load_base(const CalibrationSpec& spec) {
+models::Scenario load_base(const CalibrationSpec& spec, const models::ScenarioFiles& files) {
   return spec.scenario.empty() ? models::builtin_default_scenario()
-                               : models::load_scenario_file(spec.scenario);
+                               : models::load_scenario_file(spec.scenario, {}, files);
 }
 
 double scenario_value(models::Scenario& s, const std::string& key) {
@@ -169,13 +169,22 @@ std::string format_value(double v) {
 }  // namespace
 
 CalibrationSpec load_calibration_spec(const fs::path& file) {
-  std::string text;
-  const toml::table root = parse_toml_file(file, "targets file", text);
+  return parse_calibration_spec(read_text_file(file, "targets file"), file);
+}
+
+CalibrationSpec parse_calibration_spec(const std::string& text, const fs::path& file,
+                                       const models::ScenarioFiles& files) {
+  const toml::table root = parse_toml_text(text, file);
   SpecReader reader(file);
   CalibrationSpec spec = reader.read(root, file);
   if (!reader.issues().empty()) throw models::ScenarioError(reader.issues());
+  // A scenario that cannot be read is this file's problem (its `scenario` line).
+  if (!spec.scenario.empty() && !files.read(spec.scenario))
+    throw models::ScenarioError(
+        {{file.string(), root["scenario"].node()->source().begin.line, "scenario",
+          "scenario file '" + spec.scenario.string() + "' cannot be opened"}});
   // The scenario must load, and integer keys cannot be fitted by a continuous search.
-  models::Scenario base = load_base(spec);
+  models::Scenario base = load_base(spec, files);
   for (const auto& p : spec.parameters)
     for (const auto& def : models::scenario_params())
       if (def.key == p.key && !std::holds_alternative<double*>(def.target(base)))
@@ -233,7 +242,7 @@ CalibrationPoint evaluate_point(const CalibrationSpec& spec, const std::vector<d
 
 CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
                             const CalibrationProgress& progress) {
-  models::Scenario base = load_base(spec);
+  models::Scenario base = load_base(spec, models::disk_files());
   const auto n = static_cast<Eigen::Index>(spec.parameters.size());
   Eigen::VectorXd start(n);
   for (Eigen::Index k = 0; k < n; ++k) {

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "models/scenario.hpp"
+
 namespace pledgesim::app {
 
 struct CalibrationParameter {
@@ -48,6 +50,10 @@ struct CalibrationSpec {
 // Reads and checks a targets file; throws models::ScenarioError naming the
 // file, line and key of every problem.
 CalibrationSpec load_calibration_spec(const std::filesystem::path& file);
+// The same for the text of a targets file, read from `file`; the scenario
+// comes from `files` (the fuzz targets keep it in memory).
+CalibrationSpec parse_calibration_spec(const std::string& text, const std::filesystem::path& file,
+                                       const models::ScenarioFiles& files = models::disk_files());
 
 struct TargetFit {
   CalibrationTarget target;

@@ -1,6 +1,7 @@
 #include "sim/app/sweep.hpp"
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -173,7 +174,7 @@ class SweepReader : public TomlChecker {
       if (const toml::node* v = t.get("values")) {
         const toml::array* arr = v->as_array();
         for (std::size_t k = 0; arr && k < arr->size(); ++k)
-          if (auto x = arr->get(k)->value<double>()) p.values.push_back(*x);
+          if (auto x = arr->get(k)->value<double>(); x && std::isfinite(*x)) p.values.push_back(*x);
         if (!arr || arr->empty() || p.values.size() != arr->size())
           issue(v, where + ".values", "expected a non-empty list of numbers");
         if (t.contains("min") || t.contains("max"))
@@ -183,7 +184,7 @@ class SweepReader : public TomlChecker {
         const toml::node* hi = t.get("max");
         const auto a = lo ? lo->value<double>() : std::nullopt;
         const auto b = hi ? hi->value<double>() : std::nullopt;
-        if (!a || !b) {
+        if (!a || !b || !std::isfinite(*a) || !std::isfinite(*b)) {
           issue(lo ? lo : &t, where + (lo ? ".min" : ""),
                 "expected min and max (numbers), or values = [...]");
           return;
@@ -251,11 +252,11 @@ class SweepReader : public TomlChecker {
 
 }  // namespace
 
-models::Scenario load_sweep_base(const SweepSpec& spec) {
+models::Scenario load_sweep_base(const SweepSpec& spec, const models::ScenarioFiles& files) {
   std::vector<models::Override> overrides;
   if (spec.years) overrides.push_back({"years", std::to_string(*spec.years)});
   return spec.scenario.empty() ? models::builtin_default_scenario(overrides)
-                               : models::load_scenario_file(spec.scenario, overrides);
+                               : models::load_scenario_file(spec.scenario, overrides, files);
 }
 
 namespace {
@@ -266,17 +267,80 @@ std::uint64_t name_hash(const std::string& s, std::uint64_t seed) {
   return sim::splitmix64(h);
 }
 
+// The policy kinds whose value a policy field of a sweep sets.
+bool field_applies(const std::string& field, models::PolicyKind kind) {
+  using K = models::PolicyKind;
+  if (field == "rate_scale")
+    return kind == K::agency_pay_cap || kind == K::agency_price_cap || kind == K::inhouse_bank;
+  if (field == "weeks") return kind == K::cooling_off || kind == K::notice_period;
+  if (field == "cover_share") return kind == K::inhouse_bank;
+  const std::pair<const char*, K> one[] = {
+      {"pqe_years", K::agency_min_experience},   {"band_share", K::harmonised_pay},
+      {"screen_share", K::shared_references},    {"gbp_per_year", K::retention_payment},
+      {"min_share", K::asye_pipeline},           {"pay_gbp_per_year", K::trainee_pay},
+      {"years_earlier", K::progression_pathway}, {"gbp", K::relocation_allowance}};
+  for (const auto& [name, k] : one)
+    if (field == name) return kind == k;
+  return false;
+}
+
+// What is wrong with the scenario a run gets with parameter k at value x
+// (the others at the base's values), or "" when it is one that `pledgesim
+// run` would accept as it is: a sweep must not run a scenario that the
+// scenario loader refuses.
+std::string invalid_at(const models::Scenario& base, const SweepSpec& spec, std::size_t k,
+                       double x) {
+  const SweepParameter& p = spec.parameters[k];
+  std::ostringstream why;
+  if (!std::isfinite(x)) return "not a finite number";
+  if (p.kind == SweepParameter::Kind::signatory_share)
+    return x >= 0 && x <= 1 ? "" : "a share must lie within [0, 1]";
+  if (p.kind == SweepParameter::Kind::scenario_key) {
+    for (const auto& def : models::scenario_params())
+      if (def.key == p.key && !(x >= def.min && x <= def.max)) {
+        why << "outside the key's range [" << def.min << ", " << def.max << "]";
+        return why.str();
+      }
+  } else if (std::abs(x) > 1e9) {
+    return "far outside the field's range";
+  }
+  SweepSpec one;
+  one.seed = spec.seed;
+  one.parameters = {p};
+  const models::Scenario s = scenario_at(base, one, {x});
+  try {
+    if (!(models::parse_scenario(models::to_toml(s), "<sweep run>") == s))
+      return "the scenario would not run as given (it changes when written and read back)";
+  } catch (const models::ScenarioError& e) {
+    const auto& first = e.issues().front();
+    return "the scenario is not valid: " + (first.key.empty() ? "" : first.key + ": ") +
+           first.message;
+  }
+  return "";
+}
+
 }  // namespace
 
 SweepSpec load_sweep_spec(const fs::path& file) {
+  return parse_sweep_spec(read_text_file(file, "sweep file"), file);
+}
+
+SweepSpec parse_sweep_spec(const std::string& text, const fs::path& file,
+                           const models::ScenarioFiles& files) {
   SweepSpec spec;
   spec.file = file;
-  const toml::table root = parse_toml_file(file, "sweep file", spec.text);
+  spec.text = text;
+  const toml::table root = parse_toml_text(text, file);
   SweepReader reader(file.string());
   reader.read(root, spec, file);
   std::vector<ScenarioIssue> issues = reader.issues();
+  // A base that cannot be read is this file's problem (its `scenario` line).
+  if (issues.empty() && !spec.scenario.empty() && !files.read(spec.scenario))
+    issues.push_back({file.string(), root["scenario"].node()->source().begin.line, "scenario",
+                      "scenario file '" + spec.scenario.string() + "' cannot be opened"});
   if (issues.empty()) {
-    const models::Scenario base = load_sweep_base(spec);  // throws ScenarioError for its own file
+    // Throws ScenarioError for its own file.
+    const models::Scenario base = load_sweep_base(spec, files);
     for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
       const auto& p = spec.parameters[k];
       const std::string where = "parameters[" + std::to_string(k) + "]";
@@ -289,9 +353,39 @@ SweepSpec load_sweep_spec(const fs::path& file) {
                        [&](const auto& a) { return a.region == p.key; }))
         issues.push_back({file.string(), 0, where + ".signatory_share_of",
                           "no authority of the scenario is in region '" + p.key + "'"});
+      if (p.kind == SweepParameter::Kind::policy_field && p.policy < base.policies.size() &&
+          !field_applies(p.key, base.policies[p.policy].kind)) {
+        const auto kind = models::kPolicyKindNames[static_cast<int>(base.policies[p.policy].kind)];
+        issues.push_back({file.string(), root["parameters"][k]["field"].node()->source().begin.line,
+                          where + ".field",
+                          "'" + p.key + "' is not a field of policy " + std::to_string(p.policy) +
+                              " (" + std::string(kind) + ")"});
+        continue;
+      }
+      if (p.kind == SweepParameter::Kind::policy_field && p.policy >= base.policies.size())
+        continue;
+      // Its lowest and highest values (as point_values gives them) must make valid runs.
+      const auto node = root["parameters"][k];
+      const bool listed = !p.values.empty();
+      double lo = p.min, hi = p.max;
+      if (listed) {
+        lo = *std::min_element(p.values.begin(), p.values.end());
+        hi = *std::max_element(p.values.begin(), p.values.end());
+      }
+      for (const auto& [x, name] :
+           {std::pair{lo, listed ? "values" : "min"}, std::pair{hi, listed ? "values" : "max"}}) {
+        const double value = p.integer ? std::round(x) : x;
+        const std::string why = invalid_at(base, spec, k, value);
+        if (why.empty()) continue;
+        std::ostringstream at;
+        at << "at " << value << ": " << why;
+        issues.push_back(
+            {file.string(), node[name].node()->source().begin.line, where + "." + name, at.str()});
+        break;  // one report per parameter
+      }
     }
     try {
-      an::make_design(spec.design);
+      an::design_points(spec.design);  // its checks, without making (maybe millions of) points
     } catch (const std::invalid_argument& e) {
       issues.push_back({file.string(), 0, "design", e.what()});
     }

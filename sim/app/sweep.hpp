@@ -65,10 +65,15 @@ struct SweepSpec {
 // Reads and checks a sweep file; throws models::ScenarioError naming file,
 // line and key of every problem (including a base scenario that does not load).
 SweepSpec load_sweep_spec(const std::filesystem::path& file);
+// The same for the text of a sweep file, read from `file`; the base scenario
+// comes from `files` (the fuzz targets keep it in memory).
+SweepSpec parse_sweep_spec(const std::string& text, const std::filesystem::path& file,
+                           const models::ScenarioFiles& files = models::disk_files());
 
 // The base scenario of a sweep (its file, or the built-in one), with the
 // sweep's `years` applied.
-models::Scenario load_sweep_base(const SweepSpec& spec);
+models::Scenario load_sweep_base(const SweepSpec& spec,
+                                 const models::ScenarioFiles& files = models::disk_files());
 
 // The parameter values of a design point (unit coordinates mapped to ranges
 // or lists) and the base scenario with them applied.

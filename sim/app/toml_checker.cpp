@@ -8,13 +8,15 @@
 
 namespace pledgesim::app {
 
-toml::table parse_toml_file(const std::filesystem::path& file, const std::string& what,
-                            std::string& text) {
+std::string read_text_file(const std::filesystem::path& file, const std::string& what) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw models::ScenarioError({{file.string(), 0, "", "cannot open " + what}});
   std::ostringstream read;
   read << in.rdbuf();
-  text = read.str();
+  return read.str();
+}
+
+toml::table parse_toml_text(const std::string& text, const std::filesystem::path& file) {
   try {
     return toml::parse(text, file.string());
   } catch (const toml::parse_error& e) {

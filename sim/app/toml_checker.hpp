@@ -13,10 +13,12 @@
 
 namespace pledgesim::app {
 
-// Reads and parses `file`; throws models::ScenarioError (file, line) when it
-// cannot be opened or is not TOML. `text` receives the file as read.
-toml::table parse_toml_file(const std::filesystem::path& file, const std::string& what,
-                            std::string& text);
+// Reads `file` (a `what`, e.g. "sweep file"); throws models::ScenarioError
+// when it cannot be opened.
+std::string read_text_file(const std::filesystem::path& file, const std::string& what);
+// Parses `text`, read from `file`; throws models::ScenarioError (file, line)
+// when it is not TOML.
+toml::table parse_toml_text(const std::string& text, const std::filesystem::path& file);
 
 class TomlChecker {
  public:

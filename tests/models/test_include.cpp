@@ -3,6 +3,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "models/scenario.hpp"
 
@@ -102,4 +106,71 @@ TEST_F(IncludeTest, ResolvedTextNeedsNoIncludeAndRunsTheSame) {
   const std::string resolved = pm::to_toml(s);
   EXPECT_EQ(resolved.find("include ="), std::string::npos);
   EXPECT_EQ(pm::to_toml(pm::parse_scenario(resolved, "<resolved>")), resolved);
+}
+
+// Found by hand while writing the fuzz targets (docs/fuzzing.md): including a
+// directory read it as an empty file (the error was then a confusing
+// "authorities: missing"), and a file name too long for the system escaped
+// as std::filesystem::filesystem_error (exit 1, "internal error").
+TEST_F(IncludeTest, ADirectoryOrAnImpossibleNameIsAFileThatCannotBeOpened) {
+  for (const std::string& target : {std::string("sub"), std::string("."), std::string(5000, 'a')}) {
+    const auto path = write("cf.toml", "name = \"x\"\ninclude = \"" + target + "\"\n");
+    try {
+      pm::load_scenario_file(path);
+      FAIL() << "expected an error for include = " << target.substr(0, 20);
+    } catch (const pm::ScenarioError& e) {
+      ASSERT_EQ(e.issues().size(), 1u) << e.what();
+      EXPECT_EQ(e.issues()[0].line, 2);
+      EXPECT_EQ(e.issues()[0].key, "include");
+      EXPECT_NE(e.issues()[0].message.find("cannot be opened"), std::string::npos) << e.what();
+    }
+  }
+  try {
+    pm::load_scenario_file(dir_ / "sub");
+    FAIL() << "expected an error for a directory given as the scenario";
+  } catch (const pm::ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open scenario file"), std::string::npos);
+  }
+}
+
+namespace {
+// Files held in memory; records every path the loader asks for.
+class MemoryFiles : public pm::ScenarioFiles {
+ public:
+  std::map<std::string, std::string> files;
+  mutable std::vector<std::string> asked;
+  fs::path identity(const fs::path& path) const override { return path.lexically_normal(); }
+  std::optional<std::string> read(const fs::path& path) const override {
+    asked.push_back(path.lexically_normal().generic_string());
+    const auto it = files.find(asked.back());
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
+};
+}  // namespace
+
+// The fuzz targets read includes from memory only, so that no input reaches
+// a real file: the loader must ask its ScenarioFiles for every file.
+TEST(IncludeFiles, EveryFileComesFromTheScenarioFilesGiven) {
+  MemoryFiles files;
+  files.files["lib/base.toml"] = kBase;
+  const pm::Scenario s =
+      pm::parse_scenario("include = \"../lib/base.toml\"\nyears = 2\n", "in/cf.toml", {}, files);
+  EXPECT_EQ(s.name, "base");
+  EXPECT_EQ(s.years, 2);
+  EXPECT_EQ(files.asked, std::vector<std::string>{"lib/base.toml"});
+  // A real file that exists is not read when the ScenarioFiles lack it.
+  for (const char* target : {"/etc/passwd", "../../../../../../etc/passwd"}) {
+    files.asked.clear();
+    try {
+      pm::parse_scenario("include = \"" + std::string(target) + "\"\n", "in/cf.toml", {}, files);
+      FAIL() << "expected an error for include = " << target;
+    } catch (const pm::ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find("cannot be opened"), std::string::npos) << e.what();
+    }
+    ASSERT_EQ(files.asked.size(), 1u);
+  }
+  files.asked.clear();
+  EXPECT_EQ(pm::load_scenario_file("lib/base.toml", {}, files).name, "base");
+  EXPECT_EQ(files.asked, std::vector<std::string>{"lib/base.toml"});
 }

@@ -419,6 +419,11 @@ TEST(Scenario, BadOverrideValuesAreReported) {
       contains(issue_for(issues, "behaviour.exit_rate_per_year").message, "outside [0, 1]"));
   EXPECT_TRUE(contains(issue_for(issues, "behaviour.exit_rate_per_yeer").message,
                        "did you mean 'behaviour.exit_rate_per_year'"));
+  // An include cannot come from --set (it was "unknown key (did you mean 'include'?)").
+  const auto include = issues_of(kAuthority, {{"include", "\"base.toml\""}});
+  ASSERT_EQ(include.size(), 1u);
+  EXPECT_TRUE(contains(issue_for(include, "include").message, "cannot be given with --set"))
+      << include[0].to_string();
   // Overriding into something that is not a table.
   const auto not_table = issues_of(kAuthority + "years = 3\n", {{"years.x", "1"}});
   const ScenarioIssue t = issue_for(not_table, "years.x");
