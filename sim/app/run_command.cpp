@@ -7,9 +7,6 @@
 #include <iostream>
 #include <memory>
 
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 #include "analysis/cpp/annual_summary.hpp"
 #include "analysis/cpp/run_file.hpp"
 #include "models/invariants.hpp"
@@ -106,9 +103,7 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
   // series per replication. Each market depends only on its own seed, so the
   // output does not depend on the batch size or the thread count. A resumed
   // run finishes the batch of its checkpoint, then goes on in batches of its own.
-  const std::size_t concurrency =
-      o.threads == 0 ? static_cast<std::size_t>(tbb::this_task_arena::max_concurrency())
-                     : o.threads;
+  const std::size_t concurrency = o.threads == 0 ? sim::max_concurrency() : o.threads;
   const std::size_t batch = std::clamp<std::size_t>(concurrency, 1, replications);
   auto make_market = [&](std::size_t r) {
     models::Scenario s = scenario;
@@ -197,7 +192,7 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
     const std::int64_t w0 = resumed_batch ? from->reader.info().weeks_done : 0;
     if (!resumed_batch) {
       markets.resize(n);
-      tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) {
+      sim::for_each_index(n, [&](std::size_t k) {
         if (first > 0 || k > 0) markets[k] = make_market(first + k);
       });
     }
@@ -237,7 +232,7 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
           previous[k].assign(row.begin(), row.end());
         }
       }
-      tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) { markets[k]->step(); });
+      sim::for_each_index(n, [&](std::size_t k) { markets[k]->step(); });
       if (o.check)
         for (std::size_t k = 0; k < n; ++k)
           if (const auto bad = models::check_invariants(*markets[k], previous[k]); !bad.empty()) {
@@ -375,7 +370,7 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
   {
     sim::ThreadLimit threads(o.threads);
     from.markets.resize(static_cast<std::size_t>(ci.batch_size));
-    tbb::parallel_for(std::size_t{0}, from.markets.size(), [&](std::size_t k) {
+    sim::for_each_index(from.markets.size(), [&](std::size_t k) {
       models::Scenario s = scenario;
       s.seed = seeds[static_cast<std::size_t>(ci.batch_first) + k];
       from.markets[k] = std::make_unique<models::LabourMarket>(s);

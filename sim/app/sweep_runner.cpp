@@ -1,8 +1,6 @@
 // Running a sweep: the journal of completed runs (so an interrupted sweep
 // resumes), the single-process driver (oneTBB across runs), the MPI driver
 // (ranks take runs from a shared counter), and the output file.
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -330,7 +328,7 @@ int sweep_command(const SweepOptions& o) {
       const sim::InterruptGuard interrupt_guard;
       sim::ThreadLimit threads(o.threads);
       std::atomic<bool> stopped{false};
-      tbb::parallel_for(std::size_t{0}, pending.size(), std::size_t{1}, [&](std::size_t k) {
+      sim::for_each_index(pending.size(), [&](std::size_t k) {
         if (sim::interrupted()) return void(stopped = true);
         try {
           do_run(plan, pending[k], dir);
@@ -362,7 +360,7 @@ int sweep_command(const SweepOptions& o) {
       const std::size_t per_rank_threads =
           o.threads ? o.threads
                     : std::max<std::size_t>(
-                          1, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()) /
+                          1, sim::max_concurrency() /
                                  static_cast<std::size_t>(local ? std::atoi(local) : ranks));
       sim::ThreadLimit threads(per_rank_threads);
       const auto total = static_cast<std::int64_t>(pending.size());
