@@ -53,7 +53,9 @@ pm::Scenario scenario_named(const std::string& name, std::int64_t years) {
 }
 
 bool same_bits(std::span<const double> a, std::span<const double> b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  // memcmp of an empty span's null data() is undefined (UBSan reports it).
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 // Every column of two populations, byte for byte.
