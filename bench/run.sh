@@ -15,7 +15,7 @@ mkdir -p build
 profile=build/bench-profile.txt
 rm -f "$profile"
 if command -v perf >/dev/null &&
-  perf record -q -o build/bench-perf.data ./build/release/sim/app/pledgesim run --threads 1 \
+  perf record -q -o build/bench-perf.data ./build/release/app/pledgesim run --threads 1 \
     --years 10 --quiet --no-summary --force --out build/bench-profile.h5 >/dev/null 2>&1; then
   perf report -i build/bench-perf.data --stdio --no-children --sort symbol --percent-limit 1 \
     2>/dev/null | grep -E '^ +[0-9]' >"$profile" || true

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --parallel "$(nproc)"
-./build/release/sim/app/pledgesim run --out results/london_baseline.h5 --force "$@"
+./build/release/app/pledgesim run --out results/london_baseline.h5 --force "$@"

@@ -9,7 +9,7 @@
 
 #include "analysis/cpp/nelder_mead.hpp"
 #include "models/scenario.hpp"
-#include "sim/app/calibration.hpp"
+#include "app/calibration.hpp"
 
 namespace fs = std::filesystem;
 namespace pa = pledgesim::app;

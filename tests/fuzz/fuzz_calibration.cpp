@@ -15,7 +15,7 @@
 
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
-#include "sim/app/calibration.hpp"
+#include "app/calibration.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
 
 namespace pm = pledgesim::models;

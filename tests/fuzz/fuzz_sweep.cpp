@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "models/scenario.hpp"
-#include "sim/app/sweep.hpp"
+#include "app/sweep.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
 
 namespace pm = pledgesim::models;

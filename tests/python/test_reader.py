@@ -4,7 +4,7 @@ Python reader in analysis/pledgesim_analysis.
 Run under ctest (tests/python/CMakeLists.txt sets PLEDGESIM_BIN and
 PYTHONPATH), or by hand with Debian's interpreter:
 
-    PLEDGESIM_BIN=build/release/sim/app/pledgesim PYTHONPATH=analysis \\
+    PLEDGESIM_BIN=build/release/app/pledgesim PYTHONPATH=analysis \\
         /usr/bin/python3 -m unittest discover -s tests/python -v
 
 Tests that need a run file generate one with the pledgesim program named by
@@ -66,7 +66,7 @@ def generated_run_file() -> Path:
     if not binary:
         raise unittest.SkipTest(
             "PLEDGESIM_BIN is not set: set it to the built pledgesim program "
-            "(e.g. build/release/sim/app/pledgesim) to run the run-file tests; "
+            "(e.g. build/release/app/pledgesim) to run the run-file tests; "
             "ctest sets it")
     if not os.access(binary, os.X_OK):
         raise AssertionError(f"PLEDGESIM_BIN={binary} is not an executable file")

@@ -1,4 +1,4 @@
-#include "sim/app/sweep.hpp"
+#include "app/sweep.hpp"
 
 #include <toml++/toml.h>
 #include <algorithm>
@@ -14,8 +14,8 @@
 #include "analysis/cpp/indicators.hpp"
 #include "models/metrics.hpp"
 #include "models/scenario_schema.hpp"
-#include "sim/app/run_command.hpp"
-#include "sim/app/toml_checker.hpp"
+#include "app/run_command.hpp"
+#include "app/toml_checker.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/core/replication.hpp"
 #include "sim/io/hdf5_recorder.hpp"

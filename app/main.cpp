@@ -12,10 +12,10 @@
 #include "analysis/cpp/sensitivity_report.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
-#include "sim/app/calibration.hpp"
-#include "sim/app/cli_checkpoint.hpp"
-#include "sim/app/run_command.hpp"
-#include "sim/app/sweep.hpp"
+#include "app/calibration.hpp"
+#include "app/cli_checkpoint.hpp"
+#include "app/run_command.hpp"
+#include "app/sweep.hpp"
 #include "sim/io/output_file.hpp"
 
 namespace {

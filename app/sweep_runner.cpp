@@ -16,8 +16,8 @@
 
 #include "analysis/cpp/indicators.hpp"
 #include "models/metrics.hpp"
-#include "sim/app/run_command.hpp"
-#include "sim/app/sweep.hpp"
+#include "app/run_command.hpp"
+#include "app/sweep.hpp"
 #include "sim/core/calendar.hpp"
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"

@@ -1,4 +1,4 @@
-#include "sim/app/run_command.hpp"
+#include "app/run_command.hpp"
 
 #include <chrono>
 #include <csignal>

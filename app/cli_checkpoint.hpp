@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "sim/app/run_command.hpp"
+#include "app/run_command.hpp"
 
 namespace pledgesim::app {
 

@@ -1,4 +1,4 @@
-#include "sim/app/calibration.hpp"
+#include "app/calibration.hpp"
 
 #include <unistd.h>
 
@@ -14,8 +14,8 @@
 #include "analysis/cpp/nelder_mead.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
-#include "sim/app/run_command.hpp"
-#include "sim/app/toml_checker.hpp"
+#include "app/run_command.hpp"
+#include "app/toml_checker.hpp"
 
 namespace pledgesim::app {
 

@@ -1,4 +1,4 @@
-#include "sim/app/toml_checker.hpp"
+#include "app/toml_checker.hpp"
 
 #include <algorithm>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "sim/app/cli_checkpoint.hpp"
+#include "app/cli_checkpoint.hpp"
 
 namespace pledgesim::app {
 
