@@ -12,9 +12,10 @@
 #include "analysis/cpp/indicators.hpp"
 #include "analysis/cpp/intervals.hpp"
 #include "analysis/cpp/nelder_mead.hpp"
+#include "analysis/cpp/run_memory.hpp"
+#include "models/runner.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
-#include "app/run_command.hpp"
 #include "app/toml_checker.hpp"
 
 namespace pledgesim::app {
@@ -153,17 +154,25 @@ models::Scenario load_base(const CalibrationSpec& spec, const models::ScenarioFi
                                : models::load_scenario_file(spec.scenario, {}, files);
 }
 
-double scenario_value(models::Scenario& s, const std::string& key) {
+double scenario_value(models::Scenario s, const std::string& key) {
   for (const auto& p : models::scenario_params())
     if (p.key == key)
       return std::visit([](auto* v) { return static_cast<double>(*v); }, p.target(s));
   return 0;
 }
 
-std::string format_value(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
+// Sets a numeric key (calibration accepts floating-point keys only).
+void set_scenario_value(models::Scenario& s, const std::string& key, double value) {
+  for (const auto& p : models::scenario_params())
+    if (p.key == key) {
+      // TEMPORARY: the old path's 10-digit text, for the bit-for-bit check.
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.10g", value);
+      value = std::strtod(buf, nullptr);
+      *std::get<double*>(p.target(s)) = value;
+      return;
+    }
+  throw std::logic_error("calibration parameter " + key + " is not a scenario key");
 }
 
 }  // namespace
@@ -194,32 +203,32 @@ CalibrationSpec parse_calibration_spec(const std::string& text, const fs::path& 
   return spec;
 }
 
-CalibrationPoint evaluate_point(const CalibrationSpec& spec, const std::vector<double>& values,
-                                std::size_t threads) {
-  static int counter = 0;
-  const fs::path out =
-      fs::temp_directory_path() / ("pledgesim-calibrate-" + std::to_string(::getpid()) + "-" +
-                                   std::to_string(counter++) + ".h5");
-  RunOptions o;
-  o.scenario_path = spec.scenario.string();
-  o.years = spec.years;
-  o.seed = spec.seed;
-  o.threads = threads;
-  o.replications = spec.replications;
-  o.out = out.string();
-  o.quiet = true;
-  o.summary = false;
+models::Scenario calibration_base(const CalibrationSpec& spec) {
+  std::vector<models::Override> overrides = {{"seed", std::to_string(spec.seed)}};
+  if (spec.years) overrides.insert(overrides.begin(), {"years", std::to_string(*spec.years)});
+  return spec.scenario.empty() ? models::builtin_default_scenario(overrides)
+                               : models::load_scenario_file(spec.scenario, overrides);
+}
+
+CalibrationPoint evaluate_point(const CalibrationSpec& spec, const models::Scenario& base,
+                                const std::vector<double>& values, std::size_t threads) {
+  models::Scenario scenario = base;
   for (std::size_t k = 0; k < values.size(); ++k)
-    o.set.push_back(spec.parameters[k].key + "=" + format_value(values[k]));
-  if (run_command(o) != 0) throw std::runtime_error("a calibration run failed (see above)");
+    set_scenario_value(scenario, spec.parameters[k].key, values[k]);
+  sim::MemoryRecorder recorder;
+  models::RunSettings settings;
+  settings.replications = spec.replications;
+  settings.threads = threads;
+  if (models::run_scenario(scenario, recorder, settings).status !=
+      models::RunOutcome::Status::kCompleted)
+    throw CalibrationInterrupted();
 
   std::vector<std::string> names;
   for (const auto& t : spec.targets)
     if (std::find(names.begin(), names.end(), t.indicator) == names.end())
       names.push_back(t.indicator);
   const an::IndicatorTable table =
-      an::compute_indicators(an::open_run_file(out), an::Grouping::kRegion, names);
-  fs::remove(out);
+      an::compute_indicators(an::run_in_memory(recorder), an::Grouping::kRegion, names);
 
   CalibrationPoint point;
   point.values = values;
@@ -242,7 +251,7 @@ CalibrationPoint evaluate_point(const CalibrationSpec& spec, const std::vector<d
 
 CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
                             const CalibrationProgress& progress) {
-  models::Scenario base = load_base(spec, models::disk_files());
+  const models::Scenario base = calibration_base(spec);
   const auto n = static_cast<Eigen::Index>(spec.parameters.size());
   Eigen::VectorXd start(n);
   for (Eigen::Index k = 0; k < n; ++k) {
@@ -262,7 +271,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
   int evaluation = 0;
   bool first = true;
   const an::Objective f = [&](const Eigen::VectorXd& u) {
-    const CalibrationPoint point = evaluate_point(spec, to_values(u), threads);
+    const CalibrationPoint point = evaluate_point(spec, base, to_values(u), threads);
     if (first) result.start = point, result.best = point, first = false;
     if (point.objective < result.best.objective) result.best = point;
     if (progress) progress(++evaluation, point, result.best);

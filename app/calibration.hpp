@@ -73,10 +73,19 @@ struct CalibrationResult {
   bool converged = false;
 };
 
-// Runs the scenario with the parameters set to `values` and returns the fit.
-// Throws std::runtime_error when a run fails.
-CalibrationPoint evaluate_point(const CalibrationSpec& spec, const std::vector<double>& values,
-                                std::size_t threads);
+// The scenario every evaluation starts from: the spec's scenario (or the
+// built-in one) with its years and seed, read once.
+models::Scenario calibration_base(const CalibrationSpec& spec);
+
+// Runs `base` with the parameters set to `values` (through the scenario
+// schema) in memory, and returns the fit. Throws CalibrationInterrupted when
+// Ctrl-C or SIGTERM stopped the run.
+CalibrationPoint evaluate_point(const CalibrationSpec& spec, const models::Scenario& base,
+                                const std::vector<double>& values, std::size_t threads);
+
+struct CalibrationInterrupted : std::runtime_error {
+  CalibrationInterrupted() : std::runtime_error("interrupted") {}
+};
 
 using CalibrationProgress = std::function<void(int evaluation, const CalibrationPoint& point,
                                                const CalibrationPoint& best)>;

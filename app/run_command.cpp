@@ -9,9 +9,8 @@
 
 #include "analysis/cpp/annual_summary.hpp"
 #include "analysis/cpp/run_file.hpp"
-#include "models/invariants.hpp"
 #include "models/market.hpp"
-#include "models/metrics.hpp"
+#include "models/runner.hpp"
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/progress.hpp"
@@ -54,7 +53,7 @@ namespace {
 // Where a resumed run starts: its checkpoint, read and checked.
 struct ResumeFrom {
   const sim::CheckpointReader& reader;
-  std::vector<std::unique_ptr<models::LabourMarket>> markets;  // the batch in progress, loaded
+  models::ResumePoint resume;  // the batch in progress, loaded
 };
 
 void remove_quietly(const fs::path& p) {
@@ -66,8 +65,9 @@ std::string checkpoint_tmp(const fs::path& ckpt) {
   return ckpt.string() + ".tmp";
 }
 
-// Runs `scenario` into `out`, from the start or (with `from`) from a
-// checkpoint. `text` is the resolved scenario recorded in the file.
+// Runs `scenario` into `out` through the run library, from the start or
+// (with `from`) from a checkpoint; the file, checkpoints, messages and the
+// summary are this command's part. `text` is the resolved scenario recorded.
 int execute(const models::Scenario& scenario, const std::string& text, const RunOptions& o,
             const fs::path& out, ResumeFrom* from, const char* cmd) {
   const std::size_t replications = std::max<std::size_t>(1, o.replications);
@@ -80,7 +80,6 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
     return 2;
   }
   const fs::path ckpt = sim::checkpoint_path_for(out);
-  const bool checkpointing = o.checkpoint_every > 0;
   if (!from && fs::exists(ckpt)) {
     if (!o.force) {
       std::cerr << cmd << ": " << ckpt.string()
@@ -93,177 +92,110 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
     remove_quietly(ckpt);
   }
 
-  sim::ThreadLimit threads(o.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<std::uint64_t> seeds = sim::replication_seeds(scenario.seed, replications);
-
-  // Replications run in batches of at most one per worker thread, the markets
-  // of a batch stepping a week at a time side by side (each also parallel
-  // inside its step), so memory holds one batch of markets and one chunk of
-  // series per replication. Each market depends only on its own seed, so the
-  // output does not depend on the batch size or the thread count. A resumed
-  // run finishes the batch of its checkpoint, then goes on in batches of its own.
-  const std::size_t concurrency = o.threads == 0 ? sim::max_concurrency() : o.threads;
-  const std::size_t batch = std::clamp<std::size_t>(concurrency, 1, replications);
-  auto make_market = [&](std::size_t r) {
-    models::Scenario s = scenario;
-    s.seed = seeds[r];
-    auto m = std::make_unique<models::LabourMarket>(s);
-    m->set_event_recording(o.events);
-    return m;
-  };
-  const std::size_t start_first =
-      from ? static_cast<std::size_t>(from->reader.info().batch_first) : 0;
-  std::vector<std::unique_ptr<models::LabourMarket>> markets;
-  if (from)
-    markets = std::move(from->markets);
-  else
-    markets.push_back(make_market(0));
   const std::int64_t weeks = scenario.weeks();
-
-  sim::RunInfo info;
-  info.scenario_name = scenario.name;
-  info.scenario_text = text;
-  info.software_version = PLEDGESIM_VERSION;
-  info.seed = scenario.seed;
-  info.weeks = weeks;
-  info.entities = markets.front()->employer_table();
-  info.series = models::metric_specs();
-  info.replication_seeds = seeds;
-  if (o.events) info.events = markets.front()->event_table();
-  if (from) info.created_utc = from->reader.info().output_created_utc;
-
   sim::Hdf5Recorder recorder(out);
-  try {
-    recorder.begin(info);
-  } catch (const sim::WriteError&) {
-    throw;  // a write failed (disk full): exit 1
-  } catch (const std::exception& e) {
-    std::cerr << cmd << ": cannot write " << out.string() << ": " << e.what() << '\n';
-    return 2;
-  }
-  if (from) {
-    try {
-      recorder.restore_recorded(from->reader);
-    } catch (const sim::CheckpointError& e) {
-      std::cerr << cmd << ": " << e.what() << '\n';
-      return 2;
-    }
-  }
+  const std::string label =
+      std::string(cmd) + " " + scenario.name +
+      (replications > 1 ? " (" + std::to_string(replications) + " replications)" : "");
+  sim::Progress progress(label, weeks * static_cast<std::int64_t>(replications), o.quiet);
 
+  models::RunSettings settings;
+  settings.replications = replications;
+  settings.threads = o.threads;
+  settings.record_events = o.events;
+  settings.check_invariants = o.check;
+  settings.scenario_text = text;
+  if (from) settings.created_utc = from->reader.info().output_created_utc;
+  settings.stop_requested = [&](std::int64_t stepped) {
+    return sim::interrupted() || (o.stop_after_weeks > 0 && stepped == o.stop_after_weeks);
+  };
+  settings.on_begin = [&] {
+    if (from) recorder.restore_recorded(from->reader);
+  };
+  settings.progress = [&](std::int64_t done, const std::string& date) {
+    progress.update(done, date);
+  };
+  settings.after_week = [&](std::int64_t stepped) {
+    if (o.kill_after_weeks > 0 && stepped == o.kill_after_weeks) std::raise(SIGKILL);  // testing
+  };
+  // The state of the batch after `weeks_done` weeks, with what the output
+  // recorded so far, atomically replacing the last checkpoint.
   std::int64_t checkpoints_written = 0;
-  // The state of the batch [first, first + n) after `done_weeks` weeks, with
-  // what the output recorded so far, atomically replacing the last checkpoint.
-  auto write_checkpoint = [&](std::size_t first, std::size_t n, std::int64_t done_weeks) {
+  settings.checkpoint_every = o.checkpoint_every;
+  settings.checkpoint = [&](const models::Batch& batch) {
     sim::CheckpointInfo ci;
     ci.software_version = PLEDGESIM_VERSION;
     ci.scenario_name = scenario.name;
     ci.scenario_text = text;
     ci.seed = scenario.seed;
     ci.weeks = weeks;
-    ci.weeks_done = done_weeks;
+    ci.weeks_done = batch.weeks_done;
     ci.replications = static_cast<std::int64_t>(replications);
-    ci.batch_first = static_cast<std::int64_t>(first);
-    ci.batch_size = static_cast<std::int64_t>(n);
+    ci.batch_first = static_cast<std::int64_t>(batch.first);
+    ci.batch_size = static_cast<std::int64_t>(batch.markets.size());
     ci.events = o.events;
     ci.checkpoint_every = o.checkpoint_every;
     ci.output = fs::absolute(out).string();
     ci.output_created_utc = recorder.created_utc();
     sim::CheckpointWriter writer(ckpt, ci);
-    for (std::size_t k = 0; k < n; ++k)
-      markets[k]->save_state(writer.state("replication_" + std::to_string(first + k)));
+    for (std::size_t k = 0; k < batch.markets.size(); ++k)
+      batch.markets[k]->save_state(writer.state("replication_" + std::to_string(batch.first + k)));
     recorder.save_recorded(writer);
     writer.close();
     if (++checkpoints_written == o.kill_in_checkpoint) std::raise(SIGKILL);  // testing
     writer.commit();
   };
 
-  const std::string label =
-      std::string(cmd) + " " + scenario.name +
-      (replications > 1 ? " (" + std::to_string(replications) + " replications)" : "");
-  sim::Progress progress(label, weeks * static_cast<std::int64_t>(replications), o.quiet);
-  std::size_t practitioners = 0;
-  std::int64_t done = 0;
-  std::int64_t stepped = 0;                   // weeks stepped by this process (testing options)
-  std::vector<std::vector<double>> previous;  // last week's series, for --check
-  for (std::size_t first = start_first; first < replications;) {
-    const bool resumed_batch = from && first == start_first;
-    const std::size_t n = resumed_batch ? markets.size() : std::min(batch, replications - first);
-    const std::int64_t w0 = resumed_batch ? from->reader.info().weeks_done : 0;
-    if (!resumed_batch) {
-      markets.resize(n);
-      sim::for_each_index(n, [&](std::size_t k) {
-        if (first > 0 || k > 0) markets[k] = make_market(first + k);
-      });
-    }
-    done = static_cast<std::int64_t>(first) * weeks + w0 * static_cast<std::int64_t>(n);
-    for (std::int64_t w = w0; w < weeks; ++w) {
-      if (sim::interrupted() || (o.stop_after_weeks > 0 && stepped == o.stop_after_weeks)) {
-        // Ctrl-C or SIGTERM: keep what is done, marked incomplete, under
-        // .partial, and with checkpoints on, a checkpoint at this week.
-        progress.finish();
-        const bool checkpointed = checkpointing && (w > 0 || first > 0);
-        if (checkpointed) write_checkpoint(first, n, w);
-        const auto kept = recorder.keep_incomplete(w);
-        if (!o.quiet) {
-          std::fprintf(stderr,
-                       "%s: interrupted at week %lld of %lld (replications %zu to %zu); the "
-                       "weeks done are in %s (attribute incomplete = 1).\n",
-                       cmd, static_cast<long long>(w), static_cast<long long>(weeks), first,
-                       first + n - 1, kept.string().c_str());
-          if (checkpointed)
-            std::fprintf(stderr,
-                         "%s: checkpoint %s holds the run at week %lld; continue it with:\n"
-                         "  pledgesim resume %s\n",
-                         cmd, ckpt.string().c_str(), static_cast<long long>(w),
-                         ckpt.string().c_str());
-          else
-            std::fprintf(stderr,
-                         "%s: run the same command again to redo the run (with "
-                         "--checkpoint-every WEEKS a stopped run can be resumed).\n",
-                         cmd);
-        }
-        return kInterruptedExit;
-      }
-      if (o.check) {
-        previous.resize(n);
-        for (std::size_t k = 0; k < n; ++k) {
-          const auto row = markets[k]->week_series();
-          previous[k].assign(row.begin(), row.end());
-        }
-      }
-      sim::for_each_index(n, [&](std::size_t k) { markets[k]->step(); });
-      if (o.check)
-        for (std::size_t k = 0; k < n; ++k)
-          if (const auto bad = models::check_invariants(*markets[k], previous[k]); !bad.empty()) {
-            for (const auto& b : bad)
-              std::cerr << cmd << ": invariant violated (replication " << first + k << "): " << b
-                        << '\n';
-            return 1;
-          }
-      const std::string date = markets.front()->clock().week_start(w).iso();
-      for (std::size_t k = 0; k < n; ++k) {
-        recorder.record_week(first + k, w, date, markets[k]->week_series());
-        if (o.events) recorder.record_events(first + k, w, markets[k]->event_columns());
-      }
-      done += static_cast<std::int64_t>(n);
-      ++stepped;
-      progress.update(done, date);
-      if (checkpointing && (w + 1) % o.checkpoint_every == 0 && w + 1 < weeks)
-        write_checkpoint(first, n, w + 1);
-      if (o.kill_after_weeks > 0 && stepped == o.kill_after_weeks) std::raise(SIGKILL);  // testing
-    }
-    for (const auto& m : markets) practitioners += m->population().size();
-    markets.clear();
-    first += n;
+  models::RunOutcome outcome;
+  try {
+    outcome = models::run_scenario(scenario, recorder, settings,
+                                   from ? &from->resume : nullptr);
+  } catch (const models::RecorderStartError& e) {
+    std::cerr << cmd << ": cannot write " << out.string() << ": " << e.what() << '\n';
+    return 2;
+  } catch (const sim::CheckpointError& e) {
+    std::cerr << cmd << ": " << e.what() << '\n';
+    return 2;
   }
-  recorder.finish();
   progress.finish();
+  if (outcome.status == models::RunOutcome::Status::kInvariantViolated) {
+    for (const auto& v : outcome.violations) std::cerr << cmd << ": invariant violated " << v << '\n';
+    return 1;
+  }
+  if (outcome.status == models::RunOutcome::Status::kStopped) {
+    // Ctrl-C or SIGTERM: keep what is done, marked incomplete, under
+    // .partial (and with checkpoints on, the library took one at this week).
+    const std::int64_t w = outcome.stopped_at_week;
+    const bool checkpointed = o.checkpoint_every > 0 && (w > 0 || outcome.batch_first > 0);
+    const auto kept = recorder.keep_incomplete(w);
+    if (!o.quiet) {
+      std::fprintf(stderr,
+                   "%s: interrupted at week %lld of %lld (replications %zu to %zu); the "
+                   "weeks done are in %s (attribute incomplete = 1).\n",
+                   cmd, static_cast<long long>(w), static_cast<long long>(weeks),
+                   outcome.batch_first, outcome.batch_first + outcome.batch_size - 1,
+                   kept.string().c_str());
+      if (checkpointed)
+        std::fprintf(stderr,
+                     "%s: checkpoint %s holds the run at week %lld; continue it with:\n"
+                     "  pledgesim resume %s\n",
+                     cmd, ckpt.string().c_str(), static_cast<long long>(w),
+                     ckpt.string().c_str());
+      else
+        std::fprintf(stderr,
+                     "%s: run the same command again to redo the run (with "
+                     "--checkpoint-every WEEKS a stopped run can be resumed).\n",
+                     cmd);
+    }
+    return kInterruptedExit;
+  }
   // The run is complete: its checkpoint is no longer needed.
   remove_quietly(ckpt);
   remove_quietly(checkpoint_tmp(ckpt));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::size_t practitioners = outcome.practitioners;
 
   if (!o.quiet) {
     if (replications == 1)
@@ -364,23 +296,21 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
 
   // The markets of the batch in progress, built from the scenario and
   // loaded from the checkpoint before any output is written.
-  const std::vector<std::uint64_t> seeds =
-      sim::replication_seeds(scenario.seed, static_cast<std::size_t>(ci.replications));
   ResumeFrom from{*reader, {}};
+  from.resume.batch_first = static_cast<std::size_t>(ci.batch_first);
+  from.resume.weeks_done = ci.weeks_done;
+  auto& markets = from.resume.markets;
   {
     sim::ThreadLimit threads(o.threads);
-    from.markets.resize(static_cast<std::size_t>(ci.batch_size));
-    sim::for_each_index(from.markets.size(), [&](std::size_t k) {
-      models::Scenario s = scenario;
-      s.seed = seeds[static_cast<std::size_t>(ci.batch_first) + k];
-      from.markets[k] = std::make_unique<models::LabourMarket>(s);
-      from.markets[k]->set_event_recording(ci.events);
+    markets.resize(static_cast<std::size_t>(ci.batch_size));
+    sim::for_each_index(markets.size(), [&](std::size_t k) {
+      markets[k] = models::make_replication(scenario, from.resume.batch_first + k, ci.events);
     });
     try {
       // One market at a time: the HDF5 library is not thread-safe.
-      for (std::size_t k = 0; k < from.markets.size(); ++k) {
+      for (std::size_t k = 0; k < markets.size(); ++k) {
         const std::size_t r = static_cast<std::size_t>(ci.batch_first) + k;
-        models::LabourMarket& m = *from.markets[k];
+        models::LabourMarket& m = *markets[k];
         m.load_state(reader->state("replication_" + std::to_string(r)));
         if (m.weeks_done() != ci.weeks_done)
           throw sim::StateError(checkpoint + ": replication " + std::to_string(r) + " is at week " +

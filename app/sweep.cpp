@@ -12,7 +12,9 @@
 
 #include "analysis/cpp/grouping.hpp"
 #include "analysis/cpp/indicators.hpp"
+#include "analysis/cpp/run_memory.hpp"
 #include "models/metrics.hpp"
+#include "models/runner.hpp"
 #include "models/scenario_schema.hpp"
 #include "app/run_command.hpp"
 #include "app/toml_checker.hpp"
@@ -507,24 +509,18 @@ std::uint64_t run_seed(const SweepSpec& spec, std::size_t point, std::size_t rep
   return sim::replication_seed(spec.seed, 1 + point * spec.replications + replication);
 }
 
-std::vector<double> run_outcomes(const SweepSpec& spec, models::Scenario scenario,
-                                 const fs::path& scratch_file) {
-  RunOptions o;
-  o.out = scratch_file.string();
-  o.quiet = true;
-  o.summary = false;
-  const int status = run_resolved(scenario, o);
-  if (status == kInterruptedExit) {
-    std::error_code ec;
-    fs::remove(sim::Hdf5Recorder::partial_path(scratch_file), ec);
-    throw SweepInterrupted();
-  }
-  if (status != 0) throw std::runtime_error("a sweep run failed writing " + scratch_file.string());
+std::vector<double> run_outcomes(const SweepSpec& spec, const models::Scenario& scenario) {
+  // In memory: a sweep writes nothing per run but its journal entry.
+  sim::MemoryRecorder recorder;
+  models::RunSettings settings;
+  settings.threads = 0;
+  const models::RunOutcome outcome = models::run_scenario(scenario, recorder, settings);
+  if (outcome.status == models::RunOutcome::Status::kStopped) throw SweepInterrupted();
   std::vector<std::string> names;
   for (const auto& out : spec.outputs)
     if (!out.weekly() && std::find(names.begin(), names.end(), out.indicator) == names.end())
       names.push_back(out.indicator);
-  const an::RunFile run = an::open_run_file(scratch_file);
+  const an::RunFile run = an::run_in_memory(recorder);
   const an::IndicatorTable table = names.empty()
                                        ? an::IndicatorTable{}
                                        : an::compute_indicators(run, an::Grouping::kRegion, names);
@@ -550,7 +546,6 @@ std::vector<double> run_outcomes(const SweepSpec& spec, models::Scenario scenari
       y.push_back(sum);
     }
   }
-  fs::remove(scratch_file);
   return y;
 }
 

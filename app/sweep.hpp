@@ -93,8 +93,7 @@ struct SweepInterrupted : std::runtime_error {
 
 // Runs one scenario (one replication) and returns the outcomes in spec order:
 // one value per annual output, then `weeks` values per weekly output.
-std::vector<double> run_outcomes(const SweepSpec& spec, models::Scenario scenario,
-                                 const std::filesystem::path& scratch_file);
+std::vector<double> run_outcomes(const SweepSpec& spec, const models::Scenario& scenario);
 
 struct SweepOptions {
   std::string sweep_file;

@@ -105,10 +105,7 @@ void do_run(const Plan& plan, std::size_t run, const fs::path& dir) {
   const std::size_t replication = run % plan.spec.replications;
   models::Scenario s = scenario_at(plan.base, plan.spec, plan.values[point]);
   s.seed = run_seed(plan.spec, point, replication);
-  const fs::path scratch =
-      fs::temp_directory_path() /
-      ("pledgesim-sweep-" + std::to_string(::getpid()) + "-" + std::to_string(run) + ".h5");
-  write_entry(dir, run, run_outcomes(plan.spec, s, scratch));
+  write_entry(dir, run, run_outcomes(plan.spec, s));
 }
 
 void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out) {

@@ -167,6 +167,7 @@ bool RunFile::has_series(const std::string& name) const {
 
 std::vector<double> RunFile::read_series(const std::string& name) const {
   if (!has_series(name)) throw FileError(path + ": no dataset /series/" + name);
+  if (source) return source->read(name);
   const InputFile f(path, true);
   const std::string ds = "series/" + name;
   std::vector<hsize_t> dims;

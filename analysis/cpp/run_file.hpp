@@ -1,4 +1,4 @@
-// A pledgesim run file (DESIGN.md section 4) opened for analysis: its
+// A pledgesim run file (docs/output-format.md) opened for analysis: its
 // metadata, and its series read by name.
 //
 // Series may be stored [weeks, employers] (one replication) or
@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +20,14 @@ namespace pledgesim::analysis {
 // Bad input: the message names the file and what is wrong.
 struct FileError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// Where a run held elsewhere than in a file (e.g. memory) gives its series:
+// [replication][week][employer] as doubles, by name.
+class SeriesSource {
+ public:
+  virtual ~SeriesSource() = default;
+  virtual std::vector<double> read(const std::string& name) const = 0;
 };
 
 struct RunFile {
@@ -35,6 +44,8 @@ struct RunFile {
   std::vector<std::string> employer_name, employer_region, employer_subregion;
   std::vector<std::int32_t> employer_inner_london;
   std::vector<std::string> series_names;  // every dataset in /series
+  // Set for a run held in memory (run_in_memory); null: read from `path`.
+  std::shared_ptr<const SeriesSource> source;
 
   std::size_t weeks() const { return dates.size(); }
   std::size_t employers() const { return employer_name.size(); }
