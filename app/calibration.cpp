@@ -165,10 +165,6 @@ double scenario_value(models::Scenario s, const std::string& key) {
 void set_scenario_value(models::Scenario& s, const std::string& key, double value) {
   for (const auto& p : models::scenario_params())
     if (p.key == key) {
-      // TEMPORARY: the old path's 10-digit text, for the bit-for-bit check.
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.10g", value);
-      value = std::strtod(buf, nullptr);
       *std::get<double*>(p.target(s)) = value;
       return;
     }
