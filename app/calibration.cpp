@@ -173,12 +173,12 @@ void set_scenario_value(models::Scenario& s, const std::string& key, double valu
 
 }  // namespace
 
-CalibrationSpec load_calibration_spec(const fs::path& file) {
-  return parse_calibration_spec(read_text_file(file, "targets file"), file);
-}
+namespace {
 
-CalibrationSpec parse_calibration_spec(const std::string& text, const fs::path& file,
-                                       const models::ScenarioFiles& files) {
+const std::string kTargetsHeading = "invalid targets file";
+
+CalibrationSpec read_calibration_spec(const std::string& text, const fs::path& file,
+                                      const models::ScenarioFiles& files) {
   const toml::table root = parse_toml_text(text, file);
   SpecReader reader(file);
   CalibrationSpec spec = reader.read(root, file);
@@ -197,6 +197,19 @@ CalibrationSpec parse_calibration_spec(const std::string& text, const fs::path& 
             {{file.string(), 0, p.key,
               "an integer key cannot be calibrated; fix it in the scenario"}});
   return spec;
+}
+
+}  // namespace
+
+CalibrationSpec parse_calibration_spec(const std::string& text, const fs::path& file,
+                                       const models::ScenarioFiles& files) {
+  return models::under_heading(kTargetsHeading, [&] { return read_calibration_spec(text, file, files); });
+}
+
+CalibrationSpec load_calibration_spec(const fs::path& file) {
+  return models::under_heading(kTargetsHeading, [&] {
+    return read_calibration_spec(read_text_file(file, "targets file"), file, models::disk_files());
+  });
 }
 
 models::Scenario calibration_base(const CalibrationSpec& spec) {

@@ -38,14 +38,7 @@ models::Scenario resolve_scenario(const RunOptions& o) {
 }
 
 int run_command(const RunOptions& o) {
-  models::Scenario scenario;
-  try {
-    scenario = resolve_scenario(o);
-  } catch (const models::ScenarioError& e) {
-    std::cerr << "pledgesim run: invalid scenario\n" << e.what() << '\n';
-    return 2;
-  }
-  return run_resolved(scenario, o);
+  return run_resolved(resolve_scenario(o), o);
 }
 
 namespace {
@@ -71,24 +64,19 @@ std::string checkpoint_tmp(const fs::path& ckpt) {
 int execute(const models::Scenario& scenario, const std::string& text, const RunOptions& o,
             const fs::path& out, ResumeFrom* from, const char* cmd) {
   const std::size_t replications = std::max<std::size_t>(1, o.replications);
-  if (o.events && replications > 1) {
-    std::cerr << cmd
-              << ": --events records the events of one replication; run each replication you "
-                 "need on its own seed with --replications 1 (replication r's seed is "
-                 "/replications/seed[r] of a run with replications, and replication 0's is the "
-                 "seed itself)\n";
-    return 2;
-  }
+  if (o.events && replications > 1)
+    throw sim::InputError(
+        "--events records the events of one replication; run each replication you need on its "
+        "own seed with --replications 1 (replication r's seed is /replications/seed[r] of a run "
+        "with replications, and replication 0's is the seed itself)");
   const fs::path ckpt = sim::checkpoint_path_for(out);
   if (!from && fs::exists(ckpt)) {
-    if (!o.force) {
-      std::cerr << cmd << ": " << ckpt.string()
-                << " exists: a checkpoint of an unfinished run of this output. Continue it with "
-                   "`pledgesim resume "
-                << ckpt.string()
-                << "`, or use --force to start again (the checkpoint is removed)\n";
-      return 2;
-    }
+    if (!o.force)
+      throw sim::InputError(ckpt.string() +
+                            " exists: a checkpoint of an unfinished run of this output. Continue "
+                            "it with `pledgesim resume " +
+                            ckpt.string() +
+                            "`, or use --force to start again (the checkpoint is removed)");
     remove_quietly(ckpt);
   }
 
@@ -152,11 +140,7 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
     outcome = models::run_scenario(scenario, recorder, settings,
                                    from ? &from->resume : nullptr);
   } catch (const models::RecorderStartError& e) {
-    std::cerr << cmd << ": cannot write " << out.string() << ": " << e.what() << '\n';
-    return 2;
-  } catch (const sim::CheckpointError& e) {
-    std::cerr << cmd << ": " << e.what() << '\n';
-    return 2;
+    throw sim::InputError("cannot write " + out.string() + ": " + e.what());
   }
   progress.finish();
   if (outcome.status == models::RunOutcome::Status::kInvariantViolated) {
@@ -220,13 +204,9 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
 }
 
 // Checks that `out` may be written, before any simulation time is spent
-// (sim/io/output_file.hpp): 0, or the exit status after a message.
-int check_output(const fs::path& out, bool force, const char* cmd) {
-  if (const auto problem = sim::output_file_problem(out, force)) {
-    std::cerr << cmd << ": " << *problem << '\n';
-    return 2;
-  }
-  return 0;
+// (sim/io/output_file.hpp).
+void check_output(const fs::path& out, bool force) {
+  if (const auto problem = sim::output_file_problem(out, force)) throw sim::InputError(*problem);
 }
 
 }  // namespace
@@ -240,40 +220,26 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
   }
   const fs::path out =
       o.out.empty() ? fs::path("results") / (scenario.name + ".h5") : fs::path(o.out);
-  if (const int status = check_output(out, o.force, "pledgesim run")) return status;
+  check_output(out, o.force);
   return execute(scenario, text, o, out, nullptr, "pledgesim run");
 }
 
 int resume_command(const std::string& checkpoint, const RunOptions& options) {
   const char* cmd = "pledgesim resume";
   const sim::InterruptGuard interrupt_guard;
-  std::unique_ptr<sim::CheckpointReader> reader;
-  try {
-    reader = std::make_unique<sim::CheckpointReader>(checkpoint);
-  } catch (const sim::CheckpointError& e) {
-    std::cerr << cmd << ": " << e.what() << '\n';
-    return 2;
-  }
+  const auto reader = std::make_unique<sim::CheckpointReader>(checkpoint);
   const sim::CheckpointInfo& ci = reader->info();
-  if (ci.software_version != PLEDGESIM_VERSION) {
-    std::cerr << cmd << ": " << checkpoint << ": written by pledgesim " << ci.software_version
-              << ", this is pledgesim " << PLEDGESIM_VERSION
-              << "; a checkpoint resumes only with the program that wrote it (run the scenario "
-                 "again with this one)\n";
-    return 2;
-  }
-  models::Scenario scenario;
-  try {
-    scenario = models::parse_scenario(ci.scenario_text, checkpoint + ":/scenario/text");
-  } catch (const models::ScenarioError& e) {
-    std::cerr << cmd << ": " << checkpoint << ": its scenario is invalid\n" << e.what() << '\n';
-    return 2;
-  }
-  if (scenario.seed != ci.seed || scenario.weeks() != ci.weeks) {
-    std::cerr << cmd << ": " << checkpoint
-              << ": the root attributes seed and weeks do not match /scenario/text\n";
-    return 2;
-  }
+  if (ci.software_version != PLEDGESIM_VERSION)
+    throw sim::CheckpointError(checkpoint + ": written by pledgesim " + ci.software_version +
+                               ", this is pledgesim " + PLEDGESIM_VERSION +
+                               "; a checkpoint resumes only with the program that wrote it (run "
+                               "the scenario again with this one)");
+  const models::Scenario scenario = models::under_heading(checkpoint + ": its scenario is invalid", [&] {
+    return models::parse_scenario(ci.scenario_text, checkpoint + ":/scenario/text");
+  });
+  if (scenario.seed != ci.seed || scenario.weeks() != ci.weeks)
+    throw sim::CheckpointError(checkpoint +
+                               ": the root attributes seed and weeks do not match /scenario/text");
 
   RunOptions o = options;
   o.replications = static_cast<std::size_t>(ci.replications);
@@ -284,15 +250,13 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
     out = checkpoint.ends_with(".ckpt")
               ? fs::path(checkpoint.substr(0, checkpoint.size() - std::string(".ckpt").size()))
               : fs::path(ci.output);
-  if (const int status = check_output(out, o.force, cmd)) return status;
+  check_output(out, o.force);
   const fs::path own_ckpt = sim::checkpoint_path_for(out);
   std::error_code ec;
-  if (fs::exists(own_ckpt) && !fs::equivalent(own_ckpt, checkpoint, ec) && !o.force) {
-    std::cerr << cmd << ": " << own_ckpt.string()
-              << " exists: another run's checkpoint for this output; use --force to replace it, "
-                 "or --out to choose another file\n";
-    return 2;
-  }
+  if (fs::exists(own_ckpt) && !fs::equivalent(own_ckpt, checkpoint, ec) && !o.force)
+    throw sim::InputError(own_ckpt.string() +
+                          " exists: another run's checkpoint for this output; use --force to "
+                          "replace it, or --out to choose another file");
 
   // The markets of the batch in progress, built from the scenario and
   // loaded from the checkpoint before any output is written.
@@ -306,23 +270,15 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
     sim::for_each_index(markets.size(), [&](std::size_t k) {
       markets[k] = models::make_replication(scenario, from.resume.batch_first + k, ci.events);
     });
-    try {
-      // One market at a time: the HDF5 library is not thread-safe.
-      for (std::size_t k = 0; k < markets.size(); ++k) {
-        const std::size_t r = static_cast<std::size_t>(ci.batch_first) + k;
-        models::LabourMarket& m = *markets[k];
-        m.load_state(reader->state("replication_" + std::to_string(r)));
-        if (m.weeks_done() != ci.weeks_done)
-          throw sim::StateError(checkpoint + ": replication " + std::to_string(r) + " is at week " +
-                                std::to_string(m.weeks_done()) + ", the checkpoint says " +
-                                std::to_string(ci.weeks_done));
-      }
-    } catch (const sim::StateError& e) {
-      std::cerr << cmd << ": " << e.what() << '\n';
-      return 2;
-    } catch (const sim::CheckpointError& e) {
-      std::cerr << cmd << ": " << e.what() << '\n';
-      return 2;
+    // One market at a time: the HDF5 library is not thread-safe.
+    for (std::size_t k = 0; k < markets.size(); ++k) {
+      const std::size_t r = static_cast<std::size_t>(ci.batch_first) + k;
+      models::LabourMarket& m = *markets[k];
+      m.load_state(reader->state("replication_" + std::to_string(r)));
+      if (m.weeks_done() != ci.weeks_done)
+        throw sim::StateError(checkpoint + ": replication " + std::to_string(r) + " is at week " +
+                              std::to_string(m.weeks_done()) + ", the checkpoint says " +
+                              std::to_string(ci.weeks_done));
     }
   }
   if (!o.quiet)

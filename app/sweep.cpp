@@ -323,12 +323,12 @@ std::string invalid_at(const models::Scenario& base, const SweepSpec& spec, std:
 
 }  // namespace
 
-SweepSpec load_sweep_spec(const fs::path& file) {
-  return parse_sweep_spec(read_text_file(file, "sweep file"), file);
-}
+namespace {
 
-SweepSpec parse_sweep_spec(const std::string& text, const fs::path& file,
-                           const models::ScenarioFiles& files) {
+const std::string kSweepHeading = "invalid sweep file";
+
+SweepSpec read_sweep_spec(const std::string& text, const fs::path& file,
+                          const models::ScenarioFiles& files) {
   SweepSpec spec;
   spec.file = file;
   spec.text = text;
@@ -414,6 +414,19 @@ SweepSpec parse_sweep_spec(const std::string& text, const fs::path& file,
   }
   if (!issues.empty()) throw models::ScenarioError(issues);
   return spec;
+}
+
+}  // namespace
+
+SweepSpec parse_sweep_spec(const std::string& text, const fs::path& file,
+                           const models::ScenarioFiles& files) {
+  return models::under_heading(kSweepHeading, [&] { return read_sweep_spec(text, file, files); });
+}
+
+SweepSpec load_sweep_spec(const fs::path& file) {
+  return models::under_heading(kSweepHeading, [&] {
+    return read_sweep_spec(read_text_file(file, "sweep file"), file, models::disk_files());
+  });
 }
 
 std::vector<double> point_values(const SweepSpec& spec, const an::Design& design,

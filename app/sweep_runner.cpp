@@ -262,8 +262,8 @@ int sweep_command(const SweepOptions& o) {
   Plan plan;
   try {
     plan.spec = load_sweep_spec(o.sweep_file);
-  } catch (const models::ScenarioError& e) {
-    if (lead) std::cerr << "pledgesim sweep: invalid sweep file\n" << e.what() << '\n';
+  } catch (const sim::InputError&) {
+    if (lead) throw;  // reported once, by rank 0
     return 2;
   }
   plan.base = load_sweep_base(plan.spec);
@@ -280,7 +280,7 @@ int sweep_command(const SweepOptions& o) {
   if (!problem && fs::exists(dir) && !fs::is_directory(dir))
     problem = dir.string() + " (the journal of completed runs) exists and is not a directory";
   if (problem) {
-    if (lead) std::cerr << "pledgesim sweep: " << *problem << '\n';
+    if (lead) throw sim::InputError(*problem);
     return 2;
   }
   int journal_ok = 1;
@@ -290,9 +290,9 @@ int sweep_command(const SweepOptions& o) {
 #endif
   if (!journal_ok) {
     if (lead)
-      std::cerr << "pledgesim sweep: " << dir.string()
-                << " holds the runs of a different sweep file; remove it or choose another "
-                   "--out\n";
+      throw sim::InputError(dir.string() +
+                            " holds the runs of a different sweep file; remove it or choose "
+                            "another --out");
     return 2;
   }
   std::vector<std::size_t> pending = pending_runs(plan, dir);

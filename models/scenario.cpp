@@ -39,8 +39,8 @@ std::string join(const std::vector<ScenarioIssue>& issues) {
 }
 }  // namespace
 
-ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
-    : std::runtime_error(join(issues)), issues_(std::move(issues)) {}
+ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues, std::string heading)
+    : sim::InputError(join(issues), std::move(heading)), issues_(std::move(issues)) {}
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/input_error.hpp"
 #include "models/policy.hpp"
 #include "models/roles.hpp"
 #include "sim/core/calendar.hpp"
@@ -147,14 +148,29 @@ struct ScenarioIssue {
   std::string to_string() const;
 };
 
-class ScenarioError : public std::runtime_error {
+// Every problem of a scenario file (or of a sweep or targets file, read the
+// same way), reported under `heading`.
+class ScenarioError : public sim::InputError {
  public:
-  explicit ScenarioError(std::vector<ScenarioIssue> issues);
+  explicit ScenarioError(std::vector<ScenarioIssue> issues,
+                         std::string heading = "invalid scenario");
   const std::vector<ScenarioIssue>& issues() const { return issues_; }
 
  private:
   std::vector<ScenarioIssue> issues_;
 };
+
+// Runs `read` (a reader of one kind of file), reporting any ScenarioError it
+// throws, those of the scenarios that file names included, under `heading`
+// (e.g. "invalid sweep file").
+template <class Read>
+auto under_heading(const std::string& heading, Read&& read) {
+  try {
+    return read();
+  } catch (const ScenarioError& e) {
+    throw ScenarioError(e.issues(), heading);
+  }
+}
 
 // A command-line override `key.path=value`; value is TOML (strings quoted or bare).
 struct Override {

@@ -18,8 +18,8 @@
 namespace pledgesim::analysis {
 
 // The files cannot be compared (different formats or calendars).
-struct CompareError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct CompareError : sim::InputError {
+  using sim::InputError::InputError;
 };
 
 struct CompareOptions {

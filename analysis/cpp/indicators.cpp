@@ -235,7 +235,7 @@ IndicatorTable compute_indicators(const RunFile& run, Grouping by,
     if (!find_indicator(name)) {
       std::string known;
       for (const auto& d : indicator_defs()) known += (known.empty() ? "" : ", ") + d.name;
-      throw std::invalid_argument("unknown indicator '" + name + "' (known: " + known + ")");
+      throw sim::InputError("unknown indicator '" + name + "' (known: " + known + ")");
     }
   IndicatorTable t;
   t.path = run.path;

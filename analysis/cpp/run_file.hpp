@@ -15,11 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/input_error.hpp"
+
 namespace pledgesim::analysis {
 
 // Bad input: the message names the file and what is wrong.
-struct FileError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+struct FileError : sim::InputError {
+  using sim::InputError::InputError;
 };
 
 // Where a run held elsewhere than in a file (e.g. memory) gives its series:

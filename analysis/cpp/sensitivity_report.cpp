@@ -416,7 +416,7 @@ std::string sensitivity_report(const std::filesystem::path& sweep_file,
                                const SensitivityOptions& options) {
   const auto format = parse_format(options.format);
   if (!format)
-    throw std::invalid_argument("unknown format \"" + options.format +
+    throw sim::InputError("unknown format \"" + options.format +
                                 "\" (expected table, csv or json)");
   const std::string file = sweep_file.string();
   Sweep s;

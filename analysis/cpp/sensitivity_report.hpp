@@ -53,7 +53,7 @@ inline constexpr std::uint64_t kSensitivityBootstrapSeed = 1;
 // Throws FileError (run_file.hpp) naming the file and what is missing or
 // wrong for a missing, foreign, truncated or inconsistent file, an unknown
 // outcome, or a grid / latin_hypercube design (which supports neither
-// index); std::invalid_argument for a bad option (unknown format).
+// index); sim::InputError for a bad option (unknown format).
 std::string sensitivity_report(const std::filesystem::path& sweep_file,
                                const SensitivityOptions& options);
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/input_error.hpp"
 #include "sim/core/column_type.hpp"
 #include "sim/core/population.hpp"
 
@@ -24,8 +25,9 @@ namespace pledgesim::sim {
 
 // A state that cannot be restored: missing, of another type or length, or
 // not matching the object it is loaded into. The message says where.
-struct StateError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// Saved state that does not fit what loads it.
+struct StateError : InputError {
+  using InputError::InputError;
 };
 
 class StateWriter {

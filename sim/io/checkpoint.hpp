@@ -22,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/core/input_error.hpp"
 #include "sim/core/state.hpp"
 #include "sim/io/hdf5_util.hpp"
 
@@ -31,8 +32,9 @@ inline constexpr const char* kCheckpointFormat = "pledgesim-checkpoint";
 inline constexpr int kCheckpointVersion = 1;
 
 // A checkpoint that cannot be used: the message starts with the file name.
-struct CheckpointError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// A checkpoint that cannot be resumed (damaged, foreign, another version).
+struct CheckpointError : InputError {
+  using InputError::InputError;
 };
 
 struct CheckpointInfo {

@@ -193,7 +193,7 @@ TEST_F(Indicators, AbsentSeriesAreSkippedAndNamed) {
   const IndicatorTable one = compute_indicators(make(1), Grouping::kTotal, {"caseload"});
   ASSERT_EQ(one.indicators.size(), 1u);
   EXPECT_THROW(compute_indicators(make(1), Grouping::kTotal, {"agency_rat"}),
-               std::invalid_argument);
+               sim::InputError);
 }
 
 TEST_F(Indicators, ReplicationsAndTheirInterval) {

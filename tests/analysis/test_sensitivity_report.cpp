@@ -247,7 +247,7 @@ TEST_F(SensitivityReport, CsvAndJson) {
   EXPECT_NE(json.find("\"method\": \"sobol\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"name\": \"" + kCost + "\""), std::string::npos) << json;
   o.format = "xml";
-  EXPECT_THROW(sensitivity_report(file, o), std::invalid_argument);
+  EXPECT_THROW(sensitivity_report(file, o), sim::InputError);
 }
 
 TEST_F(SensitivityReport, NonFiniteOutcomeIsReportedNotComputed) {
