@@ -128,8 +128,9 @@ check "sensitivity: the sweep file is byte-identical" cmp -s "$work/salt.h5" "$w
 h5ls "$work/salt.h5/sensitivity/leavers.all.2018/first" >/dev/null 2>&1
 check "sensitivity without the limit stores the indices" [ $? -eq 0 ]
 
-# --- calibrate (its evaluations write run files; the result is a TOML file) --
-cat >"$work/targets.toml" <<'EOF2'
+# --- calibrate (its evaluations run in memory; the result is a TOML file) ----
+{
+  cat <<'EOF2'
 scenario = "three.toml"
 years = 1
 replications = 2
@@ -138,24 +139,26 @@ max_evaluations = 3
 key = "behaviour.exit_rate_per_year"
 min = 0.03
 max = 0.1
-[[targets]]
-indicator = "agency_rate"
-group = "London"
-year = 2018
-observed = 20
 EOF2
+  # Enough targets that the result (about 3 KiB) exceeds a 1 KiB file limit.
+  for g in London "Inner London" "Outer London"; do
+    for i in agency_rate vacancy_rate turnover_rate; do
+      printf '[[targets]]\nindicator = "%s"\ngroup = "%s"\nyear = 2018\nobserved = 20\n' "$i" "$g"
+    done
+  done
+} >"$work/targets.toml"
 echo "# an earlier calibration result" >"$work/cal.toml"
 cp "$work/cal.toml" "$work/cal.copy"
-limited 8 calibrate "$work/targets.toml" --out "$work/cal.toml" --force --quiet
-check "calibrate, files limited to 8 KiB: exit 1" status_is 1
+limited 1 calibrate "$work/targets.toml" --out "$work/cal.toml" --force --quiet
+check "calibrate, files limited to 1 KiB: exit 1" status_is 1
 check "calibrate: says which file it cannot write and why" \
-  grep -q "cannot write .*pledgesim-calibrate-.*\.h5: File too large" "$work/err"
+  grep -q "cannot write .*cal.toml: File too large" "$work/err"
 check "calibrate: no HDF5 error stack, no 'internal error'" clean_err
 check "calibrate: the earlier result is byte-identical" cmp -s "$work/cal.toml" "$work/cal.copy"
 check "calibrate: no partial result left" test ! -e "$work/cal.toml.partial"
-# (The result file itself is written by write_file_atomically, whose failure
-# under a file-size limit is tested in tests/sim/test_write_failures.cpp: the
-# result is smaller than any run file, so a limit cannot fail it alone here.)
+"$bin" calibrate "$work/targets.toml" --out "$work/cal_free.toml" --quiet >/dev/null 2>&1
+check "calibrate without the limit writes a result over 1 KiB" \
+  test "$(stat -c %s "$work/cal_free.toml")" -gt 1024
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
