@@ -1,4 +1,4 @@
-// A pledgesim run file (DESIGN.md section 4) opened for analysis: its
+// A pledgesim run file (docs/output-format.md) opened for analysis: its
 // metadata, and its series read by name.
 //
 // Series may be stored [weeks, employers] (one replication) or
