@@ -1,6 +1,6 @@
 // A scenario: every parameter of a run, with its documented default.
 //
-// Scenarios are TOML files (see scenarios/README.md for every key). Loading
+// Scenarios are TOML files (docs/scenario-keys.md lists every key). Loading
 // validates everything in one pass and reports each problem as
 // `file:line: key: what is wrong`. A loaded scenario can be written back as
 // fully resolved TOML, which reproduces the run bit for bit.

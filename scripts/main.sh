@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: install what is missing, build (Release),
-# run the built-in London scenario, write results/london_baseline.h5 and print
-# its annual summary. Extra arguments go to `pledgesim run`.
+# install the program for this user, run the built-in London scenario, write
+# results/london_baseline.h5 and print its annual summary. Extra arguments go
+# to `pledgesim run`.
+#
+# The program is installed under PLEDGESIM_PREFIX (default $HOME/.local: no
+# root, nothing outside the user's home): PREFIX/bin/pledgesim, the scenarios
+# in PREFIX/share/pledgesim/scenarios, the docs in PREFIX/share/doc/pledgesim
+# and the Python package in PREFIX/share/pledgesim/python. If PREFIX/bin is
+# not on PATH, the last line printed says how to put it there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+prefix=${PLEDGESIM_PREFIX:-$HOME/.local}
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --parallel "$(nproc)"
-./build/release/app/pledgesim run --out results/london_baseline.h5 --force "$@"
+cmake --install build/release --prefix "$prefix" >/dev/null
+echo "installed: $prefix/bin/pledgesim (scenarios and docs in $prefix/share)"
+"$prefix/bin/pledgesim" run --out results/london_baseline.h5 --force "$@"
+case ":$PATH:" in
+  *":$prefix/bin:"*) ;;
+  *)
+    echo
+    echo "pledgesim is not on your PATH yet; to use the README's commands, run (or add to ~/.profile):"
+    echo "  export PATH=\"$prefix/bin:\$PATH\""
+    ;;
+esac

@@ -1,7 +1,7 @@
 """Read pledgesim run files (HDF5) into numpy and pandas.
 
-The file contract is in DESIGN.md section 4 ("HDF5 output") and is described
-for users in docs/reading-output.md. In short::
+The file contract is docs/output-format.md; docs/reading-output.md shows
+how to read it. In short::
 
     /                     attributes format="pledgesim", format_version,
                           software_version, seed, scenario_name, created_utc

@@ -2,7 +2,8 @@
 """Print the [[authorities]] table of a pledgesim scenario from the DfE
 children's social work workforce data (30 September snapshot of one year).
 
-Usage: authorities_from_csww.py ../shared/data/csww_london_la_2017_2021.csv 2017
+Usage: authorities_from_csww.py scenarios/data/csww_london_la_2017_2021.csv 2017
+(the data and its provenance: scenarios/data/README.md)
 
 Source: DfE, Children's social work workforce, indicators data set
 (explore-education-statistics, bd4d8c04-716a-4447-af3d-677aa3223917).
@@ -34,7 +35,7 @@ def num(value, fallback):
 
 
 def main(path, year):
-    print(f"# London authorities at 30 September {year} (DfE CSWW; see scenarios/README.md).")
+    print(f"# London authorities at 30 September {year} (DfE CSWW; see scenarios/data/README.md).")
     print("# establishment = in post + vacancies; agency and caseload as reported.")
     print("authorities = [")
     with open(path, newline="") as f:

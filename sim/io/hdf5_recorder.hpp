@@ -1,4 +1,4 @@
-// HDF5 recording sink implementing the layout of DESIGN.md section 4.
+// HDF5 recording sink implementing the run file layout of docs/output-format.md.
 //
 // The file is written as NAME.partial and renamed to NAME by finish(); if the
 // recorder is destroyed before finish() (an error, a bad input) the partial

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -14,6 +13,7 @@
 
 #include "sim/core/calendar.hpp"
 #include "sim/io/hdf5_recorder.hpp"
+#include "tests/common/temp_dir.hpp"
 
 namespace pledgesim::analysis::testing {
 
@@ -77,21 +77,7 @@ inline void write_run(const fs::path& out, const FileSpec& spec, const ValueFn& 
   rec.finish();
 }
 
-class TempDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("pledgesim_analysis_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(counter++) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path dir_;
-};
+// A fresh directory dir_ for each test (tests/common/temp_dir.hpp).
+using TempDir = test_util::TempDirTest;
 
 }  // namespace pledgesim::analysis::testing

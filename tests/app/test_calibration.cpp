@@ -8,21 +8,14 @@
 #include <iostream>
 
 #include "analysis/cpp/nelder_mead.hpp"
-#include "models/scenario.hpp"
 #include "app/calibration.hpp"
+#include "models/scenario.hpp"
+#include "tests/common/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace pa = pledgesim::app;
 
 namespace {
-
-fs::path temp_dir() {
-  const fs::path d = fs::temp_directory_path() /
-                     ("pledgesim-calibration-test-" +
-                      std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-  fs::create_directories(d);
-  return d;
-}
 
 void write(const fs::path& p, const std::string& text) {
   std::ofstream(p) << text;
@@ -65,7 +58,8 @@ TEST(NelderMead, FindsTheMinimumOfAShiftedQuadraticInTheBox) {
 }
 
 TEST(Calibration, TargetsFileProblemsAreReportedWithLineAndKey) {
-  const fs::path dir = temp_dir();
+  const pledgesim::test_util::ScopedTempDir temp("calibration");
+  const fs::path& dir = temp.path();
   write(dir / "four.toml", kScenario);
   write(dir / "bad.toml", R"(scenario = "four.toml"
 replications = 1
@@ -111,7 +105,8 @@ observed = 25
 }
 
 TEST(Calibration, RecoversKnownParametersFromASyntheticTarget) {
-  const fs::path dir = temp_dir();
+  const pledgesim::test_util::ScopedTempDir temp("calibration");
+  const fs::path& dir = temp.path();
   write(dir / "four.toml", kScenario);
   pa::CalibrationSpec spec;
   spec.file = dir / "synthetic.toml";

@@ -10,18 +10,7 @@ set -u
 bin=$1
 py=${2:-/usr/bin/python3}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"
-  else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-# Runs pledgesim, keeping status, stdout and stderr.
-run() { "$bin" "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/status"; }
-status_is() { [ "$(cat "$work/status")" = "$1" ]; }
-err_has() { grep -q -- "$1" "$work/err"; }
+source "$(dirname "$0")/../common/cli_helpers.sh"  # $work, check, run, status_is, ...
 # The same file as the uninterrupted run: h5diff finds no difference but in
 # created_utc (the time the run started; it counts the characters that
 # differ), and nothing it cannot compare (objects, attributes or types in
@@ -279,5 +268,4 @@ check "run --help hides the testing options" bash -c "! grep -q -- '--kill-after
 run resume --help
 check "resume --help exits 0" status_is 0
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -5,20 +5,7 @@
 set -u
 bin=$1
 py=${2:-/usr/bin/python3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-
-check() {  # check NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"
-  else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-# Runs pledgesim, keeping status, stdout and stderr.
-run() { "$bin" "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/status"; }
-status_is() { [ "$(cat "$work/status")" = "$1" ]; }
-err_has() { grep -q -- "$1" "$work/err"; }
-no_file() { [ ! -e "$1" ] && [ ! -e "$1.partial" ]; }
+source "$(dirname "$0")/../common/cli_helpers.sh"  # $work, check, run, status_is, ...
 
 run --help
 check "--help exits 0 and lists commands" status_is 0
@@ -252,5 +239,4 @@ else:
     raise SystemExit('opened an incomplete run')
 " "$work/int.h5.partial" "$(dirname "$0")/../../analysis"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

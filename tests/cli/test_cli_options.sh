@@ -9,24 +9,13 @@ set -u
 bin=$1
 py=${2:-/usr/bin/python3}
 src=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"
-  else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-run() { "$bin" "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/status"; }
-status_is() { [ "$(cat "$work/status")" = "$1" ]; }
-err_has() { grep -qF -- "$1" "$work/err"; }
-nothing_at() { [ ! -e "$1" ] && [ ! -e "$1.partial" ]; }
+source "$(dirname "$0")/../common/cli_helpers.sh"  # $work, check, run, status_is, ...
 # refused NAME TEXT ARGS...: exit 2 and a message containing TEXT.
 refused() {
   local name=$1 text=$2; shift 2
   run "$@"
   check "$name: exit 2" status_is 2
-  check "$name: message names '$text'" err_has "$text"
+  check "$name: message names '$text'" err_has_text "$text"
 }
 # quick SECONDS ARGS...: a refusal that comes before any simulation time.
 quick() {
@@ -61,7 +50,7 @@ for v in -1 4097 two; do refused "run --threads $v" "--threads" run --threads "$
 for v in 0 10001 -3; do
   refused "run --replications $v" "--replications" run --replications "$v" --out "$work/r.h5"
 done
-check "no output left by refused run options" nothing_at "$work/r.h5"
+check "no output left by refused run options" no_file "$work/r.h5"
 refused "run with a missing scenario" "$work/missing.toml" run "$work/missing.toml" --out "$work/r.h5"
 refused "run with a directory as scenario" "$work/adir" run "$work/adir" --out "$work/r.h5"
 refused "run --set without =" "--set" run --set years --out "$work/r.h5"
@@ -137,12 +126,12 @@ echo "# earlier result" >"$work/cal.toml"
 check "calibrate over an existing result is refused before fitting (< 5 s)" \
   quick 5 calibrate "$work/targets.toml" --out "$work/cal.toml"
 check "  ... with exit 2" status_is 2
-check "  ... naming the file and --force" err_has "$work/cal.toml exists; use --force"
+check "  ... naming the file and --force" err_has_text "$work/cal.toml exists; use --force"
 check "  ... leaving it as it was" grep -q "earlier result" "$work/cal.toml"
 check "calibrate --out in a directory that takes no files is refused before fitting" \
   quick 5 calibrate "$work/targets.toml" --out "$locked/cal.toml"
 check "  ... with exit 2" status_is 2
-check "  ... naming the directory" err_has "directory $locked does not accept new files"
+check "  ... naming the directory" err_has_text "directory $locked does not accept new files"
 refused "calibrate --out a directory" "$work/adir is a directory" \
   calibrate "$work/targets.toml" --out "$work/adir"
 
@@ -172,7 +161,7 @@ refused "sweep --threads 5000" "--threads" sweep "$work/sweep.toml" --threads 50
 check "sweep --out in a directory that takes no files is refused before 2000 runs (< 5 s)" \
   quick 5 sweep "$work/long_sweep.toml" --out "$locked/s.h5"
 check "  ... with exit 2" status_is 2
-check "  ... naming the directory" err_has "directory $locked does not accept new files"
+check "  ... naming the directory" err_has_text "directory $locked does not accept new files"
 refused "sweep --out under a regular file" "$work/plain is not a directory" \
   sweep "$work/sweep.toml" --out "$work/plain/s.h5"
 echo "not a directory" >"$work/j.h5.runs"
@@ -249,5 +238,4 @@ check "report --force gets past that check (then refuses the missing file: exit 
 check "report --out a regular file: exit 2 naming it" rep plain 2 "$work/plain exists and is not a directory"
 check "report --out where no directory can be made: exit 2 naming it" rep locked 2 "cannot write $locked/rep"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -7,11 +7,8 @@
 set -u
 bin=$1
 corpus=$(cd "$2" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0 cases=0
-
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+source "$(dirname "$0")/../common/cli_helpers.sh"  # $work, check, run, status_is, ...
+cases=0
 
 # has_line FILE HEAD FRAGMENT: a line of FILE starts with HEAD and contains
 # FRAGMENT after it (plain strings, no patterns).
@@ -58,5 +55,4 @@ for f in "$corpus"/*.toml; do
 done
 
 [ "$cases" -ge 30 ] || fail "only $cases cases in $corpus (at least 30 wanted)"
-echo "$cases cases: $passed passed, $failed failures"
-[ "$failed" -eq 0 ]
+finish "$cases cases: "

@@ -6,14 +6,7 @@
 set -u
 bin=$1
 mpirun=${2:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"
-  else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
+source "$(dirname "$0")/../common/cli_helpers.sh"  # $work, check, run, status_is, ...
 
 cat >"$work/two.toml" <<'EOF2'
 name = "two"
@@ -152,5 +145,4 @@ if [ -n "$mpirun" ]; then
   check "mpirun -n 2 equals the single process, bit for bit" h5diff -q "$work/full.h5" "$work/mpi.h5"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -9,14 +9,7 @@
 # Usage: test_write_failures.sh PLEDGESIM_BINARY
 set -u
 bin=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"
-  else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
+source "$(dirname "$0")/../common/cli_helpers.sh"  # $work, check, run, status_is, ...
 # limited KIB ARGS...: runs pledgesim with files limited to KIB KiB; keeps
 # status and stderr (through a pipe: a file would be limited too).
 limited() {
@@ -24,8 +17,6 @@ limited() {
   ( trap '' XFSZ; ulimit -f "$kib"; exec "$bin" "$@" ) 2>&1 >/dev/null | cat >"$work/err"
   echo "${PIPESTATUS[0]}" >"$work/status"
 }
-status_is() { [ "$(cat "$work/status")" = "$1" ]; }
-err_has() { grep -q -- "$1" "$work/err"; }
 clean_err() { ! grep -q -e "HDF5-DIAG" -e "internal error" "$work/err"; }
 size_kib() { echo $(( ($(stat -c %s "$1") + 1023) / 1024 )); }
 
@@ -160,5 +151,4 @@ check "calibrate: no partial result left" test ! -e "$work/cal.toml.partial"
 check "calibrate without the limit writes a result over 1 KiB" \
   test "$(stat -c %s "$work/cal_free.toml")" -gt 1024
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -9,22 +9,19 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "tests/common/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace pm = pledgesim::models;
 
 namespace {
 
-class IncludeTest : public ::testing::Test {
+class IncludeTest : public pledgesim::test_util::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() /
-        ("pledgesim_include_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    TempDirTest::SetUp();
     fs::create_directories(dir_ / "sub");
   }
-  void TearDown() override { fs::remove_all(dir_); }
   fs::path write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
     return dir_ / name;

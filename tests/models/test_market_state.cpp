@@ -19,6 +19,7 @@
 #include "sim/core/parallel.hpp"
 #include "sim/core/state.hpp"
 #include "sim/io/checkpoint.hpp"
+#include "tests/common/temp_dir.hpp"
 
 namespace pm = pledgesim::models;
 namespace ps = pledgesim::sim;
@@ -98,11 +99,6 @@ void expect_same_future(pm::LabourMarket& a, pm::LabourMarket& b, std::int64_t w
   }
 }
 
-fs::path temp_file(const std::string& name) {
-  return fs::temp_directory_path() /
-         ("pledgesim_state_" + std::to_string(::getpid()) + "_" + name + ".ckpt");
-}
-
 }  // namespace
 
 class MarketState : public ::testing::TestWithParam<const char*> {};
@@ -139,7 +135,8 @@ TEST_P(MarketState, CheckpointFileRoundTripsTheState) {
   for (int w = 0; w < 60; ++w) a.step();  // past the September intake
   ps::MemoryState saved;
   a.save_state(saved);
-  const fs::path file = temp_file(std::string("roundtrip_") + GetParam());
+  const pledgesim::test_util::ScopedTempDir temp("market_state");
+  const fs::path file = temp / (std::string("roundtrip_") + GetParam() + ".ckpt");
   {
     ps::CheckpointInfo info;
     info.scenario_text = "name = \"x\"\n";

@@ -1,6 +1,7 @@
 // Tests of models/scenario.hpp: loading, validation and resolved output of
 // scenario TOML files.
 #include "models/scenario.hpp"
+#include "tests/common/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -443,30 +444,15 @@ TEST(Scenario, BadOverrideIsAttributedToSetNotToTheFile) {
   EXPECT_EQ(i.file.rfind("--set", 0), 0u) << i.to_string();
 }
 
-// A fresh temporary directory for file tests, removed afterwards.
-struct TempDir {
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() /
-             ("pledgesim_test_" + std::to_string(::getpid()) + "_" + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
-
 TEST(Scenario, LoadScenarioFile) {
-  const TempDir dir("scenario_load");
-  const fs::path good = dir.path / "good.toml";
+  const pledgesim::test_util::ScopedTempDir dir("scenario_load");
+  const fs::path good = dir / "good.toml";
   std::ofstream(good) << kAuthority << "years = 2\n";
   const Scenario s = load_scenario_file(good, {{"seed", "5"}});
   EXPECT_EQ(s.years, 2);
   EXPECT_EQ(s.seed, 5u);
 
-  const fs::path bad = dir.path / "bad.toml";
+  const fs::path bad = dir / "bad.toml";
   std::ofstream(bad) << kAuthority << "years = 0\n";
   try {
     load_scenario_file(bad);

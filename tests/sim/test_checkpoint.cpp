@@ -20,28 +20,14 @@
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/hdf5_recorder.hpp"
 #include "sim/io/hdf5_util.hpp"
+#include "tests/common/temp_dir.hpp"
 
 namespace pledgesim::sim {
 namespace {
 
 namespace fs = std::filesystem;
 
-class CheckpointTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("pledgesim_ckpt_test_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(counter++) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path dir_;
-};
+class CheckpointTest : public test_util::TempDirTest {};
 
 Population sample_population(std::size_t n) {
   Population p;

@@ -1,13 +1,13 @@
 // Tests of sim/io/hdf5_recorder.hpp and sim/io/hdf5_util.hpp: a tiny run
 // written and read back, and the never-a-half-written-file guarantee.
 #include "sim/io/hdf5_recorder.hpp"
+#include "tests/common/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -23,23 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // A fresh directory under the system temporary directory, removed afterwards.
-class Hdf5RecorderTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static std::atomic<int> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("pledgesim_test_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(counter++) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  fs::path dir_;
-};
+class Hdf5RecorderTest : public test_util::TempDirTest {};
 
 constexpr std::int64_t kWeeks = 7;
 constexpr std::int64_t kChunkWeeks = 3;  // chunks of 3, 3 and 1 weeks

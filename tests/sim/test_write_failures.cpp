@@ -20,6 +20,7 @@
 #include "sim/core/calendar.hpp"
 #include "sim/io/hdf5_recorder.hpp"
 #include "sim/io/output_file.hpp"
+#include "tests/common/temp_dir.hpp"
 
 namespace pledgesim::sim {
 namespace {
@@ -58,21 +59,7 @@ class FileSizeLimit {
   bool lifted_ = false;
 };
 
-class WriteFailures : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("pledgesim_write_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  fs::path dir_;
-};
+class WriteFailures : public test_util::TempDirTest {};
 
 // Many entities in one-week chunks, so that HDF5's chunk cache (1 MiB per
 // dataset) spills to the file while weeks are still being recorded.
