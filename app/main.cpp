@@ -167,13 +167,13 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   auto* years_opt =
       run_cmd->add_option("--years", years, "Simulated years (overrides the scenario)")
-          ->check(CLI::Range(1, 100));
+          ->check(CLI::Range(pledgesim::models::kMinYears, pledgesim::models::kMaxYears));
   auto* seed_opt =
       run_cmd
           ->add_option("--seed", seed,
                        "Random seed (overrides the scenario); same seed = same output, bit for bit")
-          // The scenario key's range (models/scenario_schema.cpp): below 2^63.
-          ->check(CLI::Range(std::int64_t{0}, std::int64_t{9'200'000'000'000'000'000}));
+          ->check(
+              CLI::Range(std::int64_t{0}, static_cast<std::int64_t>(pledgesim::models::kMaxSeed)));
   run_cmd->add_option("--threads", run.threads, "Worker threads; 0 = all cores (default)")
       ->check(CLI::Range(0, 4096));
   run_cmd

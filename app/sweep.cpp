@@ -72,9 +72,11 @@ class SweepReader : public TomlChecker {
       else
         issue(n, "scenario", "expected a file name, relative to this file");
     }
-    if (const auto* n = root.get("years")) spec.years = integer(*n, "years", 1, 100);
+    if (const auto* n = root.get("years"))
+      spec.years = integer(*n, "years", models::kMinYears, models::kMaxYears);
     if (const auto* n = root.get("seed"))
-      spec.seed = static_cast<std::uint64_t>(integer(*n, "seed", 0, 9.2e18));
+      spec.seed =
+          static_cast<std::uint64_t>(integer(*n, "seed", 0, static_cast<double>(models::kMaxSeed)));
     if (const auto* n = root.get("replications"))
       spec.replications = static_cast<std::size_t>(integer(*n, "replications", 1, 100000));
     if (const auto* n = root.get("seed_policy")) {

@@ -15,9 +15,9 @@ ParamDef param(std::string key, double min, double max, std::string doc, Member 
 
 std::vector<ParamDef> build() {
   std::vector<ParamDef> p;
-  p.push_back(param("years", 1, 100, "simulated years (overridden by --years)",
+  p.push_back(param("years", kMinYears, kMaxYears, "simulated years (overridden by --years)",
                     [](Scenario& s) { return &s.years; }));
-  p.push_back(param("seed", 0, 9.2e18, "random seed (overridden by --seed)",
+  p.push_back(param("seed", 0, static_cast<double>(kMaxSeed), "random seed (overridden by --seed)",
                     [](Scenario& s) { return &s.seed; }));
 
   auto& P = p;
