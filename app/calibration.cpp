@@ -44,8 +44,10 @@ class SpecReader : public TomlChecker {
       else
         issue(n, "scenario", "expected a file name, relative to this file");
     }
-    if (const auto* n = root.get("years")) spec.years = integer(*n, "years", 1, 100);
-    if (const auto* n = root.get("seed")) spec.seed = integer(*n, "seed", 0, 9.2e18);
+    if (const auto* n = root.get("years"))
+      spec.years = integer(*n, "years", models::kMinYears, models::kMaxYears);
+    if (const auto* n = root.get("seed"))
+      spec.seed = integer(*n, "seed", 0, static_cast<double>(models::kMaxSeed));
     if (const auto* n = root.get("replications"))
       spec.replications = integer(*n, "replications", 2, 1000);
     if (const auto* n = root.get("max_evaluations"))

@@ -14,6 +14,7 @@
 #include "analysis/cpp/indicators.hpp"
 #include "analysis/cpp/run_memory.hpp"
 #include "models/metrics.hpp"
+#include "models/policy_kinds.hpp"
 #include "models/runner.hpp"
 #include "models/scenario_schema.hpp"
 #include "app/run_command.hpp"
@@ -49,16 +50,6 @@ std::string SweepOutput::name() const {
 
 namespace {
 
-// Fields of a policy a sweep may vary, and whether they are whole numbers.
-const std::vector<std::pair<std::string, bool>>& policy_fields() {
-  static const std::vector<std::pair<std::string, bool>> fields = {
-      {"rate_scale", false},    {"weeks", true},         {"pqe_years", false},
-      {"band_share", false},    {"screen_share", false}, {"gbp_per_year", false},
-      {"cover_share", false},   {"min_share", false},    {"pay_gbp_per_year", false},
-      {"years_earlier", false}, {"gbp", false}};
-  return fields;
-}
-
 class SweepReader : public TomlChecker {
  public:
   explicit SweepReader(std::string file) : TomlChecker(std::move(file)) {}
@@ -74,9 +65,11 @@ class SweepReader : public TomlChecker {
       else
         issue(n, "scenario", "expected a file name, relative to this file");
     }
-    if (const auto* n = root.get("years")) spec.years = integer(*n, "years", 1, 100);
+    if (const auto* n = root.get("years"))
+      spec.years = integer(*n, "years", models::kMinYears, models::kMaxYears);
     if (const auto* n = root.get("seed"))
-      spec.seed = static_cast<std::uint64_t>(integer(*n, "seed", 0, 9.2e18));
+      spec.seed =
+          static_cast<std::uint64_t>(integer(*n, "seed", 0, static_cast<double>(models::kMaxSeed)));
     if (const auto* n = root.get("replications"))
       spec.replications = static_cast<std::size_t>(integer(*n, "replications", 1, 100000));
     if (const auto* n = root.get("seed_policy")) {
@@ -116,7 +109,11 @@ class SweepReader : public TomlChecker {
     std::vector<std::string> keys;
     for (const auto& p : models::scenario_params()) keys.push_back(p.key);
     std::vector<std::string> fields;
-    for (const auto& [f, integral] : policy_fields()) fields.push_back(f);
+    std::string field_list;  // "rate_scale (multiplies the rates), weeks, ..."
+    for (const auto& f : models::policy_sweep_fields()) {
+      fields.push_back(f.name);
+      field_list += (field_list.empty() ? "" : ", ") + f.name + f.note;
+    }
     each_table(root, "parameters", [&](const toml::table& t, const std::string& where) {
       unknown_fields(t, where,
                      {"key", "policy", "field", "signatory_share_of", "min", "max", "values",
@@ -149,20 +146,19 @@ class SweepReader : public TomlChecker {
         p.policy = static_cast<std::size_t>(integer(*pol, where + ".policy", 0, 10000));
         const toml::node* f = t.get("field");
         const auto field = f ? f->value<std::string>() : std::nullopt;
-        const auto it = std::find_if(policy_fields().begin(), policy_fields().end(),
-                                     [&](const auto& x) { return field && x.first == *field; });
-        if (it == policy_fields().end()) {
+        const auto& known = models::policy_sweep_fields();
+        const auto it = std::find_if(known.begin(), known.end(),
+                                     [&](const auto& x) { return field && x.name == *field; });
+        if (it == known.end()) {
           issue(f ? f : &t, where + ".field",
                 (field ? "not a policy field a sweep can vary: '" + *field + "'" +
                              hint(*field, fields)
                        : std::string("missing")) +
-                    "; one of rate_scale (multiplies the rates), weeks, pqe_years, band_share, "
-                    "screen_share, gbp_per_year, cover_share, min_share, pay_gbp_per_year, "
-                    "years_earlier, gbp");
+                    "; one of " + field_list);
           return;
         }
-        p.key = it->first;
-        p.integer = it->second;
+        p.key = it->name;
+        p.integer = it->integer;
       } else {
         const toml::node* r = t.get("signatory_share_of");
         const auto region = r->value<std::string>();
@@ -269,23 +265,6 @@ std::uint64_t name_hash(const std::string& s, std::uint64_t seed) {
   return sim::splitmix64(h);
 }
 
-// The policy kinds whose value a policy field of a sweep sets.
-bool field_applies(const std::string& field, models::PolicyKind kind) {
-  using K = models::PolicyKind;
-  if (field == "rate_scale")
-    return kind == K::agency_pay_cap || kind == K::agency_price_cap || kind == K::inhouse_bank;
-  if (field == "weeks") return kind == K::cooling_off || kind == K::notice_period;
-  if (field == "cover_share") return kind == K::inhouse_bank;
-  const std::pair<const char*, K> one[] = {
-      {"pqe_years", K::agency_min_experience},   {"band_share", K::harmonised_pay},
-      {"screen_share", K::shared_references},    {"gbp_per_year", K::retention_payment},
-      {"min_share", K::asye_pipeline},           {"pay_gbp_per_year", K::trainee_pay},
-      {"years_earlier", K::progression_pathway}, {"gbp", K::relocation_allowance}};
-  for (const auto& [name, k] : one)
-    if (field == name) return kind == k;
-  return false;
-}
-
 // What is wrong with the scenario a run gets with parameter k at value x
 // (the others at the base's values), or "" when it is one that `pledgesim
 // run` would accept as it is: a sweep must not run a scenario that the
@@ -356,7 +335,7 @@ SweepSpec read_sweep_spec(const std::string& text, const fs::path& file,
         issues.push_back({file.string(), 0, where + ".signatory_share_of",
                           "no authority of the scenario is in region '" + p.key + "'"});
       if (p.kind == SweepParameter::Kind::policy_field && p.policy < base.policies.size() &&
-          !field_applies(p.key, base.policies[p.policy].kind)) {
+          !models::policy_has_sweep_field(base.policies[p.policy].kind, p.key)) {
         const auto kind = models::kPolicyKindNames[static_cast<int>(base.policies[p.policy].kind)];
         issues.push_back({file.string(), root["parameters"][k]["field"].node()->source().begin.line,
                           where + ".field",
@@ -469,31 +448,7 @@ models::Scenario scenario_at(const models::Scenario& base, const SweepSpec& spec
                 def.target(s));
         break;
       case SweepParameter::Kind::policy_field: {
-        models::Policy& pol = s.policies[p.policy];
-        const models::Policy& orig = base.policies[p.policy];
-        if (p.key == "rate_scale")
-          for (int r = 0; r < models::kRoleCount; ++r)
-            pol.rate_gbp_per_hour[r] = orig.rate_gbp_per_hour[r] * x;
-        else if (p.key == "weeks")
-          pol.weeks = static_cast<std::int64_t>(x);
-        else if (p.key == "pqe_years")
-          pol.pqe_years = x;
-        else if (p.key == "band_share")
-          pol.band_share = x;
-        else if (p.key == "screen_share")
-          pol.screen_share = x;
-        else if (p.key == "gbp_per_year")
-          pol.gbp_per_year = x;
-        else if (p.key == "cover_share")
-          pol.cover_share = x;
-        else if (p.key == "min_share")
-          pol.min_share = x;
-        else if (p.key == "pay_gbp_per_year")
-          pol.pay_gbp_per_year = x;
-        else if (p.key == "years_earlier")
-          pol.years_earlier = x;
-        else if (p.key == "gbp")
-          pol.gbp = x;
+        models::set_policy_sweep_field(s.policies[p.policy], base.policies[p.policy], p.key, x);
         break;
       }
       case SweepParameter::Kind::signatory_share: {

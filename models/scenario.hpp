@@ -23,6 +23,13 @@ namespace pledgesim::models {
 
 inline constexpr std::size_t kMaxAgencies = 16;
 
+// Bounds of `seed` and `years`, shared by scenario files, sweep and
+// calibration files and the command line. Seeds stay below 2^63 so that they
+// fit a signed 64-bit integer (TOML's integers).
+inline constexpr std::uint64_t kMaxSeed = 9'200'000'000'000'000'000;
+inline constexpr std::int64_t kMinYears = 1;
+inline constexpr std::int64_t kMaxYears = 100;
+
 struct AuthorityData {
   std::string name;
   std::string region;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "models/policy_kinds.hpp"
+
 namespace pledgesim::models {
 
 namespace {
@@ -15,9 +17,9 @@ ParamDef param(std::string key, double min, double max, std::string doc, Member 
 
 std::vector<ParamDef> build() {
   std::vector<ParamDef> p;
-  p.push_back(param("years", 1, 100, "simulated years (overridden by --years)",
+  p.push_back(param("years", kMinYears, kMaxYears, "simulated years (overridden by --years)",
                     [](Scenario& s) { return &s.years; }));
-  p.push_back(param("seed", 0, 9.2e18, "random seed (overridden by --seed)",
+  p.push_back(param("seed", 0, static_cast<double>(kMaxSeed), "random seed (overridden by --seed)",
                     [](Scenario& s) { return &s.seed; }));
 
   auto& P = p;
@@ -255,6 +257,41 @@ const std::vector<FieldDoc>& authority_fields() {
   return fields;
 }
 
+namespace {
+
+// The value keys of a policy kind, for the key reference: key, range, unit.
+std::string policy_values_doc(const PolicyKindDef& kind) {
+  if (kind.fields.empty()) return "(none)";
+  std::ostringstream out;
+  for (const auto& field : kind.fields) {
+    if (&field != &kind.fields.front()) out << "; ";
+    if (field.optional) out << "optional ";
+    out << '`' << field.key << '`';
+    std::ostringstream range_out;
+    range_out << '[' << field.min << ", " << field.max << ']';
+    const std::string range = range_out.str();
+    std::visit(
+        [&](auto member) {
+          using T = std::remove_cvref_t<decltype(Policy{}.*member)>;
+          if constexpr (std::is_arithmetic_v<T>) {
+            out << " in " << range << " (" << field.what << ")";
+          } else if constexpr (std::is_same_v<T, std::array<double, kRoleCount>>) {
+            out << " = {";
+            for (int r = 0; r < kRoleCount; ++r)
+              out << (r ? ", " : " ") << kRoleNames[r] << " = ..";
+            out << " }, each in " << range << " (" << field.what << ")";
+          } else {
+            out << " = 1 to " << AuthorityLevers::kMaxStages << " " << field.what << " in " << range
+                << ", e.g. " << field.example;
+          }
+        },
+        field.member);
+  }
+  return out.str();
+}
+
+}  // namespace
+
 std::string scenario_keys_markdown() {
   std::ostringstream out;
   out << "| key | default | range | meaning |\n|---|---|---|---|\n";
@@ -275,48 +312,10 @@ std::string scenario_keys_markdown() {
   out << "\nEach `[[policies]]` table is one lever: `kind`, `start` (date), optional `end` (date, "
          "exclusive), optional `scope` (\"all\" (default), \"signatories\", \"region:NAME\" or a "
          "list of authority names), optional `note`, and the kind's value:\n\n"
-      << "| kind | value | effect |\n|---|---|---|\n"
-      << "| `agency_pay_cap` | `rate_gbp_per_hour = { nqsw = .., social_worker = .., experienced = "
-         "..,  senior = .., advanced = .., team_manager = .. }` | locums at authorities in scope "
-         "are paid at most this per hour (agency charges follow); the tightest cap in force wins "
-         "|\n"
-      << "| `agency_price_cap` | `rate_gbp_per_hour` by role | the DfE variant: caps the hourly "
-         "price (pay + employer NI, holiday pay and levy = pay x (1 + `agency.on_cost_rate`)) "
-         "rather than the pay; the margin sits on top |\n"
-      << "| `staged_golden_hello` | `stage_weeks`, `stage_gbp` (1 to 4 stages) | a new permanent "
-         "starter at an authority in scope is paid `stage_gbp[k]` when their tenure reaches "
-         "`stage_weeks[k]`; leaving earlier forfeits the rest (clawback); the stages count in the "
-         "value of an offer and unpaid ones in the value of staying |\n"
-      << "| `retention_payment` | `gbp_per_year`, optional `min_tenure_weeks` | permanent staff "
-         "of authorities in scope past that tenure are paid this a year, weekly; it counts in the "
-         "value of staying |\n"
-      << "| `notice_period` | `weeks` (at most 52) | a practitioner who accepts another post "
-         "while working at an authority in scope serves this notice before moving; the post "
-         "taken is held for them meanwhile |\n"
-      << "| `cooling_off` | `weeks` | no agency placement at an authority in scope for someone "
-         "who left a permanent post in the same region within this many weeks |\n"
-      << "| `agency_min_experience` | `pqe_years` | agency placements at authorities in scope "
-         "only for practitioners with at least this post-qualifying experience |\n"
-      << "| `harmonised_pay` | `band_share` | at each April pay review, authorities in scope "
-         "make no competitive rise and keep their pay index within this share of the mean index "
-         "of the authorities in scope in their region |\n"
-      << "| `no_poach` | (none) | authorities in scope make no headhunting approach to staff of "
-         "other authorities in scope |\n"
-      << "| `shared_references` | `screen_share` | authorities in scope turn away an agency "
-         "applicant whose practice quality is below `agency.reference_quality_threshold` with "
-         "this probability (instead of `agency.base_screen_share`) |\n"
-      << "| `inhouse_bank` | `rate_gbp_per_hour` by role, `cover_share` | authorities in scope "
-         "offer this share of the locums they want as bank work (direct employment: no margin, "
-         "no cooling-off) before agencies get the rest |\n"
-      << "| `asye_pipeline` | `min_share` | authorities in scope supervise at least this share of "
-         "their posts as ASYE trainees and take newly qualified applicants first while below it |\n"
-      << "| `trainee_pay` | `pay_gbp_per_year` | ASYE trainees at authorities in scope are paid "
-         "this common rate instead of the nqsw scale |\n"
-      << "| `progression_pathway` | `years_earlier` | post holders at authorities in scope are "
-         "paid "
-         "the role they would reach this many years later; the uplift is an incentive cost |\n"
-      << "| `relocation_allowance` | `gbp` | paid to a starter at an authority in scope who moves "
-         "in from another region; counts in the value of such offers |\n";
+      << "| kind | value | effect |\n|---|---|---|\n";
+  for (const auto& kind : policy_kinds())
+    out << "| `" << kind.name() << "` | " << policy_values_doc(kind) << " | " << kind.effect
+        << " |\n";
   out << "\nOptional `agencies = [ {...}, ... ]` (default: one agency with `agency.margin_share`); "
          "each agency places locums where it earns the largest margin:\n\n"
       << "| key | meaning |\n|---|---|\n"

@@ -23,12 +23,11 @@ Command add_run_command(CLI::App& app) {
                   "Scenario TOML file; without one, the built-in London baseline")
       ->check(CLI::ExistingFile);
   auto* years_opt = cmd->add_option("--years", s->years, "Simulated years (overrides the scenario)")
-                        ->check(CLI::Range(1, 100));
+                        ->check(CLI::Range(models::kMinYears, models::kMaxYears));
   auto* seed_opt =
       cmd->add_option("--seed", s->seed,
                       "Random seed (overrides the scenario); same seed = same output, bit for bit")
-          // The scenario key's range (models/scenario_schema.cpp): below 2^63.
-          ->check(CLI::Range(std::int64_t{0}, std::int64_t{9'200'000'000'000'000'000}));
+          ->check(CLI::Range(std::int64_t{0}, static_cast<std::int64_t>(models::kMaxSeed)));
   cmd->add_option("--threads", s->run.threads, "Worker threads; 0 = all cores (default)")
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--replications", s->run.replications,

@@ -1,0 +1,116 @@
+// Writing a scenario back as fully resolved TOML (to_toml).
+#include <toml++/toml.h>
+
+#include <sstream>
+
+#include "models/policy_kinds.hpp"
+#include "models/scenario.hpp"
+#include "models/scenario_schema.hpp"
+
+namespace pledgesim::models {
+
+namespace {
+toml::date toml_date(sim::Date d) {
+  return toml::date{d.year(), static_cast<std::uint8_t>(d.month()),
+                    static_cast<std::uint8_t>(d.day())};
+}
+}  // namespace
+
+std::string to_toml(const Scenario& scenario) {
+  Scenario copy = scenario;  // the schema hands out pointers into a mutable scenario
+  toml::table root;
+  root.insert("name", copy.name);
+  root.insert("description", copy.description);
+  root.insert("start", toml_date(copy.start));
+  for (const auto& def : scenario_params()) {
+    toml::table* table = &root;
+    std::string path = def.key;
+    std::size_t dot;
+    while ((dot = path.find('.')) != std::string::npos) {
+      const std::string part = path.substr(0, dot);
+      path = path.substr(dot + 1);
+      if (!table->contains(part)) table->insert(part, toml::table{});
+      table = table->get(part)->as_table();
+    }
+    std::visit(
+        [&](auto* p) {
+          using T = std::remove_pointer_t<decltype(p)>;
+          if constexpr (std::is_same_v<T, double>)
+            table->insert(path, *p);
+          else
+            table->insert(path, static_cast<std::int64_t>(*p));
+        },
+        def.target(copy));
+  }
+  toml::array authorities;
+  for (const auto& a : copy.authorities) {
+    toml::table t;
+    t.insert("name", a.name);
+    t.insert("region", a.region);
+    t.insert("subregion", a.subregion);
+    t.insert("inner_london", a.inner_london);
+    t.insert("inpost_fte", a.inpost_fte);
+    t.insert("vacancy_fte", a.vacancy_fte);
+    t.insert("agency_fte", a.agency_fte);
+    t.insert("caseload", a.caseload);
+    t.insert("golden_hello_gbp", a.golden_hello_gbp);
+    t.insert("pay_index", a.pay_index);
+    if (a.nqsw_intake_per_year >= 0) t.insert("nqsw_intake_per_year", a.nqsw_intake_per_year);
+    if (a.locum_cover_ratio >= 0) t.insert("locum_cover_ratio", a.locum_cover_ratio);
+    if (a.signatory_from) t.insert("signatory_from", toml_date(*a.signatory_from));
+    authorities.push_back(std::move(t));
+  }
+  root.insert("authorities", std::move(authorities));
+  if (!copy.agencies.empty()) {
+    toml::array agencies;
+    for (const auto& a : copy.agencies) {
+      toml::table t;
+      t.insert("name", a.name);
+      t.insert("offer_share", a.offer_share);
+      t.insert("margin_share", a.margin_share);
+      agencies.push_back(std::move(t));
+    }
+    root.insert("agencies", std::move(agencies));
+  }
+  toml::array policies;
+  for (const auto& p : copy.policies) {
+    toml::table t;
+    t.insert("kind", std::string(kPolicyKindNames[static_cast<int>(p.kind)]));
+    t.insert("start", toml_date(p.start));
+    if (p.end) t.insert("end", toml_date(*p.end));
+    if (p.scope.kind == PolicyScope::Kind::authorities) {
+      toml::array names;
+      for (const auto& n : p.scope.authorities) names.push_back(n);
+      t.insert("scope", std::move(names));
+    } else {
+      t.insert("scope", p.scope.to_string());
+    }
+    for (const auto& field : policy_kind(p.kind).fields)
+      std::visit(
+          [&](auto member) {
+            const auto& value = p.*member;
+            using T = std::remove_cvref_t<decltype(value)>;
+            const std::string key(field.key);
+            if constexpr (std::is_same_v<T, std::array<double, kRoleCount>>) {
+              toml::table rates;
+              for (int r = 0; r < kRoleCount; ++r) rates.insert(kRoleNames[r], value[r]);
+              t.insert(key, std::move(rates));
+            } else if constexpr (std::is_arithmetic_v<T>) {
+              t.insert(key, value);
+            } else {
+              toml::array list;
+              for (auto x : value) list.push_back(x);
+              t.insert(key, std::move(list));
+            }
+          },
+          field.member);
+    policies.push_back(std::move(t));
+  }
+  if (!policies.empty()) root.insert("policies", std::move(policies));
+  std::ostringstream out;
+  out << "# Fully resolved pledgesim scenario: every key, defaults included.\n";
+  out << toml::toml_formatter(root) << '\n';
+  return out.str();
+}
+
+}  // namespace pledgesim::models
