@@ -13,10 +13,10 @@
 #include "analysis/cpp/intervals.hpp"
 #include "analysis/cpp/nelder_mead.hpp"
 #include "analysis/cpp/run_memory.hpp"
+#include "app/toml_checker.hpp"
 #include "models/runner.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
-#include "app/toml_checker.hpp"
 
 namespace pledgesim::app {
 
@@ -205,7 +205,8 @@ CalibrationSpec read_calibration_spec(const std::string& text, const fs::path& f
 
 CalibrationSpec parse_calibration_spec(const std::string& text, const fs::path& file,
                                        const models::ScenarioFiles& files) {
-  return models::under_heading(kTargetsHeading, [&] { return read_calibration_spec(text, file, files); });
+  return models::under_heading(kTargetsHeading,
+                               [&] { return read_calibration_spec(text, file, files); });
 }
 
 CalibrationSpec load_calibration_spec(const fs::path& file) {

@@ -137,14 +137,14 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
 
   models::RunOutcome outcome;
   try {
-    outcome = models::run_scenario(scenario, recorder, settings,
-                                   from ? &from->resume : nullptr);
+    outcome = models::run_scenario(scenario, recorder, settings, from ? &from->resume : nullptr);
   } catch (const models::RecorderStartError& e) {
     throw sim::InputError("cannot write " + out.string() + ": " + e.what());
   }
   progress.finish();
   if (outcome.status == models::RunOutcome::Status::kInvariantViolated) {
-    for (const auto& v : outcome.violations) std::cerr << cmd << ": invariant violated " << v << '\n';
+    for (const auto& v : outcome.violations)
+      std::cerr << cmd << ": invariant violated " << v << '\n';
     return 1;
   }
   if (outcome.status == models::RunOutcome::Status::kStopped) {
@@ -164,8 +164,7 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
         std::fprintf(stderr,
                      "%s: checkpoint %s holds the run at week %lld; continue it with:\n"
                      "  pledgesim resume %s\n",
-                     cmd, ckpt.string().c_str(), static_cast<long long>(w),
-                     ckpt.string().c_str());
+                     cmd, ckpt.string().c_str(), static_cast<long long>(w), ckpt.string().c_str());
       else
         std::fprintf(stderr,
                      "%s: run the same command again to redo the run (with "
@@ -234,9 +233,9 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
                                ", this is pledgesim " + PLEDGESIM_VERSION +
                                "; a checkpoint resumes only with the program that wrote it (run "
                                "the scenario again with this one)");
-  const models::Scenario scenario = models::under_heading(checkpoint + ": its scenario is invalid", [&] {
-    return models::parse_scenario(ci.scenario_text, checkpoint + ":/scenario/text");
-  });
+  const models::Scenario scenario = models::under_heading(
+      checkpoint + ": its scenario is invalid",
+      [&] { return models::parse_scenario(ci.scenario_text, checkpoint + ":/scenario/text"); });
   if (scenario.seed != ci.seed || scenario.weeks() != ci.weeks)
     throw sim::CheckpointError(checkpoint +
                                ": the root attributes seed and weeks do not match /scenario/text");

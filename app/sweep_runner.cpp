@@ -15,9 +15,9 @@
 #include <thread>
 
 #include "analysis/cpp/indicators.hpp"
-#include "models/metrics.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep.hpp"
+#include "models/metrics.hpp"
 #include "sim/core/calendar.hpp"
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"

@@ -26,8 +26,7 @@ sim::RunInfo run_info(const Scenario& scenario, const RunSettings& settings,
                       const LabourMarket& market, std::size_t replications) {
   sim::RunInfo info;
   info.scenario_name = scenario.name;
-  info.scenario_text =
-      settings.scenario_text.empty() ? to_toml(scenario) : settings.scenario_text;
+  info.scenario_text = settings.scenario_text.empty() ? to_toml(scenario) : settings.scenario_text;
   info.software_version = PLEDGESIM_VERSION;
   info.seed = scenario.seed;
   info.weeks = scenario.weeks();
@@ -57,8 +56,7 @@ RunOutcome run_scenario(const Scenario& scenario, sim::Recorder& recorder,
   if (settings.record_events && replications > 1)
     throw std::invalid_argument("events are recorded for one replication only");
   const sim::ThreadLimit thread_limit(settings.threads);
-  const std::size_t concurrency =
-      settings.threads == 0 ? sim::max_concurrency() : settings.threads;
+  const std::size_t concurrency = settings.threads == 0 ? sim::max_concurrency() : settings.threads;
   const std::size_t batch = std::clamp<std::size_t>(concurrency, 1, replications);
   const std::int64_t weeks = scenario.weeks();
   auto stop_requested = [&](std::int64_t stepped) {
@@ -87,8 +85,8 @@ RunOutcome run_scenario(const Scenario& scenario, sim::Recorder& recorder,
     if (!resumed_batch) {
       markets.resize(n);
       sim::for_each_index(n, [&](std::size_t k) {
-        if (first > 0 || k > 0) markets[k] = make_replication(scenario, first + k,
-                                                              settings.record_events);
+        if (first > 0 || k > 0)
+          markets[k] = make_replication(scenario, first + k, settings.record_events);
       });
     }
     auto batch_at = [&](std::int64_t w) { return Batch{first, markets, w}; };

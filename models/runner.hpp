@@ -44,8 +44,8 @@ struct ResumePoint {
 
 struct RunSettings {
   std::size_t replications = 1;
-  std::size_t threads = 0;      // worker threads; 0: all cores
-  bool record_events = false;   // the recorder gets /events (one replication only)
+  std::size_t threads = 0;        // worker threads; 0: all cores
+  bool record_events = false;     // the recorder gets /events (one replication only)
   bool check_invariants = false;  // check_invariants() after every week; stop at a violation
   // Recorded as the run's scenario (RunInfo::scenario_text); empty:
   // to_toml(scenario). A resumed run passes its checkpoint's text.

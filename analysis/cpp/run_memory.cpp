@@ -25,8 +25,8 @@ class MemorySeries final : public SeriesSource {
 template <class Column>
 const auto& column(const std::vector<std::pair<std::string, Column>>& columns,
                    const std::string& name) {
-  const auto it = std::find_if(columns.begin(), columns.end(),
-                               [&](const auto& c) { return c.first == name; });
+  const auto it =
+      std::find_if(columns.begin(), columns.end(), [&](const auto& c) { return c.first == name; });
   if (it == columns.end()) throw FileError("<memory>: the run has no employer column " + name);
   return it->second;
 }
@@ -44,9 +44,8 @@ RunFile run_in_memory(const sim::MemoryRecorder& recorder) {
   r.software_version = info.software_version;
   r.scenario_name = info.scenario_name;
   r.seed = info.seed;
-  r.replication_seeds = info.replication_seeds.empty()
-                            ? std::vector<std::uint64_t>{info.seed}
-                            : info.replication_seeds;
+  r.replication_seeds = info.replication_seeds.empty() ? std::vector<std::uint64_t>{info.seed}
+                                                       : info.replication_seeds;
   r.replications = info.replications();
   r.dates = recorder.dates();
   const sim::EntityTable& employers = info.entities;

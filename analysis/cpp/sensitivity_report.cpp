@@ -417,7 +417,7 @@ std::string sensitivity_report(const std::filesystem::path& sweep_file,
   const auto format = parse_format(options.format);
   if (!format)
     throw sim::InputError("unknown format \"" + options.format +
-                                "\" (expected table, csv or json)");
+                          "\" (expected table, csv or json)");
   const std::string file = sweep_file.string();
   Sweep s;
   std::vector<OutcomeResult> results;

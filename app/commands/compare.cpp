@@ -36,8 +36,7 @@ Command add_compare_command(CLI::App& app) {
             std::cout << an::format_comparisons(cs, *an::parse_format(s->table.format));
             if (s->table.format != "table")
               for (const auto& c : cs)
-                for (const auto& n : c.notes)
-                  std::cerr << "pledgesim compare: note: " << n << '\n';
+                for (const auto& n : c.notes) std::cerr << "pledgesim compare: note: " << n << '\n';
             return 0;
           }};
 }
