@@ -10,12 +10,13 @@
 #include "analysis/cpp/annual_summary.hpp"
 #include "analysis/cpp/compare.hpp"
 #include "analysis/cpp/sensitivity_report.hpp"
-#include "models/scenario.hpp"
-#include "models/scenario_schema.hpp"
 #include "app/calibration.hpp"
 #include "app/cli_checkpoint.hpp"
+#include "app/metrics_reference.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep.hpp"
+#include "models/scenario.hpp"
+#include "models/scenario_schema.hpp"
 #include "sim/io/output_file.hpp"
 
 namespace {
@@ -307,6 +308,9 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("keys", "Print the reference of every scenario key (Markdown table)")
       ->callback([] { std::cout << pledgesim::models::scenario_keys_markdown(); });
+  app.add_subcommand("metrics",
+                     "Print the reference of the output series and indicators (Markdown tables)")
+      ->callback([] { std::cout << pledgesim::app::metrics_reference_markdown(); });
 
   try {
     app.parse(argc, argv);
@@ -362,7 +366,7 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
-    return 0;  // keys: printed by its callback
+    return 0;  // keys, metrics: printed by their callbacks
   } catch (const pledgesim::sim::WriteError& e) {
     std::cerr << "pledgesim: " << e.what() << '\n';  // disk full, file too large, I/O error
     std::cout.flush();
