@@ -137,8 +137,8 @@ class LabourMarket {
   std::uint8_t leaving_decision(std::size_t i, bool employed, double stress, double u,
                                 const WeekRules& w) const;
   bool serve_notice(std::size_t i);
-  AssignmentEnd assignment_end(std::size_t i, Status status, std::int16_t emp,
-                               sim::AgentDraws& release, const WeekRules& w);
+  AssignmentEnd assignment_end(std::size_t i, std::int16_t emp, sim::AgentDraws& release,
+                               const WeekRules& w);
   bool decides_to_search(std::size_t i, Status status, double stress, double u, AssignmentEnd end,
                          const WeekRules& w) const;
   int headhunting_approach(Status status, std::int16_t emp, std::span<const double> perm_cdf,
@@ -156,6 +156,8 @@ class LabourMarket {
   void count_stocks_and_flows(const Tally& t, std::size_t i, const Move& m) const;
   void add_costs(const Tally& t, std::size_t i, const Move& m) const;
   void update_authorities();
+  void plan_next_week(std::size_t e, const std::int64_t* t);
+  void record_series(std::size_t e, const std::int64_t* t);
   void build_offer_cdfs();
   // Events: one row into block `block`'s buffer; the blocks gathered in order.
   void note_event(std::size_t block, std::size_t i, Status from, Status to, std::int16_t from_emp,

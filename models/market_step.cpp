@@ -193,18 +193,15 @@ inline bool LabourMarket::serve_notice(std::size_t i) {
   return true;
 }
 
-// The end of an agency or bank assignment. An authority with more cover than
-// it wants releases some (agency.excess_release_rate_per_week), who must find
-// work or become inactive; otherwise the assignment comes to its end with
-// mean length behaviour.agency_assignment_mean_weeks and the worker looks
-// around (renewal is the "stay" option). Draws: one from the release
-// stream, a second when not released.
-inline LabourMarket::AssignmentEnd LabourMarket::assignment_end(std::size_t i, Status status,
-                                                                std::int16_t emp,
+// The end of an agency or bank assignment (for a locum or bank worker). An
+// authority with more cover than it wants releases some (agency.excess_release_rate_per_week), who
+// must find work or become inactive; otherwise the assignment comes to its end with mean length
+// behaviour.agency_assignment_mean_weeks and the worker looks around (renewal is the "stay"
+// option). Draws: one from the release stream, a second when not released.
+inline LabourMarket::AssignmentEnd LabourMarket::assignment_end(std::size_t i, std::int16_t emp,
                                                                 sim::AgentDraws& release,
                                                                 const WeekRules& w) {
   AssignmentEnd end;
-  if (!covers_vacancy(status)) return end;
   if (release.uniform() <= release_prob_[static_cast<std::size_t>(emp)]) {
     col_.leaving[i] = kPlacementEnd;
     end.must_search = true;
@@ -428,13 +425,20 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
 
     sim::AgentDraws leave(leave_rng_, w.week, i);
     const double u_leave = leave.uniform();
-    col_.leaving[i] = leaving_decision(i, employed, stress, u_leave, w);
-    if (col_.leaving[i] != kStay) continue;
+    // (A local first: a byte store may alias anything, so store only on leaving.)
+    if (const std::uint8_t leaving = leaving_decision(i, employed, stress, u_leave, w);
+        leaving != kStay) {
+      col_.leaving[i] = leaving;
+      continue;
+    }
 
     if (serve_notice(i)) continue;
 
-    sim::AgentDraws release(release_rng_, w.week, i);
-    const AssignmentEnd assignment = assignment_end(i, status, emp, release, w);
+    AssignmentEnd assignment;
+    if (covers_vacancy(status)) {
+      sim::AgentDraws release(release_rng_, w.week, i);
+      assignment = assignment_end(i, emp, release, w);
+    }
 
     sim::AgentDraws search(search_rng_, w.week, i);
     const double u_search = search.uniform();
@@ -756,83 +760,101 @@ void LabourMarket::update_authorities() {
     for (int b = 0; b < kStatusCount; ++b)
       transitions_[a][b] = total[global + kStatusCount + a * kStatusCount + b];
 
-  const auto& ag = scenario_.agency;
-
   for (std::size_t e = 0; e < E; ++e) {
     const std::int64_t* t = &total[e * kAccPerEmployer];
-    auto& auth = authorities_[e];
     ledgers_[e].end_week(t[aStarters], t[aLeavers]);
-    permanent_[e] = t[aPermanent];
-    agency_[e] = t[aAgency];
-    bank_[e] = t[aBank];
-    const std::int64_t cover = agency_[e] + bank_[e];
-    const std::int64_t workers = permanent_[e] + cover;
-    caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
-    const std::int64_t vacancies = auth.establishment - permanent_[e];
-    // Locums wanted for long vacancies; a bank's share of them is offered to
-    // the bank first and not to agencies.
-    const std::int64_t wanted =
-        std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
-    const std::int64_t bank_wanted =
-        std::llround(levers_[e].bank_cover_share * static_cast<double>(wanted));
-    // Posts held for people serving notice elsewhere are not offered again.
-    perm_capacity_[e] = std::max<std::int64_t>(0, vacancies - t[aPendingPerm]);
-    bank_capacity_[e] = std::max<std::int64_t>(0, bank_wanted - bank_[e] - t[aPendingBank]);
-    agency_capacity_[e] =
-        std::max<std::int64_t>(0, wanted - agency_[e] - t[aPendingAgency] -
-                                      std::max(bank_[e] + t[aPendingBank], bank_wanted));
-    release_prob_[e] = cover > wanted
-                           ? ag.excess_release_rate_per_week * static_cast<double>(cover - wanted) /
-                                 static_cast<double>(cover)
-                           : 0.0;
-    // ASYE places: the authority's supervision capacity, raised to its
-    // pipeline commitment, which also puts newly qualified applicants first.
-    const auto establishment = static_cast<double>(auth.establishment);
-    const double asye_share =
-        std::max(scenario_.population.asye_places_share, levers_[e].asye_min_share);
-    asye_capacity_[e] = std::max<std::int64_t>(
-        0, static_cast<std::int64_t>(std::floor(asye_share * establishment)) - t[aTrainee]);
-    asye_priority_[e] =
-        static_cast<double>(t[aTrainee]) < levers_[e].asye_min_share * establishment;
-
-    auto put = [&](Metric m, double v) { series_[static_cast<std::size_t>(m) * E + e] = v; };
-    put(kPermanentFte, static_cast<double>(permanent_[e]));
-    put(kAgencyFte, static_cast<double>(agency_[e]));
-    put(kTraineeFte, static_cast<double>(t[aTrainee]));
-    put(kBankFte, static_cast<double>(bank_[e]));
-    put(kVacancies, static_cast<double>(vacancies));
-    put(kEstablishment, static_cast<double>(auth.establishment));
-    put(kStarters, static_cast<double>(t[aStarters]));
-    put(kLeavers, static_cast<double>(t[aLeavers]));
-    put(kMovesIn, static_cast<double>(t[aMovesIn]));
-    put(kMovesOut, static_cast<double>(t[aMovesOut]));
-    put(kPermToAgency, static_cast<double>(t[aPermToAgency]));
-    put(kAgencyToPerm, static_cast<double>(t[aAgencyToPerm]));
-    put(kAgencyStarts, static_cast<double>(t[aAgencyStarts]));
-    put(kAgencyEnds, static_cast<double>(t[aAgencyEnds]));
-    put(kCaseload, caseload_[e]);
-    put(kMeanStress, workers > 0
-                         ? static_cast<double>(t[aStressMicro]) / 1e6 / static_cast<double>(workers)
-                         : 0.0);
-    put(kMeanTenureWeeks, permanent_[e] > 0 ? static_cast<double>(t[aTenureWeeks]) /
-                                                  static_cast<double>(permanent_[e])
-                                            : 0.0);
-    put(kPayCostGbp, static_cast<double>(t[aPayPence]) / 100.0);
-    put(kAgencyCostGbp, static_cast<double>(t[aAgencyPence]) / 100.0);
-    put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
-    put(kMspFeeGbp, static_cast<double>(t[aMspPence]) / 100.0);
-    put(kBankCostGbp, static_cast<double>(t[aBankPence]) / 100.0);
-    put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
-    put(kRecruitmentCostGbp, static_cast<double>(t[aRecruitPence]) / 100.0);
-    put(kPayIndex, pay_index_[e]);
-    put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));
-    put(kHeadhuntedOut, static_cast<double>(t[aHeadhuntedOut]));
-    bool capped = false;
-    for (double cap : levers_[e].agency_cap_gbp_per_hour) capped = capped || cap != kNoCap;
-    put(kCapBreach, capped && breaching_[e] ? 1.0 : 0.0);
-    put(kAgencyScreenedOut, screened_.empty() ? 0.0 : static_cast<double>(screened_[e]));
+    plan_next_week(e, t);
+    record_series(e, t);
   }
   build_offer_cdfs();
+}
+
+// What authority e offers next week, from this week's sums t (Acc): its
+// staff counts and caseload; posts, bank shifts and agency placements open
+// (the locums it wants, locum_cover_ratio per vacancy open
+// agency.cover_after_weeks or more, a bank's share of them under an
+// inhouse_bank lever, less arrivals expected after a notice period); the
+// chance a surplus locum is released (agency.excess_release_rate_per_week);
+// and ASYE places (population.asye_places_share, asye_pipeline lever).
+void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* t) {
+  const auto& ag = scenario_.agency;
+  const Authority& auth = authorities_[e];
+  permanent_[e] = t[aPermanent];
+  agency_[e] = t[aAgency];
+  bank_[e] = t[aBank];
+  const std::int64_t cover = agency_[e] + bank_[e];
+  const std::int64_t workers = permanent_[e] + cover;
+  caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
+  const std::int64_t vacancies = auth.establishment - permanent_[e];
+  // Locums wanted for long vacancies; a bank's share of them is offered to
+  // the bank first and not to agencies.
+  const std::int64_t wanted =
+      std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
+  const std::int64_t bank_wanted =
+      std::llround(levers_[e].bank_cover_share * static_cast<double>(wanted));
+  // Posts held for people serving notice elsewhere are not offered again.
+  perm_capacity_[e] = std::max<std::int64_t>(0, vacancies - t[aPendingPerm]);
+  bank_capacity_[e] = std::max<std::int64_t>(0, bank_wanted - bank_[e] - t[aPendingBank]);
+  agency_capacity_[e] =
+      std::max<std::int64_t>(0, wanted - agency_[e] - t[aPendingAgency] -
+                                    std::max(bank_[e] + t[aPendingBank], bank_wanted));
+  release_prob_[e] = cover > wanted
+                         ? ag.excess_release_rate_per_week * static_cast<double>(cover - wanted) /
+                               static_cast<double>(cover)
+                         : 0.0;
+  // ASYE places: the authority's supervision capacity, raised to its
+  // pipeline commitment, which also puts newly qualified applicants first.
+  const auto establishment = static_cast<double>(auth.establishment);
+  const double asye_share =
+      std::max(scenario_.population.asye_places_share, levers_[e].asye_min_share);
+  asye_capacity_[e] = std::max<std::int64_t>(
+      0, static_cast<std::int64_t>(std::floor(asye_share * establishment)) - t[aTrainee]);
+  asye_priority_[e] = static_cast<double>(t[aTrainee]) < levers_[e].asye_min_share * establishment;
+}
+
+// This week's series of authority e (kMetricTable), from its sums t and the
+// state plan_next_week() has just set.
+void LabourMarket::record_series(std::size_t e, const std::int64_t* t) {
+  const std::size_t E = authorities_.size();
+  const Authority& auth = authorities_[e];
+  const std::int64_t workers = permanent_[e] + agency_[e] + bank_[e];
+  const std::int64_t vacancies = auth.establishment - permanent_[e];
+  auto put = [&](Metric m, double v) { series_[static_cast<std::size_t>(m) * E + e] = v; };
+  put(kPermanentFte, static_cast<double>(permanent_[e]));
+  put(kAgencyFte, static_cast<double>(agency_[e]));
+  put(kTraineeFte, static_cast<double>(t[aTrainee]));
+  put(kBankFte, static_cast<double>(bank_[e]));
+  put(kVacancies, static_cast<double>(vacancies));
+  put(kEstablishment, static_cast<double>(auth.establishment));
+  put(kStarters, static_cast<double>(t[aStarters]));
+  put(kLeavers, static_cast<double>(t[aLeavers]));
+  put(kMovesIn, static_cast<double>(t[aMovesIn]));
+  put(kMovesOut, static_cast<double>(t[aMovesOut]));
+  put(kPermToAgency, static_cast<double>(t[aPermToAgency]));
+  put(kAgencyToPerm, static_cast<double>(t[aAgencyToPerm]));
+  put(kAgencyStarts, static_cast<double>(t[aAgencyStarts]));
+  put(kAgencyEnds, static_cast<double>(t[aAgencyEnds]));
+  put(kCaseload, caseload_[e]);
+  put(kMeanStress, workers > 0
+                       ? static_cast<double>(t[aStressMicro]) / 1e6 / static_cast<double>(workers)
+                       : 0.0);
+  put(kMeanTenureWeeks,
+      permanent_[e] > 0 ? static_cast<double>(t[aTenureWeeks]) / static_cast<double>(permanent_[e])
+                        : 0.0);
+  put(kPayCostGbp, static_cast<double>(t[aPayPence]) / 100.0);
+  put(kAgencyCostGbp, static_cast<double>(t[aAgencyPence]) / 100.0);
+  put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
+  put(kMspFeeGbp, static_cast<double>(t[aMspPence]) / 100.0);
+  put(kBankCostGbp, static_cast<double>(t[aBankPence]) / 100.0);
+  put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
+  put(kRecruitmentCostGbp, static_cast<double>(t[aRecruitPence]) / 100.0);
+  put(kPayIndex, pay_index_[e]);
+  put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));
+  put(kHeadhuntedOut, static_cast<double>(t[aHeadhuntedOut]));
+  bool capped = false;
+  for (double cap : levers_[e].agency_cap_gbp_per_hour) capped = capped || cap != kNoCap;
+  put(kCapBreach, capped && breaching_[e] ? 1.0 : 0.0);
+  put(kAgencyScreenedOut, screened_.empty() ? 0.0 : static_cast<double>(screened_[e]));
 }
 
 // Openings as seen from each home zone: capacity x exp(-commute cost), so
