@@ -86,10 +86,10 @@ double LabourMarket::unpaid_stages_gbp(std::size_t e, std::uint16_t tenure) cons
   return due;
 }
 
-// Phase 1 (choose): the rules each practitioner follows in a week, in this
-// order. Each rule draws from its own random stream (models/market_detail.hpp:
-// Purpose), and the order of the draws within a stream is the same every
-// week whatever the levers, so runs are reproducible and comparable.
+// Phase 1 (choose): the rules each practitioner follows in a week, in the
+// order choose() applies them. Each rule draws from its own random stream
+// (Purpose in models/market_detail.hpp), so a change in one rule's draws never
+// shifts another's; each function says which draws it takes.
 
 // This week's constants of the practitioners' rules, from the scenario.
 struct LabourMarket::WeekRules {
