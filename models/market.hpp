@@ -125,7 +125,39 @@ class LabourMarket {
   void choose(std::size_t begin, std::size_t end, std::vector<std::uint32_t>& applicants);
   void clear_market();
   void apply(std::size_t block, std::size_t begin, std::size_t end);
+  // The rules of choose() and apply(), one function each (market_step.cpp).
+  struct WeekRules;
+  struct Chooser;
+  struct AssignmentEnd;
+  struct Choice;
+  struct Move;
+  struct Tally;
+  WeekRules week_rules() const;
+  double age_and_update_stress(std::size_t i, bool employed);
+  std::uint8_t leaving_decision(std::size_t i, bool employed, double stress, double u,
+                                const WeekRules& w) const;
+  bool serve_notice(std::size_t i);
+  AssignmentEnd assignment_end(std::size_t i, std::int16_t emp, sim::AgentDraws& release,
+                               const WeekRules& w);
+  bool decides_to_search(std::size_t i, Status status, double stress, double u, AssignmentEnd end,
+                         const WeekRules& w) const;
+  int headhunting_approach(Status status, std::int16_t emp, std::span<const double> perm_cdf,
+                           sim::AgentDraws& search, const WeekRules& w) const;
+  double conditions_cost(std::size_t f, std::uint8_t home, double commute_w) const;
+  double stay_value(const Chooser& c) const;
+  double approach_value(const Chooser& c, std::size_t f, const WeekRules& w) const;
+  int sample_offer(int kind, std::span<const double> cdf, const Chooser& c, sim::AgentDraws& offers,
+                   std::uint8_t& firm) const;
+  double offer_value(int kind, std::size_t f, const Chooser& c) const;
+  Choice logit_choice(const Chooser& c, int approach, bool searching, sim::AgentDraws& offers,
+                      sim::AgentDraws& noise, const WeekRules& w);
+  Move decide_move(std::size_t i);
+  void carry_out_move(std::size_t block, std::size_t i, Move& m);
+  void count_stocks_and_flows(const Tally& t, std::size_t i, const Move& m) const;
+  void add_costs(const Tally& t, std::size_t i, const Move& m) const;
   void update_authorities();
+  void plan_next_week(std::size_t e, const std::int64_t* t);
+  void record_series(std::size_t e, const std::int64_t* t);
   void build_offer_cdfs();
   // Events: one row into block `block`'s buffer; the blocks gathered in order.
   void note_event(std::size_t block, std::size_t i, Status from, Status to, std::int16_t from_emp,

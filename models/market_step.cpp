@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "models/market.hpp"
@@ -85,25 +86,330 @@ double LabourMarket::unpaid_stages_gbp(std::size_t e, std::uint16_t tenure) cons
   return due;
 }
 
-// Phase 1: each practitioner ages, may leave, may search and apply. Writes
-// only its own slots, reads last week's authority state.
+// Phase 1 (choose): the rules each practitioner follows in a week, in the
+// order choose() applies them. Each rule draws from its own random stream
+// (Purpose in models/market_detail.hpp), so a change in one rule's draws never
+// shifts another's; each function says which draws it takes.
+
+// This week's constants of the practitioners' rules, from the scenario.
+struct LabourMarket::WeekRules {
+  std::uint64_t week;
+  std::uint16_t retire_weeks;
+  double p_assignment_end;  // weekly chance that an agency or bank assignment comes up for renewal
+  double mean_pay_w;        // utility per GBP of annual pay
+  double p_headhunt, p_return;
+  double premium_gbp;  // headhunting premium at this week's prices
+};
+
+LabourMarket::WeekRules LabourMarket::week_rules() const {
+  const auto& beh = scenario_.behaviour;
+  return {.week = static_cast<std::uint64_t>(week_),
+          .retire_weeks = static_cast<std::uint16_t>(kMaxCareerYears * kWeeksPerYear),
+          .p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks,
+          .mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0,
+          .p_headhunt = weekly_probability(beh.headhunting_rate_per_year),
+          .p_return = weekly_probability(beh.return_rate_per_year),
+          .premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_};
+}
+
+// Who is choosing, read from the columns once a practitioner looks at offers.
+struct LabourMarket::Chooser {
+  std::size_t i;
+  Status status;
+  std::int16_t emp;
+  bool employed;
+  bool must_search;  // released from an agency or bank assignment: staying is not an option
+  std::uint8_t home;
+  int role;
+  std::uint16_t pqe;
+  double taste, bank_taste;  // taste for agency work, and the bank's share of it
+  double pay_w, commute_w;   // personal weights of pay and commuting
+};
+
+// Whether a released locum must search, or an assignment is up for renewal.
+struct LabourMarket::AssignmentEnd {
+  bool must_search = false;
+  bool review = false;
+};
+
+// The best option of the logit choice: an opening (employer * kOpeningKinds
+// + kind), or -1 to stay put.
+struct LabourMarket::Choice {
+  int opening = -1;
+  bool approach = false;  // the headhunting approach won
+};
+
+// Ageing and stress. Experience and tenure grow while in work and the role
+// follows experience (pay.role_min_pqe_years); stress moves towards the level
+// the employer's caseload sets, at behaviour.stress_adjust_rate_per_week, with
+// caseloads above behaviour.caseload_stress_threshold (per practitioner: the
+// authorities' caseload) stressful. Returns the new stress.
+inline double LabourMarket::age_and_update_stress(std::size_t i, bool employed) {
+  const auto& beh = scenario_.behaviour;
+  const std::int16_t emp = col_.employer[i];
+  if (employed) {
+    if (col_.pqe_weeks[i] < UINT16_MAX) ++col_.pqe_weeks[i];
+    if (col_.tenure_weeks[i] < UINT16_MAX) ++col_.tenure_weeks[i];
+  }
+  col_.role[i] = role_of(col_.pqe_weeks[i], thresholds_);
+  const double target =
+      employed ? stress_target(caseload_[emp], beh.caseload_stress_threshold) : 0.0;
+  const double stress =
+      col_.stress[i] + beh.stress_adjust_rate_per_week * (target - col_.stress[i]);
+  col_.stress[i] = static_cast<float>(stress);
+  return stress;
+}
+
+// Leaving: retirement after kMaxCareerYears of experience, else leaving the
+// profession (behaviour.exit_rate_per_year) or, from work, a career break
+// (behaviour.inactive_rate_per_year), both raised by stress
+// (behaviour.stress_exit_sensitivity). `u` is the week's one draw of the
+// leave stream. Returns kStay, kExit or kBreak (Leaving).
+inline std::uint8_t LabourMarket::leaving_decision(std::size_t i, bool employed, double stress,
+                                                   double u, const WeekRules& w) const {
+  const auto& beh = scenario_.behaviour;
+  const double stress_factor_exit = employed ? 1.0 + beh.stress_exit_sensitivity * stress : 1.0;
+  const double exit_rate = beh.exit_rate_per_year * stress_factor_exit;
+  const double break_rate = employed ? beh.inactive_rate_per_year * stress_factor_exit : 0.0;
+  if (col_.pqe_weeks[i] >= w.retire_weeks) return kExit;
+  if (surely_no_event(u, exit_rate + break_rate)) return kStay;
+  const double p_exit = weekly_probability(exit_rate);
+  const double p_break = employed ? weekly_probability(break_rate) : 0.0;
+  if (u <= p_exit) return kExit;
+  if (u <= p_exit + p_break) return kBreak;
+  return kStay;
+}
+
+// Notice: someone who accepted a post while working where a notice_period
+// lever applies serves it without searching; the post held for them is
+// taken when it runs out. Returns whether i is serving notice this week.
+inline bool LabourMarket::serve_notice(std::size_t i) {
+  if (col_.pending_weeks[i] == 0) return false;
+  if (--col_.pending_weeks[i] == 0) {
+    col_.application[i] = col_.pending_target[i];
+    col_.accepted[i] = 1;
+    col_.leaving[i] = kMoveDue;
+  }
+  return true;
+}
+
+// The end of an agency or bank assignment (for a locum or bank worker). An
+// authority with more cover than it wants releases some (agency.excess_release_rate_per_week), who
+// must find work or become inactive; otherwise the assignment comes to its end with mean length
+// behaviour.agency_assignment_mean_weeks and the worker looks around (renewal is the "stay"
+// option). Draws: one from the release stream, a second when not released.
+inline LabourMarket::AssignmentEnd LabourMarket::assignment_end(std::size_t i, std::int16_t emp,
+                                                                sim::AgentDraws& release,
+                                                                const WeekRules& w) {
+  AssignmentEnd end;
+  if (release.uniform() <= release_prob_[static_cast<std::size_t>(emp)]) {
+    col_.leaving[i] = kPlacementEnd;
+    end.must_search = true;
+  } else {
+    end.review = release.uniform() <= w.p_assignment_end;
+  }
+  return end;
+}
+
+// Search: a post holder searches at behaviour.search_rate_per_year, halving
+// every behaviour.search_tenure_halving_weeks of tenure (so the hazard at
+// tenure 0 bounds it); a locum at behaviour.agency_search_rate_per_year, and
+// always when released or up for renewal; both raised by stress
+// (behaviour.stress_search_sensitivity). Someone out of work looks for work
+// at behaviour.new_entrant_search_rate_per_week when newly qualified, else
+// returns at behaviour.return_rate_per_year. `u` is draw 1 of the search
+// stream.
+inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double stress, double u,
+                                            AssignmentEnd end, const WeekRules& w) const {
+  const auto& beh = scenario_.behaviour;
+  if (holds_post(status)) {
+    const double rate = beh.search_rate_per_year * (1.0 + beh.stress_search_sensitivity * stress);
+    return !surely_no_event(u, rate) &&
+           u <= weekly_probability(
+                    beh.search_rate_per_year *
+                    std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
+                    (1.0 + beh.stress_search_sensitivity * stress));
+  }
+  if (covers_vacancy(status)) {
+    const double rate =
+        beh.agency_search_rate_per_year * (1.0 + beh.stress_search_sensitivity * stress);
+    return end.must_search || end.review ||
+           (!surely_no_event(u, rate) && u <= weekly_probability(rate));
+  }
+  return u <= (col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : w.p_return);
+}
+
+// Headhunting: at behaviour.headhunting_rate_per_year an authority with
+// vacancies (drawn as a permanent offer would be) approaches a permanent
+// worker with a post and pay.headhunting_premium_gbp, unless both it and the
+// current employer are bound by a no_poach lever. Draws 2 and 3 of the search
+// stream (the same Philox block as draw 1), taken whether or not the
+// approach is allowed. Returns the approaching authority, or -1.
+inline int LabourMarket::headhunting_approach(Status status, std::int16_t emp,
+                                              std::span<const double> perm_cdf,
+                                              sim::AgentDraws& search, const WeekRules& w) const {
+  if (status != Status::permanent || !(w.p_headhunt > 0)) return -1;
+  const bool approached = search.uniform() <= w.p_headhunt;
+  const double u_employer = search.uniform();
+  const int f = approached ? sample(perm_cdf, u_employer) : -1;
+  if (f >= 0 && f != emp &&
+      !(levers_[static_cast<std::size_t>(f)].no_poach &&
+        levers_[static_cast<std::size_t>(emp)].no_poach))
+    return f;
+  return -1;
+}
+
+// Working conditions at f as seen from home: caseload above the stress
+// threshold (behaviour.caseload_weight_per_case,
+// behaviour.caseload_stress_threshold) and the commute
+// (behaviour.commute_cost_other_subregion / _other_region, weighted by the
+// person's commute taste).
+inline double LabourMarket::conditions_cost(std::size_t f, std::uint8_t home,
+                                            double commute_w) const {
+  const auto& beh = scenario_.behaviour;
+  return beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold) +
+         commute_w * commute(home, f);
+}
+
+// Value of staying put (without noise): the current post with its unpaid
+// golden hello stages and retention payment (staged_golden_hello,
+// retention_payment levers), the current agency or bank work with the
+// person's taste for it (behaviour.bank_flexibility_share of it for bank
+// work), or, out of work or released, behaviour.outside_option_gbp_per_year.
+inline double LabourMarket::stay_value(const Chooser& c) const {
+  const auto& beh = scenario_.behaviour;
+  if (holds_post(c.status)) {
+    const auto e = static_cast<std::size_t>(c.emp);
+    const AuthorityLevers& lv = levers_[e];
+    const std::uint16_t tenure = col_.tenure_weeks[c.i];
+    return c.pay_w * (post_pay_gbp(e, c.pqe) + unpaid_stages_gbp(e, tenure) +
+                      (tenure >= lv.retention_min_tenure_weeks ? lv.retention_gbp_per_year : 0.0)) -
+           conditions_cost(e, c.home, c.commute_w);
+  }
+  if (c.status == Status::agency && !c.must_search)
+    return c.pay_w * agency_pay_gbp_[c.emp * kRoleCount + c.role] + c.taste -
+           conditions_cost(c.emp, c.home, c.commute_w);
+  if (c.status == Status::bank && !c.must_search)
+    return c.pay_w * bank_pay_gbp_[c.emp * kRoleCount + c.role] + c.bank_taste -
+           conditions_cost(c.emp, c.home, c.commute_w);
+  return c.pay_w * beh.outside_option_gbp_per_year * uplift_;
+}
+
+// Value of a headhunting approach by f (without noise): the post's pay, the
+// premium, f's golden hello and any relocation allowance, less its conditions
+// and behaviour.switching_cost.
+inline double LabourMarket::approach_value(const Chooser& c, std::size_t f,
+                                           const WeekRules& w) const {
+  return c.pay_w * (post_pay_gbp(f, c.pqe) + w.premium_gbp + hello_total_gbp_[f] +
+                    relocation_gbp(f, c.home)) -
+         conditions_cost(f, c.home, c.commute_w) - scenario_.behaviour.switching_cost;
+}
+
+// Offers: an opening of this kind, sampled from the openings heard of from
+// home (capacity x reach). An agency placement comes from an agency drawn by
+// its offer_share (agencies table), which weighs agency.placement_candidates
+// openings and offers the permitted one (agency_min_experience, cooling_off
+// levers) with the largest margin. Draws from the offer stream: one per
+// permanent or bank offer; 1 + placement_candidates per agency offer.
+// Returns -1 when nothing permitted was found.
+inline int LabourMarket::sample_offer(int kind, std::span<const double> cdf, const Chooser& c,
+                                      sim::AgentDraws& offers, std::uint8_t& firm) const {
+  if (kind != kAgencyPlacement) return sample(cdf, offers.uniform());
+  const std::size_t A = agency_margin_share_.size();
+  firm = static_cast<std::uint8_t>(std::min<std::size_t>(
+      A - 1,
+      static_cast<std::size_t>(std::upper_bound(agency_offer_cdf_.begin(), agency_offer_cdf_.end(),
+                                                offers.uniform() * agency_offer_cdf_.back()) -
+                               agency_offer_cdf_.begin())));
+  int f = -1;
+  std::int64_t best_margin = -1;
+  for (std::int64_t k = 0; k < scenario_.agency.placement_candidates; ++k) {
+    const int g = sample(cdf, offers.uniform());
+    if (g < 0 || !may_take_agency_work(c.i, static_cast<std::size_t>(g))) continue;
+    if (g == c.emp && c.status == Status::agency && !c.must_search) continue;
+    const std::int64_t margin =
+        agency_margin_pence_[(static_cast<std::size_t>(g) * kRoleCount + c.role) * A + firm];
+    if (margin > best_margin) best_margin = margin, f = g;
+  }
+  return f;
+}
+
+// Value of an offer of this kind at f (without noise), or NaN when it is not
+// open to c: a post (pay, golden hello, staged hellos, relocation allowance),
+// an agency placement (locum pay and taste) or bank work (bank pay and the
+// bank's share of the taste; only after the ASYE year); less the conditions
+// at f and, for someone changing employer, behaviour.switching_cost.
+inline double LabourMarket::offer_value(int kind, std::size_t f, const Chooser& c) const {
+  double value;
+  if (kind == kPermanentPost) {
+    value = c.pay_w * (post_pay_gbp(f, c.pqe) + static_cast<double>(hello_pence_[f]) / 100.0 +
+                       hello_total_gbp_[f] + relocation_gbp(f, c.home));
+  } else if (kind == kAgencyPlacement) {
+    value = c.pay_w * agency_pay_gbp_[f * kRoleCount + c.role] + c.taste;
+  } else {
+    if (c.pqe < kAsyeWeeks) return std::numeric_limits<double>::quiet_NaN();
+    value = c.pay_w * bank_pay_gbp_[f * kRoleCount + c.role] + c.bank_taste;
+  }
+  value -= conditions_cost(f, c.home, c.commute_w);
+  if (c.employed && static_cast<int>(f) != c.emp) value -= scenario_.behaviour.switching_cost;
+  return value;
+}
+
+// The logit choice: staying put, the headhunting approach and every offer
+// each get a Gumbel noise term (choice stream) and the best value wins
+// (multinomial logit). A searcher hears of behaviour.offers_per_search posts
+// and behaviour.agency_offers_per_search agency placements and bank shifts.
+// Bank offers come last: where no authority runs a bank no draws are taken
+// for them, and earlier offers keep their random numbers. Every offer takes
+// the same draws whatever the levers (common random numbers).
+inline LabourMarket::Choice LabourMarket::logit_choice(const Chooser& c, int approach,
+                                                       bool searching, sim::AgentDraws& offers,
+                                                       sim::AgentDraws& noise, const WeekRules& w) {
+  const auto& beh = scenario_.behaviour;
+  Choice best_choice;
+  double best = stay_value(c) + noise.gumbel();
+  if (approach >= 0) {
+    const double value = approach_value(c, static_cast<std::size_t>(approach), w) + noise.gumbel();
+    if (value > best) {
+      best = value;
+      best_choice = {.opening = kOpeningKinds * approach + kPermanentPost, .approach = true};
+    }
+  }
+  const std::int64_t per_search[kOpeningKinds] = {searching ? beh.offers_per_search : 0,
+                                                  searching ? beh.agency_offers_per_search : 0,
+                                                  searching ? beh.agency_offers_per_search : 0};
+  for (int kind : {kPermanentPost, kAgencyPlacement, kBankShift}) {
+    const std::span<const double> cdf = zone_cdf(kind == kPermanentPost     ? perm_cdf_
+                                                 : kind == kAgencyPlacement ? agency_cdf_
+                                                                            : bank_cdf_,
+                                                 c.home);
+    if (cdf.empty() || cdf.back() <= 0) continue;
+    for (std::int64_t k = 0; k < per_search[kind]; ++k) {
+      std::uint8_t firm = 0;
+      const int f = sample_offer(kind, cdf, c, offers, firm);
+      const double eps = noise.gumbel();
+      if (f < 0) continue;
+      const bool same_post = f == c.emp && (kind == kPermanentPost     ? holds_post(c.status)
+                                            : kind == kAgencyPlacement ? c.status == Status::agency
+                                                                       : c.status == Status::bank);
+      if (same_post && !c.must_search) continue;
+      const double value = offer_value(kind, static_cast<std::size_t>(f), c);
+      if (std::isnan(value)) continue;
+      if (value + eps > best) {
+        best = value + eps;
+        best_choice = {.opening = kOpeningKinds * f + kind, .approach = false};
+        if (kind == kAgencyPlacement) col_.offer_agency[c.i] = firm;
+      }
+    }
+  }
+  return best_choice;
+}
+
+// Each practitioner ages, may leave, may search and apply. Writes only its
+// own slots, reads last week's authority state.
 void LabourMarket::choose(std::size_t begin, std::size_t end,
                           std::vector<std::uint32_t>& applicants) {
-  const auto& beh = scenario_.behaviour;
-  const auto retire_weeks = static_cast<std::uint16_t>(kMaxCareerYears * kWeeksPerYear);
-  const double p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks;
-  const double mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0;
-  const double p_headhunt = weekly_probability(beh.headhunting_rate_per_year);
-  const double p_return = weekly_probability(beh.return_rate_per_year);
-  const double premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_;
-  const auto week = static_cast<std::uint64_t>(week_);
-  // Working conditions at f as seen from home: caseload above the stress
-  // threshold and the commute.
-  auto conditions_cost = [&](std::size_t f, std::uint8_t home, double commute_w) {
-    return beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold) +
-           commute_w * commute(home, f);
-  };
-
+  const WeekRules w = week_rules();
   for (std::size_t i = begin; i < end; ++i) {
     const auto status = static_cast<Status>(col_.status[i]);
     col_.leaving[i] = kStay;
@@ -115,212 +421,50 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     const bool employed = in_work(status);
     const std::int16_t emp = col_.employer[i];
 
-    // Ageing, promotion by experience, stress.
-    if (employed) {
-      if (col_.pqe_weeks[i] < UINT16_MAX) ++col_.pqe_weeks[i];
-      if (col_.tenure_weeks[i] < UINT16_MAX) ++col_.tenure_weeks[i];
-    }
-    col_.role[i] = role_of(col_.pqe_weeks[i], thresholds_);
-    const double target =
-        employed ? stress_target(caseload_[emp], beh.caseload_stress_threshold) : 0.0;
-    const double stress =
-        col_.stress[i] + beh.stress_adjust_rate_per_week * (target - col_.stress[i]);
-    col_.stress[i] = static_cast<float>(stress);
+    const double stress = age_and_update_stress(i, employed);
 
-    // Leaving the profession or taking a break.
-    sim::AgentDraws leave(leave_rng_, week, i);
-    const double stress_factor_exit = employed ? 1.0 + beh.stress_exit_sensitivity * stress : 1.0;
-    const double exit_rate = beh.exit_rate_per_year * stress_factor_exit;
-    const double break_rate = employed ? beh.inactive_rate_per_year * stress_factor_exit : 0.0;
-    const double u = leave.uniform();
-    if (col_.pqe_weeks[i] >= retire_weeks) {
-      col_.leaving[i] = kExit;
-      continue;
-    }
-    if (!surely_no_event(u, exit_rate + break_rate)) {
-      const double p_exit = weekly_probability(exit_rate);
-      const double p_break = employed ? weekly_probability(break_rate) : 0.0;
-      if (u <= p_exit) {
-        col_.leaving[i] = kExit;
-        continue;
-      }
-      if (u <= p_exit + p_break) {
-        col_.leaving[i] = kBreak;
-        continue;
-      }
-    }
-
-    // Serving notice: no search; the held post is taken when it runs out.
-    if (col_.pending_weeks[i] > 0) {
-      if (--col_.pending_weeks[i] == 0) {
-        col_.application[i] = col_.pending_target[i];
-        col_.accepted[i] = 1;
-        col_.leaving[i] = kMoveDue;
-      }
+    sim::AgentDraws leave(leave_rng_, w.week, i);
+    const double u_leave = leave.uniform();
+    // (A local first: a byte store may alias anything, so store only on leaving.)
+    if (const std::uint8_t leaving = leaving_decision(i, employed, stress, u_leave, w);
+        leaving != kStay) {
+      col_.leaving[i] = leaving;
       continue;
     }
 
-    // Agency and bank work: an assignment coming to its end makes the worker
-    // look around (renewal is the "stay" option); an authority with more
-    // cover than it needs releases some, who must find work or become inactive.
-    bool must_search = false;
-    bool assignment_review = false;
+    if (serve_notice(i)) continue;
+
+    AssignmentEnd assignment;
     if (covers_vacancy(status)) {
-      sim::AgentDraws release(release_rng_, week, i);
-      if (release.uniform() <= release_prob_[static_cast<std::size_t>(emp)]) {
-        col_.leaving[i] = kPlacementEnd;
-        must_search = true;
-      } else {
-        assignment_review = release.uniform() <= p_assignment_end;
-      }
+      sim::AgentDraws release(release_rng_, w.week, i);
+      assignment = assignment_end(i, emp, release, w);
     }
 
-    // Search decision (a post holder's hazard halves with tenure, so the
-    // hazard at tenure 0 bounds it).
-    sim::AgentDraws search(search_rng_, week, i);
+    sim::AgentDraws search(search_rng_, w.week, i);
     const double u_search = search.uniform();
-    bool searching;
-    if (holds_post(status)) {
-      const double rate = beh.search_rate_per_year * (1.0 + beh.stress_search_sensitivity * stress);
-      searching = !surely_no_event(u_search, rate) &&
-                  u_search <= weekly_probability(beh.search_rate_per_year *
-                                                 std::exp2(-col_.tenure_weeks[i] /
-                                                           beh.search_tenure_halving_weeks) *
-                                                 (1.0 + beh.stress_search_sensitivity * stress));
-    } else if (covers_vacancy(status)) {
-      const double rate =
-          beh.agency_search_rate_per_year * (1.0 + beh.stress_search_sensitivity * stress);
-      searching = must_search || assignment_review ||
-                  (!surely_no_event(u_search, rate) && u_search <= weekly_probability(rate));
-    } else {
-      searching =
-          u_search <= (col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : p_return);
-    }
-
-    // A headhunting approach: an authority with vacancies offers a permanent
-    // post and a premium, unless both it and the current employer are bound
-    // by a no-poach agreement. Draws are taken whether or not it is allowed.
+    const bool searching = decides_to_search(i, status, stress, u_search, assignment, w);
     const std::uint8_t home = col_.home_zone[i];
-    const std::span<const double> perm_cdf = zone_cdf(perm_cdf_, home);
-    int approach = -1;
-    // (Draws 2 and 3 of the search stream: the same Philox block, no extra call.)
-    if (status == Status::permanent && p_headhunt > 0) {
-      const bool approached = search.uniform() <= p_headhunt;
-      const double u_employer = search.uniform();
-      const int f = approached ? sample(perm_cdf, u_employer) : -1;
-      if (f >= 0 && f != emp &&
-          !(levers_[static_cast<std::size_t>(f)].no_poach &&
-            levers_[static_cast<std::size_t>(emp)].no_poach))
-        approach = f;
-    }
+    const int approach = headhunting_approach(status, emp, zone_cdf(perm_cdf_, home), search, w);
     if (!searching && approach < 0) continue;
 
-    // Offers and a multinomial logit choice against staying put.
-    const int role = col_.role[i];
-    const std::uint16_t pqe = col_.pqe_weeks[i];
     const double taste = col_.agency_taste[i];
-    // Personal weights: how much this practitioner cares about pay and commuting.
-    const double pay_w = mean_pay_w * col_.pay_taste[i];
-    const double commute_w = col_.commute_taste[i];
-    const double bank_taste = beh.bank_flexibility_share * taste;
-    sim::AgentDraws offers(offer_rng_, week, i), noise(choice_rng_, week, i);
-    double stay;
-    if (holds_post(status)) {
-      const auto e = static_cast<std::size_t>(emp);
-      const AuthorityLevers& lv = levers_[e];
-      stay = pay_w *
-                 (post_pay_gbp(e, pqe) + unpaid_stages_gbp(e, col_.tenure_weeks[i]) +
-                  (col_.tenure_weeks[i] >= lv.retention_min_tenure_weeks ? lv.retention_gbp_per_year
-                                                                         : 0.0)) -
-             conditions_cost(e, home, commute_w);
-    } else if (status == Status::agency && !must_search) {
-      stay = pay_w * agency_pay_gbp_[emp * kRoleCount + role] + taste -
-             conditions_cost(emp, home, commute_w);
-    } else if (status == Status::bank && !must_search) {
-      stay = pay_w * bank_pay_gbp_[emp * kRoleCount + role] + bank_taste -
-             conditions_cost(emp, home, commute_w);
-    } else {
-      stay = pay_w * beh.outside_option_gbp_per_year * uplift_;
-    }
-    double best = stay + noise.gumbel();
-    int best_opening = -1;
-    bool best_is_approach = false;
-    if (approach >= 0) {
-      const auto f = static_cast<std::size_t>(approach);
-      const double value =
-          pay_w *
-              (post_pay_gbp(f, pqe) + premium_gbp + hello_total_gbp_[f] + relocation_gbp(f, home)) -
-          conditions_cost(f, home, commute_w) - beh.switching_cost + noise.gumbel();
-      if (value > best)
-        best = value, best_opening = kOpeningKinds * approach + kPermanentPost,
-        best_is_approach = true;
-    }
-    const std::int64_t per_search[kOpeningKinds] = {searching ? beh.offers_per_search : 0,
-                                                    searching ? beh.agency_offers_per_search : 0,
-                                                    searching ? beh.agency_offers_per_search : 0};
-    // Bank offers come last: where no authority runs a bank no draws are taken
-    // for them, and earlier offers keep their random numbers. Every offer
-    // takes the same draws whatever the levers (common random numbers).
-    const std::size_t A = agency_margin_share_.size();
-    for (int kind : {kPermanentPost, kAgencyPlacement, kBankShift}) {
-      const std::span<const double> cdf = zone_cdf(kind == kPermanentPost     ? perm_cdf_
-                                                   : kind == kAgencyPlacement ? agency_cdf_
-                                                                              : bank_cdf_,
-                                                   home);
-      if (cdf.empty() || cdf.back() <= 0) continue;
-      for (std::int64_t k = 0; k < per_search[kind]; ++k) {
-        int f;
-        std::uint8_t firm = 0;
-        if (kind == kAgencyPlacement) {
-          // An agency (by its share of offers) weighs a few openings and
-          // offers the permitted one where it earns the largest margin.
-          firm = static_cast<std::uint8_t>(std::min<std::size_t>(
-              A - 1, static_cast<std::size_t>(
-                         std::upper_bound(agency_offer_cdf_.begin(), agency_offer_cdf_.end(),
-                                          offers.uniform() * agency_offer_cdf_.back()) -
-                         agency_offer_cdf_.begin())));
-          f = -1;
-          std::int64_t best_margin = -1;
-          for (std::int64_t c = 0; c < scenario_.agency.placement_candidates; ++c) {
-            const int g = sample(cdf, offers.uniform());
-            if (g < 0 || !may_take_agency_work(i, static_cast<std::size_t>(g))) continue;
-            if (g == emp && status == Status::agency && !must_search) continue;
-            const std::int64_t margin =
-                agency_margin_pence_[(static_cast<std::size_t>(g) * kRoleCount + role) * A + firm];
-            if (margin > best_margin) best_margin = margin, f = g;
-          }
-        } else {
-          f = sample(cdf, offers.uniform());
-        }
-        const double eps = noise.gumbel();
-        if (f < 0) continue;
-        const auto fe = static_cast<std::size_t>(f);
-        const bool same_post = f == emp && (kind == kPermanentPost     ? holds_post(status)
-                                            : kind == kAgencyPlacement ? status == Status::agency
-                                                                       : status == Status::bank);
-        if (same_post && !must_search) continue;
-        double value;
-        if (kind == kPermanentPost) {
-          value = pay_w * (post_pay_gbp(fe, pqe) + static_cast<double>(hello_pence_[fe]) / 100.0 +
-                           hello_total_gbp_[fe] + relocation_gbp(fe, home));
-        } else if (kind == kAgencyPlacement) {
-          value = pay_w * agency_pay_gbp_[fe * kRoleCount + role] + taste;
-        } else {
-          if (pqe < kAsyeWeeks) continue;  // bank work after the ASYE year
-          value = pay_w * bank_pay_gbp_[fe * kRoleCount + role] + bank_taste;
-        }
-        value -= conditions_cost(fe, home, commute_w);
-        if (employed && f != emp) value -= beh.switching_cost;
-        value += eps;
-        if (value > best) {
-          best = value, best_opening = kOpeningKinds * f + kind, best_is_approach = false;
-          if (kind == kAgencyPlacement) col_.offer_agency[i] = firm;
-        }
-      }
-    }
-    if (best_opening >= 0) {
-      col_.application[i] = static_cast<std::int16_t>(best_opening);
-      col_.headhunted[i] = best_is_approach ? 1 : 0;
+    const Chooser c{.i = i,
+                    .status = status,
+                    .emp = emp,
+                    .employed = employed,
+                    .must_search = assignment.must_search,
+                    .home = home,
+                    .role = col_.role[i],
+                    .pqe = col_.pqe_weeks[i],
+                    .taste = taste,
+                    .bank_taste = scenario_.behaviour.bank_flexibility_share * taste,
+                    .pay_w = w.mean_pay_w * col_.pay_taste[i],
+                    .commute_w = col_.commute_taste[i]};
+    sim::AgentDraws offers(offer_rng_, w.week, i), noise(choice_rng_, w.week, i);
+    const Choice choice = logit_choice(c, approach, searching, offers, noise, w);
+    if (choice.opening >= 0) {
+      col_.application[i] = static_cast<std::int16_t>(choice.opening);
+      col_.headhunted[i] = choice.approach ? 1 : 0;
       applicants.push_back(static_cast<std::uint32_t>(i));
     }
   }
@@ -401,138 +545,207 @@ void LabourMarket::clear_market() {
   });
 }
 
-// Phase 3: apply each practitioner's outcome and add its flows, stocks and
-// costs to the block's accumulators.
-void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) {
-  const auto acc = partials_.row(block);
-  const std::size_t global = authorities_.size() * kAccPerEmployer;
-  auto at = [&](std::size_t e, Acc a) -> std::int64_t& { return acc[e * kAccPerEmployer + a]; };
-  static constexpr Acc kPendingAcc[kOpeningKinds] = {aPendingPerm, aPendingAgency, aPendingBank};
+// Phase 3 (apply): each practitioner's outcome, in three rules: the move,
+// the stocks and flows it adds to, and the costs it incurs.
 
-  for (std::size_t i = begin; i < end; ++i) {
-    const auto from = static_cast<Status>(col_.status[i]);
-    const std::int16_t from_emp = col_.employer[i];
-    Status to = from;
-    std::int16_t to_emp = from_emp;
-    switch (col_.leaving[i]) {
-      case kExit:
-        to = Status::exited, to_emp = kNoEmployer;
-        col_.pending_weeks[i] = 0;  // a held post is given up
-        break;
-      case kBreak:
-        to = Status::inactive, to_emp = kNoEmployer;
-        col_.pending_weeks[i] = 0;
-        break;
-      case kPlacementEnd:
-        if (!col_.accepted[i]) to = Status::inactive, to_emp = kNoEmployer;
-        break;
-      default:
-        break;
-    }
-    // A fresh acceptance by someone in work where a notice period applies
-    // starts the notice instead of the move (released locums and due moves go now).
-    if (col_.accepted[i] && in_work(from) && col_.leaving[i] == kStay &&
-        levers_[from_emp].notice_weeks > 0) {
-      col_.accepted[i] = 0;
-      col_.pending_target[i] = col_.application[i];
-      col_.pending_weeks[i] = levers_[from_emp].notice_weeks;
-    }
-    if (col_.pending_weeks[i] > 0) {
-      const int target = col_.pending_target[i];
-      ++at(static_cast<std::size_t>(target / kOpeningKinds), kPendingAcc[target % kOpeningKinds]);
-    }
-    if (col_.accepted[i]) {
-      const int opening = col_.application[i];
-      const int kind = opening % kOpeningKinds;
-      to = kind == kAgencyPlacement         ? Status::agency
+// One practitioner's change this week: status and employer before and after.
+struct LabourMarket::Move {
+  Status from, to;
+  std::int16_t from_emp, to_emp;
+  bool relocated = false;  // took a post in another region and moved there
+
+  bool changed() const { return to != from || to_emp != from_emp; }
+  // A post is left or taken when someone stops or starts holding one at an
+  // employer; a trainee who completes the ASYE year keeps theirs.
+  bool same_post() const { return holds_post(from) && holds_post(to) && from_emp == to_emp; }
+  bool left_post() const { return holds_post(from) && !same_post(); }
+  bool took_post() const { return holds_post(to) && !same_post(); }
+};
+
+// One block's row of accumulators: per-employer sums (Acc), then the
+// population's status counts and status transitions.
+struct LabourMarket::Tally {
+  std::span<std::int64_t> row;
+  std::size_t global;  // the first whole-population slot
+
+  std::int64_t& at(std::size_t e, Acc a) const { return row[e * kAccPerEmployer + a]; }
+};
+
+// Moves: what this week's decisions and the market's acceptances make of a
+// practitioner's status and employer. Leaving the profession or a break
+// gives up any post held during a notice period; a released locum with no
+// new work becomes inactive; a fresh acceptance by someone in work where a
+// notice_period lever applies starts the notice instead of the move
+// (released locums and due moves go now); a trainee becomes permanent in the
+// same post after the ASYE year.
+inline LabourMarket::Move LabourMarket::decide_move(std::size_t i) {
+  Move m{.from = static_cast<Status>(col_.status[i]),
+         .to = static_cast<Status>(col_.status[i]),
+         .from_emp = col_.employer[i],
+         .to_emp = col_.employer[i]};
+  switch (col_.leaving[i]) {
+    case kExit:
+      m.to = Status::exited, m.to_emp = kNoEmployer;
+      col_.pending_weeks[i] = 0;  // a held post is given up
+      break;
+    case kBreak:
+      m.to = Status::inactive, m.to_emp = kNoEmployer;
+      col_.pending_weeks[i] = 0;
+      break;
+    case kPlacementEnd:
+      if (!col_.accepted[i]) m.to = Status::inactive, m.to_emp = kNoEmployer;
+      break;
+    default:
+      break;
+  }
+  if (col_.accepted[i] && in_work(m.from) && col_.leaving[i] == kStay &&
+      levers_[m.from_emp].notice_weeks > 0) {
+    col_.accepted[i] = 0;
+    col_.pending_target[i] = col_.application[i];
+    col_.pending_weeks[i] = levers_[m.from_emp].notice_weeks;
+  }
+  if (col_.accepted[i]) {
+    const int opening = col_.application[i];
+    const int kind = opening % kOpeningKinds;
+    m.to = kind == kAgencyPlacement         ? Status::agency
            : kind == kBankShift             ? Status::bank
            : col_.pqe_weeks[i] < kAsyeWeeks ? Status::trainee
                                             : Status::permanent;
-      to_emp = static_cast<std::int16_t>(opening / kOpeningKinds);
-      if (kind == kAgencyPlacement) col_.agency_firm[i] = col_.offer_agency[i];
-    } else if (to == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks) {
-      to = Status::permanent;  // the ASYE year is complete: same post, same tenure
-    }
-    // A post is left or taken when someone stops or starts holding one at an
-    // employer; a trainee who completes the ASYE year keeps theirs.
-    const bool same_post = holds_post(from) && holds_post(to) && from_emp == to_emp;
-    const bool left_post = holds_post(from) && !same_post;
-    const bool took_post = holds_post(to) && !same_post;
-    const bool left_cover = covers_vacancy(from) && (to != from || to_emp != from_emp);
-    const bool took_cover = covers_vacancy(to) && (to != from || to_emp != from_emp);
-    if (to != from || to_emp != from_emp) {
-      col_.status[i] = static_cast<std::uint8_t>(to);
-      col_.employer[i] = to_emp;
-      if (!same_post) col_.tenure_weeks[i] = 0;
-      if (record_events_) note_event(block, i, from, to, from_emp, to_emp);
-    }
-    if (left_post) {
-      col_.left_perm_weeks[i] = 0;
-      col_.left_region[i] = region_of_[from_emp];
-      ++at(from_emp, aLeavers);
-      if (holds_post(to)) ++at(from_emp, aMovesOut);
-      if (to == Status::agency) ++at(from_emp, aPermToAgency);
-    }
-    if (took_post) {
-      ++at(to_emp, aStarters);
-      at(to_emp, aIncentivePence) += hello_pence_[to_emp];
-      at(to_emp, aRecruitPence) += recruitment_pence_;
-      // Taking a post in another region means moving there (with any allowance).
-      if (region_of_zone_[col_.home_zone[i]] != region_of_[to_emp]) {
-        at(to_emp, aIncentivePence) += relocation_pence_[to_emp];
-        col_.home_zone[i] = zone_of_[to_emp];
-      }
-      if (holds_post(from)) ++at(to_emp, aMovesIn);
-      if (col_.headhunted[i]) {
-        ++at(to_emp, aHeadhuntedIn);
-        ++at(from_emp, aHeadhuntedOut);
-        at(to_emp, aIncentivePence) += headhunt_premium_pence_;
-      }
-      if (from == Status::agency) ++at(to_emp, aAgencyToPerm);
-    }
-    if (left_cover && from == Status::agency) ++at(from_emp, aAgencyEnds);
-    if (took_cover && to == Status::agency) ++at(to_emp, aAgencyStarts);
-    ++acc[global + static_cast<std::size_t>(to)];
-    ++acc[global + kStatusCount + static_cast<std::size_t>(from) * kStatusCount +
-          static_cast<std::size_t>(to)];
+    m.to_emp = static_cast<std::int16_t>(opening / kOpeningKinds);
+    if (kind == kAgencyPlacement) col_.agency_firm[i] = col_.offer_agency[i];
+  } else if (m.to == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks) {
+    m.to = Status::permanent;  // the ASYE year is complete: same post, same tenure
+  }
+  return m;
+}
 
-    if (holds_post(to)) {
-      const auto e = static_cast<std::size_t>(to_emp);
-      const AuthorityLevers& lv = levers_[e];
-      const std::uint16_t tenure = col_.tenure_weeks[i];
-      // Incentives due this week: hello stages reached, retention past the tenure.
-      for (int k = 0; k < lv.hello_stages; ++k)
-        if (lv.hello_weeks[k] == tenure) at(e, aIncentivePence) += hello_stage_pence_[e][k];
-      if (retention_pence_[e] > 0 && tenure >= lv.retention_min_tenure_weeks)
-        at(e, aIncentivePence) += retention_pence_[e];
-      ++at(e, aPermanent);
-      at(e, aTenureWeeks) += tenure;
-      at(e, aStressMicro) += stress_micro(col_.stress[i]);
-      if (to == Status::trainee) {
-        ++at(e, aTrainee);
-        at(e, aPayPence) += trainee_cost_pence_[e];
-      } else {
-        // Scale pay of the role; a progression pathway's uplift is an incentive.
-        const std::size_t scale = e * kRoleCount + col_.role[i];
-        const std::size_t paid = e * kRoleCount + pay_role(e, col_.pqe_weeks[i]);
-        at(e, aPayPence) += perm_cost_pence_[scale];
-        at(e, aIncentivePence) += perm_cost_pence_[paid] - perm_cost_pence_[scale];
-      }
-    } else if (to == Status::agency) {
-      const std::size_t k = (static_cast<std::size_t>(to_emp) * kRoleCount + col_.role[i]) *
-                                agency_margin_share_.size() +
-                            col_.agency_firm[i];
-      ++at(to_emp, aAgency);
-      at(to_emp, aStressMicro) += stress_micro(col_.stress[i]);
-      at(to_emp, aAgencyPence) += agency_charge_pence_[k];
-      at(to_emp, aMarginPence) += agency_margin_pence_[k];
-      at(to_emp, aMspPence) += agency_msp_pence_[k];
-    } else if (to == Status::bank) {
-      ++at(to_emp, aBank);
-      at(to_emp, aStressMicro) += stress_micro(col_.stress[i]);
-      at(to_emp, aBankPence) +=
-          bank_cost_pence_[static_cast<std::size_t>(to_emp) * kRoleCount + col_.role[i]];
+// The move in the columns: status, employer, tenure (reset with a new post or
+// assignment), the event when recording, the region of a post left (for the
+// cooling_off lever), and the new home of someone taking a post in another
+// region (sets m.relocated).
+inline void LabourMarket::carry_out_move(std::size_t block, std::size_t i, Move& m) {
+  if (m.changed()) {
+    col_.status[i] = static_cast<std::uint8_t>(m.to);
+    col_.employer[i] = m.to_emp;
+    if (!m.same_post()) col_.tenure_weeks[i] = 0;
+    if (record_events_) note_event(block, i, m.from, m.to, m.from_emp, m.to_emp);
+  }
+  if (m.left_post()) {
+    col_.left_perm_weeks[i] = 0;
+    col_.left_region[i] = region_of_[m.from_emp];
+  }
+  if (m.took_post() && region_of_zone_[col_.home_zone[i]] != region_of_[m.to_emp]) {
+    m.relocated = true;
+    col_.home_zone[i] = zone_of_[m.to_emp];
+  }
+}
+
+// Stocks and flows. Flows (the week's starters, leavers, moves between
+// authorities and between permanent and agency work, headhunted moves,
+// agency starts and ends, status transitions) and stocks at the end of the
+// week (in post, trainees, agency, bank, tenure and stress sums, status
+// counts, and arrivals expected after a notice period, which
+// update_authorities() keeps off the market).
+inline void LabourMarket::count_stocks_and_flows(const Tally& t, std::size_t i,
+                                                 const Move& m) const {
+  static constexpr Acc kPendingAcc[kOpeningKinds] = {aPendingPerm, aPendingAgency, aPendingBank};
+  if (col_.pending_weeks[i] > 0) {
+    const int target = col_.pending_target[i];
+    ++t.at(static_cast<std::size_t>(target / kOpeningKinds), kPendingAcc[target % kOpeningKinds]);
+  }
+  if (m.left_post()) {
+    ++t.at(m.from_emp, aLeavers);
+    if (holds_post(m.to)) ++t.at(m.from_emp, aMovesOut);
+    if (m.to == Status::agency) ++t.at(m.from_emp, aPermToAgency);
+  }
+  if (m.took_post()) {
+    ++t.at(m.to_emp, aStarters);
+    if (holds_post(m.from)) ++t.at(m.to_emp, aMovesIn);
+    if (col_.headhunted[i]) {
+      ++t.at(m.to_emp, aHeadhuntedIn);
+      ++t.at(m.from_emp, aHeadhuntedOut);
     }
+    if (m.from == Status::agency) ++t.at(m.to_emp, aAgencyToPerm);
+  }
+  if (m.changed() && m.from == Status::agency) ++t.at(m.from_emp, aAgencyEnds);
+  if (m.changed() && m.to == Status::agency) ++t.at(m.to_emp, aAgencyStarts);
+  ++t.row[t.global + static_cast<std::size_t>(m.to)];
+  ++t.row[t.global + kStatusCount + static_cast<std::size_t>(m.from) * kStatusCount +
+          static_cast<std::size_t>(m.to)];
+
+  if (holds_post(m.to)) {
+    const auto e = static_cast<std::size_t>(m.to_emp);
+    ++t.at(e, aPermanent);
+    t.at(e, aTenureWeeks) += col_.tenure_weeks[i];
+    t.at(e, aStressMicro) += stress_micro(col_.stress[i]);
+    if (m.to == Status::trainee) ++t.at(e, aTrainee);
+  } else if (m.to == Status::agency) {
+    ++t.at(m.to_emp, aAgency);
+    t.at(m.to_emp, aStressMicro) += stress_micro(col_.stress[i]);
+  } else if (m.to == Status::bank) {
+    ++t.at(m.to_emp, aBank);
+    t.at(m.to_emp, aStressMicro) += stress_micro(col_.stress[i]);
+  }
+}
+
+// Costs, all in pence. A starter: the golden hello (golden_hello_gbp), the
+// recruitment cost (pay.recruitment_cost_gbp_per_hire), a relocation
+// allowance (relocation_allowance lever) and a headhunting premium
+// (pay.headhunting_premium_gbp). A post holder: pay and on-costs (pay.*,
+// trainee_pay, harmonised_pay levers; pay.on_cost_rate), golden hello stages
+// reached (staged_golden_hello), retention payments (retention_payment) and
+// a progression pathway's uplift (progression_pathway), all incentives. A
+// locum: the agency's charge with its margin and MSP fee (agency.*,
+// agency_pay_cap / agency_price_cap levers); bank work: bank pay and
+// on-costs (inhouse_bank).
+inline void LabourMarket::add_costs(const Tally& t, std::size_t i, const Move& m) const {
+  if (m.took_post()) {
+    t.at(m.to_emp, aIncentivePence) += hello_pence_[m.to_emp];
+    t.at(m.to_emp, aRecruitPence) += recruitment_pence_;
+    if (m.relocated) t.at(m.to_emp, aIncentivePence) += relocation_pence_[m.to_emp];
+    if (col_.headhunted[i]) t.at(m.to_emp, aIncentivePence) += headhunt_premium_pence_;
+  }
+  if (holds_post(m.to)) {
+    const auto e = static_cast<std::size_t>(m.to_emp);
+    const AuthorityLevers& lv = levers_[e];
+    const std::uint16_t tenure = col_.tenure_weeks[i];
+    // Incentives due this week: hello stages reached, retention past the tenure.
+    for (int k = 0; k < lv.hello_stages; ++k)
+      if (lv.hello_weeks[k] == tenure) t.at(e, aIncentivePence) += hello_stage_pence_[e][k];
+    if (retention_pence_[e] > 0 && tenure >= lv.retention_min_tenure_weeks)
+      t.at(e, aIncentivePence) += retention_pence_[e];
+    if (m.to == Status::trainee) {
+      t.at(e, aPayPence) += trainee_cost_pence_[e];
+    } else {
+      // Scale pay of the role; a progression pathway's uplift is an incentive.
+      const std::size_t scale = e * kRoleCount + col_.role[i];
+      const std::size_t paid = e * kRoleCount + pay_role(e, col_.pqe_weeks[i]);
+      t.at(e, aPayPence) += perm_cost_pence_[scale];
+      t.at(e, aIncentivePence) += perm_cost_pence_[paid] - perm_cost_pence_[scale];
+    }
+  } else if (m.to == Status::agency) {
+    const std::size_t k = (static_cast<std::size_t>(m.to_emp) * kRoleCount + col_.role[i]) *
+                              agency_margin_share_.size() +
+                          col_.agency_firm[i];
+    t.at(m.to_emp, aAgencyPence) += agency_charge_pence_[k];
+    t.at(m.to_emp, aMarginPence) += agency_margin_pence_[k];
+    t.at(m.to_emp, aMspPence) += agency_msp_pence_[k];
+  } else if (m.to == Status::bank) {
+    t.at(m.to_emp, aBankPence) +=
+        bank_cost_pence_[static_cast<std::size_t>(m.to_emp) * kRoleCount + col_.role[i]];
+  }
+}
+
+// Apply each practitioner's outcome and add its flows, stocks and costs to
+// the block's accumulators (integer sums: the order of the additions does
+// not change them).
+void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) {
+  const Tally tally{.row = partials_.row(block), .global = authorities_.size() * kAccPerEmployer};
+  for (std::size_t i = begin; i < end; ++i) {
+    Move move = decide_move(i);
+    carry_out_move(block, i, move);
+    count_stocks_and_flows(tally, i, move);
+    add_costs(tally, i, move);
   }
 }
 
@@ -547,83 +760,101 @@ void LabourMarket::update_authorities() {
     for (int b = 0; b < kStatusCount; ++b)
       transitions_[a][b] = total[global + kStatusCount + a * kStatusCount + b];
 
-  const auto& ag = scenario_.agency;
-
   for (std::size_t e = 0; e < E; ++e) {
     const std::int64_t* t = &total[e * kAccPerEmployer];
-    auto& auth = authorities_[e];
     ledgers_[e].end_week(t[aStarters], t[aLeavers]);
-    permanent_[e] = t[aPermanent];
-    agency_[e] = t[aAgency];
-    bank_[e] = t[aBank];
-    const std::int64_t cover = agency_[e] + bank_[e];
-    const std::int64_t workers = permanent_[e] + cover;
-    caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
-    const std::int64_t vacancies = auth.establishment - permanent_[e];
-    // Locums wanted for long vacancies; a bank's share of them is offered to
-    // the bank first and not to agencies.
-    const std::int64_t wanted =
-        std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
-    const std::int64_t bank_wanted =
-        std::llround(levers_[e].bank_cover_share * static_cast<double>(wanted));
-    // Posts held for people serving notice elsewhere are not offered again.
-    perm_capacity_[e] = std::max<std::int64_t>(0, vacancies - t[aPendingPerm]);
-    bank_capacity_[e] = std::max<std::int64_t>(0, bank_wanted - bank_[e] - t[aPendingBank]);
-    agency_capacity_[e] =
-        std::max<std::int64_t>(0, wanted - agency_[e] - t[aPendingAgency] -
-                                      std::max(bank_[e] + t[aPendingBank], bank_wanted));
-    release_prob_[e] = cover > wanted
-                           ? ag.excess_release_rate_per_week * static_cast<double>(cover - wanted) /
-                                 static_cast<double>(cover)
-                           : 0.0;
-    // ASYE places: the authority's supervision capacity, raised to its
-    // pipeline commitment, which also puts newly qualified applicants first.
-    const auto establishment = static_cast<double>(auth.establishment);
-    const double asye_share =
-        std::max(scenario_.population.asye_places_share, levers_[e].asye_min_share);
-    asye_capacity_[e] = std::max<std::int64_t>(
-        0, static_cast<std::int64_t>(std::floor(asye_share * establishment)) - t[aTrainee]);
-    asye_priority_[e] =
-        static_cast<double>(t[aTrainee]) < levers_[e].asye_min_share * establishment;
-
-    auto put = [&](Metric m, double v) { series_[static_cast<std::size_t>(m) * E + e] = v; };
-    put(kPermanentFte, static_cast<double>(permanent_[e]));
-    put(kAgencyFte, static_cast<double>(agency_[e]));
-    put(kTraineeFte, static_cast<double>(t[aTrainee]));
-    put(kBankFte, static_cast<double>(bank_[e]));
-    put(kVacancies, static_cast<double>(vacancies));
-    put(kEstablishment, static_cast<double>(auth.establishment));
-    put(kStarters, static_cast<double>(t[aStarters]));
-    put(kLeavers, static_cast<double>(t[aLeavers]));
-    put(kMovesIn, static_cast<double>(t[aMovesIn]));
-    put(kMovesOut, static_cast<double>(t[aMovesOut]));
-    put(kPermToAgency, static_cast<double>(t[aPermToAgency]));
-    put(kAgencyToPerm, static_cast<double>(t[aAgencyToPerm]));
-    put(kAgencyStarts, static_cast<double>(t[aAgencyStarts]));
-    put(kAgencyEnds, static_cast<double>(t[aAgencyEnds]));
-    put(kCaseload, caseload_[e]);
-    put(kMeanStress, workers > 0
-                         ? static_cast<double>(t[aStressMicro]) / 1e6 / static_cast<double>(workers)
-                         : 0.0);
-    put(kMeanTenureWeeks, permanent_[e] > 0 ? static_cast<double>(t[aTenureWeeks]) /
-                                                  static_cast<double>(permanent_[e])
-                                            : 0.0);
-    put(kPayCostGbp, static_cast<double>(t[aPayPence]) / 100.0);
-    put(kAgencyCostGbp, static_cast<double>(t[aAgencyPence]) / 100.0);
-    put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
-    put(kMspFeeGbp, static_cast<double>(t[aMspPence]) / 100.0);
-    put(kBankCostGbp, static_cast<double>(t[aBankPence]) / 100.0);
-    put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
-    put(kRecruitmentCostGbp, static_cast<double>(t[aRecruitPence]) / 100.0);
-    put(kPayIndex, pay_index_[e]);
-    put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));
-    put(kHeadhuntedOut, static_cast<double>(t[aHeadhuntedOut]));
-    bool capped = false;
-    for (double cap : levers_[e].agency_cap_gbp_per_hour) capped = capped || cap != kNoCap;
-    put(kCapBreach, capped && breaching_[e] ? 1.0 : 0.0);
-    put(kAgencyScreenedOut, screened_.empty() ? 0.0 : static_cast<double>(screened_[e]));
+    plan_next_week(e, t);
+    record_series(e, t);
   }
   build_offer_cdfs();
+}
+
+// What authority e offers next week, from this week's sums t (Acc): its
+// staff counts and caseload; posts, bank shifts and agency placements open
+// (the locums it wants, locum_cover_ratio per vacancy open
+// agency.cover_after_weeks or more, a bank's share of them under an
+// inhouse_bank lever, less arrivals expected after a notice period); the
+// chance a surplus locum is released (agency.excess_release_rate_per_week);
+// and ASYE places (population.asye_places_share, asye_pipeline lever).
+void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* t) {
+  const auto& ag = scenario_.agency;
+  const Authority& auth = authorities_[e];
+  permanent_[e] = t[aPermanent];
+  agency_[e] = t[aAgency];
+  bank_[e] = t[aBank];
+  const std::int64_t cover = agency_[e] + bank_[e];
+  const std::int64_t workers = permanent_[e] + cover;
+  caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
+  const std::int64_t vacancies = auth.establishment - permanent_[e];
+  // Locums wanted for long vacancies; a bank's share of them is offered to
+  // the bank first and not to agencies.
+  const std::int64_t wanted =
+      std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
+  const std::int64_t bank_wanted =
+      std::llround(levers_[e].bank_cover_share * static_cast<double>(wanted));
+  // Posts held for people serving notice elsewhere are not offered again.
+  perm_capacity_[e] = std::max<std::int64_t>(0, vacancies - t[aPendingPerm]);
+  bank_capacity_[e] = std::max<std::int64_t>(0, bank_wanted - bank_[e] - t[aPendingBank]);
+  agency_capacity_[e] =
+      std::max<std::int64_t>(0, wanted - agency_[e] - t[aPendingAgency] -
+                                    std::max(bank_[e] + t[aPendingBank], bank_wanted));
+  release_prob_[e] = cover > wanted
+                         ? ag.excess_release_rate_per_week * static_cast<double>(cover - wanted) /
+                               static_cast<double>(cover)
+                         : 0.0;
+  // ASYE places: the authority's supervision capacity, raised to its
+  // pipeline commitment, which also puts newly qualified applicants first.
+  const auto establishment = static_cast<double>(auth.establishment);
+  const double asye_share =
+      std::max(scenario_.population.asye_places_share, levers_[e].asye_min_share);
+  asye_capacity_[e] = std::max<std::int64_t>(
+      0, static_cast<std::int64_t>(std::floor(asye_share * establishment)) - t[aTrainee]);
+  asye_priority_[e] = static_cast<double>(t[aTrainee]) < levers_[e].asye_min_share * establishment;
+}
+
+// This week's series of authority e (kMetricTable), from its sums t and the
+// state plan_next_week() has just set.
+void LabourMarket::record_series(std::size_t e, const std::int64_t* t) {
+  const std::size_t E = authorities_.size();
+  const Authority& auth = authorities_[e];
+  const std::int64_t workers = permanent_[e] + agency_[e] + bank_[e];
+  const std::int64_t vacancies = auth.establishment - permanent_[e];
+  auto put = [&](Metric m, double v) { series_[static_cast<std::size_t>(m) * E + e] = v; };
+  put(kPermanentFte, static_cast<double>(permanent_[e]));
+  put(kAgencyFte, static_cast<double>(agency_[e]));
+  put(kTraineeFte, static_cast<double>(t[aTrainee]));
+  put(kBankFte, static_cast<double>(bank_[e]));
+  put(kVacancies, static_cast<double>(vacancies));
+  put(kEstablishment, static_cast<double>(auth.establishment));
+  put(kStarters, static_cast<double>(t[aStarters]));
+  put(kLeavers, static_cast<double>(t[aLeavers]));
+  put(kMovesIn, static_cast<double>(t[aMovesIn]));
+  put(kMovesOut, static_cast<double>(t[aMovesOut]));
+  put(kPermToAgency, static_cast<double>(t[aPermToAgency]));
+  put(kAgencyToPerm, static_cast<double>(t[aAgencyToPerm]));
+  put(kAgencyStarts, static_cast<double>(t[aAgencyStarts]));
+  put(kAgencyEnds, static_cast<double>(t[aAgencyEnds]));
+  put(kCaseload, caseload_[e]);
+  put(kMeanStress, workers > 0
+                       ? static_cast<double>(t[aStressMicro]) / 1e6 / static_cast<double>(workers)
+                       : 0.0);
+  put(kMeanTenureWeeks,
+      permanent_[e] > 0 ? static_cast<double>(t[aTenureWeeks]) / static_cast<double>(permanent_[e])
+                        : 0.0);
+  put(kPayCostGbp, static_cast<double>(t[aPayPence]) / 100.0);
+  put(kAgencyCostGbp, static_cast<double>(t[aAgencyPence]) / 100.0);
+  put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
+  put(kMspFeeGbp, static_cast<double>(t[aMspPence]) / 100.0);
+  put(kBankCostGbp, static_cast<double>(t[aBankPence]) / 100.0);
+  put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
+  put(kRecruitmentCostGbp, static_cast<double>(t[aRecruitPence]) / 100.0);
+  put(kPayIndex, pay_index_[e]);
+  put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));
+  put(kHeadhuntedOut, static_cast<double>(t[aHeadhuntedOut]));
+  bool capped = false;
+  for (double cap : levers_[e].agency_cap_gbp_per_hour) capped = capped || cap != kNoCap;
+  put(kCapBreach, capped && breaching_[e] ? 1.0 : 0.0);
+  put(kAgencyScreenedOut, screened_.empty() ? 0.0 : static_cast<double>(screened_[e]));
 }
 
 // Openings as seen from each home zone: capacity x exp(-commute cost), so

@@ -80,10 +80,12 @@ std::vector<IndicatorDef> make_defs() {
   d.push_back(def("moves_out", "FTE", Y,
                   "permanent leavers who went to another authority, in the year", {"moves_out"},
                   flow("moves_out"), 1, "FTE", 0));
-  d.push_back(def("perm_to_agency", "FTE", Y, "permanent leavers who became agency workers",
-                  {"perm_to_agency"}, flow("perm_to_agency"), 1, "FTE", 0));
-  d.push_back(def("agency_to_perm", "FTE", Y, "permanent starters who were agency workers",
-                  {"agency_to_perm"}, flow("agency_to_perm"), 1, "FTE", 0));
+  d.push_back(def("perm_to_agency", "FTE", Y,
+                  "permanent leavers who became agency workers, in the year", {"perm_to_agency"},
+                  flow("perm_to_agency"), 1, "FTE", 0));
+  d.push_back(def("agency_to_perm", "FTE", Y,
+                  "permanent starters who were agency workers, in the year", {"agency_to_perm"},
+                  flow("agency_to_perm"), 1, "FTE", 0));
   d.push_back(def(
       "mean_tenure_years", "years", Y,
       "mean tenure of permanent staff in their post at 30 September (FTE-weighted)",
@@ -115,7 +117,8 @@ std::vector<IndicatorDef> make_defs() {
                   {"msp_fee_gbp"}, flow("msp_fee_gbp"), 1e-6, "GBPm", 2));
   d.push_back(
       def("incentive_cost_gbp", "GBP", F,
-          "incentives (golden hellos, retention, headhunting premiums) in the financial year",
+          "incentives (golden hellos, headhunting premiums, retention and relocation payments, "
+          "progression pathway uplifts) in the financial year",
           {"incentive_cost_gbp"}, flow("incentive_cost_gbp"), 1e-6, "GBPm", 2));
   d.push_back(def("bank_cost_gbp", "GBP", F, "in-house bank pay and on-costs in the financial year",
                   {"bank_cost_gbp"}, flow("bank_cost_gbp"), 1e-6, "GBPm", 2));
@@ -147,7 +150,7 @@ std::vector<IndicatorDef> make_defs() {
           {"bank_cost_gbp", "recruitment_cost_gbp", "bank_fte"}));
   d.push_back(def(
       "agency_premium_gbp", "GBP per FTE-year", F,
-      "agency charges per agency FTE-year - pay and on-costs per permanent FTE-year",
+      "agency charges per agency FTE-year minus pay and on-costs per permanent FTE-year",
       {"pay_cost_gbp", "agency_cost_gbp", "permanent_fte", "agency_fte"},
       [](P g) {
         return ratio(g.flow("agency_cost_gbp"), g.flow("agency_fte") / kWeeksPerYear) -

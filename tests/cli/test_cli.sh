@@ -79,6 +79,11 @@ docs=$(dirname "$0")/../../docs/scenario-keys.md
 "$bin" keys >"$work/keys.md"
 check "docs/scenario-keys.md matches 'pledgesim keys'" bash -c "tail -n +\$(( \$(grep -n '^| key | default' '$docs' | cut -d: -f1) )) '$docs' | diff -q - '$work/keys.md' >/dev/null"
 
+# So is the output reference (series and indicators).
+docs=$(dirname "$0")/../../docs/output-reference.md
+"$bin" metrics >"$work/metrics.md"
+check "docs/output-reference.md matches 'pledgesim metrics'" bash -c "tail -n +\$(( \$(grep -n '^## Weekly series' '$docs' | cut -d: -f1) )) '$docs' | diff -q - '$work/metrics.md' >/dev/null"
+
 # Replications: deterministic for any thread count, replication 0 = the plain
 # run of the seed, seeds recorded.
 run run --years 1 --seed 5 --replications 3 --threads 1 --out "$work/r1.h5" -q --no-summary
