@@ -38,16 +38,7 @@ class SpecReader : public TomlChecker {
                                             "replications",    "parameters", "targets",
                                             "max_evaluations", "description"};
     unknown_fields(root, "", known);
-    if (const auto* n = root.get("scenario")) {
-      if (auto s = n->value<std::string>())
-        spec.scenario = file.parent_path() / *s;
-      else
-        issue(n, "scenario", "expected a file name, relative to this file");
-    }
-    if (const auto* n = root.get("years"))
-      spec.years = integer(*n, "years", models::kMinYears, models::kMaxYears);
-    if (const auto* n = root.get("seed"))
-      spec.seed = integer(*n, "seed", 0, static_cast<double>(models::kMaxSeed));
+    read_run_keys(root, file, spec.scenario, spec.years, spec.seed);
     if (const auto* n = root.get("replications"))
       spec.replications = integer(*n, "replications", 2, 1000);
     if (const auto* n = root.get("max_evaluations"))

@@ -59,17 +59,7 @@ class SweepReader : public TomlChecker {
                                             "seed_policy", "design",  "samples",    "morris_levels",
                                             "parameters",  "outputs", "description"};
     unknown_fields(root, "", known);
-    if (const auto* n = root.get("scenario")) {
-      if (auto s = n->value<std::string>())
-        spec.scenario = file.parent_path() / *s;
-      else
-        issue(n, "scenario", "expected a file name, relative to this file");
-    }
-    if (const auto* n = root.get("years"))
-      spec.years = integer(*n, "years", models::kMinYears, models::kMaxYears);
-    if (const auto* n = root.get("seed"))
-      spec.seed =
-          static_cast<std::uint64_t>(integer(*n, "seed", 0, static_cast<double>(models::kMaxSeed)));
+    read_run_keys(root, file, spec.scenario, spec.years, spec.seed);
     if (const auto* n = root.get("replications"))
       spec.replications = static_cast<std::size_t>(integer(*n, "replications", 1, 100000));
     if (const auto* n = root.get("seed_policy")) {

@@ -259,6 +259,12 @@ int sweep_command(const SweepOptions& o) {
   }
 #endif
   const bool lead = rank == 0;
+  // Ctrl-C from the start (a sweep spends a while reading its file and
+  // checking its design): no run starts once it came, completed runs stay in
+  // the journal. (Under MPI the launcher's default handling applies; the
+  // journal is kept too.)
+  std::optional<sim::InterruptGuard> interrupt_guard;
+  if (ranks == 1) interrupt_guard.emplace();
   Plan plan;
   try {
     plan.spec = load_sweep_spec(o.sweep_file);
@@ -320,9 +326,7 @@ int sweep_command(const SweepOptions& o) {
   try {
     if (ranks == 1) {
       // Ctrl-C: no new runs start, runs in progress stop at their next week;
-      // completed runs stay in the journal for the next attempt. (Under MPI
-      // the launcher's default handling applies; the journal is kept too.)
-      const sim::InterruptGuard interrupt_guard;
+      // completed runs stay in the journal for the next attempt.
       sim::ThreadLimit threads(o.threads);
       std::atomic<bool> stopped{false};
       sim::for_each_index(pending.size(), [&](std::size_t k) {

@@ -56,4 +56,20 @@ void TomlChecker::unknown_fields(const toml::table& t, const std::string& where,
   }
 }
 
+void TomlChecker::read_run_keys(const toml::table& root, const std::filesystem::path& file,
+                                std::filesystem::path& scenario, std::optional<std::int64_t>& years,
+                                std::uint64_t& seed) {
+  if (const auto* n = root.get("scenario")) {
+    if (auto s = n->value<std::string>())
+      scenario = file.parent_path() / *s;
+    else
+      issue(n, "scenario", "expected a file name, relative to this file");
+  }
+  if (const auto* n = root.get("years"))
+    years = integer(*n, "years", models::kMinYears, models::kMaxYears);
+  if (const auto* n = root.get("seed"))
+    seed =
+        static_cast<std::uint64_t>(integer(*n, "seed", 0, static_cast<double>(models::kMaxSeed)));
+}
+
 }  // namespace pledgesim::app

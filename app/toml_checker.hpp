@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ class TomlChecker {
   static std::string hint(const std::string& key, const std::vector<std::string>& known);
   // An integer in [min, max]; reports otherwise and returns min.
   std::int64_t integer(const toml::node& n, const std::string& key, double min, double max);
+  // The keys of a file that runs a scenario: `scenario` (a file name,
+  // relative to `file`), `years` and `seed`, each left as it is when absent.
+  void read_run_keys(const toml::table& root, const std::filesystem::path& file,
+                     std::filesystem::path& scenario, std::optional<std::int64_t>& years,
+                     std::uint64_t& seed);
   // Reports keys of `t` not in `fields` (`where` prefixes them; "" at the top).
   void unknown_fields(const toml::table& t, const std::string& where,
                       const std::vector<std::string>& fields);

@@ -12,6 +12,7 @@
 #include "models/metrics.hpp"
 #include "models/scenario.hpp"
 #include "sim/core/parallel.hpp"
+#include "tests/common/scenarios.hpp"
 
 namespace pm = pledgesim::models;
 namespace ps = pledgesim::sim;
@@ -20,11 +21,7 @@ namespace {
 
 // The built-in scenario's London authorities (no neighbouring regions).
 pm::Scenario small_scenario(std::int64_t years = 2, std::uint64_t seed = 7) {
-  pm::Scenario s = pm::builtin_default_scenario();
-  s.years = years;
-  s.seed = seed;
-  std::erase_if(s.authorities, [](const pm::AuthorityData& a) { return a.region != "London"; });
-  return s;
+  return pledgesim::test_util::london_scenario(years, seed);
 }
 
 // All weekly series of a run, week-major.

@@ -19,6 +19,7 @@
 #include "sim/core/parallel.hpp"
 #include "sim/core/state.hpp"
 #include "sim/io/checkpoint.hpp"
+#include "tests/common/scenarios.hpp"
 #include "tests/common/temp_dir.hpp"
 
 namespace pm = pledgesim::models;
@@ -27,13 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-pm::Scenario london(std::int64_t years, std::uint64_t seed = 11) {
-  pm::Scenario s = pm::builtin_default_scenario();
-  s.years = years;
-  s.seed = seed;
-  std::erase_if(s.authorities, [](const pm::AuthorityData& a) { return a.region != "London"; });
-  return s;
-}
+using pledgesim::test_util::london_scenario;
 
 // London and its neighbours with every lever on (in-house banks, notice
 // periods, staged hellos...) and three agencies.
@@ -50,7 +45,7 @@ pm::Scenario all_levers(std::int64_t years) {
 }
 
 pm::Scenario scenario_named(const std::string& name, std::int64_t years) {
-  return name == "all_levers" ? all_levers(years) : london(years);
+  return name == "all_levers" ? all_levers(years) : london_scenario(years);
 }
 
 bool same_bits(std::span<const double> a, std::span<const double> b) {
@@ -159,7 +154,7 @@ TEST_P(MarketState, CheckpointFileRoundTripsTheState) {
 }
 
 TEST(MarketStateSaved, HoldsEveryPopulationColumn) {
-  pm::LabourMarket m(london(1));
+  pm::LabourMarket m(london_scenario(1));
   ps::MemoryState saved;
   m.save_state(saved);
   std::set<std::string> columns, stored;
@@ -170,12 +165,12 @@ TEST(MarketStateSaved, HoldsEveryPopulationColumn) {
 }
 
 TEST(MarketStateSaved, RefusedByAMarketOfAnotherScenario) {
-  pm::LabourMarket a(london(1));
+  pm::LabourMarket a(london_scenario(1));
   a.step();
   ps::MemoryState saved;
   a.save_state(saved);
 
-  pm::LabourMarket other_seed(london(1, 12));
+  pm::LabourMarket other_seed(london_scenario(1, 12));
   EXPECT_THROW(
       {
         try {
@@ -187,7 +182,7 @@ TEST(MarketStateSaved, RefusedByAMarketOfAnotherScenario) {
       },
       ps::StateError);
 
-  auto bigger = london(1);
+  auto bigger = london_scenario(1);
   bigger.authorities[3].inpost_fte += 10;
   pm::LabourMarket other_establishment(bigger);
   EXPECT_THROW(
@@ -203,7 +198,7 @@ TEST(MarketStateSaved, RefusedByAMarketOfAnotherScenario) {
       },
       ps::StateError);
 
-  auto fewer = london(1);
+  auto fewer = london_scenario(1);
   fewer.authorities.pop_back();
   pm::LabourMarket fewer_authorities(fewer);
   EXPECT_THROW(fewer_authorities.load_state(saved), ps::StateError);
@@ -211,7 +206,7 @@ TEST(MarketStateSaved, RefusedByAMarketOfAnotherScenario) {
   // A missing array is named.
   ps::MemoryState damaged = saved;
   damaged.arrays().erase("authority/caseload");
-  pm::LabourMarket c(london(1));
+  pm::LabourMarket c(london_scenario(1));
   try {
     c.load_state(damaged);
     ADD_FAILURE() << "loaded a state without authority/caseload";
@@ -341,7 +336,7 @@ TEST_P(MarketEvents, AreTheChangesAndReproduceTheWeeklySeries) {
 // Events of a market cut into many blocks are the same for 1 and 2 threads,
 // and recording them changes nothing else.
 TEST(MarketEventsRecording, SameForAnyThreadCountAndChangesNothingElse) {
-  auto s = london(1);
+  auto s = london_scenario(1);
   for (auto& a : s.authorities) a.inpost_fte *= 4, a.vacancy_fte *= 4, a.agency_fte *= 4;
   auto run = [&](std::size_t threads, bool events) {
     ps::ThreadLimit limit(threads);

@@ -13,6 +13,7 @@
 #include "sim/core/replication.hpp"
 #include "sim/core/state.hpp"
 #include "sim/io/hdf5_recorder.hpp"
+#include "tests/common/scenarios.hpp"
 #include "tests/common/temp_dir.hpp"
 
 namespace pm = pledgesim::models;
@@ -21,14 +22,7 @@ namespace an = pledgesim::analysis;
 
 namespace {
 
-// London's authorities of the built-in scenario, for `years`.
-pm::Scenario london(std::int64_t years, std::uint64_t seed = 11) {
-  pm::Scenario s = pm::builtin_default_scenario();
-  s.years = years;
-  s.seed = seed;
-  std::erase_if(s.authorities, [](const pm::AuthorityData& a) { return a.region != "London"; });
-  return s;
-}
+using pledgesim::test_util::london_scenario;
 
 ps::MemoryRecorder run_in_memory(const pm::Scenario& s, std::size_t replications,
                                  std::size_t threads) {
@@ -43,7 +37,7 @@ ps::MemoryRecorder run_in_memory(const pm::Scenario& s, std::size_t replications
 }
 
 TEST(Runner, MemoryEqualsTheFileForEverySeriesAndIndicator) {
-  const pm::Scenario s = london(1);
+  const pm::Scenario s = london_scenario(1);
   const ps::MemoryRecorder memory = run_in_memory(s, 3, 2);
   pledgesim::test_util::ScopedTempDir dir("runner_file");
   const auto path = dir / "run.h5";
@@ -79,7 +73,7 @@ TEST(Runner, MemoryEqualsTheFileForEverySeriesAndIndicator) {
 }
 
 TEST(Runner, ResultsDoNotDependOnThreadsOrBatches) {
-  const pm::Scenario s = london(1);
+  const pm::Scenario s = london_scenario(1);
   const ps::MemoryRecorder one = run_in_memory(s, 3, 1);  // batches of one replication
   const ps::MemoryRecorder two = run_in_memory(s, 3, 2);  // a batch of two, then one
   const ps::MemoryRecorder four = run_in_memory(s, 3, 4);
@@ -90,7 +84,7 @@ TEST(Runner, ResultsDoNotDependOnThreadsOrBatches) {
 }
 
 TEST(Runner, ReplicationRIsTheRunOfItsSeed) {
-  const pm::Scenario s = london(1);
+  const pm::Scenario s = london_scenario(1);
   const ps::MemoryRecorder all = run_in_memory(s, 3, 2);
   const std::size_t block = all.weeks() * all.entities();
   for (std::size_t r = 0; r < 3; ++r) {
@@ -112,7 +106,7 @@ TEST(Runner, ReplicationRIsTheRunOfItsSeed) {
 }
 
 TEST(Runner, HooksComeAtTheWeeksTheyPromise) {
-  const pm::Scenario s = london(1);
+  const pm::Scenario s = london_scenario(1);
   const std::int64_t W = s.weeks();  // 53: the weeks up to the last one of the year
   ASSERT_GT(W, 41);
   ps::MemoryRecorder recorder;
@@ -155,7 +149,7 @@ TEST(Runner, HooksComeAtTheWeeksTheyPromise) {
 }
 
 TEST(Runner, AResumedRunContinuesExactly) {
-  const pm::Scenario s = london(1);
+  const pm::Scenario s = london_scenario(1);
   const ps::MemoryRecorder whole = run_in_memory(s, 1, 2);
 
   // Stop at week 23, keeping the market's state as a checkpoint would.
@@ -190,7 +184,7 @@ TEST(Runner, AResumedRunContinuesExactly) {
 }
 
 TEST(Runner, EventsAreRecordedInMemoryAndOnlyForOneReplication) {
-  const pm::Scenario s = london(1);
+  const pm::Scenario s = london_scenario(1);
   ps::MemoryRecorder recorder;
   pm::RunSettings settings;
   settings.record_events = true;
@@ -212,7 +206,7 @@ TEST(Runner, InvariantChecksPassOnAnOrdinaryRun) {
   ps::MemoryRecorder recorder;
   pm::RunSettings settings;
   settings.check_invariants = true;
-  const pm::RunOutcome outcome = pm::run_scenario(london(1), recorder, settings);
+  const pm::RunOutcome outcome = pm::run_scenario(london_scenario(1), recorder, settings);
   EXPECT_EQ(outcome.status, pm::RunOutcome::Status::kCompleted);
   EXPECT_TRUE(outcome.violations.empty());
 }
