@@ -10,7 +10,7 @@ std::vector<std::string> check_invariants(const LabourMarket& m, std::span<const
   auto fail = [&](const std::string& what) {
     if (out.size() < 20) out.push_back("week " + std::to_string(m.weeks_done() - 1) + ": " + what);
   };
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   const auto now = m.week_series();
   auto v = [&](std::span<const double> s, Metric k, std::size_t e) {
     return s[static_cast<std::size_t>(k) * E + e];

@@ -41,11 +41,12 @@ class LabourMarket {
 
   std::int64_t weeks_done() const { return week_; }
   const sim::WeeklyClock& clock() const { return clock_; }
-  std::size_t employer_count() const { return authorities_.size(); }
+  std::size_t authority_count() const { return authorities_.size(); }
   const Scenario& scenario() const { return scenario_; }
   const sim::Population& population() const { return population_; }
 
-  // Series of the last completed week, metric-major: [metric][employer].
+  // Series of the last completed week, metric-major: [metric][authority]
+  // (authorities in /employers order).
   std::span<const double> week_series() const { return series_; }
   // Practitioners by status now, counted from the columns.
   const StatusCounts& status_counts() const { return status_counts_; }
@@ -53,7 +54,7 @@ class LabourMarket {
   const TransitionCounts& last_transitions() const { return transitions_; }
   // Practitioners added (newly qualified) at the start of the last week.
   std::int64_t last_intake() const { return last_intake_; }
-  const VacancyLedger& ledger(std::size_t employer) const { return ledgers_[employer]; }
+  const VacancyLedger& ledger(std::size_t authority) const { return ledgers_[authority]; }
   // Levers in force during the last step (or the first, before any step).
   const std::vector<AuthorityLevers>& levers() const { return levers_; }
 
@@ -111,7 +112,7 @@ class LabourMarket {
     std::span<std::uint8_t> leaving, accepted, headhunted;
     std::span<std::int16_t> pending_target;  // opening accepted, awaiting the notice period
     std::span<std::uint8_t> pending_weeks;   // notice weeks left (0 = none pending)
-    std::span<std::int16_t> application;     // employer * 2 + kind, or -1
+    std::span<std::int16_t> application;     // authority * 2 + kind, or -1
   };
 
   void add_columns();
@@ -201,8 +202,8 @@ class LabourMarket {
   std::vector<std::uint8_t> region_of_zone_;
   std::vector<std::int64_t> intake_;  // newly qualified a year, by authority
   std::vector<double> agency_margin_share_, agency_offer_cdf_;  // by agency
-  double commute(std::uint8_t home, std::size_t employer) const {
-    return commute_[home * zone_names_.size() + zone_of_[employer]];
+  double commute(std::uint8_t home, std::size_t authority) const {
+    return commute_[home * zone_names_.size() + zone_of_[authority]];
   }
   std::vector<VacancyLedger> ledgers_;
   std::array<std::uint16_t, kRoleCount> thresholds_{};  // PQE weeks at which each role starts
@@ -220,11 +221,11 @@ class LabourMarket {
   std::vector<std::int64_t> asye_capacity_;  // newly qualified the authority can still take on
   std::vector<std::uint8_t> asye_priority_;  // below its ASYE commitment: NQSWs first
   std::vector<double> release_prob_;
-  // Cumulative opening weights by employer as seen from each home zone
-  // (capacity x reach), for sampling offers: [zone * employers + employer].
+  // Cumulative opening weights by authority as seen from each home zone
+  // (capacity x reach), for sampling offers: [zone * authorities + authority].
   std::vector<double> perm_cdf_, agency_cdf_, bank_cdf_;
 
-  // Prices for the week: [employer][role] or [role].
+  // Prices for the week: [authority][role] or [role].
   double uplift_ = 1.0;
   std::vector<double> pay_index_;                 // per authority, set by the April pay review
   std::vector<double> perm_pay_gbp_;              // annual salary [e * roles + r]

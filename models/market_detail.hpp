@@ -39,11 +39,11 @@ enum Purpose : std::uint64_t {
 // Values of the `leaving` scratch column.
 enum Leaving : std::uint8_t { kStay = 0, kExit = 1, kBreak = 2, kPlacementEnd = 3, kMoveDue = 4 };
 
-// What an application is for: opening = employer * kOpeningKinds + kind.
+// What an application is for: opening = authority * kOpeningKinds + kind.
 enum Kind : int { kPermanentPost = 0, kAgencyPlacement = 1, kBankShift = 2 };
 inline constexpr int kOpeningKinds = 3;
 
-// Per-employer accumulators, then whole-population ones.
+// Per-authority accumulators, then whole-population ones.
 enum Acc : int {
   aStarters,
   aLeavers,
@@ -68,7 +68,7 @@ enum Acc : int {
   aRecruitPence,
   aHeadhuntedIn,
   aHeadhuntedOut,
-  aPendingPerm,  // arrivals expected after a notice period (by target employer)
+  aPendingPerm,  // arrivals expected after a notice period (by target authority)
   aPendingAgency,
   aPendingBank,
   kAccPerEmployer

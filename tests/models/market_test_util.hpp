@@ -57,7 +57,7 @@ struct Totals {
 
 inline Totals run_total(const pm::Scenario& s, pm::Metric metric) {
   pm::LabourMarket m(s);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   Totals t;
   t.by_employer.assign(E, 0);
   for (std::int64_t w = 0; w < s.weeks(); ++w) {

@@ -38,7 +38,7 @@ std::vector<double> run_series(const pm::Scenario& s, std::size_t threads) {
 }
 
 double series_total(const pm::LabourMarket& m, pm::Metric metric) {
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   const auto row = m.week_series().subspan(static_cast<std::size_t>(metric) * E, E);
   return std::accumulate(row.begin(), row.end(), 0.0);
 }
@@ -108,7 +108,7 @@ TEST_P(MarketInvariants, CheckInvariantsFindsNothingWrongEveryWeek) {
     previous.assign(m.week_series().begin(), m.week_series().end());
   }
   // And the check can fail: a series that does not follow its flows is caught.
-  previous[static_cast<std::size_t>(pm::kPermanentFte) * m.employer_count()] += 1;
+  previous[static_cast<std::size_t>(pm::kPermanentFte) * m.authority_count()] += 1;
   EXPECT_FALSE(pm::check_invariants(m, previous).empty());
 }
 
@@ -151,7 +151,7 @@ TEST_P(MarketInvariants, StatusCountsFollowTransitionsEveryWeek) {
 TEST_P(MarketInvariants, EmployerStocksFollowFlowsAndSumToEmployed) {
   const auto s = scenario_named(GetParam(), 3);
   pm::LabourMarket m(s);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   auto value = [&](pm::Metric metric, std::size_t e) {
     return m.week_series()[static_cast<std::size_t>(metric) * E + e];
   };
@@ -200,7 +200,7 @@ TEST(MarketCosts, PayCostMatchesHeadcountTimesScale) {
   s.pay.on_cost_rate = 0.25;
   pm::LabourMarket m(s);
   for (int w = 0; w < 10; ++w) m.step();
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   for (std::size_t e = 0; e < E; ++e) {
     const double perm = m.week_series()[pm::kPermanentFte * E + e];
     EXPECT_DOUBLE_EQ(m.week_series()[pm::kPayCostGbp * E + e], perm * 1250.0);
@@ -270,7 +270,7 @@ TEST(MarketRules, GoldenHelloIsBookedPerStarter) {
   pm::LabourMarket m(s);
   for (std::int64_t w = 0; w < 20; ++w) {
     m.step();
-    const std::size_t E = m.employer_count();
+    const std::size_t E = m.authority_count();
     for (std::size_t e = 0; e < E; ++e)
       EXPECT_DOUBLE_EQ(m.week_series()[pm::kIncentiveCostGbp * E + e],
                        2000.0 * m.week_series()[pm::kStarters * E + e]);
@@ -304,7 +304,7 @@ TEST(MarketCosts, AgencyChargeSplitsExactlyIntoWorkerMarginAndMspFee) {
       std::round(30 * s.agency.hours_per_week * (1 + s.agency.on_cost_rate) * 100) / 100;
   const double gross = 30 * s.agency.hours_per_week * (1 + s.agency.on_cost_rate) / 0.75;
   pm::LabourMarket m(s);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   for (int w = 0; w < 20; ++w) {
     m.step();
     for (std::size_t e = 0; e < E; ++e) {

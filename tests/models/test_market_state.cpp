@@ -245,7 +245,7 @@ TEST_P(MarketEvents, AreTheChangesAndReproduceTheWeeklySeries) {
   const auto s = scenario_named(GetParam(), 2);
   pm::LabourMarket m(s);
   m.set_event_recording(true);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   std::array<std::int64_t, pm::kEventKindCount> kinds{};
   for (std::int64_t w = 0; w < s.weeks(); ++w) {
     const auto& pop = m.population();

@@ -38,7 +38,7 @@ TEST(MetricTable, NamesAreUniqueSnakeCaseAndDescribed) {
 // week, are never negative.
 TEST(MetricTable, SeriesHoldWhatTheTableSays) {
   pm::LabourMarket m(london(1));
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   for (int w = 0; w < 20; ++w) {
     m.step();
     const auto series = m.week_series();

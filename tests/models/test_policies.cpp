@@ -92,7 +92,7 @@ TEST(PolicyLevers, BindingCapLimitsChargesAndCutsLocumsInTheCappedRegion) {
   // Charges at capped authorities never exceed the cap-derived charge of the
   // best-paid role; the uncapped neighbour pays market rates.
   pm::LabourMarket m(on);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   const auto& ag = on.agency;
   const double max_charge =
       32 * ag.hours_per_week * (1 + ag.on_cost_rate) / (1 - ag.margin_share - ag.msp_fee_share);
@@ -309,7 +309,7 @@ struct Review {
 };
 Review first_pay_review(const pm::Scenario& s) {
   pm::LabourMarket m(s);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   Review r;
   for (std::int64_t w = 0; w < s.weeks(); ++w) {
     const auto row = m.week_series();
@@ -368,7 +368,7 @@ TEST(PaySetting, HarmonisedAuthoritiesStayWithinTheirBand) {
   }
   // And over three years of reviews nobody leaves the band or drifts upward.
   pm::LabourMarket m(s);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   for (std::int64_t w = 0; w < s.weeks(); ++w) m.step();
   double lo = 1e9, hi = 0;
   for (std::size_t e = 0; e < E; ++e) {
@@ -411,7 +411,7 @@ TEST(Headhunting, PremiumAndGoldenHellosAreBookedExactly) {
   s.pay.headhunting_premium_gbp = 5000;
   for (auto& a : s.authorities) a.golden_hello_gbp = 1000;
   pm::LabourMarket m(s);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   double headhunted = 0;
   for (std::int64_t w = 0; w < s.weeks(); ++w) {
     m.step();
@@ -470,7 +470,7 @@ TEST(PolicyLevers, AuthoritiesUnderPressureBreachCaps) {
   s.agency.cap_breach_vacancy_rate = 0.25;
   s.agency.cap_breach_probability = 0.5;
   pm::LabourMarket m(s);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   const double max_capped_charge = 32 * s.agency.hours_per_week * (1 + s.agency.on_cost_rate) /
                                    (1 - s.agency.margin_share - s.agency.msp_fee_share);
   double breaches = 0, weeks_under_pressure = 0, over_cap_without_breach = 0;
@@ -556,7 +556,7 @@ TEST(Incentives, StagedHelloAndRetentionAreBookedWhenDueAndOnlyThen) {
   s.policies = {hello, retention};
   pm::LabourMarket m(s);
   const ps::Population& pop = m.population();
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   double stage2 = 0;
   for (std::int64_t w = 0; w < 60; ++w) {
     m.step();
@@ -594,7 +594,7 @@ TEST(PolicyLevers, NoticePeriodDelaysMovesAndHoldsThePost) {
   notice.weeks = 4;
   s.policies.push_back(notice);
   pm::LabourMarket m(s);
-  const std::size_t E = m.employer_count();
+  const std::size_t E = m.authority_count();
   double early = 0, later = 0;
   std::vector<double> perm(E);
   for (std::size_t e = 0; e < E; ++e) perm[e] = m.week_series()[pm::kPermanentFte * E + e];

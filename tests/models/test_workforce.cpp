@@ -12,7 +12,7 @@
 namespace {
 
 double value(const pm::LabourMarket& m, pm::Metric k, std::size_t e) {
-  return m.week_series()[static_cast<std::size_t>(k) * m.employer_count() + e];
+  return m.week_series()[static_cast<std::size_t>(k) * m.authority_count() + e];
 }
 
 // Pence a week of a salary with on-costs, as the market rounds it.
@@ -64,14 +64,14 @@ TEST(InhouseBank, BankCostIsItsWorkersPayAndNobodyInTheAsyeYearWorksBank) {
     const auto employer = pop.column<std::int16_t>("employer").span();
     const auto role = pop.column<std::uint8_t>("role").span();
     const auto pqe = pop.column<std::uint16_t>("pqe_weeks").span();
-    std::vector<std::int64_t> expected(m.employer_count(), 0);
+    std::vector<std::int64_t> expected(m.authority_count(), 0);
     for (std::size_t i = 0; i < pop.size(); ++i) {
       if (status_of(pop, i) != pm::Status::bank) continue;
       ASSERT_GE(pqe[i], pm::kAsyeWeeks);
       expected[static_cast<std::size_t>(employer[i])] += std::llround(
           bank.rate_gbp_per_hour[role[i]] * ag.hours_per_week * (1 + ag.on_cost_rate) * 100);
     }
-    for (std::size_t e = 0; e < m.employer_count(); ++e) {
+    for (std::size_t e = 0; e < m.authority_count(); ++e) {
       ASSERT_DOUBLE_EQ(value(m, pm::kBankCostGbp, e), static_cast<double>(expected[e]) / 100.0);
       bank_weeks += value(m, pm::kBankFte, e);
     }
@@ -118,7 +118,7 @@ TEST(AsyePipeline, TraineesStayWithinSupervisionPlacesUnlessTheLeverRaisesThem) 
     double trainee_weeks = 0;
     for (std::int64_t w = 0; w < s.weeks(); ++w) {
       m.step();
-      for (std::size_t e = 0; e < m.employer_count(); ++e) {
+      for (std::size_t e = 0; e < m.authority_count(); ++e) {
         const double est = value(m, pm::kEstablishment, e);
         // After a year every trainee was hired under the cap (the initial
         // ones have finished their ASYE year by then).
@@ -169,7 +169,7 @@ TEST(TraineePay, TraineesArePaidTheCommonRateAndOthersTheScale) {
   double trainees = 0;
   for (int w = 0; w < 20; ++w) {
     m.step();
-    for (std::size_t e = 0; e < m.employer_count(); ++e) {
+    for (std::size_t e = 0; e < m.authority_count(); ++e) {
       const double t = value(m, pm::kTraineeFte, e);
       trainees += t;
       ASSERT_NEAR(value(m, pm::kPayCostGbp, e),
@@ -203,7 +203,7 @@ TEST(ProgressionPathway, UpliftIsBookedAsIncentiveAndKeepsStaff) {
     m.step();
     const auto employer = pop.column<std::int16_t>("employer").span();
     const auto pqe = pop.column<std::uint16_t>("pqe_weeks").span();
-    std::vector<std::int64_t> uplift(m.employer_count(), 0);
+    std::vector<std::int64_t> uplift(m.authority_count(), 0);
     for (std::size_t i = 0; i < pop.size(); ++i) {
       if (status_of(pop, i) != pm::Status::permanent) continue;
       const int now = role_at(pqe[i]), paid = role_at(pqe[i] + 3 * 52);
@@ -211,7 +211,7 @@ TEST(ProgressionPathway, UpliftIsBookedAsIncentiveAndKeepsStaff) {
           weekly_pence(pay.permanent_gbp_per_year[paid], pay.on_cost_rate) -
           weekly_pence(pay.permanent_gbp_per_year[now], pay.on_cost_rate);
     }
-    for (std::size_t e = 0; e < m.employer_count(); ++e)
+    for (std::size_t e = 0; e < m.authority_count(); ++e)
       ASSERT_NEAR(value(m, pm::kIncentiveCostGbp, e), static_cast<double>(uplift[e]) / 100, 1e-6);
   }
 
@@ -244,7 +244,7 @@ TEST(Relocation, StartersFromAnotherRegionMoveAndAreOfferedTheAllowance) {
   on.policies.push_back(relocation);
   pm::LabourMarket m(on);
   const ps::Population& pop = m.population();
-  const std::size_t E = m.employer_count(), neighbour = E - 1;
+  const std::size_t E = m.authority_count(), neighbour = E - 1;
   double paid = 0;
   for (std::int64_t w = 0; w < on.weeks(); ++w) {
     m.step();
@@ -282,7 +282,7 @@ TEST(RecruitmentCost, EachPermanentStarterCostsTheSetAmount) {
   double starters = 0;
   for (int w = 0; w < 30; ++w) {
     m.step();
-    for (std::size_t e = 0; e < m.employer_count(); ++e) {
+    for (std::size_t e = 0; e < m.authority_count(); ++e) {
       ASSERT_EQ(value(m, pm::kRecruitmentCostGbp, e), 2500 * value(m, pm::kStarters, e));
       starters += value(m, pm::kStarters, e);
     }
@@ -304,7 +304,7 @@ TEST(Agencies, EachLocumIsChargedWithTheMarginOfTheAgencyPlacingThem) {
     m.step();
     const auto employer = pop.column<std::int16_t>("employer").span();
     const auto firm = pop.column<std::uint8_t>("agency_firm").span();
-    std::vector<std::int64_t> margin(m.employer_count(), 0), charge(m.employer_count(), 0);
+    std::vector<std::int64_t> margin(m.authority_count(), 0), charge(m.authority_count(), 0);
     for (std::size_t i = 0; i < pop.size(); ++i) {
       if (status_of(pop, i) != pm::Status::agency) continue;
       const double share = s.agencies[firm[i]].margin_share;
@@ -316,7 +316,7 @@ TEST(Agencies, EachLocumIsChargedWithTheMarginOfTheAgencyPlacingThem) {
       charge[e] += std::llround(worker_gbp * 100) + mp + fee;
       ++by_firm[firm[i]];
     }
-    for (std::size_t e = 0; e < m.employer_count(); ++e) {
+    for (std::size_t e = 0; e < m.authority_count(); ++e) {
       ASSERT_NEAR(value(m, pm::kAgencyMarginGbp, e), static_cast<double>(margin[e]) / 100, 1e-6);
       ASSERT_NEAR(value(m, pm::kAgencyCostGbp, e), static_cast<double>(charge[e]) / 100, 1e-6);
     }
