@@ -1,7 +1,7 @@
 // One lever of every kind, in overlapping scopes (London, the signatories,
 // the neighbouring regions, all), with the published figures of the
-// README's Policy levers table where there are any. Tests and benchmarks use it to exercise every rule at
-// once; it is not a policy scenario (see scenarios/ for those).
+// README's Policy levers table where there are any. Tests and benchmarks use it to exercise every
+// rule at once; it is not a policy scenario (see scenarios/ for those).
 #pragma once
 
 #include <vector>

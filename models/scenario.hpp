@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/input_error.hpp"
 #include "models/policy.hpp"
 #include "models/roles.hpp"
 #include "sim/core/calendar.hpp"
+#include "sim/core/input_error.hpp"
 
 namespace pledgesim::models {
 

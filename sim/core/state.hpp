@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/input_error.hpp"
 #include "sim/core/column_type.hpp"
+#include "sim/core/input_error.hpp"
 #include "sim/core/population.hpp"
 
 namespace pledgesim::sim {

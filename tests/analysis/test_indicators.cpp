@@ -192,8 +192,7 @@ TEST_F(Indicators, AbsentSeriesAreSkippedAndNamed) {
   // Only what was asked for; an unknown name is an error.
   const IndicatorTable one = compute_indicators(make(1), Grouping::kTotal, {"caseload"});
   ASSERT_EQ(one.indicators.size(), 1u);
-  EXPECT_THROW(compute_indicators(make(1), Grouping::kTotal, {"agency_rat"}),
-               sim::InputError);
+  EXPECT_THROW(compute_indicators(make(1), Grouping::kTotal, {"agency_rat"}), sim::InputError);
 }
 
 TEST_F(Indicators, ReplicationsAndTheirInterval) {

@@ -122,10 +122,12 @@ TEST(Calibration, RecoversKnownParametersFromASyntheticTarget) {
         spec.targets.push_back({indicator, group, year, 0, 1, "synthetic"});
   // The target: the model's own output at known values, on the same seeds.
   const std::vector<double> truth = {-0.5, 0.07};
-  const pa::CalibrationPoint produced = pa::evaluate_point(spec, pa::calibration_base(spec), truth, 2);
+  const pa::CalibrationPoint produced =
+      pa::evaluate_point(spec, pa::calibration_base(spec), truth, 2);
   for (std::size_t k = 0; k < spec.targets.size(); ++k)
     spec.targets[k].observed = produced.fits[k].mean;
-  EXPECT_EQ(pa::evaluate_point(spec, pa::calibration_base(spec), truth, 2).objective, 0.0);  // deterministic
+  EXPECT_EQ(pa::evaluate_point(spec, pa::calibration_base(spec), truth, 2).objective,
+            0.0);  // deterministic
 
   const pa::CalibrationResult r = pa::calibrate(spec, 2);
   std::cout << "recovered agency_taste_mean " << r.best.values[0] << " (truth -0.5), "

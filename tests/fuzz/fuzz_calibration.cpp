@@ -13,9 +13,9 @@
 #include <cstdint>
 #include <string>
 
+#include "app/calibration.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
-#include "app/calibration.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
 
 namespace pm = pledgesim::models;

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "models/scenario.hpp"
 #include "app/sweep.hpp"
+#include "models/scenario.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
 
 namespace pm = pledgesim::models;
