@@ -52,9 +52,10 @@ check "run to a new file: nothing under the final name or .partial" \
 check "run --force without the limit replaces the file" bash -c '! cmp -s "$0" "$1"' "$work/res.h5" "$work/res.copy"
 
 # --- sweep -------------------------------------------------------------------
-# Weekly outputs make the sweep file larger than a single run's scratch file,
-# so that a limit between the two lets every run through and fails only the
-# final file; the journal of completed runs must survive for a rerun.
+# A sweep's runs write nothing but their journal entries (a few KiB; the runs
+# themselves stay in memory). Weekly outputs make the sweep file larger than
+# a single run's file, so a limit between the two lets every entry through
+# and fails only the final file; the journal must survive for a rerun.
 {
   printf 'scenario = "three.toml"\nseed = 3\nreplications = 2\ndesign = "grid"\n'
   printf '[[parameters]]\nkey = "behaviour.exit_rate_per_year"\nvalues = [0.04, 0.08, 0.12]\n'
@@ -72,7 +73,7 @@ cp "$work/sw.h5" "$work/sw.copy"
 "$bin" run "$work/three.toml" --out "$work/one.h5" -q --no-summary
 scratch=$(size_kib "$work/one.h5")
 sweepsize=$(size_kib "$work/sw.h5")
-check "the sweep file ($sweepsize KiB) is larger than a run's scratch file ($scratch KiB)" \
+check "the sweep file ($sweepsize KiB) is larger than a single run's file ($scratch KiB)" \
   test "$sweepsize" -gt $((scratch + 16))
 kib=$(( (scratch + sweepsize) / 2 ))
 limited "$kib" sweep "$work/sweep.toml" --out "$work/sw.h5" --force -q
