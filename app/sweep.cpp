@@ -13,7 +13,6 @@
 #include "analysis/cpp/grouping.hpp"
 #include "analysis/cpp/indicators.hpp"
 #include "analysis/cpp/run_memory.hpp"
-#include "app/run_command.hpp"
 #include "app/toml_checker.hpp"
 #include "models/metrics.hpp"
 #include "models/policy_kinds.hpp"
@@ -21,7 +20,6 @@
 #include "models/scenario_schema.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/core/replication.hpp"
-#include "sim/io/hdf5_recorder.hpp"
 
 namespace pledgesim::app {
 
