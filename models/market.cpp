@@ -111,10 +111,12 @@ LabourMarket::LabourMarket(const Scenario& scenario)
     const std::int64_t perm = std::llround(scenario_.authorities[e].inpost_fte);
     ledgers_.emplace_back(scenario_.agency.cover_after_weeks, authorities_[e].establishment - perm);
   }
-  const std::size_t blocks = sim::block_count(population_.size(), kBlockSize);
+  stress_target_.assign(E, 0.0);
+  derive_week_state();  // everyone active
+  const std::size_t blocks = sim::block_count(active_.size(), kBlockSize);
   partials_.reset(blocks, accumulator_width(E));
   sim::for_each_block(
-      population_.size(), kBlockSize,
+      active_.size(), kBlockSize,
       [&](std::size_t b, std::size_t begin, std::size_t end) { apply(b, begin, end); });
   update_authorities();
   transitions_ = {};
@@ -266,7 +268,8 @@ void LabourMarket::add_newly_qualified() {
       // status inactive, pqe 0 (a new entrant), no employer: the column defaults
     }
   }
-  block_applicants_.resize(sim::block_count(population_.size(), kBlockSize));
+  for (std::size_t i = first; i < population_.size(); ++i)
+    active_.push_back(static_cast<std::uint32_t>(i));
 }
 
 void LabourMarket::run_annual_events() {

@@ -250,6 +250,16 @@ class LabourMarket {
   std::vector<double> hello_total_gbp_;
   double unpaid_stages_gbp(std::size_t e, std::uint16_t tenure) const;
 
+  // Derived from the state above and rebuilt after a load (derive_week_state()):
+  // the practitioners who have not left the profession, in id order (the
+  // step touches only these; exited_ counts the rest), and the stress each
+  // authority's caseload sets.
+  std::vector<std::uint32_t> active_;
+  std::int64_t exited_ = 0;
+  std::vector<double> stress_target_;
+  void derive_week_state();
+  void drop_exited();
+
   // Clearing buffers, reused every week.
   std::vector<std::vector<std::uint32_t>> block_applicants_;
   std::vector<std::uint32_t> bucket_ids_;

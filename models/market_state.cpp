@@ -298,7 +298,6 @@ void LabourMarket::load_state(const sim::StateReader& in) {
 
   sim::load_population(in, population_, "population");
   bind_columns();
-  block_applicants_.resize(sim::block_count(population_.size(), kBlockSize));
 
   std::vector<std::int64_t> recent;
   std::size_t per = ledgers_.empty() ? 0 : ledgers_.front().recent().size();
@@ -359,6 +358,7 @@ void LabourMarket::load_state(const sim::StateReader& in) {
   for (int a = 0; a < kStatusCount; ++a)
     for (int b = 0; b < kStatusCount; ++b) transitions_[a][b] = transitions[a * kStatusCount + b];
   events_.clear();  // the last week's events were recorded before the checkpoint
+  derive_week_state();
 }
 
 }  // namespace pledgesim::models

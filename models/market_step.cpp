@@ -25,7 +25,9 @@ void LabourMarket::step() {
   for (auto& l : ledgers_) l.begin_week(week_);
   lap(phase_seconds_.events_and_prices);
 
-  const std::size_t n = population_.size();
+  // Blocks of the active list (ids in order): the partition, and so every
+  // sum, event order and applicant order, never depends on the threads.
+  const std::size_t n = active_.size();
   const std::size_t blocks = sim::block_count(n, kBlockSize);
   block_applicants_.resize(blocks);
   sim::for_each_block(n, kBlockSize, [&](std::size_t b, std::size_t begin, std::size_t end) {
@@ -46,8 +48,39 @@ void LabourMarket::step() {
   if (record_events_) gather_events();
   lap(phase_seconds_.apply);
   update_authorities();
+  drop_exited();
   lap(phase_seconds_.authorities);
   ++week_;
+}
+
+// Those who left the profession this week leave the active list, their
+// scratch columns as a week's start leaves them (nothing reads them again).
+void LabourMarket::drop_exited() {
+  std::erase_if(active_, [&](std::uint32_t i) {
+    if (col_.status[i] != static_cast<std::uint8_t>(Status::exited)) return false;
+    col_.leaving[i] = kStay;
+    col_.application[i] = kNoApplication;
+    col_.accepted[i] = 0;
+    col_.headhunted[i] = 0;
+    ++exited_;
+    return true;
+  });
+}
+
+// State derived from the saved state: the active list, and each authority's
+// stress target (from last week's caseload).
+void LabourMarket::derive_week_state() {
+  active_.clear();
+  exited_ = 0;
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    if (col_.status[i] == static_cast<std::uint8_t>(Status::exited))
+      ++exited_;
+    else
+      active_.push_back(static_cast<std::uint32_t>(i));
+  }
+  stress_target_.resize(authorities_.size());
+  for (std::size_t e = 0; e < authorities_.size(); ++e)
+    stress_target_[e] = stress_target(caseload_[e], scenario_.behaviour.caseload_stress_threshold);
 }
 
 // The agency rules in force at authority f: the experience minimum (DfE 2024)
@@ -152,8 +185,7 @@ inline double LabourMarket::age_and_update_stress(std::size_t i, bool employed) 
     if (col_.tenure_weeks[i] < UINT16_MAX) ++col_.tenure_weeks[i];
   }
   col_.role[i] = role_of(col_.pqe_weeks[i], thresholds_);
-  const double target =
-      employed ? stress_target(caseload_[emp], beh.caseload_stress_threshold) : 0.0;
+  const double target = employed ? stress_target_[static_cast<std::size_t>(emp)] : 0.0;
   const double stress =
       col_.stress[i] + beh.stress_adjust_rate_per_week * (target - col_.stress[i]);
   col_.stress[i] = static_cast<float>(stress);
@@ -405,18 +437,19 @@ inline LabourMarket::Choice LabourMarket::logit_choice(const Chooser& c, int app
   return best_choice;
 }
 
-// Each practitioner ages, may leave, may search and apply. Writes only its
-// own slots, reads last week's authority state.
+// Each active practitioner (positions begin..end of the active list) ages,
+// may leave, may search and apply. Writes only its own slots, reads last
+// week's authority state.
 void LabourMarket::choose(std::size_t begin, std::size_t end,
                           std::vector<std::uint32_t>& applicants) {
   const WeekRules w = week_rules();
-  for (std::size_t i = begin; i < end; ++i) {
+  for (std::size_t k = begin; k < end; ++k) {
+    const std::size_t i = active_[k];
     const auto status = static_cast<Status>(col_.status[i]);
     col_.leaving[i] = kStay;
     col_.application[i] = kNoApplication;
     col_.accepted[i] = 0;
     if (col_.pending_weeks[i] == 0) col_.headhunted[i] = 0;  // kept while serving notice
-    if (status == Status::exited) continue;
     if (col_.left_perm_weeks[i] < kNeverLeftPermanent) ++col_.left_perm_weeks[i];
     const bool employed = in_work(status);
     const std::int16_t emp = col_.employer[i];
@@ -736,12 +769,14 @@ inline void LabourMarket::add_costs(const Tally& t, std::size_t i, const Move& m
   }
 }
 
-// Apply each practitioner's outcome and add its flows, stocks and costs to
+// Apply each active practitioner's outcome (positions begin..end of the
+// active list) and add its flows, stocks and costs to
 // the block's accumulators (integer sums: the order of the additions does
 // not change them).
 void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) {
   const Tally tally{.row = partials_.row(block), .global = authorities_.size() * kAccPerEmployer};
-  for (std::size_t i = begin; i < end; ++i) {
+  for (std::size_t k = begin; k < end; ++k) {
+    const std::size_t i = active_[k];
     Move move = decide_move(i);
     carry_out_move(block, i, move);
     count_stocks_and_flows(tally, i, move);
@@ -759,6 +794,10 @@ void LabourMarket::update_authorities() {
   for (int a = 0; a < kStatusCount; ++a)
     for (int b = 0; b < kStatusCount; ++b)
       transitions_[a][b] = total[global + kStatusCount + a * kStatusCount + b];
+  // Those who left in earlier weeks are not in the active list.
+  constexpr auto kExited = static_cast<std::size_t>(Status::exited);
+  status_counts_[kExited] += exited_;
+  transitions_[kExited][kExited] += exited_;
 
   for (std::size_t e = 0; e < E; ++e) {
     const std::int64_t* t = &total[e * kAccPerEmployer];
@@ -785,6 +824,7 @@ void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* t) {
   const std::int64_t cover = agency_[e] + bank_[e];
   const std::int64_t workers = permanent_[e] + cover;
   caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
+  stress_target_[e] = stress_target(caseload_[e], scenario_.behaviour.caseload_stress_threshold);
   const std::int64_t vacancies = auth.establishment - permanent_[e];
   // Locums wanted for long vacancies; a bank's share of them is offered to
   // the bank first and not to agencies.
