@@ -338,7 +338,7 @@ void LabourMarket::update_prices() {
   headhunt_premium_pence_ = std::llround(scenario_.pay.headhunting_premium_gbp * uplift_ * 100);
   recruitment_pence_ = std::llround(scenario_.pay.recruitment_cost_gbp_per_hire * uplift_ * 100);
   // Levers in force this week, and the incentive amounts they set.
-  levers_ = scenario_.levers_at(clock_.week_start(week_));
+  scenario_.levers_at(clock_.week_start(week_), levers_);
   // ASYE trainees: a trainee-pay lever sets a common (nominal) rate, else the
   // authority's nqsw scale. Bank workers: the bank lever's hourly pay, as set.
   trainee_pay_gbp_.assign(E, 0);
@@ -385,7 +385,9 @@ void LabourMarket::update_prices() {
   // (caps are nominal: the market rate is uprated, a cap is not). Agencies
   // price against permanent pay: the market rate follows the mean pay index
   // of the authority's region.
-  std::vector<double> region_sum(region_names_.size(), 0.0), region_n(region_names_.size(), 0.0);
+  std::vector<double>&region_sum = region_pay_sum_, &region_n = region_count_;
+  region_sum.assign(region_names_.size(), 0.0);
+  region_n.assign(region_names_.size(), 0.0);
   for (std::size_t e = 0; e < E; ++e)
     region_sum[region_of_[e]] += pay_index_[e], region_n[region_of_[e]] += 1;
   const std::size_t A = agency_margin_share_.size();

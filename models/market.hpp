@@ -263,7 +263,15 @@ class LabourMarket {
   // Clearing buffers, reused every week.
   std::vector<std::vector<std::uint32_t>> block_applicants_;
   std::vector<std::uint32_t> bucket_ids_;
-  std::vector<std::size_t> bucket_start_;
+  std::vector<std::size_t> bucket_start_, bucket_fill_;
+  struct Ranked {  // an applicant as an opening ranks them
+    double score;
+    std::uint64_t tie;
+    std::uint32_t id;
+  };
+  std::vector<Ranked> ranked_;
+  std::vector<std::int64_t> week_totals_;              // the week's accumulators summed over blocks
+  std::vector<double> region_pay_sum_, region_count_;  // update_prices() scratch
 
   sim::BlockPartials<std::int64_t> partials_;
   PhaseSeconds phase_seconds_;

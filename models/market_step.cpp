@@ -514,10 +514,11 @@ void LabourMarket::clear_market() {
       ++bucket_start_[static_cast<std::size_t>(col_.application[id]) + 1];
   std::partial_sum(bucket_start_.begin(), bucket_start_.end(), bucket_start_.begin());
   bucket_ids_.resize(bucket_start_.back());
-  std::vector<std::size_t> fill(bucket_start_.begin(), bucket_start_.end() - 1);
+  bucket_fill_.assign(bucket_start_.begin(), bucket_start_.end() - 1);
   for (const auto& list : block_applicants_)
     for (std::uint32_t id : list)
-      bucket_ids_[fill[static_cast<std::size_t>(col_.application[id])]++] = id;
+      bucket_ids_[bucket_fill_[static_cast<std::size_t>(col_.application[id])]++] = id;
+  ranked_.resize(bucket_ids_.size());  // each opening ranks in its own range
 
   const sim::RandomStreams tie_rng(scenario_.seed, kPurposeTieBreak);
   screened_.assign(authorities_.size(), 0);  // one agency bucket per authority: no shared slot
@@ -531,11 +532,6 @@ void LabourMarket::clear_market() {
                                   : kind == kAgencyPlacement ? agency_capacity_[e]
                                                              : bank_capacity_[e];
     if (capacity <= 0) return;
-    struct Ranked {
-      double score;
-      std::uint64_t tie;
-      std::uint32_t id;
-    };
     // References: a locum below the quality threshold is turned away with
     // the screening probability (higher where references are shared).
     const double screen = levers_[e].reference_screen_share >= 0
@@ -544,8 +540,8 @@ void LabourMarket::clear_market() {
     // Posts: newly qualified applicants only up to the authority's free ASYE
     // places, and first in line while it is below its pipeline commitment.
     const bool nqsw_first = kind == kPermanentPost && asye_priority_[e];
-    std::vector<Ranked> ranked;
-    ranked.reserve(last - first);
+    Ranked* const ranked = ranked_.data() + first;
+    std::size_t candidates = 0;
     for (std::size_t k = first; k < last; ++k) {
       const std::uint32_t id = bucket_ids_[k];
       const auto words = tie_rng.words(week, id, 0);
@@ -556,17 +552,17 @@ void LabourMarket::clear_market() {
         continue;
       }
       const bool nqsw = col_.pqe_weeks[id] < kAsyeWeeks;
-      ranked.push_back({(nqsw_first && nqsw ? kPriorityScore : 0.0) + col_.quality[id] +
-                            kExperienceScorePerYear * col_.pqe_weeks[id] / kWeeksPerYear,
-                        words[0], id});
+      ranked[candidates++] = {(nqsw_first && nqsw ? kPriorityScore : 0.0) + col_.quality[id] +
+                                  kExperienceScorePerYear * col_.pqe_weeks[id] / kWeeksPerYear,
+                              words[0], id};
     }
-    std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    std::sort(ranked, ranked + candidates, [](const Ranked& a, const Ranked& b) {
       if (a.score != b.score) return a.score > b.score;
       if (a.tie != b.tie) return a.tie < b.tie;
       return a.id < b.id;
     });
     std::int64_t taken = 0, asye_left = kind == kPermanentPost ? asye_capacity_[e] : 0;
-    for (const Ranked& r : ranked) {
+    for (const Ranked& r : std::span(ranked, candidates)) {
       if (taken == capacity) break;
       if (kind == kPermanentPost && col_.pqe_weeks[r.id] < kAsyeWeeks) {
         if (asye_left == 0) continue;
@@ -787,7 +783,8 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
 // Phase 4: per-authority state for next week and this week's series.
 void LabourMarket::update_authorities() {
   const std::size_t E = authorities_.size();
-  std::vector<std::int64_t> total(partials_.width());
+  std::vector<std::int64_t>& total = week_totals_;
+  total.resize(partials_.width());
   partials_.sum_into(total);
   const std::size_t global = E * kAccPerEmployer;
   for (int s = 0; s < kStatusCount; ++s) status_counts_[s] = total[global + s];

@@ -38,9 +38,16 @@ bool in_scope(const PolicyScope& scope, const AuthorityData& a, sim::Date d) {
 }  // namespace
 
 std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
-  std::vector<AuthorityLevers> out(authorities.size());
+  std::vector<AuthorityLevers> out;
+  levers_at(week_start, out);
+  return out;
+}
+
+void Scenario::levers_at(sim::Date week_start, std::vector<AuthorityLevers>& out) const {
+  out.resize(authorities.size());
   for (std::size_t e = 0; e < authorities.size(); ++e) {
     auto& l = out[e];
+    l = AuthorityLevers{};
     l.agency_cap_gbp_per_hour.fill(kNoCap);
     l.signatory = authorities[e].is_signatory(week_start);
     for (const Policy& p : policies) {
@@ -111,7 +118,6 @@ std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
       }
     }
   }
-  return out;
 }
 
 }  // namespace pledgesim::models

@@ -142,6 +142,8 @@ struct Scenario {
   std::int64_t weeks() const;
   // The levers in force for each authority in the week starting `week_start`.
   std::vector<AuthorityLevers> levers_at(sim::Date week_start) const;
+  // The same into `out`, reusing its storage (the weekly step allocates nothing).
+  void levers_at(sim::Date week_start, std::vector<AuthorityLevers>& out) const;
   // Every field equal (what a scenario written by to_toml and read back must be).
   friend bool operator==(const Scenario&, const Scenario&) = default;
 };
