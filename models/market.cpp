@@ -113,8 +113,7 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   }
   stress_target_.assign(E, 0.0);
   derive_week_state();  // everyone active
-  const std::size_t blocks = sim::block_count(active_.size(), kBlockSize);
-  partials_.reset(blocks, accumulator_width(E));
+  partials_.reset(accumulator_width(E));
   sim::for_each_block(
       active_.size(), kBlockSize,
       [&](std::size_t b, std::size_t begin, std::size_t end) { apply(b, begin, end); });

@@ -273,7 +273,7 @@ class LabourMarket {
   std::vector<std::int64_t> week_totals_;              // the week's accumulators summed over blocks
   std::vector<double> region_pay_sum_, region_count_;  // update_prices() scratch
 
-  sim::BlockPartials<std::int64_t> partials_;
+  sim::WorkerSums<std::int64_t> partials_;
   PhaseSeconds phase_seconds_;
   std::vector<double> series_;
   StatusCounts status_counts_{};

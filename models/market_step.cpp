@@ -37,7 +37,7 @@ void LabourMarket::step() {
   lap(phase_seconds_.choose);
   clear_market();
   lap(phase_seconds_.clear);
-  partials_.reset(blocks, accumulator_width(authorities_.size()));
+  partials_.reset(accumulator_width(authorities_.size()));
   if (record_events_) {
     block_events_.resize(blocks);
     for (auto& e : block_events_) e.clear();
@@ -770,7 +770,7 @@ inline void LabourMarket::add_costs(const Tally& t, std::size_t i, const Move& m
 // the block's accumulators (integer sums: the order of the additions does
 // not change them).
 void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) {
-  const Tally tally{.row = partials_.row(block), .global = authorities_.size() * kAccPerEmployer};
+  const Tally tally{.row = partials_.row(), .global = authorities_.size() * kAccPerEmployer};
   for (std::size_t k = begin; k < end; ++k) {
     const std::size_t i = active_[k];
     Move move = decide_move(i);

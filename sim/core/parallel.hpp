@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <span>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace pledgesim::sim {
@@ -39,6 +40,8 @@ inline std::atomic<std::size_t>& std_thread_limit() {
   static std::atomic<std::size_t> limit{0};  // 0: hardware concurrency
   return limit;
 }
+// The calling thread's worker slot inside std_thread_loop (0 outside).
+inline thread_local std::size_t std_thread_slot = 0;
 // Calls f(i) for i in [0, n) on up to the thread limit of std::threads, each
 // taking the next index from a shared counter; all joined before returning.
 template <class F>
@@ -47,12 +50,13 @@ void std_thread_loop(std::size_t n, F&& f) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, n);
   std::atomic<std::size_t> next{0};
-  auto work = [&] {
+  auto work = [&](std::size_t slot) {
+    std_thread_slot = slot;
     for (std::size_t i = next++; i < n; i = next++) f(i);
   };
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
   for (auto& t : pool) t.join();
 }
 }  // namespace detail
@@ -65,6 +69,24 @@ inline std::size_t max_concurrency() {
   return std::max(1u, std::thread::hardware_concurrency());
 #else
   return static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+#endif
+}
+
+// Slots for per-worker data: every thread that runs a parallel loop's body
+// has an index below this (worker_slot()), and runs one body at a time.
+inline std::size_t worker_slots() {
+#ifdef PLEDGESIM_STD_THREADS
+  return std::max<std::size_t>(max_concurrency(), std::thread::hardware_concurrency());
+#else
+  return static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+#endif
+}
+inline std::size_t worker_slot() {
+#ifdef PLEDGESIM_STD_THREADS
+  return detail::std_thread_slot;
+#else
+  const int slot = tbb::this_task_arena::current_thread_index();
+  return slot < 0 ? 0 : static_cast<std::size_t>(slot);
 #endif
 }
 
@@ -123,6 +145,37 @@ class BlockPartials {
  private:
   std::size_t blocks_ = 0;
   std::size_t width_ = 0;
+  std::vector<T> data_;
+};
+
+// One row of `width` integer accumulators per worker thread, for sums whose
+// value must not depend on the threads: integer addition is associative, so
+// however blocks fall to workers the totals are the same, and a row per
+// worker (not per block) keeps the memory to clear and sum small when there
+// are thousands of blocks.
+template <class T>
+class WorkerSums {
+  static_assert(std::is_integral_v<T>, "only integer sums are independent of the order");
+
+ public:
+  void reset(std::size_t width) {
+    rows_ = worker_slots();
+    width_ = width;
+    data_.assign(rows_ * width, T{});
+  }
+  // The calling worker's row (inside a parallel loop, or the caller's outside).
+  std::span<T> row() { return {data_.data() + worker_slot() * width_, width_}; }
+  std::size_t width() const { return width_; }
+  void sum_into(std::span<T> out) const {
+    std::fill(out.begin(), out.end(), T{});
+    for (std::size_t r = 0; r < rows_; ++r) {
+      const T* row = data_.data() + r * width_;
+      for (std::size_t j = 0; j < width_; ++j) out[j] += row[j];
+    }
+  }
+
+ private:
+  std::size_t rows_ = 0, width_ = 0;
   std::vector<T> data_;
 };
 

@@ -202,5 +202,41 @@ TEST(Parallel, BlockPartialsResetClearsAndResizes) {
   EXPECT_EQ(out3, (std::vector<std::int64_t>{60, 64, 68}));
 }
 
+// WorkerSums: integer sums from many blocks, one row per worker. Whichever
+// worker runs a block, the totals equal the serial sums exactly, for any
+// thread count, and reset() clears them.
+TEST(Parallel, WorkerSumsEqualSerialSumsForAnyThreadCount) {
+  constexpr std::size_t kN = 300007, kBlock = 512, kWidth = 7;
+  std::vector<std::int64_t> value(kN);
+  std::uint64_t state = 12345;
+  for (auto& x : value) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    x = static_cast<std::int64_t>(state >> 20) - (std::int64_t{1} << 43);
+  }
+  std::vector<std::int64_t> reference(kWidth, 0);
+  for (std::size_t i = 0; i < kN; ++i) reference[i % kWidth] += value[i] * (i % 3 == 0 ? -1 : 1);
+
+  WorkerSums<std::int64_t> sums;
+  for (std::size_t threads : {1u, 2u, 4u, 8u}) {
+    ThreadLimit limit(threads);
+    for (int repeat = 0; repeat < 2; ++repeat) {
+      sums.reset(kWidth);
+      ASSERT_EQ(sums.width(), kWidth);
+      for_each_block(kN, kBlock, [&](std::size_t, std::size_t begin, std::size_t end) {
+        const auto row = sums.row();
+        for (std::size_t i = begin; i < end; ++i)
+          row[i % kWidth] += value[i] * (i % 3 == 0 ? -1 : 1);
+      });
+      std::vector<std::int64_t> out(kWidth, 99);  // sum_into overwrites
+      sums.sum_into(out);
+      EXPECT_EQ(out, reference) << threads << " threads, repeat " << repeat;
+    }
+  }
+  sums.reset(3);
+  std::vector<std::int64_t> cleared(3, 5);
+  sums.sum_into(cleared);
+  EXPECT_EQ(cleared, (std::vector<std::int64_t>{0, 0, 0}));
+}
+
 }  // namespace
 }  // namespace pledgesim::sim
