@@ -7,14 +7,35 @@
 #pragma once
 
 #include <Random123/philox.h>
-#include <Random123/uniform.hpp>
+#include <Random123/uniform.hpp>  // r123::u01, still used by models/ (to be switched to sim::u01)
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 
 namespace pledgesim::sim {
 
 __extension__ using uint128 = unsigned __int128;  // GCC/Clang builtin, fine under -Wpedantic
+
+// Uniform in (0, 1]: bit for bit r123::u01<double>(w), that is
+// double(w) * 2^-64 + 2^-65, but without a branch. Without -march (no
+// AVX-512 vcvtusi2sd) compilers convert an unsigned 64-bit integer with a
+// test of its sign bit, which mispredicts half the time on random words.
+// Instead each 32-bit half h, l of w goes into the mantissa of a double:
+//   hi = 2^20 + h * 2^-32,  lo = 2^-12 + l * 2^-64   (exact by construction).
+// hi - (2^20 + 2^-12) = h * 2^-32 - 2^-12 is a multiple of 2^-32 below 1 in
+// magnitude, so representable and computed exactly; adding lo gives the real
+// w * 2^-64 with the only rounding. r123::u01 rounds w once and scales by
+// 2^-64, exactly (no underflow: the smallest nonzero value is 2^-64), and a
+// power-of-two scaling commutes with rounding: the same double. The final
+// + 2^-65 is the same operation on the same operands. This holds in every
+// rounding mode, and FMA contraction cannot change either version (here there
+// is no product; in r123::u01 the product is exact).
+constexpr double u01(std::uint64_t w) {
+  const double hi = std::bit_cast<double>((w >> 32) | 0x4130000000000000ULL);            // 2^20
+  const double lo = std::bit_cast<double>((w & 0xffffffffULL) | 0x3f30000000000000ULL);  // 2^-12
+  return ((hi - 0x1.00000001p20) + lo) + 0x1p-65;
+}
 
 class RandomStreams {
  public:
@@ -41,7 +62,7 @@ class AgentDraws {
       : streams_(&streams), step_(step), agent_(agent) {}
 
   // Uniform in (0, 1]: never 0, so log(u) is always finite.
-  double uniform() { return r123::u01<double>(next_word()); }
+  double uniform() { return u01(next_word()); }
   // Uniform in (0, 1) shifted away from 1 as well, for -log(-log(u)).
   double open_uniform() {
     const double u = uniform();

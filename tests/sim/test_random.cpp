@@ -12,9 +12,11 @@
 
 #include <Random123/uniform.hpp>
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <numbers>
 #include <string>
 #include <tuple>
@@ -160,6 +162,80 @@ TEST(RandomStreams, DrawsUsedCountsEveryVariate) {
   EXPECT_EQ(d.draws_used(), 6u);
   d.normal();  // Box-Muller uses two
   EXPECT_EQ(d.draws_used(), 8u);
+}
+
+// ---------------------------------------------------------------------------
+// u01: the branch-free conversion gives r123::u01<double>'s bits
+
+static_assert(u01(0) == 0x1p-65);
+static_assert(u01(~std::uint64_t{0}) == 1.0);
+
+// Compares bit patterns, so that even a difference in the sign of a zero shows.
+::testing::AssertionResult same_bits(std::uint64_t w) {
+  const auto mine = std::bit_cast<std::uint64_t>(u01(w));
+  const auto ref = std::bit_cast<std::uint64_t>(r123::u01<double>(w));
+  if (mine == ref) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << std::hex << "word 0x" << w << ": u01 bits 0x" << mine << ", r123::u01 bits 0x" << ref;
+}
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+TEST(U01, MatchesRandom123OnEdgeCases) {
+  constexpr std::uint64_t kTop = 1ULL << 63, kMax = ~0ULL;
+  for (std::uint64_t w : std::initializer_list<std::uint64_t>{
+           0ULL, 1ULL, 2ULL, (1ULL << 53) - 1, 1ULL << 53, (1ULL << 53) + 1, (1ULL << 53) + 3,
+           kTop - 1, kTop, kTop + 1, kMax, kMax - 1, kMax - 1024, kMax - 1025, 0xffffffffULL,
+           0x100000000ULL, 0xffffffff00000000ULL, 0x00000000ffffffffULL | kTop,
+           0x00000001ffffffffULL})
+    EXPECT_TRUE(same_bits(w));
+  // Every power of two and its neighbours (including the words where one
+  // 32-bit half is 0 or all ones).
+  for (int k = 0; k < 64; ++k) {
+    const std::uint64_t p = 1ULL << k;
+    for (std::uint64_t w :
+         std::initializer_list<std::uint64_t>{p - 1, p, p + 1, ~p, ~(p - 1), ~(p + 1)})
+      EXPECT_TRUE(same_bits(w));
+  }
+  // Ties in the rounding to 53 bits: for words of 54 to 64 significant bits,
+  // exact halfway cases (round to even, both parities of the kept bits) and
+  // their neighbours, and sticky bits far below the rounding position.
+  std::uint64_t state = 7;
+  for (int bits = 54; bits <= 64; ++bits) {
+    const int drop = bits - 53;  // low bits lost in the conversion
+    for (int rep = 0; rep < 2000; ++rep) {
+      const std::uint64_t mantissa = (splitmix64(state) >> 11) | (1ULL << 52);  // 53 bits
+      const std::uint64_t kept = mantissa << drop;
+      const std::uint64_t half = 1ULL << (drop - 1);
+      for (std::uint64_t w : std::initializer_list<std::uint64_t>{
+               kept, kept + half, kept + half - 1, kept + half + 1, kept + 1,
+               kept + (half << 1) - 1, kept + (half ^ 1)})
+        ASSERT_TRUE(same_bits(w));
+    }
+  }
+}
+
+TEST(U01, MatchesRandom123OnPhiloxAndSplitmixWords) {
+  // 48M Philox words (the simulation's own) and 16M splitmix64 words: both
+  // signs of the word and every rounding case occur millions of times.
+  const RandomStreams s(20240601, 17);
+  std::uint64_t mismatches = 0, first_bad = 0;
+  const auto check = [&](std::uint64_t w) {
+    if (std::bit_cast<std::uint64_t>(u01(w)) != std::bit_cast<std::uint64_t>(r123::u01<double>(w)))
+      if (mismatches++ == 0) first_bad = w;
+  };
+  for (std::uint64_t block = 0; block < 12'000'000; ++block) {
+    const auto words = s.words(3, 5, block);
+    for (int k = 0; k < 4; ++k) check(words[k]);
+  }
+  std::uint64_t state = 12345;
+  for (int i = 0; i < 16'000'000; ++i) check(splitmix64(state));
+  EXPECT_EQ(mismatches, 0u) << std::hex << "first: 0x" << first_bad;
 }
 
 // ---------------------------------------------------------------------------
