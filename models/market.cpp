@@ -376,8 +376,7 @@ void LabourMarket::update_prices() {
     const double vacancy_rate =
         static_cast<double>(authorities_[e].establishment - permanent_[e]) /
         std::max<double>(1.0, static_cast<double>(authorities_[e].establishment));
-    const double u =
-        r123::u01<double>(breach_rng.words(static_cast<std::uint64_t>(week_), e, 0)[0]);
+    const double u = sim::u01(breach_rng.words(static_cast<std::uint64_t>(week_), e, 0)[0]);
     breaching_[e] = vacancy_rate > ag.cap_breach_vacancy_rate && u <= ag.cap_breach_probability;
   }
   // Locums are paid the market rate, or the cap in force where it is lower

@@ -22,6 +22,7 @@
 #include "models/scenario.hpp"
 #include "models/vacancy_ledger.hpp"
 #include "sim/core/calendar.hpp"
+#include "sim/core/indexed_sampler.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/population.hpp"
 #include "sim/core/random.hpp"
@@ -128,6 +129,7 @@ class LabourMarket {
   void apply(std::size_t block, std::size_t begin, std::size_t end);
   // The rules of choose() and apply(), one function each (market_step.cpp).
   struct WeekRules;
+  struct ZoneOffers;
   struct Chooser;
   struct AssignmentEnd;
   struct Choice;
@@ -142,12 +144,12 @@ class LabourMarket {
                                const WeekRules& w);
   bool decides_to_search(std::size_t i, Status status, double stress, double u, AssignmentEnd end,
                          const WeekRules& w) const;
-  int headhunting_approach(Status status, std::int16_t emp, std::span<const double> perm_cdf,
+  int headhunting_approach(Status status, std::int16_t emp, ZoneOffers posts,
                            sim::AgentDraws& search, const WeekRules& w) const;
   double conditions_cost(std::size_t f, std::uint8_t home, double commute_w) const;
   double stay_value(const Chooser& c) const;
   double approach_value(const Chooser& c, std::size_t f, const WeekRules& w) const;
-  int sample_offer(int kind, std::span<const double> cdf, const Chooser& c, sim::AgentDraws& offers,
+  int sample_offer(int kind, ZoneOffers openings, const Chooser& c, sim::AgentDraws& offers,
                    std::uint8_t& firm) const;
   double offer_value(int kind, std::size_t f, const Chooser& c) const;
   Choice logit_choice(const Chooser& c, int approach, bool searching, sim::AgentDraws& offers,
@@ -164,17 +166,17 @@ class LabourMarket {
   void note_event(std::size_t block, std::size_t i, Status from, Status to, std::int16_t from_emp,
                   std::int16_t to_emp);
   void gather_events();
-  // The cumulative weights of one home zone, and a sample from them (-1: none).
-  std::span<const double> zone_cdf(const std::vector<double>& cdf, std::uint8_t zone) const {
-    const std::size_t E = authorities_.size();
-    return cdf.empty() ? std::span<const double>()
-                       : std::span<const double>(cdf).subspan(zone * E, E);
-  }
-  static int sample(std::span<const double> cdf, double u) {
-    if (cdf.empty() || cdf.back() <= 0) return -1;
-    const auto it = std::upper_bound(cdf.begin(), cdf.end(), u * cdf.back());
-    return it == cdf.end() ? -1 : static_cast<int>(it - cdf.begin());
-  }
+  // The openings of one kind heard of from one home zone: sample(u) is the
+  // authority whose cumulative weight first exceeds u x total (exactly the
+  // binary search over the zone's row of perm_cdf_ and its kin), or -1.
+  struct ZoneOffers {
+    const sim::IndexedSamplerTables* tables;
+    std::size_t zone;
+    bool any() const { return tables->total(zone) > 0; }
+    int sample(double u) const { return tables->sample(zone, u); }
+  };
+  ZoneOffers zone_offers(int kind, std::uint8_t zone) const;
+  void build_offer_samplers();
   double relocation_gbp(std::size_t e, std::uint8_t home) const {
     return region_of_zone_[home] != region_of_[e]
                ? static_cast<double>(relocation_pence_[e]) / 100.0
@@ -224,6 +226,8 @@ class LabourMarket {
   // Cumulative opening weights by authority as seen from each home zone
   // (capacity x reach), for sampling offers: [zone * authorities + authority].
   std::vector<double> perm_cdf_, agency_cdf_, bank_cdf_;
+  // The same as guide tables for sampling, one per zone (derived, not saved).
+  sim::IndexedSamplerTables perm_offers_, agency_offers_, bank_offers_;
 
   // Prices for the week: [authority][role] or [role].
   double uplift_ = 1.0;

@@ -325,6 +325,7 @@ void LabourMarket::load_state(const sim::StateReader& in) {
   load_exact(in, "authority/perm_cdf", perm_cdf_);
   load_exact(in, "authority/agency_cdf", agency_cdf_);
   load_exact(in, "authority/bank_cdf", bank_cdf_);
+  build_offer_samplers();
   load_exact(in, "authority/breaching", breaching_);
   screened_ = in.get<std::int64_t>("authority/screened");  // empty before the first week
   if (!screened_.empty() && screened_.size() != E)

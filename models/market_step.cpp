@@ -277,13 +277,12 @@ inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double
 // current employer are bound by a no_poach lever. Draws 2 and 3 of the search
 // stream (the same Philox block as draw 1), taken whether or not the
 // approach is allowed. Returns the approaching authority, or -1.
-inline int LabourMarket::headhunting_approach(Status status, std::int16_t emp,
-                                              std::span<const double> perm_cdf,
+inline int LabourMarket::headhunting_approach(Status status, std::int16_t emp, ZoneOffers posts,
                                               sim::AgentDraws& search, const WeekRules& w) const {
   if (status != Status::permanent || !(w.p_headhunt > 0)) return -1;
   const bool approached = search.uniform() <= w.p_headhunt;
   const double u_employer = search.uniform();
-  const int f = approached ? sample(perm_cdf, u_employer) : -1;
+  const int f = approached ? posts.sample(u_employer) : -1;
   if (f >= 0 && f != emp &&
       !(levers_[static_cast<std::size_t>(f)].no_poach &&
         levers_[static_cast<std::size_t>(emp)].no_poach))
@@ -344,9 +343,9 @@ inline double LabourMarket::approach_value(const Chooser& c, std::size_t f,
 // levers) with the largest margin. Draws from the offer stream: one per
 // permanent or bank offer; 1 + placement_candidates per agency offer.
 // Returns -1 when nothing permitted was found.
-inline int LabourMarket::sample_offer(int kind, std::span<const double> cdf, const Chooser& c,
+inline int LabourMarket::sample_offer(int kind, ZoneOffers openings, const Chooser& c,
                                       sim::AgentDraws& offers, std::uint8_t& firm) const {
-  if (kind != kAgencyPlacement) return sample(cdf, offers.uniform());
+  if (kind != kAgencyPlacement) return openings.sample(offers.uniform());
   const std::size_t A = agency_margin_share_.size();
   firm = static_cast<std::uint8_t>(std::min<std::size_t>(
       A - 1,
@@ -356,7 +355,7 @@ inline int LabourMarket::sample_offer(int kind, std::span<const double> cdf, con
   int f = -1;
   std::int64_t best_margin = -1;
   for (std::int64_t k = 0; k < scenario_.agency.placement_candidates; ++k) {
-    const int g = sample(cdf, offers.uniform());
+    const int g = openings.sample(offers.uniform());
     if (g < 0 || !may_take_agency_work(c.i, static_cast<std::size_t>(g))) continue;
     if (g == c.emp && c.status == Status::agency && !c.must_search) continue;
     const std::int64_t margin =
@@ -411,14 +410,11 @@ inline LabourMarket::Choice LabourMarket::logit_choice(const Chooser& c, int app
                                                   searching ? beh.agency_offers_per_search : 0,
                                                   searching ? beh.agency_offers_per_search : 0};
   for (int kind : {kPermanentPost, kAgencyPlacement, kBankShift}) {
-    const std::span<const double> cdf = zone_cdf(kind == kPermanentPost     ? perm_cdf_
-                                                 : kind == kAgencyPlacement ? agency_cdf_
-                                                                            : bank_cdf_,
-                                                 c.home);
-    if (cdf.empty() || cdf.back() <= 0) continue;
+    const ZoneOffers openings = zone_offers(kind, c.home);
+    if (!openings.any()) continue;
     for (std::int64_t k = 0; k < per_search[kind]; ++k) {
       std::uint8_t firm = 0;
-      const int f = sample_offer(kind, cdf, c, offers, firm);
+      const int f = sample_offer(kind, openings, c, offers, firm);
       const double eps = noise.gumbel();
       if (f < 0) continue;
       const bool same_post = f == c.emp && (kind == kPermanentPost     ? holds_post(c.status)
@@ -477,7 +473,8 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     const double u_search = search.uniform();
     const bool searching = decides_to_search(i, status, stress, u_search, assignment, w);
     const std::uint8_t home = col_.home_zone[i];
-    const int approach = headhunting_approach(status, emp, zone_cdf(perm_cdf_, home), search, w);
+    const int approach =
+        headhunting_approach(status, emp, zone_offers(kPermanentPost, home), search, w);
     if (!searching && approach < 0) continue;
 
     const double taste = col_.agency_taste[i];
@@ -547,7 +544,7 @@ void LabourMarket::clear_market() {
       const auto words = tie_rng.words(week, id, 0);
       if (kind == kAgencyPlacement &&
           col_.quality[id] < scenario_.agency.reference_quality_threshold &&
-          r123::u01<double>(words[1]) <= screen) {
+          sim::u01(words[1]) <= screen) {
         ++screened_[e];
         continue;
       }
@@ -910,6 +907,24 @@ void LabourMarket::build_offer_cdfs() {
       bank_cdf_[z * E + e] = bank += reach * static_cast<double>(bank_capacity_[e]);
     }
   }
+  build_offer_samplers();
+}
+
+void LabourMarket::build_offer_samplers() {
+  const std::size_t E = authorities_.size(), Z = zone_names_.size();
+  for (auto [tables, cdf] :
+       {std::pair{&perm_offers_, &perm_cdf_}, std::pair{&agency_offers_, &agency_cdf_},
+        std::pair{&bank_offers_, &bank_cdf_}}) {
+    tables->reset(Z, E);
+    tables->build_all(*cdf);
+  }
+}
+
+LabourMarket::ZoneOffers LabourMarket::zone_offers(int kind, std::uint8_t zone) const {
+  return {.tables = kind == kPermanentPost     ? &perm_offers_
+                    : kind == kAgencyPlacement ? &agency_offers_
+                                               : &bank_offers_,
+          .zone = zone};
 }
 
 }  // namespace pledgesim::models

@@ -104,6 +104,8 @@ class IndexedSamplerTables {
     return static_cast<int>(i);
   }
 
+  // The table's total weight; 0 for an empty table or a total <= 0.
+  double total(std::size_t table) const { return params_[table].total; }
   std::size_t tables() const { return params_.size(); }
   std::size_t entries() const { return entries_; }
 

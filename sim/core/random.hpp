@@ -7,7 +7,6 @@
 #pragma once
 
 #include <Random123/philox.h>
-#include <Random123/uniform.hpp>  // r123::u01, still used by models/ (to be switched to sim::u01)
 
 #include <bit>
 #include <cmath>
