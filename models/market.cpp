@@ -19,7 +19,14 @@ LabourMarket::LabourMarket(const Scenario& scenario)
       search_rng_(scenario.seed, kPurposeSearch),
       offer_rng_(scenario.seed, kPurposeOffer),
       choice_rng_(scenario.seed, kPurposeChoice),
-      release_rng_(scenario.seed, kPurposeRelease) {
+      release_rng_(scenario.seed, kPurposeRelease),
+      leave_excess_rng_(scenario.seed, kPurposeLeaveExcess),
+      search_excess_rng_(scenario.seed, kPurposeSearchExcess),
+      approach_rng_(scenario.seed, kPurposeApproach),
+      approach_excess_rng_(scenario.seed, kPurposeApproachExcess),
+      leave_process_(kLeaveBound),
+      search_process_(kSearchBound),
+      approach_process_(kApproachBound) {
   const std::size_t E = scenario_.authorities.size();
   double total_agency = 0, total_vacancy = 0;
   for (const auto& a : scenario_.authorities)
@@ -101,9 +108,11 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   asye_priority_.assign(E, 0);
   release_prob_.assign(E, 0);
   series_.assign(static_cast<std::size_t>(kMetricCount) * E, 0);
+  stress_filter_.assign(E + 1, 0.0);  // the last: not in work, target 0
 
   add_columns();
   create_initial_population();
+  for (std::size_t i = 0; i < population_.size(); ++i) start_candidates(i);
   update_prices();
 
   // Census of the initial state: the apply pass with no decisions pending.
@@ -127,7 +136,14 @@ void LabourMarket::add_columns() {
   population_.add_column<std::int16_t>("employer", kNoEmployer);
   population_.add_column<std::uint16_t>("pqe_weeks", 0);
   population_.add_column<std::uint16_t>("tenure_weeks", 0);
-  population_.add_column<float>("stress", 0.f);
+  // Stress = the filter of the employer's stress targets + stress_offset
+  // decayed since stress_since (docs/design.md, "Stress").
+  population_.add_column<float>("stress_offset", 0.f);
+  population_.add_column<std::uint16_t>("stress_since", 0);
+  // Candidate weeks of the thinned hazards (random-number contract 2).
+  population_.add_column<std::uint16_t>("next_leave", kNoWeek);
+  population_.add_column<std::uint16_t>("next_search", kNoWeek);
+  population_.add_column<std::uint16_t>("next_approach", kNoWeek);
   population_.add_column<float>("agency_taste", 0.f);
   population_.add_column<float>("quality", 0.f);
   population_.add_column<float>("pay_taste", 1.f);
@@ -152,7 +168,11 @@ void LabourMarket::bind_columns() {
   col_.employer = p.column<std::int16_t>("employer").span();
   col_.pqe_weeks = p.column<std::uint16_t>("pqe_weeks").span();
   col_.tenure_weeks = p.column<std::uint16_t>("tenure_weeks").span();
-  col_.stress = p.column<float>("stress").span();
+  col_.stress_offset = p.column<float>("stress_offset").span();
+  col_.stress_since = p.column<std::uint16_t>("stress_since").span();
+  col_.next_leave = p.column<std::uint16_t>("next_leave").span();
+  col_.next_search = p.column<std::uint16_t>("next_search").span();
+  col_.next_approach = p.column<std::uint16_t>("next_approach").span();
   col_.agency_taste = p.column<float>("agency_taste").span();
   col_.quality = p.column<float>("quality").span();
   col_.pay_taste = p.column<float>("pay_taste").span();
@@ -212,7 +232,8 @@ void LabourMarket::create_initial_population() {
     col_.quality[id] = static_cast<float>(d.normal());
     if (employer >= 0) {
       const double cl = scenario_.authorities[static_cast<std::size_t>(employer)].caseload;
-      col_.stress[id] = static_cast<float>(stress_target(cl, beh.caseload_stress_threshold));
+      col_.stress_offset[id] =
+          static_cast<float>(stress_target(cl, beh.caseload_stress_threshold));
     }
     // Home: where they work; the inactive live where the posts are.
     const double where = d.uniform();
@@ -264,6 +285,8 @@ void LabourMarket::add_newly_qualified() {
       col_.quality[id] = static_cast<float>(d.normal());
       col_.home_zone[id] = zone_of_[e];
       draw_weights(d, id);
+      col_.stress_since[id] = static_cast<std::uint16_t>(week_);
+      start_candidates(id);
       // status inactive, pqe 0 (a new entrant), no employer: the column defaults
     }
   }

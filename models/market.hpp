@@ -27,6 +27,7 @@
 #include "sim/core/population.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/state.hpp"
+#include "sim/core/thinning.hpp"
 #include "sim/io/recorder.hpp"
 
 namespace pledgesim::models {
@@ -102,7 +103,9 @@ class LabourMarket {
     std::span<std::uint8_t> status, role;
     std::span<std::int16_t> employer;
     std::span<std::uint16_t> pqe_weeks, tenure_weeks;
-    std::span<float> stress, agency_taste, quality;
+    std::span<float> stress_offset, agency_taste, quality;
+    std::span<std::uint16_t> stress_since;                          // week of the offset
+    std::span<std::uint16_t> next_leave, next_search, next_approach;  // candidate weeks
     std::span<float> pay_taste, commute_taste;  // personal multipliers of the mean weights
     std::span<std::uint8_t> home_zone;          // where they live: an index into zone_names_
     std::span<std::uint8_t> agency_firm;        // the agency placing them (agency status)
@@ -135,17 +138,37 @@ class LabourMarket {
   struct Choice;
   struct Move;
   struct Tally;
+  struct Candidate;
   WeekRules week_rules() const;
-  double age_and_update_stress(std::size_t i, bool employed);
-  std::uint8_t leaving_decision(std::size_t i, bool employed, double stress, double u,
-                                const WeekRules& w) const;
+  void start_candidates(std::size_t i);
+  Candidate candidate_week(std::span<std::uint16_t> next, std::size_t i,
+                           const sim::RandomStreams& rng, const sim::ThinnedProcess& process,
+                           std::uint64_t week) const;
+  void age(std::size_t i, bool employed);
+  // Stress during the week in progress (after its update), by the filter of
+  // `slot` (the employer, or stress_filter_.size() - 1 when not in work).
+  std::size_t stress_slot(Status status, std::int16_t employer) const {
+    return in_work(status) ? static_cast<std::size_t>(employer) : authorities_.size();
+  }
+  double stress_now(std::size_t i, std::size_t slot) const {
+    return stress_filter_[slot] +
+           stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+  }
+  // A new filter from now on (a move): the same stress, a new offset.
+  void restart_stress(std::size_t i, std::size_t slot, double stress) {
+    col_.stress_since[i] = static_cast<std::uint16_t>(stress_updates_);
+    col_.stress_offset[i] = static_cast<float>(stress - stress_filter_[slot]);
+  }
+  void update_stress_filters();
+  std::uint8_t leaving_decision(std::size_t i, bool employed, double stress,
+                                const Candidate& leave, const WeekRules& w) const;
   bool serve_notice(std::size_t i);
   AssignmentEnd assignment_end(std::size_t i, std::int16_t emp, sim::AgentDraws& release,
                                const WeekRules& w);
-  bool decides_to_search(std::size_t i, Status status, double stress, double u, AssignmentEnd end,
-                         const WeekRules& w) const;
-  int headhunting_approach(Status status, std::int16_t emp, ZoneOffers posts,
-                           sim::AgentDraws& search, const WeekRules& w) const;
+  bool decides_to_search(std::size_t i, Status status, double stress, const Candidate& search,
+                         AssignmentEnd end, const WeekRules& w) const;
+  int headhunting_approach(std::size_t i, Status status, std::int16_t emp, ZoneOffers posts,
+                           const Candidate& approach, const WeekRules& w) const;
   double conditions_cost(std::size_t f, std::uint8_t home, double commute_w) const;
   double stay_value(const Chooser& c) const;
   double approach_value(const Chooser& c, std::size_t f, const WeekRules& w) const;
@@ -156,7 +179,7 @@ class LabourMarket {
                       sim::AgentDraws& noise, const WeekRules& w);
   Move decide_move(std::size_t i);
   void carry_out_move(std::size_t block, std::size_t i, Move& m);
-  void count_stocks_and_flows(const Tally& t, std::size_t i, const Move& m) const;
+  void count_stocks_and_flows(const Tally& t, std::size_t i, const Move& m, double stress) const;
   void add_costs(const Tally& t, std::size_t i, const Move& m) const;
   void update_authorities();
   void plan_next_week(std::size_t e, const std::int64_t* t);
@@ -215,6 +238,14 @@ class LabourMarket {
 
   // Random streams, one per decision family.
   sim::RandomStreams init_rng_, leave_rng_, search_rng_, offer_rng_, choice_rng_, release_rng_;
+  sim::RandomStreams leave_excess_rng_, search_excess_rng_, approach_rng_, approach_excess_rng_;
+  sim::ThinnedProcess leave_process_, search_process_, approach_process_;
+  // Stress filters: for each authority (and last, for those not in work) the
+  // stress someone who had always been there would have now; a person's
+  // stress is that plus their offset decayed by stress_decay_[weeks since].
+  std::vector<double> stress_filter_;
+  std::vector<double> stress_decay_;  // (1 - stress_adjust_rate)^n, derived
+  std::size_t stress_updates_ = 0;    // filter updates so far: week_, +1 during a step
 
   // Authority state as of the end of last week (read by practitioners).
   std::vector<double> caseload_;

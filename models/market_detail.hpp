@@ -23,8 +23,21 @@ inline constexpr std::uint16_t kNeverLeftPermanent = UINT16_MAX;
 inline constexpr double kExperienceScorePerYear = 0.1;
 inline constexpr double kPriorityScore = 1000.0;
 
+// The random-number contract: which draws a run takes, keyed how. A change
+// that alters any output's bits under the same seed raises it (the output
+// file's root attribute rng_contract says which produced it).
+// 1: one draw of every hazard for every practitioner every week.
+// 2: hazards by thinning (sim/core/thinning.hpp): draws on candidate weeks,
+//    stress as an employer filter plus a personal offset.
+inline constexpr std::int64_t kRngContract = 2;
+
 // Random stream purposes: one per decision family, so a new draw in one never
-// shifts another.
+// shifts another. The candidate streams (leave, search, approach) are keyed
+// by (week, practitioner): lane 0 of a candidate week's block is its uniform,
+// lane 1 the gap to the next candidate, lane 2 an extra uniform (the
+// approaching authority); lane 3 of the block of the week a practitioner
+// joins gives the gap to the first. The excess streams are drawn only in
+// weeks whose probability exceeds the bound.
 enum Purpose : std::uint64_t {
   kPurposeInit = 1,
   kPurposeLeave = 2,
@@ -34,7 +47,21 @@ enum Purpose : std::uint64_t {
   kPurposeRelease = 6,
   kPurposeTieBreak = 7,
   kPurposeCapBreach = 9,
+  kPurposeLeaveExcess = 10,
+  kPurposeSearchExcess = 11,
+  kPurposeApproach = 12,
+  kPurposeApproachExcess = 13,
 };
+
+// Thinning bounds, weekly probabilities: constants of the model, never of a
+// scenario, so every scenario with the same seed shares each practitioner's
+// candidate weeks. Chosen a little above the usual probabilities (a
+// candidate is then often an event) but not so far that candidates are
+// common; above a bound the excess is drawn, exactly but at a draw a week.
+inline constexpr double kLeaveBound = 0.01;      // exit + career break (0.52 a year)
+inline constexpr double kSearchBound = 0.03;     // job search and returns (1.6 a year)
+inline constexpr double kApproachBound = 0.002;  // headhunting approaches (0.1 a year)
+inline constexpr std::uint16_t kNoWeek = UINT16_MAX;  // no candidate within any run
 
 // Values of the `leaving` scratch column.
 enum Leaving : std::uint8_t { kStay = 0, kExit = 1, kBreak = 2, kPlacementEnd = 3, kMoveDue = 4 };
@@ -113,6 +140,13 @@ inline double weekly_probability(double rate_per_year) {
 inline bool surely_no_event(double u, double rate_per_year_bound) {
   constexpr double kRoundingRoom = 1e-12;  // far above exp's rounding error near 1
   return u > std::max(0.0, rate_per_year_bound) / kWeeksPerYear + kRoundingRoom;
+}
+
+// Whether a weekly probability with this annual rate (or any smaller one)
+// is surely at most `bound`: 1 - exp(-h) <= h, with room for rounding.
+inline bool surely_within(double rate_per_year, double bound) {
+  constexpr double kRoundingRoom = 1e-12;
+  return rate_per_year / kWeeksPerYear + kRoundingRoom <= bound;
 }
 
 // std::llround(stress * 1e6) for the stress sums, without the libm call:

@@ -185,6 +185,8 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
           std::vector<std::uint16_t>(thresholds_.begin(), thresholds_.end()));
   out.put("constants/hello_pence", hello_pence_);
 
+  out.put_value<std::int64_t>("constants/rng_contract", kRngContract);
+
   // Counters and the clock's position.
   out.put_value<std::int64_t>("week", week_);
   out.put_value<double>("uplift", uplift_);
@@ -206,6 +208,7 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
   out.put("ledger/cursor", cursor);
   out.put("ledger/total", total);
   out.put("authority/caseload", caseload_);
+  out.put("authority/stress_filter", stress_filter_);
   out.put("authority/permanent", permanent_);
   out.put("authority/agency", agency_);
   out.put("authority/bank", bank_);
@@ -254,7 +257,14 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
 
 void LabourMarket::load_state(const sim::StateReader& in) {
   const std::size_t E = authorities_.size();
-  // Constants first: a checkpoint of another scenario stops here.
+  // Constants first: a checkpoint of another scenario, or of a step with
+  // other random-number rules, stops here.
+  const bool same_rules = in.shape("constants/rng_contract") &&
+                          in.get_value<std::int64_t>("constants/rng_contract") == kRngContract;
+  if (!same_rules)
+    throw sim::StateError(in.where() + ": written by a pledgesim whose random-number contract " +
+                          "is not " + std::to_string(kRngContract) +
+                          " (its run cannot be continued by this one; start it again)");
   if (in.get_value<std::int64_t>("constants/seed") != static_cast<std::int64_t>(scenario_.seed))
     throw sim::StateError(in.where() + ": constants/seed is not this scenario's seed " +
                           std::to_string(scenario_.seed));
@@ -313,6 +323,7 @@ void LabourMarket::load_state(const sim::StateReader& in) {
       throw sim::StateError(in.where() + ": ledger/cursor out of range");
   }
   load_exact(in, "authority/caseload", caseload_);
+  load_exact(in, "authority/stress_filter", stress_filter_);
   load_exact(in, "authority/permanent", permanent_);
   load_exact(in, "authority/agency", agency_);
   load_exact(in, "authority/bank", bank_);

@@ -22,6 +22,7 @@ void LabourMarket::step() {
   };
   run_annual_events();
   update_prices();
+  update_stress_filters();
   for (auto& l : ledgers_) l.begin_week(week_);
   lap(phase_seconds_.events_and_prices);
 
@@ -81,6 +82,12 @@ void LabourMarket::derive_week_state() {
   stress_target_.resize(authorities_.size());
   for (std::size_t e = 0; e < authorities_.size(); ++e)
     stress_target_[e] = stress_target(caseload_[e], scenario_.behaviour.caseload_stress_threshold);
+  stress_updates_ = static_cast<std::size_t>(week_);
+  // Decay of a stress offset over n weeks, n up to the run's length + 1.
+  const double keep = 1.0 - scenario_.behaviour.stress_adjust_rate_per_week;
+  stress_decay_.resize(static_cast<std::size_t>(scenario_.weeks()) + 2);
+  double decay = 1.0;
+  for (double& d : stress_decay_) d = decay, decay *= keep;
 }
 
 // The agency rules in force at authority f: the experience minimum (DfE 2024)
@@ -172,43 +179,90 @@ struct LabourMarket::Choice {
   bool approach = false;  // the headhunting approach won
 };
 
-// Ageing and stress. Experience and tenure grow while in work and the role
-// follows experience (pay.role_min_pqe_years); stress moves towards the level
-// the employer's caseload sets, at behaviour.stress_adjust_rate_per_week, with
-// caseloads above behaviour.caseload_stress_threshold (per practitioner: the
-// authorities' caseload) stressful. Returns the new stress.
-inline double LabourMarket::age_and_update_stress(std::size_t i, bool employed) {
-  const auto& beh = scenario_.behaviour;
-  const std::int16_t emp = col_.employer[i];
+// A candidate week of a thinned hazard (sim::ThinnedProcess): whether this
+// week is one, its uniform and an extra uniform (lanes 0 and 2 of its block).
+struct LabourMarket::Candidate {
+  bool due = false;
+  double u = 1.0, extra = 1.0;
+};
+
+// The first candidate week of each thinned hazard of practitioner i, who
+// joins the market this week: from lane 3 of this week's block. Candidate
+// weeks depend on nothing but the seed, the practitioner and the week they
+// joined, so every scenario run with the seed shares them.
+void LabourMarket::start_candidates(std::size_t i) {
+  const auto week = static_cast<std::uint64_t>(week_);
+  auto first = [&](const sim::RandomStreams& rng, const sim::ThinnedProcess& process) {
+    const std::uint64_t gap = process.gap(sim::u01(rng.words(week, i, 0)[3]));
+    return static_cast<std::uint16_t>(std::min<std::uint64_t>(kNoWeek, week + gap - 1));
+  };
+  col_.next_leave[i] = first(leave_rng_, leave_process_);
+  col_.next_search[i] = first(search_rng_, search_process_);
+  col_.next_approach[i] = first(approach_rng_, approach_process_);
+}
+
+// This week's candidate of one hazard: when due, its uniforms and the next
+// candidate week (lane 1). Taken every week whatever the practitioner does,
+// so the sequence never depends on the scenario.
+inline LabourMarket::Candidate LabourMarket::candidate_week(std::span<std::uint16_t> next,
+                                                            std::size_t i,
+                                                            const sim::RandomStreams& rng,
+                                                            const sim::ThinnedProcess& process,
+                                                            std::uint64_t week) const {
+  if (next[i] != week) return {};
+  const auto words = rng.words(week, i, 0);
+  next[i] = static_cast<std::uint16_t>(
+      std::min<std::uint64_t>(kNoWeek, week + process.gap(sim::u01(words[1]))));
+  return {.due = true, .u = sim::u01(words[0]), .extra = sim::u01(words[2])};
+}
+
+// Stress moves towards the level the employer's caseload sets, at
+// behaviour.stress_adjust_rate_per_week, with caseloads above
+// behaviour.caseload_stress_threshold (per practitioner: the authorities'
+// caseload) stressful; out of work, towards 0. For everyone at one employer
+// that is one filter of its targets: the filter's value plus the person's
+// offset from it, decayed since they came (stress_now()). Run once a week
+// before the practitioners' pass.
+void LabourMarket::update_stress_filters() {
+  const double a = scenario_.behaviour.stress_adjust_rate_per_week;
+  for (std::size_t e = 0; e < authorities_.size(); ++e)
+    stress_filter_[e] += a * (stress_target_[e] - stress_filter_[e]);
+  stress_filter_.back() -= a * stress_filter_.back();  // target 0 (stays 0)
+  stress_updates_ = static_cast<std::size_t>(week_) + 1;
+}
+
+// Ageing: experience and tenure grow while in work and the role follows
+// experience (pay.role_min_pqe_years).
+inline void LabourMarket::age(std::size_t i, bool employed) {
   if (employed) {
     if (col_.pqe_weeks[i] < UINT16_MAX) ++col_.pqe_weeks[i];
     if (col_.tenure_weeks[i] < UINT16_MAX) ++col_.tenure_weeks[i];
   }
   col_.role[i] = role_of(col_.pqe_weeks[i], thresholds_);
-  const double target = employed ? stress_target_[static_cast<std::size_t>(emp)] : 0.0;
-  const double stress =
-      col_.stress[i] + beh.stress_adjust_rate_per_week * (target - col_.stress[i]);
-  col_.stress[i] = static_cast<float>(stress);
-  return stress;
 }
 
 // Leaving: retirement after kMaxCareerYears of experience, else leaving the
 // profession (behaviour.exit_rate_per_year) or, from work, a career break
 // (behaviour.inactive_rate_per_year), both raised by stress
-// (behaviour.stress_exit_sensitivity). `u` is the week's one draw of the
-// leave stream. Returns kStay, kExit or kBreak (Leaving).
+// (behaviour.stress_exit_sensitivity). Thinned at kLeaveBound: a candidate
+// week of the leave stream, or the leave-excess stream in a week whose
+// probability exceeds the bound. Returns kStay, kExit or kBreak (Leaving).
 inline std::uint8_t LabourMarket::leaving_decision(std::size_t i, bool employed, double stress,
-                                                   double u, const WeekRules& w) const {
+                                                   const Candidate& leave,
+                                                   const WeekRules& w) const {
   const auto& beh = scenario_.behaviour;
   const double stress_factor_exit = employed ? 1.0 + beh.stress_exit_sensitivity * stress : 1.0;
   const double exit_rate = beh.exit_rate_per_year * stress_factor_exit;
   const double break_rate = employed ? beh.inactive_rate_per_year * stress_factor_exit : 0.0;
   if (col_.pqe_weeks[i] >= w.retire_weeks) return kExit;
-  if (surely_no_event(u, exit_rate + break_rate)) return kStay;
+  if (!leave.due && surely_within(exit_rate + break_rate, kLeaveBound)) return kStay;
   const double p_exit = weekly_probability(exit_rate);
   const double p_break = employed ? weekly_probability(break_rate) : 0.0;
-  if (u <= p_exit) return kExit;
-  if (u <= p_exit + p_break) return kBreak;
+  const double x = leave_process_.point(leave.due, leave.u, p_exit + p_break, [&] {
+    return sim::u01(leave_excess_rng_.words(w.week, i, 0)[0]);
+  });
+  if (x <= p_exit) return kExit;
+  if (x <= p_exit + p_break) return kBreak;
   return kStay;
 }
 
@@ -249,40 +303,52 @@ inline LabourMarket::AssignmentEnd LabourMarket::assignment_end(std::size_t i, s
 // always when released or up for renewal; both raised by stress
 // (behaviour.stress_search_sensitivity). Someone out of work looks for work
 // at behaviour.new_entrant_search_rate_per_week when newly qualified, else
-// returns at behaviour.return_rate_per_year. `u` is draw 1 of the search
-// stream.
-inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double stress, double u,
-                                            AssignmentEnd end, const WeekRules& w) const {
+// returns at behaviour.return_rate_per_year. Thinned at kSearchBound (the
+// search stream's candidate weeks, and the search-excess stream).
+inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double stress,
+                                            const Candidate& search, AssignmentEnd end,
+                                            const WeekRules& w) const {
   const auto& beh = scenario_.behaviour;
+  const double stress_factor = 1.0 + beh.stress_search_sensitivity * stress;
+  double p;
   if (holds_post(status)) {
-    const double rate = beh.search_rate_per_year * (1.0 + beh.stress_search_sensitivity * stress);
-    return !surely_no_event(u, rate) &&
-           u <= weekly_probability(
-                    beh.search_rate_per_year *
-                    std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
-                    (1.0 + beh.stress_search_sensitivity * stress));
+    if (!search.due && surely_within(beh.search_rate_per_year * stress_factor, kSearchBound))
+      return false;
+    p = weekly_probability(beh.search_rate_per_year *
+                           std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
+                           stress_factor);
+  } else if (covers_vacancy(status)) {
+    if (end.must_search || end.review) return true;
+    const double rate = beh.agency_search_rate_per_year * stress_factor;
+    if (!search.due && surely_within(rate, kSearchBound)) return false;
+    p = weekly_probability(rate);
+  } else {
+    p = std::min(1.0, col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : w.p_return);
   }
-  if (covers_vacancy(status)) {
-    const double rate =
-        beh.agency_search_rate_per_year * (1.0 + beh.stress_search_sensitivity * stress);
-    return end.must_search || end.review ||
-           (!surely_no_event(u, rate) && u <= weekly_probability(rate));
-  }
-  return u <= (col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : w.p_return);
+  return search_process_.point(search.due, search.u, p, [&] {
+           return sim::u01(search_excess_rng_.words(w.week, i, 0)[0]);
+         }) <= p;
 }
 
 // Headhunting: at behaviour.headhunting_rate_per_year an authority with
 // vacancies (drawn as a permanent offer would be) approaches a permanent
 // worker with a post and pay.headhunting_premium_gbp, unless both it and the
-// current employer are bound by a no_poach lever. Draws 2 and 3 of the search
-// stream (the same Philox block as draw 1), taken whether or not the
-// approach is allowed. Returns the approaching authority, or -1.
-inline int LabourMarket::headhunting_approach(Status status, std::int16_t emp, ZoneOffers posts,
-                                              sim::AgentDraws& search, const WeekRules& w) const {
+// current employer are bound by a no_poach lever. Thinned at kApproachBound
+// (the approach stream's candidate weeks, whose extra uniform picks the
+// authority, and the approach-excess stream, lanes 0 and 1). Returns the
+// approaching authority, or -1.
+inline int LabourMarket::headhunting_approach(std::size_t i, Status status, std::int16_t emp,
+                                              ZoneOffers posts, const Candidate& approach,
+                                              const WeekRules& w) const {
   if (status != Status::permanent || !(w.p_headhunt > 0)) return -1;
-  const bool approached = search.uniform() <= w.p_headhunt;
-  const double u_employer = search.uniform();
-  const int f = approached ? posts.sample(u_employer) : -1;
+  if (!approach.due && w.p_headhunt <= kApproachBound) return -1;
+  double u_employer = approach.extra;
+  const double x = approach_process_.point(approach.due, approach.u, w.p_headhunt, [&] {
+    const auto words = approach_excess_rng_.words(w.week, i, 0);
+    u_employer = sim::u01(words[1]);
+    return sim::u01(words[0]);
+  });
+  const int f = x <= w.p_headhunt ? posts.sample(u_employer) : -1;
   if (f >= 0 && f != emp &&
       !(levers_[static_cast<std::size_t>(f)].no_poach &&
         levers_[static_cast<std::size_t>(emp)].no_poach))
@@ -450,12 +516,17 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     const bool employed = in_work(status);
     const std::int16_t emp = col_.employer[i];
 
-    const double stress = age_and_update_stress(i, employed);
+    age(i, employed);
+    const double stress = stress_now(i, stress_slot(status, emp));
+    // Every candidate week due is taken, whatever happens after.
+    const Candidate leave = candidate_week(col_.next_leave, i, leave_rng_, leave_process_, w.week);
+    const Candidate search =
+        candidate_week(col_.next_search, i, search_rng_, search_process_, w.week);
+    const Candidate approach =
+        candidate_week(col_.next_approach, i, approach_rng_, approach_process_, w.week);
 
-    sim::AgentDraws leave(leave_rng_, w.week, i);
-    const double u_leave = leave.uniform();
     // (A local first: a byte store may alias anything, so store only on leaving.)
-    if (const std::uint8_t leaving = leaving_decision(i, employed, stress, u_leave, w);
+    if (const std::uint8_t leaving = leaving_decision(i, employed, stress, leave, w);
         leaving != kStay) {
       col_.leaving[i] = leaving;
       continue;
@@ -469,13 +540,11 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       assignment = assignment_end(i, emp, release, w);
     }
 
-    sim::AgentDraws search(search_rng_, w.week, i);
-    const double u_search = search.uniform();
-    const bool searching = decides_to_search(i, status, stress, u_search, assignment, w);
+    const bool searching = decides_to_search(i, status, stress, search, assignment, w);
     const std::uint8_t home = col_.home_zone[i];
-    const int approach =
-        headhunting_approach(status, emp, zone_offers(kPermanentPost, home), search, w);
-    if (!searching && approach < 0) continue;
+    const int approacher =
+        headhunting_approach(i, status, emp, zone_offers(kPermanentPost, home), approach, w);
+    if (!searching && approacher < 0) continue;
 
     const double taste = col_.agency_taste[i];
     const Chooser c{.i = i,
@@ -491,7 +560,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
                     .pay_w = w.mean_pay_w * col_.pay_taste[i],
                     .commute_w = col_.commute_taste[i]};
     sim::AgentDraws offers(offer_rng_, w.week, i), noise(choice_rng_, w.week, i);
-    const Choice choice = logit_choice(c, approach, searching, offers, noise, w);
+    const Choice choice = logit_choice(c, approacher, searching, offers, noise, w);
     if (choice.opening >= 0) {
       col_.application[i] = static_cast<std::int16_t>(choice.opening);
       col_.headhunted[i] = choice.approach ? 1 : 0;
@@ -672,8 +741,8 @@ inline void LabourMarket::carry_out_move(std::size_t block, std::size_t i, Move&
 // week (in post, trainees, agency, bank, tenure and stress sums, status
 // counts, and arrivals expected after a notice period, which
 // update_authorities() keeps off the market).
-inline void LabourMarket::count_stocks_and_flows(const Tally& t, std::size_t i,
-                                                 const Move& m) const {
+inline void LabourMarket::count_stocks_and_flows(const Tally& t, std::size_t i, const Move& m,
+                                                 double stress) const {
   static constexpr Acc kPendingAcc[kOpeningKinds] = {aPendingPerm, aPendingAgency, aPendingBank};
   if (col_.pending_weeks[i] > 0) {
     const int target = col_.pending_target[i];
@@ -703,14 +772,14 @@ inline void LabourMarket::count_stocks_and_flows(const Tally& t, std::size_t i,
     const auto e = static_cast<std::size_t>(m.to_emp);
     ++t.at(e, aPermanent);
     t.at(e, aTenureWeeks) += col_.tenure_weeks[i];
-    t.at(e, aStressMicro) += stress_micro(col_.stress[i]);
+    t.at(e, aStressMicro) += stress_micro(static_cast<float>(stress));
     if (m.to == Status::trainee) ++t.at(e, aTrainee);
   } else if (m.to == Status::agency) {
     ++t.at(m.to_emp, aAgency);
-    t.at(m.to_emp, aStressMicro) += stress_micro(col_.stress[i]);
+    t.at(m.to_emp, aStressMicro) += stress_micro(static_cast<float>(stress));
   } else if (m.to == Status::bank) {
     ++t.at(m.to_emp, aBank);
-    t.at(m.to_emp, aStressMicro) += stress_micro(col_.stress[i]);
+    t.at(m.to_emp, aStressMicro) += stress_micro(static_cast<float>(stress));
   }
 }
 
@@ -771,8 +840,12 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
   for (std::size_t k = begin; k < end; ++k) {
     const std::size_t i = active_[k];
     Move move = decide_move(i);
+    const std::size_t slot = stress_slot(move.from, move.from_emp);
+    const double stress = stress_now(i, slot);
     carry_out_move(block, i, move);
-    count_stocks_and_flows(tally, i, move);
+    if (const std::size_t to = stress_slot(move.to, move.to_emp); to != slot)
+      restart_stress(i, to, stress);
+    count_stocks_and_flows(tally, i, move, stress);
     add_costs(tally, i, move);
   }
 }
