@@ -54,6 +54,12 @@ class LabourMarket {
   const StatusCounts& status_counts() const { return status_counts_; }
   // Status changes during the last week: [from][to] (diagonal = no change).
   const TransitionCounts& last_transitions() const { return transitions_; }
+  // Stress of practitioner i after the last completed week (before any, the
+  // initial stress): the filter of their employer's stress targets (or of 0
+  // when not in work) plus their offset from it, decayed.
+  double stress(std::size_t i) const {
+    return stress_now(i, stress_slot(static_cast<Status>(col_.status[i]), col_.employer[i]));
+  }
   // Practitioners added (newly qualified) at the start of the last week.
   std::int64_t last_intake() const { return last_intake_; }
   const VacancyLedger& ledger(std::size_t authority) const { return ledgers_[authority]; }
@@ -104,7 +110,7 @@ class LabourMarket {
     std::span<std::int16_t> employer;
     std::span<std::uint16_t> pqe_weeks, tenure_weeks;
     std::span<float> stress_offset, agency_taste, quality;
-    std::span<std::uint16_t> stress_since;                          // week of the offset
+    std::span<std::uint16_t> stress_since;                            // week of the offset
     std::span<std::uint16_t> next_leave, next_search, next_approach;  // candidate weeks
     std::span<float> pay_taste, commute_taste;  // personal multipliers of the mean weights
     std::span<std::uint8_t> home_zone;          // where they live: an index into zone_names_
@@ -160,8 +166,8 @@ class LabourMarket {
     col_.stress_offset[i] = static_cast<float>(stress - stress_filter_[slot]);
   }
   void update_stress_filters();
-  std::uint8_t leaving_decision(std::size_t i, bool employed, double stress,
-                                const Candidate& leave, const WeekRules& w) const;
+  std::uint8_t leaving_decision(std::size_t i, bool employed, double stress, const Candidate& leave,
+                                const WeekRules& w) const;
   bool serve_notice(std::size_t i);
   AssignmentEnd assignment_end(std::size_t i, std::int16_t emp, sim::AgentDraws& release,
                                const WeekRules& w);

@@ -58,9 +58,9 @@ enum Purpose : std::uint64_t {
 // candidate weeks. Chosen a little above the usual probabilities (a
 // candidate is then often an event) but not so far that candidates are
 // common; above a bound the excess is drawn, exactly but at a draw a week.
-inline constexpr double kLeaveBound = 0.01;      // exit + career break (0.52 a year)
-inline constexpr double kSearchBound = 0.03;     // job search and returns (1.6 a year)
-inline constexpr double kApproachBound = 0.002;  // headhunting approaches (0.1 a year)
+inline constexpr double kLeaveBound = 0.01;           // exit + career break (0.52 a year)
+inline constexpr double kSearchBound = 0.03;          // job search and returns (1.6 a year)
+inline constexpr double kApproachBound = 0.002;       // headhunting approaches (0.1 a year)
 inline constexpr std::uint16_t kNoWeek = UINT16_MAX;  // no candidate within any run
 
 // Values of the `leaving` scratch column.
@@ -130,16 +130,6 @@ inline double stress_target(double caseload, double threshold) {
 // Probability of at least one event in a week for an annual rate.
 inline double weekly_probability(double rate_per_year) {
   return 1.0 - std::exp(-rate_per_year / kWeeksPerYear);
-}
-
-// 1 - exp(-h) <= h for every h, so a uniform draw above the weekly hazard
-// rate/52 (plus room for rounding in exp) decides "no event" exactly as
-// comparing it with weekly_probability(rate) would, without computing exp.
-// Most practitioner-weeks have no event, so most exp calls are skipped and
-// the outcome is bit for bit the same.
-inline bool surely_no_event(double u, double rate_per_year_bound) {
-  constexpr double kRoundingRoom = 1e-12;  // far above exp's rounding error near 1
-  return u > std::max(0.0, rate_per_year_bound) / kWeeksPerYear + kRoundingRoom;
 }
 
 // Whether a weekly probability with this annual rate (or any smaller one)

@@ -10,34 +10,26 @@
 namespace pledgesim::models::detail {
 namespace {
 
-// surely_no_event(u, rate) must never say "no event" for a draw that the
-// exact comparison u <= weekly_probability(rate) accepts.
-TEST(FastPaths, NoEventShortcutNeverRejectsAnEvent) {
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
+// surely_within(rate, bound) skips the exact weekly probability in weeks
+// without a candidate: it must never say "within" for a rate whose weekly
+// probability exceeds the bound (the excess draw would then be skipped).
+TEST(FastPaths, WithinBoundShortcutNeverHidesAnExcess) {
   long decided = 0;
-  for (double rate : {0.0, 1e-12, 1e-9, 1e-6, 1e-3, 0.05, 0.5, 1.0, 5.0, 52.0, 100.0}) {
-    const double p = weekly_probability(rate);
-    // Draws at and around the probability itself, and uniform ones.
-    for (double u : {p, std::nextafter(p, 0.0), std::nextafter(p, 2.0), rate / kWeeksPerYear,
-                     std::nextafter(rate / kWeeksPerYear, 2.0)}) {
-      if (u <= 0.0 || u > 1.0) continue;
-      if (surely_no_event(u, rate)) {
-        EXPECT_GT(u, p) << "rate " << rate << " u " << u;
-      }
-    }
-    for (int k = 0; k < 20000; ++k) {
-      const double u = unit(rng) * std::min(1.0, 4 * rate / kWeeksPerYear + 1e-9);
-      if (u <= 0.0) continue;
-      if (surely_no_event(u, rate)) {
+  for (double bound : {0.002, 0.01, 0.03, 0.5}) {
+    const double edge = bound * kWeeksPerYear;  // the annual rate whose h equals the bound
+    for (double scale = 0.5; scale < 2.0; scale += 1e-4) {
+      for (double rate :
+           {edge * scale, std::nextafter(edge * scale, 0.0), std::nextafter(edge * scale, 1e9)}) {
+        if (!surely_within(rate, bound)) continue;
         ++decided;
-        ASSERT_GT(u, p) << "rate " << rate << " u " << u;
+        ASSERT_LE(weekly_probability(rate), bound) << "rate " << rate << " bound " << bound;
       }
     }
+    // Far below, it decides; just above the bound's own rate, it does not.
+    EXPECT_TRUE(surely_within(0.0, bound));
+    EXPECT_FALSE(surely_within(edge, bound));
   }
-  EXPECT_GT(decided, 50000);  // the shortcut does decide most draws above the hazard
-  // A negative bound (never an event) still rejects.
-  EXPECT_TRUE(surely_no_event(0.5, -3.0));
+  EXPECT_GT(decided, 20000);
 }
 
 TEST(FastPaths, StressMicroRoundsLikeLlround) {
