@@ -196,8 +196,8 @@ be regenerated; none is done yet.
 Series output: a London run's series are about 4 MB of int64 and float64
 (29 metrics x 32 employers x 522 weeks). Compressing them (gzip level 1)
 cost more than everything else the output does: about 25 ms of the 35 ms
-a London 10-year file took, 9-11% of a run as short as London's boroughs
-alone with shuffle + gzip. So files are written uncompressed by default
+a London 10-year file took, 11-13% of a run as short as London's boroughs
+alone with shuffle + gzip (4-5% uncompressed). So files are written uncompressed by default
 (the cost left is the HDF5 metadata, dimension scales and the writes), and
 `pledgesim run --compress` deflates the series and events (gzip level 1
 without shuffle, which made these files larger and slower to write); see

@@ -30,9 +30,10 @@ class CheckpointReader;
 inline constexpr std::int64_t kEventChunkRows = 65536;
 
 // Filters of the series and event datasets (the layout is the same either
-// way). Deflate costs more than the rest of writing: gzip level 1 took 20-30
-// ms of the ~35 ms of a 10-year London file (9% of the run) for a file 4.5 to
-// 5.5 times smaller, so files are uncompressed unless asked (run --compress).
+// way). Deflate costs more than the rest of writing: shuffle + gzip level 1
+// took about 25 ms of the ~35 ms of a 10-year London file (writing it added
+// 11-13% to the run, 4-5% uncompressed) for a file 5 times smaller, so files
+// are uncompressed unless asked (run --compress).
 enum class Compression {
   none,     // no filters
   deflate,  // deflate (gzip) level 1; no shuffle, which made these files larger and slower
