@@ -113,6 +113,17 @@ void write_rows(hid_t ds, hid_t mem_type, int rank, std::int64_t first, std::int
   check(H5Dwrite(ds, mem_type, mem_space, file_space, h5::small_transfer(), data), "write rows");
 }
 
+// std::llround(v), exactly, for every v: the series' counts are integral
+// doubles, converted by a plain cast without the libm call (measured: the
+// call was 0.9 ms of the 11 ms of writing a 10-year London series file).
+std::int64_t round_to_int64(double v) {
+  if (v > -0x1p62 && v < 0x1p62) {  // false for NaN: the cast is defined
+    const auto i = static_cast<std::int64_t>(v);
+    if (static_cast<double>(i) == v) return i;
+  }
+  return std::llround(v);
+}
+
 // A write to the partial file failed (disk full, file too large, I/O error):
 // reported naming the final file; the destructor removes the partial one.
 [[noreturn]] void write_failed(const fs::path& final_path, const h5::Hdf5Error& e) {
@@ -400,8 +411,7 @@ void Hdf5Recorder::State::flush(std::size_t replication) {
     if (entities == 0) break;
     if (series_integer[k]) {
       ints.resize(b.series_buf[k].size());
-      std::transform(b.series_buf[k].begin(), b.series_buf[k].end(), ints.begin(),
-                     [](double v) { return std::llround(v); });
+      std::transform(b.series_buf[k].begin(), b.series_buf[k].end(), ints.begin(), round_to_int64);
       write_rows(series_ds[k], H5T_NATIVE_INT64, rank, b.first_week, b.buffered, entities,
                  ints.data(), replication);
     } else {
