@@ -9,10 +9,11 @@
 // and /replications/seed say which seed each replication ran on.
 //
 // An event table (RunInfo::events) is a set of 1-D columns, chunked (65536
-// rows) and unlimited (compressed as the series are), appended a whole number of chunks at a
-// time. For checkpoints, save_recorded() copies what is recorded so far into
-// a checkpoint and restore_recorded() writes it into a fresh output, so that
-// a resumed run ends with the file an uninterrupted one would have written.
+// rows) and unlimited, filtered as the series are (Compression), appended a
+// whole number of chunks at a time. For checkpoints, save_recorded() copies
+// what is recorded so far into a checkpoint and restore_recorded() writes it
+// into a fresh output, so that a resumed run ends with the file an
+// uninterrupted one would have written.
 #pragma once
 
 #include <filesystem>
