@@ -82,7 +82,8 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
 
   const auto t0 = std::chrono::steady_clock::now();
   const std::int64_t weeks = scenario.weeks();
-  sim::Hdf5Recorder recorder(out);
+  sim::Hdf5Recorder recorder(out, 0,
+                             o.compress ? sim::Compression::deflate : sim::Compression::none);
   const std::string label =
       std::string(cmd) + " " + scenario.name +
       (replications > 1 ? " (" + std::to_string(replications) + " replications)" : "");
@@ -123,6 +124,7 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
     ci.batch_first = static_cast<std::int64_t>(batch.first);
     ci.batch_size = static_cast<std::int64_t>(batch.markets.size());
     ci.events = o.events;
+    ci.compress = o.compress;
     ci.checkpoint_every = o.checkpoint_every;
     ci.output = fs::absolute(out).string();
     ci.output_created_utc = recorder.created_utc();
@@ -243,6 +245,7 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
   RunOptions o = options;
   o.replications = static_cast<std::size_t>(ci.replications);
   o.events = ci.events;
+  o.compress = ci.compress;  // the resumed file must be stored as the original would be
   o.checkpoint_every = ci.checkpoint_every;
   fs::path out = o.out;
   if (out.empty())

@@ -25,6 +25,9 @@ struct RunOptions {
   bool force = false;   // overwrite an existing output file
   bool check = false;   // verify the market's invariants every week (exit 1 on a violation)
   bool events = false;  // record /events (one replication only)
+  // Deflate the series and events (smaller files, slower writing); a
+  // resumed run keeps the choice of the run it continues.
+  bool compress = false;
   // Write OUT.ckpt every this many weeks, and when interrupted (0: never).
   std::int64_t checkpoint_every = 0;
   // Testing only (hidden options), counted in weeks stepped by this process:
@@ -51,7 +54,8 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& options);
 // `pledgesim resume CHECKPOINT`: continues the run the checkpoint holds; the
 // finished file equals the uninterrupted run's. Of `options` it reads out
 // (default: CHECKPOINT without ".ckpt"), threads, quiet, force, summary,
-// check and the testing options; the rest comes from the checkpoint.
+// check and the testing options; the rest (events, compress, ...) comes from
+// the checkpoint.
 int resume_command(const std::string& checkpoint, const RunOptions& options);
 
 }  // namespace pledgesim::app

@@ -149,23 +149,26 @@ pm::Scenario ten_year_scenario(std::int64_t practitioners) {
 }
 
 // A whole run: range(0) practitioners (see ten_year_scenario) for 10 years;
-// range(1) output: 0 none, 1 HDF5 series, 2 series and events (--events);
-// range(2) threads (0 = all cores). Reports practitioner-weeks per second and
-// CPU seconds of the process.
+// range(1) output: 0 none, 1 HDF5 series, 2 series and events (--events),
+// 3 series compressed (--compress), 4 series and events compressed;
+// range(2) threads (0 = all cores). Reports practitioner-weeks per second,
+// CPU seconds of the process and the size of the file written (file_bytes).
 void BM_TenYears(benchmark::State& state) {
   const bool output = state.range(1) != 0;
-  const bool events = state.range(1) == 2;
+  const bool events = state.range(1) == 2 || state.range(1) == 4;
+  const auto compression = state.range(1) >= 3 ? ps::Compression::deflate : ps::Compression::none;
   const pm::Scenario s = ten_year_scenario(state.range(0));
   ps::ThreadLimit limit(static_cast<std::size_t>(state.range(2)));  // 0: all cores
   const auto out = std::filesystem::temp_directory_path() /
                    ("pledgesim-bench-" + std::to_string(::getpid()) + ".h5");
   double practitioner_weeks = 0;
+  double file_bytes = 0;
   for (auto _ : state) {
     pm::LabourMarket market(s);
     market.set_event_recording(events);
     std::unique_ptr<ps::Hdf5Recorder> recorder;
     if (output) {
-      recorder = std::make_unique<ps::Hdf5Recorder>(out);
+      recorder = std::make_unique<ps::Hdf5Recorder>(out, 0, compression);
       ps::RunInfo info;
       info.scenario_name = s.name;
       info.software_version = "bench";
@@ -183,9 +186,13 @@ void BM_TenYears(benchmark::State& state) {
         recorder->record_week(0, w, market.clock().week_start(w).iso(), market.week_series());
       if (events) recorder->record_events(0, w, market.event_columns());
     }
-    if (recorder) recorder->finish();
+    if (recorder) {
+      recorder->finish();
+      file_bytes = static_cast<double>(std::filesystem::file_size(out));
+    }
   }
   std::filesystem::remove(out);
+  if (output) state.counters["file_bytes"] = file_bytes;
   state.counters["practitioner_weeks_per_s"] =
       benchmark::Counter(practitioner_weeks, benchmark::Counter::kIsRate);
   state.counters["practitioners_per_week"] =
@@ -194,7 +201,7 @@ void BM_TenYears(benchmark::State& state) {
 // London-sized runs on one thread: the CPU seconds a sweep pays per run (a
 // sweep runs one market per core).
 BENCHMARK(BM_TenYears)
-    ->ArgsProduct({{-1, 0}, {0, 1}, {1}})
+    ->ArgsProduct({{-1, 0}, {0, 1, 3}, {1}})
     ->ArgNames({"practitioners", "output", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(5)
@@ -202,7 +209,7 @@ BENCHMARK(BM_TenYears)
     ->UseRealTime();
 // All cores. London and 100k: three runs each (timings are means); 1M: one run.
 BENCHMARK(BM_TenYears)
-    ->ArgsProduct({{-1, 0, 100'000}, {0, 1, 2}, {0}})
+    ->ArgsProduct({{-1, 0, 100'000}, {0, 1, 2, 4}, {0}})
     ->ArgNames({"practitioners", "output", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
@@ -218,9 +225,11 @@ BENCHMARK(BM_TenYears)
 
 // Writing the weekly series alone: range(0) employers, 10 years of weeks into
 // a fresh file per iteration (begin, 522 record_week calls, finish), with the
-// market's own series specification. Reports the time per week written.
+// market's own series specification; range(1) 1 = compressed (--compress).
+// Reports the time per week written and the file's size.
 void BM_SeriesWrite(benchmark::State& state) {
   const auto employers = static_cast<std::size_t>(state.range(0));
+  const auto compression = state.range(1) ? ps::Compression::deflate : ps::Compression::none;
   const auto specs = pm::metric_specs();
   ps::RunInfo info;
   info.scenario_name = "bench";
@@ -238,7 +247,7 @@ void BM_SeriesWrite(benchmark::State& state) {
   const std::string date = "2020-01-06";
   for (auto _ : state) {
     std::filesystem::remove(out);
-    ps::Hdf5Recorder recorder(out);
+    ps::Hdf5Recorder recorder(out, 0, compression);
     recorder.begin(info);
     for (std::int64_t w = 0; w < info.weeks; ++w) {
       row[0] = static_cast<double>(w);
@@ -248,12 +257,12 @@ void BM_SeriesWrite(benchmark::State& state) {
   }
   state.counters["weeks_per_iteration"] = static_cast<double>(info.weeks);
   state.counters["values_per_week"] = static_cast<double>(row.size());
+  state.counters["file_bytes"] = static_cast<double>(std::filesystem::file_size(out));
   std::filesystem::remove(out);
 }
 BENCHMARK(BM_SeriesWrite)
-    ->Arg(35)
-    ->Arg(150)
-    ->ArgNames({"employers"})
+    ->ArgsProduct({{35, 150}, {0, 1}})
+    ->ArgNames({"employers", "compress"})
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);
 

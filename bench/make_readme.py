@@ -46,6 +46,10 @@ def main(json_path, out_path, profile_path=None):
     def scenario_label(n):
         return {-1: "London's 32 boroughs", 0: "built-in (London and neighbours)"}.get(n, f"{n:,} practitioners")
 
+    def mb(b):
+        """A file_bytes counter in MB (10^6 bytes), or '-' when absent."""
+        return f"{b['file_bytes'] / 1e6:.2f} MB" if b and "file_bytes" in b else "-"
+
     rows = []
 
     def row(target, measured, ok):
@@ -87,15 +91,33 @@ def main(json_path, out_path, profile_path=None):
                 f"{'1 thread' if threads else 'all cores'})",
                 f"{100 * over:+.1f}% ({a['real_time'] / 1e3:.2f} s -> {b['real_time'] / 1e3:.2f} s)", over <= 0.10)
 
+    # Events are compared with the series alone, both as written by default
+    # (uncompressed) and, where run, both with --compress.
     events_rows = []
     for n in (-1, 0, 100000, 1000000, 10000000):
-        a, b = ten(n, 1), ten(n, 2)
+        a, b, c = ten(n, 1), ten(n, 2), ten(n, 4)
         if a and b:
+            over = b["real_time"] / a["real_time"] - 1
+            compressed = f"{100 * (c['real_time'] / a['real_time'] - 1):+.1f}%" if c else "-"
             events_rows.append(
                 f"| {scenario_label(n)} | {a['practitioner_weeks_per_s'] / 1e6:.1f} M | "
-                f"{b['practitioner_weeks_per_s'] / 1e6:.1f} M | {100 * (b['real_time'] / a['real_time'] - 1):+.1f}% |")
-    events_table = ("| 10 years, all cores | practitioner-weeks/s, series | with events | events add |\n"
-                    "|---|---|---|---|\n" + "\n".join(events_rows) + "\n") if events_rows else "Not run.\n"
+                f"{b['practitioner_weeks_per_s'] / 1e6:.1f} M | {100 * over:+.1f}% "
+                f"({'met' if over <= 0.15 else '**not met**'}) | {mb(a)} | {mb(b)} | {compressed} | {mb(c)} |")
+    events_table = ("| 10 years, all cores | practitioner-weeks/s, series | with events | events add (target <= 15%) "
+                    "| file, series | file, series and events | events add, both `--compress` | file, `--compress` |\n"
+                    "|---|---|---|---|---|---|---|---|\n" + "\n".join(events_rows) + "\n") if events_rows else "Not run.\n"
+
+    # What --compress saves and costs, on one thread (the sweep case).
+    size_rows = []
+    for n in (-1, 0):
+        a, b, c = ten(n, 0, 1), ten(n, 1, 1), ten(n, 3, 1)
+        if a and b and c:
+            size_rows.append(
+                f"| {scenario_label(n)} | {mb(b)} | {100 * (b['real_time'] / a['real_time'] - 1):+.1f}% | "
+                f"{mb(c)} | {100 * (c['real_time'] / a['real_time'] - 1):+.1f}% | "
+                f"{b['file_bytes'] / c['file_bytes']:.1f}x |")
+    size_table = ("| 10 years, 1 thread | file, default (uncompressed) | adds | file, `--compress` | adds | smaller by |\n"
+                  "|---|---|---|---|---|---|\n" + "\n".join(size_rows) + "\n") if size_rows else "Not run.\n"
 
     detail = ["| benchmark | wall | CPU | practitioner-weeks/s | notes |", "|---|---|---|---|---|"]
     for name, b in runs.items():
@@ -111,19 +133,25 @@ def main(json_path, out_path, profile_path=None):
                 f"floor {b['floor_ms']:.2f} ms |")
         elif name.startswith("BM_SeriesWrite"):
             per_week = b["real_time"] * 1e3 / b["weeks_per_iteration"]
+            compressed = "/compress:1" in name
             detail.append(
                 f"| HDF5 series write, {name.split('employers:')[1].split('/')[0]} employers "
-                f"({b['values_per_week']:,.0f} values a week) | {per_week:.0f} us a week | | | "
-                f"{b['real_time']:.1f} ms a 10-year file, compressed |")
+                f"({b['values_per_week']:,.0f} values a week){', --compress' if compressed else ''} "
+                f"| {per_week:.0f} us a week | | | "
+                f"{b['real_time']:.1f} ms a 10-year file of {mb(b)}, "
+                f"{'compressed' if compressed else 'uncompressed'} |")
         elif name.startswith("BM_TenYears"):
             n = int(name.split("practitioners:")[1].split("/")[0])
             out = name.split("output:")[1].split("/")[0]
             threads = name.split("threads:")[1].split("/")[0]
-            what = {"0": "off", "1": "series", "2": "series and events"}[out]
+            what = {"0": "off", "1": "series", "2": "series and events", "3": "series, --compress",
+                    "4": "series and events, --compress"}[out]
+            size = f"; file {mb(b)}" if "file_bytes" in b else ""
             detail.append(
                 f"| 10 years, {scenario_label(n)}, output {what} "
                 f"| {b['real_time'] / 1e3:.2f} s | {b['cpu_time'] / 1e3:.2f} s | {b['practitioner_weeks_per_s'] / 1e6:.1f} M | "
-                f"{'all cores' if threads == '0' else threads + ' thread'}; {b['practitioners_per_week']:,.0f} practitioners; mean of {b['iterations']} |")
+                f"{'all cores' if threads == '0' else threads + ' thread'}; {b['practitioners_per_week']:,.0f} practitioners; "
+                f"mean of {b['iterations']}{size} |")
 
     cpu = ctx.get("num_cpus")
     mhz = ctx.get("mhz_per_cpu")
@@ -165,15 +193,15 @@ rather than testing a hazard every week). Each changes the random-number
 contract, so every calibrated figure and documented result would have to
 be regenerated; none is done yet.
 
-Series output: a London run's series are about 4 MB of float64 (30
-metrics x 32 employers x 522 weeks), compressed (shuffle + gzip level 1)
-when written. Writing them alone takes the time of the series-write rows
-above for synthetic values; the run's real values compress more slowly,
-and on a run as short as London's boroughs alone (0.27 s) that is more than
-10%. Writing without compression, or compressing on a second thread, would
-meet it; neither is done (files would be about four times larger, or the
-recorder would need a writer thread that owns the HDF5 library, which is
-not thread-safe)."""
+Series output: a London run's series are about 4 MB of int64 and float64
+(29 metrics x 32 employers x 522 weeks). Compressing them (gzip level 1)
+cost more than everything else the output does: about 25 ms of the 35 ms
+a London 10-year file took, 11-13% of a run as short as London's boroughs
+alone with shuffle + gzip (4-5% uncompressed). So files are written uncompressed by default
+(the cost left is the HDF5 metadata, dimension scales and the writes), and
+`pledgesim run --compress` deflates the series and events (gzip level 1
+without shuffle, which made these files larger and slower to write); see
+the output-size table above."""
     text = f"""# Benchmarks
 
 Produced by `bash bench/run.sh` (this file is overwritten by it; add
@@ -196,10 +224,16 @@ memory when the market is built, divided by practitioners.
 ## Event output
 
 `pledgesim run --events` also writes one row per change of a
-practitioner's status or employer (`/events`); no target applies, this is
-what it costs on top of the series:
+practitioner's status or employer (`/events`); what it costs on top of the
+series (target: at most 15%), and the size of the files:
 
 """ + events_table + """
+## Output size
+
+The file of a 10-year run with series only, written as by default and with
+`--compress`, and what writing it adds to the run without output:
+
+""" + size_table + """
 ## All figures
 
 """ + "\n".join(detail) + """

@@ -8,7 +8,8 @@
 
 namespace pledgesim::app {
 
-// --events and --checkpoint-every (docs/checkpoints.md).
+// --events, --compress and --checkpoint-every (docs/checkpoints.md,
+// docs/output-format.md).
 void add_events_and_checkpoint_options(CLI::App* cmd, RunOptions& run);
 // Testing only: deterministic stops and kills at a given week (not shown by --help).
 void add_testing_options(CLI::App* cmd, RunOptions& run);

@@ -185,6 +185,7 @@ CheckpointWriter::CheckpointWriter(fs::path path, const CheckpointInfo& info)
   h5::write_int_attribute(f, "batch_first", info.batch_first);
   h5::write_int_attribute(f, "batch_size", info.batch_size);
   h5::write_int_attribute(f, "events", info.events ? 1 : 0);
+  h5::write_int_attribute(f, "compress", info.compress ? 1 : 0);
   h5::write_int_attribute(f, "checkpoint_every", info.checkpoint_every);
   h5::write_string_attribute(f, "output", info.output);
   h5::write_string_attribute(f, "output_created_utc", info.output_created_utc);
@@ -293,6 +294,9 @@ CheckpointReader::CheckpointReader(fs::path path) : impl_(std::make_unique<Impl>
     i.batch_first = int_attr("batch_first");
     i.batch_size = int_attr("batch_size");
     i.events = int_attr("events") != 0;
+    // Absent from checkpoints of earlier programs, whose output was always
+    // compressed (they are refused for their software_version anyway).
+    i.compress = H5Aexists(f, "compress") <= 0 || int_attr("compress") != 0;
     i.checkpoint_every = int_attr("checkpoint_every");
     i.output = string_attr("output");
     i.output_created_utc = string_attr("output_created_utc");

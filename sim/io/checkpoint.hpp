@@ -4,7 +4,7 @@
 //   /                 attributes: format = "pledgesim-checkpoint",
 //                     checkpoint_version, software_version, scenario_name,
 //                     seed, weeks, weeks_done, replications, batch_first,
-//                     batch_size, events, checkpoint_every, output,
+//                     batch_size, events, compress, checkpoint_every, output,
 //                     output_created_utc, saved_utc, scenario_fnv1a64
 //   /scenario/text    the fully resolved scenario
 //   /state/<name>/... each model's state (StateWriter arrays; every dataset
@@ -48,6 +48,7 @@ struct CheckpointInfo {
   std::int64_t batch_first = 0;  // first replication of the batch in progress
   std::int64_t batch_size = 1;   // replications in that batch (one state each)
   bool events = false;           // the run records /events
+  bool compress = false;         // the run's output is compressed (run --compress)
   std::int64_t checkpoint_every = 0;
   std::string output;              // the run's output file (absolute path)
   std::string output_created_utc;  // created_utc of that output

@@ -25,6 +25,7 @@ struct Hdf5Recorder::State {
   fs::path final_path;
   fs::path partial_path;
   std::int64_t chunk_weeks;
+  Compression compression = Compression::none;
   bool finished = false;
 
   Handle file;
@@ -81,15 +82,12 @@ struct Hdf5Recorder::State {
 namespace {
 
 Handle chunked_dataset(hid_t parent, const std::string& name, hid_t type, int rank,
-                       const hsize_t* dims, const hsize_t* chunk, bool compress,
+                       const hsize_t* dims, const hsize_t* chunk, Compression compression,
                        const hsize_t* max_dims = nullptr) {
   Handle space(H5Screate_simple(rank, dims, max_dims), H5Sclose, "create space for " + name);
   Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
   check(H5Pset_chunk(plist, rank, chunk), "set chunking of " + name);
-  if (compress) {
-    check(H5Pset_shuffle(plist), "set shuffle filter");
-    check(H5Pset_deflate(plist, 1), "set deflate filter");
-  }
+  if (compression == Compression::deflate) check(H5Pset_deflate(plist, 1), "set deflate filter");
   return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
                 H5Dclose, "create dataset " + name);
 }
@@ -115,6 +113,17 @@ void write_rows(hid_t ds, hid_t mem_type, int rank, std::int64_t first, std::int
   check(H5Dwrite(ds, mem_type, mem_space, file_space, h5::small_transfer(), data), "write rows");
 }
 
+// std::llround(v), exactly, for every v: the series' counts are integral
+// doubles, converted by a plain cast without the libm call (measured: the
+// call was 0.9 ms of the 11 ms of writing a 10-year London series file).
+std::int64_t round_to_int64(double v) {
+  if (v > -0x1p62 && v < 0x1p62) {  // false for NaN: the cast is defined
+    const auto i = static_cast<std::int64_t>(v);
+    if (static_cast<double>(i) == v) return i;
+  }
+  return std::llround(v);
+}
+
 // A write to the partial file failed (disk full, file too large, I/O error):
 // reported naming the final file; the destructor removes the partial one.
 [[noreturn]] void write_failed(const fs::path& final_path, const h5::Hdf5Error& e) {
@@ -130,11 +139,12 @@ fs::path Hdf5Recorder::partial_path(const fs::path& final_path) {
   return p;
 }
 
-Hdf5Recorder::Hdf5Recorder(fs::path final_path, std::int64_t chunk_weeks)
+Hdf5Recorder::Hdf5Recorder(fs::path final_path, std::int64_t chunk_weeks, Compression compression)
     : state_(std::make_unique<State>()) {
   state_->final_path = std::move(final_path);
   state_->partial_path = partial_path(state_->final_path);
   state_->chunk_weeks = std::max<std::int64_t>(0, chunk_weeks);
+  state_->compression = compression;
 }
 
 std::int64_t Hdf5Recorder::auto_chunk_weeks(std::size_t entities, std::int64_t weeks) {
@@ -217,9 +227,9 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
   Handle time = h5::create_group(s.file, "time");
   const hsize_t wdims[1] = {static_cast<hsize_t>(s.weeks)};
   const hsize_t wchunk[1] = {static_cast<hsize_t>(std::clamp<std::int64_t>(s.weeks, 1, 4096))};
-  s.week_ds = chunked_dataset(time, "week", H5T_STD_I32LE, 1, wdims, wchunk, false);
+  s.week_ds = chunked_dataset(time, "week", H5T_STD_I32LE, 1, wdims, wchunk, Compression::none);
   Handle str_type = h5::utf8_string_type();
-  s.date_ds = chunked_dataset(time, "date", str_type, 1, wdims, wchunk, false);
+  s.date_ds = chunked_dataset(time, "date", str_type, 1, wdims, wchunk, Compression::none);
   check(H5DSset_scale(s.week_ds, "week"), "make /time/week a dimension scale");
   check(H5DSset_scale(s.date_ds, "date"), "make /time/date a dimension scale");
   h5::write_string_attribute(s.week_ds, "units", "weeks since start");
@@ -249,7 +259,7 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
   for (const SeriesSpec& spec : info.series) {
     Handle ds = chunked_dataset(series, spec.name, spec.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE,
                                 rank, s.replication_dim ? sdims3 : sdims2,
-                                s.replication_dim ? schunk3 : schunk2, true);
+                                s.replication_dim ? schunk3 : schunk2, s.compression);
     h5::write_string_attribute(ds, "units", spec.units);
     h5::write_string_attribute(ds, "description", spec.description);
     if (s.replication_dim) {
@@ -282,8 +292,8 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
     const hsize_t zero[1] = {0}, unlimited[1] = {H5S_UNLIMITED};
     const hsize_t chunk[1] = {static_cast<hsize_t>(kEventChunkRows)};
     for (const auto& c : columns) {
-      Handle ds =
-          chunked_dataset(g, c.name, h5::file_type(c.type), 1, zero, chunk, true, unlimited);
+      Handle ds = chunked_dataset(g, c.name, h5::file_type(c.type), 1, zero, chunk, s.compression,
+                                  unlimited);
       if (!c.units.empty()) h5::write_string_attribute(ds, "units", c.units);
       h5::write_string_attribute(ds, "description", c.description);
       s.event_ds.push_back(std::move(ds));
@@ -296,6 +306,10 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
 
 const std::string& Hdf5Recorder::created_utc() const {
   return state_->created_utc;
+}
+
+Compression Hdf5Recorder::compression() const {
+  return state_->compression;
 }
 
 void Hdf5Recorder::record_events(std::size_t replication, std::int64_t week,
@@ -397,8 +411,7 @@ void Hdf5Recorder::State::flush(std::size_t replication) {
     if (entities == 0) break;
     if (series_integer[k]) {
       ints.resize(b.series_buf[k].size());
-      std::transform(b.series_buf[k].begin(), b.series_buf[k].end(), ints.begin(),
-                     [](double v) { return std::llround(v); });
+      std::transform(b.series_buf[k].begin(), b.series_buf[k].end(), ints.begin(), round_to_int64);
       write_rows(series_ds[k], H5T_NATIVE_INT64, rank, b.first_week, b.buffered, entities,
                  ints.data(), replication);
     } else {

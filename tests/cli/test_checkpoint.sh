@@ -5,7 +5,8 @@
 # thread count ends with the file of the uninterrupted run; events are the
 # same for any thread count; nothing that looks complete is ever left under
 # the final name; bad checkpoints are refused (exit 2) with a message naming
-# the file. Usage: test_checkpoint.sh PLEDGESIM_BINARY PYTHON
+# the file; a run's --compress is kept by its resume. Usage:
+# test_checkpoint.sh PLEDGESIM_BINARY PYTHON
 set -u
 bin=$1
 py=${2:-/usr/bin/python3}
@@ -154,6 +155,48 @@ check "a checkpoint not beside the new output is kept" test -e "$work/twice.h5.c
 run resume "$work/twice.h5.ckpt" -q --no-summary --out "$work/twice_elsewhere.h5"
 check "resume over an existing output is refused (exit 2)" status_is 2
 check "naming --force" err_has "exists; use --force"
+
+# stored_as FILE gzip|none: every series and event column has exactly that
+# filter (gzip level 1, no shuffle; or none) and /time none.
+stored_as() {
+  "$py" -c "
+import h5py, sys
+f = h5py.File(sys.argv[1], 'r')
+want = None if sys.argv[2] == 'none' else sys.argv[2]
+cols = [f['series'][k] for k in f['series']]
+if 'events' in f:
+    cols += [f['events'][k] for k in f['events'] if not k.endswith('_names')]
+assert len(cols) > 20, len(cols)
+for d in cols:
+    assert d.compression == want and not d.shuffle, (d.name, d.compression, d.shuffle)
+    assert want is None or d.compression_opts == 1, (d.name, d.compression_opts)
+for d in (f['time/week'], f['time/date']):
+    assert d.compression is None, d.name
+" "$1" "$2"
+}
+
+# --compress (deflate) changes how the file is stored, never a value; the
+# choice travels in the checkpoint, so a resumed run is stored as the
+# uninterrupted one.
+check "by default series and events are stored uncompressed" stored_as "$work/ref_ev.h5" none
+run run "${common[@]}" -q --threads 1 --events --compress --out "$work/ref_gz.h5"
+check "run --compress exits 0" status_is 0
+check "--compress: series and events deflated" stored_as "$work/ref_gz.h5" gzip
+check "--compress: the same values (h5diff of /series, /time, /events, /employers)" bash -c \
+  "for g in /series /time /events /employers; do h5diff -q '$work/ref_ev.h5' '$work/ref_gz.h5' \$g \$g || exit 1; done"
+check "--compress: the file is at least 3 times smaller" \
+  test $(($(stat -c %s "$work/ref_gz.h5") * 3)) -lt "$(stat -c %s "$work/ref_ev.h5")"
+run run "${common[@]}" --events --compress --threads 2 --checkpoint-every 13 --out "$work/gz.h5" \
+  --stop-after-weeks 40
+check "--compress: stopped at week 40 (exit 130)" status_is 130
+check "--compress: the checkpoint records compress = 1" test "$(attr "$work/gz.h5.ckpt" compress)" = 1
+run resume "$work/gz.h5.ckpt" --threads 1 --no-summary -q
+check "--compress: it resumes" status_is 0
+check "--compress: to the uninterrupted --compress file" same_run_deep "$work/ref_gz.h5" "$work/gz.h5"
+check "--compress: stored deflated as that file is" stored_as "$work/gz.h5" gzip
+check "without --compress, the checkpoint records compress = 0" \
+  test "$(attr "$work/twice.h5.ckpt" compress)" = 0
+check "and the resumed file is uncompressed" stored_as "$work/twice_elsewhere.h5" none
 
 # Replications: a checkpoint holds the batch in progress (2 markets on 2
 # threads); resumed on 1 thread, the file equals the uninterrupted one.

@@ -11,6 +11,10 @@ run --help
 check "--help exits 0 and lists commands" status_is 0
 run run --help
 check "run --help explains --threads" grep -q -- "--threads" "$work/out"
+check "run --help explains --compress" grep -q -- "--compress" "$work/out"
+run resume "$work/none.h5.ckpt" --compress
+check "resume takes --compress from the checkpoint, not the command line (exit 2)" status_is 2
+check "  ... naming the option" err_has "compress"
 
 run run --bogus --out "$work/a.h5"
 check "unknown option exits 2" status_is 2

@@ -188,14 +188,56 @@ class RunFileLayoutTest(unittest.TestCase):
         self.assertTrue(h5py.h5ds.is_scale(self.f["time/date"].id))
         self.assertTrue(h5py.h5ds.is_scale(self.f["employers/name"].id))
 
-    def test_series_chunked_and_compressed(self):
+    def test_series_chunked_and_uncompressed_by_default(self):
         for name, ds in self.series():
             with self.subTest(series=name):
                 self.assertIsNotNone(ds.chunks, "not chunked")
-                self.assertEqual(ds.compression, "gzip")
+                self.assertIsNone(ds.compression)  # run --compress deflates them
+                self.assertFalse(ds.shuffle)
                 self.assertGreater(int(np.prod(ds.chunks)), 1, f"chunks {ds.chunks}")
                 # Whole-column reads: a chunk spans many weeks, not one.
                 self.assertGreater(ds.chunks[0], 1, f"chunks {ds.chunks}")
+
+
+class CompressedRunFileTest(unittest.TestCase):
+    """``run --compress`` (same seed and years as the generated file): the
+    series are deflated (gzip level 1, no shuffle), in the same chunks, and
+    h5py and the reader read back exactly the values of the default file."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.plain = generated_run_file()
+        cls.tmp = tempfile.TemporaryDirectory(prefix="pledgesim_reader_gz_")
+        cls.path = Path(cls.tmp.name) / "compressed.h5"
+        cmd = [os.environ["PLEDGESIM_BIN"], "run", "--out", str(cls.path), "--years",
+               str(YEARS), "--seed", str(SEED), "-q", "--no-summary", "--compress"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        if proc.returncode != 0:
+            raise AssertionError(f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stderr}")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_deflated_in_the_same_chunks_with_the_same_values(self):
+        with h5py.File(self.plain, "r") as a, h5py.File(self.path, "r") as b:
+            self.assertEqual(sorted(a["series"]), sorted(b["series"]))
+            for name in a["series"]:
+                x, y = a["series"][name], b["series"][name]
+                with self.subTest(series=name):
+                    self.assertEqual(y.compression, "gzip")
+                    self.assertEqual(y.compression_opts, 1)
+                    self.assertFalse(y.shuffle)
+                    self.assertEqual(x.chunks, y.chunks)
+                    self.assertEqual(x.dtype, y.dtype)
+                    self.assertEqual(x[()].tobytes(), y[()].tobytes())
+        self.assertLess(self.path.stat().st_size * 3, self.plain.stat().st_size)
+
+    def test_reader_reads_the_same_frames(self):
+        plain, packed = open_run(self.plain), open_run(self.path)
+        self.assertEqual(plain.metrics, packed.metrics)
+        for name in plain.metrics:
+            pd.testing.assert_frame_equal(plain.series(name), packed.series(name))
 
 
 class ReaderTest(unittest.TestCase):

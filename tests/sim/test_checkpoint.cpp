@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/calendar.hpp"
@@ -59,6 +60,7 @@ CheckpointInfo sample_info() {
   info.batch_first = 2;
   info.batch_size = 1;
   info.events = true;
+  info.compress = true;
   info.checkpoint_every = 13;
   info.output = "/somewhere/run.h5";
   info.output_created_utc = "2026-01-02T03:04:05Z";
@@ -144,6 +146,7 @@ TEST_F(CheckpointTest, FileRoundTripsInfoAndState) {
   EXPECT_EQ(i.batch_first, 2);
   EXPECT_EQ(i.batch_size, 1);
   EXPECT_TRUE(i.events);
+  EXPECT_TRUE(i.compress);
   EXPECT_EQ(i.checkpoint_every, 13);
   EXPECT_EQ(i.output, want.output);
   EXPECT_EQ(i.output_created_utc, want.output_created_utc);
@@ -395,56 +398,126 @@ TEST_F(CheckpointTest, EventTableIsAppendedInWholeChunks) {
   EXPECT_EQ(h5::read_string_attribute(f, "created_utc"), "2020-02-02T02:02:02Z");
 }
 
-// A run checkpointed part way (with weeks and events still buffered),
-// restored into a fresh file and finished, equals the run done in one go.
-TEST_F(CheckpointTest, SavedAndRestoredRecordingEqualsAnUninterruptedOne) {
-  constexpr std::int64_t kWeeks = 150;
-  const fs::path whole = dir_ / "whole.h5", resumed = dir_ / "resumed.h5";
-  const fs::path ckpt = dir_ / "resumed.h5.ckpt";
-  {
-    Hdf5Recorder r(whole, 52);
+// The filters of a dataset, in order (none when stored plainly).
+std::vector<H5Z_filter_t> filters_of(hid_t file, const std::string& path) {
+  h5::Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT), H5Dclose, "open " + path);
+  h5::Handle plist(H5Dget_create_plist(ds), H5Pclose, "plist");
+  std::vector<H5Z_filter_t> out;
+  for (int k = 0; k < H5Pget_nfilters(plist); ++k) {
+    unsigned flags = 0, config = 0;
+    std::size_t n = 8;
+    unsigned values[8] = {};
+    const H5Z_filter_t f =
+        H5Pget_filter2(plist, static_cast<unsigned>(k), &flags, &n, values, 0, nullptr, &config);
+    out.push_back(f);
+    if (f == H5Z_FILTER_DEFLATE) {
+      EXPECT_EQ(values[0], 1u) << path << ": gzip level";
+    }
+  }
+  return out;
+}
+
+// Series and events are stored without filters unless compression is asked
+// for, and then with deflate alone; the values are the same bits either way
+// and /time is never filtered.
+TEST_F(CheckpointTest, CompressionChangesOnlyTheFilters) {
+  constexpr std::int64_t kWeeks = 200;
+  const fs::path plain = dir_ / "plain.h5", packed = dir_ / "packed.h5";
+  for (const auto& [path, compression] :
+       {std::pair{plain, Compression::none}, std::pair{packed, Compression::deflate}}) {
+    Hdf5Recorder r(path, 52, compression);
+    EXPECT_EQ(r.compression(), compression);
     r.begin(event_run(kWeeks));
     record(r, 0, kWeeks);
     r.finish();
   }
-  {
-    Hdf5Recorder r(resumed, 52);
-    r.begin(event_run(kWeeks));
-    record(r, 0, 70);  // 52 weeks written, 18 buffered; events likewise part buffered
-    CheckpointInfo info = sample_info();
-    CheckpointWriter w(ckpt, info);
-    r.save_recorded(w);
-    w.commit();
-    record(r, 70, 90);  // then killed: never finished (the .partial is removed)
+  EXPECT_LT(fs::file_size(packed), fs::file_size(plain) / 2);
+  h5::Handle a(H5Fopen(plain.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+  h5::Handle b(H5Fopen(packed.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+  const std::vector<H5Z_filter_t> none, deflate = {H5Z_FILTER_DEFLATE};
+  for (const char* p : {"series/starters", "series/cost", "events/week", "events/who",
+                        "events/kind", "events/pay"}) {
+    EXPECT_EQ(filters_of(a, p), none) << p;
+    EXPECT_EQ(filters_of(b, p), deflate) << p;
   }
-  EXPECT_FALSE(fs::exists(resumed));
-  {
-    const CheckpointReader reader(ckpt);
-    Hdf5Recorder r(resumed, 52);
-    r.begin(event_run(kWeeks));
-    r.restore_recorded(reader);
-    record(r, 70, kWeeks);
-    r.finish();
+  for (const char* p : {"time/week", "time/date"}) {
+    EXPECT_EQ(filters_of(a, p), none) << p;
+    EXPECT_EQ(filters_of(b, p), none) << p;
   }
-  h5::Handle a(H5Fopen(whole.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
-  h5::Handle b(H5Fopen(resumed.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
-  for (const char* p : {"events/week", "events/who"})
-    EXPECT_EQ(read_all<std::int32_t>(a, p, H5T_NATIVE_INT32),
-              read_all<std::int32_t>(b, p, H5T_NATIVE_INT32))
+  for (const char* p : {"series/starters", "events/week", "events/who"})
+    EXPECT_EQ(read_all<std::int64_t>(a, p, H5T_NATIVE_INT64),
+              read_all<std::int64_t>(b, p, H5T_NATIVE_INT64))
         << p;
+  for (const char* p : {"series/cost", "events/pay"}) {
+    const auto x = read_all<double>(a, p, H5T_NATIVE_DOUBLE);
+    const auto y = read_all<double>(b, p, H5T_NATIVE_DOUBLE);
+    ASSERT_EQ(x.size(), y.size()) << p;
+    EXPECT_EQ(0, std::memcmp(x.data(), y.data(), x.size() * sizeof(double))) << p;
+  }
   EXPECT_EQ(read_all<std::uint8_t>(a, "events/kind", H5T_NATIVE_UINT8),
             read_all<std::uint8_t>(b, "events/kind", H5T_NATIVE_UINT8));
-  const auto pa = read_all<double>(a, "events/pay", H5T_NATIVE_DOUBLE);
-  const auto pb = read_all<double>(b, "events/pay", H5T_NATIVE_DOUBLE);
-  ASSERT_EQ(pa.size(), pb.size());
-  EXPECT_EQ(0, std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(double)));
-  EXPECT_EQ(read_all<std::int32_t>(a, "time/week", H5T_NATIVE_INT32),
-            read_all<std::int32_t>(b, "time/week", H5T_NATIVE_INT32));
-  EXPECT_EQ(h5::read_strings(a, "time/date"), h5::read_strings(b, "time/date"));
-  EXPECT_EQ(read_all<std::int64_t>(a, "series/starters", H5T_NATIVE_INT64),
-            read_all<std::int64_t>(b, "series/starters", H5T_NATIVE_INT64));
-  EXPECT_EQ(read_all<double>(a, "series/cost", H5T_NATIVE_DOUBLE),
-            read_all<double>(b, "series/cost", H5T_NATIVE_DOUBLE));
+}
+
+// A run checkpointed part way (with weeks and events still buffered),
+// restored into a fresh file and finished, equals the run done in one go,
+// stored with the same filters, compressed or not.
+TEST_F(CheckpointTest, SavedAndRestoredRecordingEqualsAnUninterruptedOne) {
+  for (const Compression compression : {Compression::none, Compression::deflate}) {
+    SCOPED_TRACE(compression == Compression::none ? "uncompressed" : "compressed");
+    constexpr std::int64_t kWeeks = 150;
+    const fs::path whole = dir_ / "whole.h5", resumed = dir_ / "resumed.h5";
+    const fs::path ckpt = dir_ / "resumed.h5.ckpt";
+    fs::remove(whole);
+    fs::remove(resumed);
+    fs::remove(ckpt);
+    {
+      Hdf5Recorder r(whole, 52, compression);
+      r.begin(event_run(kWeeks));
+      record(r, 0, kWeeks);
+      r.finish();
+    }
+    {
+      Hdf5Recorder r(resumed, 52, compression);
+      r.begin(event_run(kWeeks));
+      record(r, 0, 70);  // 52 weeks written, 18 buffered; events likewise part buffered
+      CheckpointInfo info = sample_info();
+      CheckpointWriter w(ckpt, info);
+      r.save_recorded(w);
+      w.commit();
+      record(r, 70, 90);  // then killed: never finished (the .partial is removed)
+    }
+    EXPECT_FALSE(fs::exists(resumed));
+    {
+      const CheckpointReader reader(ckpt);
+      Hdf5Recorder r(resumed, 52, compression);
+      r.begin(event_run(kWeeks));
+      r.restore_recorded(reader);
+      record(r, 70, kWeeks);
+      r.finish();
+    }
+    h5::Handle a(H5Fopen(whole.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    h5::Handle b(H5Fopen(resumed.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    for (const char* p : {"events/week", "events/who"})
+      EXPECT_EQ(read_all<std::int32_t>(a, p, H5T_NATIVE_INT32),
+                read_all<std::int32_t>(b, p, H5T_NATIVE_INT32))
+          << p;
+    EXPECT_EQ(read_all<std::uint8_t>(a, "events/kind", H5T_NATIVE_UINT8),
+              read_all<std::uint8_t>(b, "events/kind", H5T_NATIVE_UINT8));
+    const auto pa = read_all<double>(a, "events/pay", H5T_NATIVE_DOUBLE);
+    const auto pb = read_all<double>(b, "events/pay", H5T_NATIVE_DOUBLE);
+    ASSERT_EQ(pa.size(), pb.size());
+    EXPECT_EQ(0, std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(double)));
+    EXPECT_EQ(read_all<std::int32_t>(a, "time/week", H5T_NATIVE_INT32),
+              read_all<std::int32_t>(b, "time/week", H5T_NATIVE_INT32));
+    EXPECT_EQ(h5::read_strings(a, "time/date"), h5::read_strings(b, "time/date"));
+    EXPECT_EQ(read_all<std::int64_t>(a, "series/starters", H5T_NATIVE_INT64),
+              read_all<std::int64_t>(b, "series/starters", H5T_NATIVE_INT64));
+    EXPECT_EQ(read_all<double>(a, "series/cost", H5T_NATIVE_DOUBLE),
+              read_all<double>(b, "series/cost", H5T_NATIVE_DOUBLE));
+    for (const char* p : {"series/starters", "series/cost", "events/who", "events/pay"})
+      EXPECT_EQ(filters_of(a, p), filters_of(b, p)) << p;
+    EXPECT_EQ(filters_of(b, "series/cost").empty(), compression == Compression::none);
+  }
 }
 
 TEST_F(CheckpointTest, RestoreRefusesACheckpointOfAnotherLayout) {
