@@ -17,6 +17,7 @@
 #include "analysis/cpp/indicators.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep.hpp"
+#include "models/market.hpp"
 #include "models/metrics.hpp"
 #include "sim/core/calendar.hpp"
 #include "sim/core/interrupt.hpp"
@@ -128,6 +129,7 @@ void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out
     h5::write_string_attribute(file, "format", "pledgesim-sweep");
     h5::write_int_attribute(file, "format_version", 1);
     h5::write_string_attribute(file, "software_version", PLEDGESIM_VERSION);
+    h5::write_int_attribute(file, "rng_contract", models::kRngContract);
     h5::write_int_attribute(file, "seed", static_cast<std::int64_t>(plan.spec.seed));
     h5::write_string_attribute(file, "seed_policy",
                                plan.spec.common_random_numbers ? "common" : "independent");

@@ -32,6 +32,15 @@
 
 namespace pledgesim::models {
 
+// The random-number contract: which draws a run takes, keyed how. A change
+// that alters any output's bits under the same seed raises it (the output
+// file's root attribute rng_contract says which produced it).
+// 1: one draw of every hazard for every practitioner every week.
+// 2: hazards by thinning (sim/core/thinning.hpp,
+//    models/market_detail.hpp): draws on candidate weeks,
+//    stress as an employer filter plus a personal offset.
+inline constexpr std::int64_t kRngContract = 2;
+
 using StatusCounts = std::array<std::int64_t, kStatusCount>;
 using TransitionCounts = std::array<std::array<std::int64_t, kStatusCount>, kStatusCount>;
 

@@ -23,14 +23,6 @@ inline constexpr std::uint16_t kNeverLeftPermanent = UINT16_MAX;
 inline constexpr double kExperienceScorePerYear = 0.1;
 inline constexpr double kPriorityScore = 1000.0;
 
-// The random-number contract: which draws a run takes, keyed how. A change
-// that alters any output's bits under the same seed raises it (the output
-// file's root attribute rng_contract says which produced it).
-// 1: one draw of every hazard for every practitioner every week.
-// 2: hazards by thinning (sim/core/thinning.hpp): draws on candidate weeks,
-//    stress as an employer filter plus a personal offset.
-inline constexpr std::int64_t kRngContract = 2;
-
 // Random stream purposes: one per decision family, so a new draw in one never
 // shifts another. The candidate streams (leave, search, approach) are keyed
 // by (week, practitioner): lane 0 of a candidate week's block is its uniform,

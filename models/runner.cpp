@@ -28,6 +28,7 @@ sim::RunInfo run_info(const Scenario& scenario, const RunSettings& settings,
   info.scenario_name = scenario.name;
   info.scenario_text = settings.scenario_text.empty() ? to_toml(scenario) : settings.scenario_text;
   info.software_version = PLEDGESIM_VERSION;
+  info.rng_contract = kRngContract;
   info.seed = scenario.seed;
   info.weeks = scenario.weeks();
   info.entities = market.employer_table();

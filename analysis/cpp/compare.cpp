@@ -48,13 +48,21 @@ Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions
                               b.replication_seeds.begin(), b.replication_seeds.end());
   if (a.replication_seeds.size() < c.pairs || b.replication_seeds.size() < c.pairs)
     c.common_seeds = false;
-  if (!c.common_seeds)
-    c.notes.push_back(
-        "replication seeds differ between the files: the pairs do not share random numbers "
-        "(run both with the same --seed and --replications), so the intervals are wider");
-  if (a.software_version != b.software_version)
-    c.notes.push_back("written by different builds (" + a.software_version + ", " +
-                      b.software_version + "): the same seed may not give common random numbers");
+  if (a.rng_contract != b.rng_contract) {
+    c.common_seeds = false;
+    c.notes.push_back("written under different random-number contracts (" +
+                      std::to_string(a.rng_contract) + ", " + std::to_string(b.rng_contract) +
+                      "): the same seed gives different draws, so the pairs share no random "
+                      "numbers and the intervals are wider");
+  } else {
+    if (!c.common_seeds)
+      c.notes.push_back(
+          "replication seeds differ between the files: the pairs do not share random numbers "
+          "(run both with the same --seed and --replications), so the intervals are wider");
+    if (a.software_version != b.software_version)
+      c.notes.push_back("written by different builds (" + a.software_version + ", " +
+                        b.software_version + "): the same seed may not give common random numbers");
+  }
 
   c.a = compute_indicators(a, o.by, o.indicators);
   c.b = compute_indicators(b, o.by, o.indicators);

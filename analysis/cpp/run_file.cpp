@@ -51,6 +51,7 @@ void check_format(const InputFile& f, RunFile& r) {
   if (seed < 0) f.fail("root attribute 'seed' is negative (" + std::to_string(seed) + ")");
   r.seed = static_cast<std::uint64_t>(seed);
   r.software_version = f.string_attribute("", "software_version");
+  r.rng_contract = f.has_attribute("", "rng_contract") ? f.int_attribute("", "rng_contract") : 0;
   r.scenario_name = f.string_attribute("", "scenario_name");
 }
 

@@ -37,6 +37,7 @@ struct RunFile {
   std::string format;  // "pledgesim"
   std::int64_t format_version = 0;
   std::string software_version;
+  std::int64_t rng_contract = 0;  // root attribute rng_contract (0: absent, before contract 2)
   std::string scenario_name;
   std::uint64_t seed = 0;                        // root attribute: the base seed
   std::vector<std::uint64_t> replication_seeds;  // one per replication

@@ -42,6 +42,7 @@ RunFile run_in_memory(const sim::MemoryRecorder& recorder) {
   r.format = "pledgesim";
   r.format_version = sim::kFormatVersion;
   r.software_version = info.software_version;
+  r.rng_contract = info.rng_contract;
   r.scenario_name = info.scenario_name;
   r.seed = info.seed;
   r.replication_seeds = info.replication_seeds.empty() ? std::vector<std::uint64_t>{info.seed}

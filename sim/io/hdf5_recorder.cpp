@@ -191,6 +191,7 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
   h5::write_string_attribute(s.file, "format", "pledgesim");
   h5::write_int_attribute(s.file, "format_version", kFormatVersion);
   h5::write_string_attribute(s.file, "software_version", info.software_version);
+  if (info.rng_contract > 0) h5::write_int_attribute(s.file, "rng_contract", info.rng_contract);
   // int64 rather than uint64: R has no unsigned 64-bit type (seeds are < 2^63).
   h5::write_int_attribute(s.file, "seed", static_cast<std::int64_t>(info.seed));
   h5::write_string_attribute(s.file, "scenario_name", info.scenario_name);

@@ -49,6 +49,10 @@ struct RunInfo {
   std::string scenario_name;
   std::string scenario_text;  // fully resolved scenario, enough to rerun
   std::string software_version;
+  // Which random-number rules of the model produced it (root attribute
+  // rng_contract; 0: not recorded). The same seed under another contract
+  // gives other draws.
+  std::int64_t rng_contract = 0;
   std::uint64_t seed = 0;  // the base seed (root attribute `seed`)
   std::int64_t weeks = 0;  // weeks the run will record
   // Seed of each replication, in replication order. Empty or one entry: one

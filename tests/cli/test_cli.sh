@@ -157,6 +157,14 @@ with h5py.File(sys.argv[1], 'r+') as f:
 run compare "$work/new/dir/t1.h5" "$work/v9.h5"
 check "compare refuses another format_version (exit 2)" status_is 2
 check "compare explains the format mismatch" err_has "v9.h5: format_version 9 is newer than this pledgesim reads"
+cp "$work/new/dir/t1.h5" "$work/contract1.h5"
+"$py" -c "
+import h5py, sys
+with h5py.File(sys.argv[1], 'r+') as f: del f.attrs['rng_contract']
+" "$work/contract1.h5"
+run compare "$work/new/dir/t1.h5" "$work/contract1.h5" --format csv
+check "compare reads a file of an earlier random-number contract (exit 0)" status_is 0
+check "and notes that the pairs share no random numbers" err_has "different random-number contracts (2, 0)"
 run compare "$work/new/dir/t1.h5"
 check "compare with one file exits 2" status_is 2
 

@@ -48,7 +48,7 @@ REQUIRED_METRICS = [
     "caseload", "mean_tenure_weeks", "pay_cost_gbp", "agency_cost_gbp",
     "agency_margin_gbp", "incentive_cost_gbp", "establishment", "bank_fte",
 ]
-ROOT_ATTRIBUTES = ["format", "format_version", "software_version", "seed",
+ROOT_ATTRIBUTES = ["format", "format_version", "software_version", "rng_contract", "seed",
                    "scenario_name", "created_utc"]
 
 _tmp: tempfile.TemporaryDirectory | None = None
@@ -117,6 +117,7 @@ class RunFileLayoutTest(unittest.TestCase):
         self.assertGreaterEqual(int(attrs["format_version"]), 1)
         self.assertIsInstance(attrs["software_version"], str)
         self.assertRegex(attrs["software_version"], r"^\d+\.\d+")
+        self.assertEqual(int(attrs["rng_contract"]), 2)  # thinned hazards (docs/design.md)
         self.assertTrue(np.issubdtype(np.asarray(attrs["seed"]).dtype, np.integer))
         self.assertEqual(int(attrs["seed"]), SEED)
         self.assertIsInstance(attrs["scenario_name"], str)
