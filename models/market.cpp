@@ -124,8 +124,9 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   derive_week_state();  // everyone active
   partials_.reset(accumulator_width(E));
   sim::for_each_block(
-      active_.size(), kBlockSize,
-      [&](std::size_t b, std::size_t begin, std::size_t end) { apply(b, begin, end); });
+      active_.size(), kBlockSize, [&](std::size_t b, std::size_t begin, std::size_t end) {
+        apply(b, std::span<const std::uint32_t>(active_).subspan(begin, end - begin));
+      });
   update_authorities();
   transitions_ = {};
 }
@@ -232,8 +233,7 @@ void LabourMarket::create_initial_population() {
     col_.quality[id] = static_cast<float>(d.normal());
     if (employer >= 0) {
       const double cl = scenario_.authorities[static_cast<std::size_t>(employer)].caseload;
-      col_.stress_offset[id] =
-          static_cast<float>(stress_target(cl, beh.caseload_stress_threshold));
+      col_.stress_offset[id] = static_cast<float>(stress_target(cl, beh.caseload_stress_threshold));
     }
     // Home: where they work; the inactive live where the posts are.
     const double where = d.uniform();

@@ -142,9 +142,10 @@ class LabourMarket {
   void run_annual_events();
   void update_prices();
   void review_pay(const std::vector<AuthorityLevers>& levers);
-  void choose(std::size_t begin, std::size_t end, std::vector<std::uint32_t>& applicants);
+  void choose(std::size_t begin, std::size_t end, std::vector<std::uint32_t>& applicants,
+              std::vector<std::uint32_t>& movers);
   void clear_market();
-  void apply(std::size_t block, std::size_t begin, std::size_t end);
+  void apply(std::size_t block, std::span<const std::uint32_t> ids);
   // The rules of choose() and apply(), one function each (market_step.cpp).
   struct WeekRules;
   struct ZoneOffers;
@@ -312,6 +313,7 @@ class LabourMarket {
 
   // Clearing buffers, reused every week.
   std::vector<std::vector<std::uint32_t>> block_applicants_;
+  std::vector<std::vector<std::uint32_t>> block_movers_;  // for apply(), by block of choose()
   std::vector<std::uint32_t> bucket_ids_;
   std::vector<std::size_t> bucket_start_, bucket_fill_;
   struct Ranked {  // an applicant as an opening ranks them

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "models/roles.hpp"
 #include "sim/core/parallel.hpp"
@@ -124,11 +125,21 @@ inline double weekly_probability(double rate_per_year) {
   return 1.0 - std::exp(-rate_per_year / kWeeksPerYear);
 }
 
-// Whether a weekly probability with this annual rate (or any smaller one)
-// is surely at most `bound`: 1 - exp(-h) <= h, with room for rounding.
-inline bool surely_within(double rate_per_year, double bound) {
-  constexpr double kRoundingRoom = 1e-12;
-  return rate_per_year / kWeeksPerYear + kRoundingRoom <= bound;
+// The largest stress at which a hazard of base_rate x (1 + sensitivity x
+// stress) a year surely has a weekly probability within `bound` (1 - exp(-h)
+// <= h, with relative room for the rounding of the rate's computation):
+// below it, a week without a candidate needs no probability computed. -inf
+// where no stress is that low, +inf where every stress is. Only a shortcut:
+// the exact path decides the same.
+inline double quiet_stress(double base_rate, double sensitivity, double bound) {
+  constexpr double kRoom = 1e-9;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  const double limit = bound * kWeeksPerYear * (1 - kRoom);
+  if (!(base_rate >= 0) || !(sensitivity >= 0)) return -kInf;
+  if (base_rate == 0) return kInf;
+  if (sensitivity == 0) return base_rate <= limit ? kInf : -kInf;
+  const double s = (limit / base_rate - 1) / sensitivity;
+  return s >= 0 ? s * (1 - kRoom) : -kInf;
 }
 
 // std::llround(stress * 1e6) for the stress sums, without the libm call:

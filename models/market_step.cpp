@@ -31,21 +31,21 @@ void LabourMarket::step() {
   const std::size_t n = active_.size();
   const std::size_t blocks = sim::block_count(n, kBlockSize);
   block_applicants_.resize(blocks);
+  block_movers_.resize(blocks);
+  partials_.reset(accumulator_width(authorities_.size()));
   sim::for_each_block(n, kBlockSize, [&](std::size_t b, std::size_t begin, std::size_t end) {
     block_applicants_[b].clear();
-    choose(begin, end, block_applicants_[b]);
+    block_movers_[b].clear();
+    choose(begin, end, block_applicants_[b], block_movers_[b]);
   });
   lap(phase_seconds_.choose);
   clear_market();
   lap(phase_seconds_.clear);
-  partials_.reset(accumulator_width(authorities_.size()));
   if (record_events_) {
     block_events_.resize(blocks);
     for (auto& e : block_events_) e.clear();
   }
-  sim::for_each_block(n, kBlockSize, [&](std::size_t b, std::size_t begin, std::size_t end) {
-    apply(b, begin, end);
-  });
+  sim::for_each_index(blocks, [&](std::size_t b) { apply(b, block_movers_[b]); });
   if (record_events_) gather_events();
   lap(phase_seconds_.apply);
   update_authorities();
@@ -54,15 +54,10 @@ void LabourMarket::step() {
   ++week_;
 }
 
-// Those who left the profession this week leave the active list, their
-// scratch columns as a week's start leaves them (nothing reads them again).
+// Those who left the profession this week leave the active list.
 void LabourMarket::drop_exited() {
   std::erase_if(active_, [&](std::uint32_t i) {
     if (col_.status[i] != static_cast<std::uint8_t>(Status::exited)) return false;
-    col_.leaving[i] = kStay;
-    col_.application[i] = kNoApplication;
-    col_.accepted[i] = 0;
-    col_.headhunted[i] = 0;
     ++exited_;
     return true;
   });
@@ -139,6 +134,10 @@ struct LabourMarket::WeekRules {
   double mean_pay_w;        // utility per GBP of annual pay
   double p_headhunt, p_return;
   double premium_gbp;  // headhunting premium at this week's prices
+  // Stress at or below which a week without a candidate surely has no event
+  // (quiet_stress): leaving from work and out of it, a post holder's and a
+  // locum's search.
+  double quiet_leave_in_work, quiet_leave_out_of_work, quiet_search_post, quiet_search_locum;
 };
 
 LabourMarket::WeekRules LabourMarket::week_rules() const {
@@ -149,7 +148,14 @@ LabourMarket::WeekRules LabourMarket::week_rules() const {
           .mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0,
           .p_headhunt = weekly_probability(beh.headhunting_rate_per_year),
           .p_return = weekly_probability(beh.return_rate_per_year),
-          .premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_};
+          .premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_,
+          .quiet_leave_in_work = quiet_stress(beh.exit_rate_per_year + beh.inactive_rate_per_year,
+                                              beh.stress_exit_sensitivity, kLeaveBound),
+          .quiet_leave_out_of_work = quiet_stress(beh.exit_rate_per_year, 0.0, kLeaveBound),
+          .quiet_search_post =
+              quiet_stress(beh.search_rate_per_year, beh.stress_search_sensitivity, kSearchBound),
+          .quiet_search_locum = quiet_stress(beh.agency_search_rate_per_year,
+                                             beh.stress_search_sensitivity, kSearchBound)};
 }
 
 // Who is choosing, read from the columns once a practitioner looks at offers.
@@ -250,12 +256,13 @@ inline void LabourMarket::age(std::size_t i, bool employed) {
 inline std::uint8_t LabourMarket::leaving_decision(std::size_t i, bool employed, double stress,
                                                    const Candidate& leave,
                                                    const WeekRules& w) const {
+  if (col_.pqe_weeks[i] >= w.retire_weeks) return kExit;
+  if (!leave.due && stress <= (employed ? w.quiet_leave_in_work : w.quiet_leave_out_of_work))
+    return kStay;
   const auto& beh = scenario_.behaviour;
   const double stress_factor_exit = employed ? 1.0 + beh.stress_exit_sensitivity * stress : 1.0;
   const double exit_rate = beh.exit_rate_per_year * stress_factor_exit;
   const double break_rate = employed ? beh.inactive_rate_per_year * stress_factor_exit : 0.0;
-  if (col_.pqe_weeks[i] >= w.retire_weeks) return kExit;
-  if (!leave.due && surely_within(exit_rate + break_rate, kLeaveBound)) return kStay;
   const double p_exit = weekly_probability(exit_rate);
   const double p_break = employed ? weekly_probability(break_rate) : 0.0;
   const double x = leave_process_.point(leave.due, leave.u, p_exit + p_break, [&] {
@@ -312,22 +319,21 @@ inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double
   const double stress_factor = 1.0 + beh.stress_search_sensitivity * stress;
   double p;
   if (holds_post(status)) {
-    if (!search.due && surely_within(beh.search_rate_per_year * stress_factor, kSearchBound))
-      return false;
+    if (!search.due && stress <= w.quiet_search_post) return false;
     p = weekly_probability(beh.search_rate_per_year *
                            std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
                            stress_factor);
   } else if (covers_vacancy(status)) {
     if (end.must_search || end.review) return true;
+    if (!search.due && stress <= w.quiet_search_locum) return false;
     const double rate = beh.agency_search_rate_per_year * stress_factor;
-    if (!search.due && surely_within(rate, kSearchBound)) return false;
     p = weekly_probability(rate);
   } else {
     p = std::min(1.0, col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : w.p_return);
   }
   return search_process_.point(search.due, search.u, p, [&] {
-           return sim::u01(search_excess_rng_.words(w.week, i, 0)[0]);
-         }) <= p;
+    return sim::u01(search_excess_rng_.words(w.week, i, 0)[0]);
+  }) <= p;
 }
 
 // Headhunting: at behaviour.headhunting_rate_per_year an authority with
@@ -499,19 +505,43 @@ inline LabourMarket::Choice LabourMarket::logit_choice(const Chooser& c, int app
   return best_choice;
 }
 
+// One practitioner's change this week: status and employer before and after.
+struct LabourMarket::Move {
+  Status from, to;
+  std::int16_t from_emp, to_emp;
+  bool relocated = false;  // took a post in another region and moved there
+
+  bool changed() const { return to != from || to_emp != from_emp; }
+  // A post is left or taken when someone stops or starts holding one at an
+  // employer; a trainee who completes the ASYE year keeps theirs.
+  bool same_post() const { return holds_post(from) && holds_post(to) && from_emp == to_emp; }
+  bool left_post() const { return holds_post(from) && !same_post(); }
+  bool took_post() const { return holds_post(to) && !same_post(); }
+};
+
+// One block's row of accumulators: per-employer sums (Acc), then the
+// population's status counts and status transitions.
+struct LabourMarket::Tally {
+  std::span<std::int64_t> row;
+  std::size_t global;  // the first whole-population slot
+
+  std::int64_t& at(std::size_t e, Acc a) const { return row[e * kAccPerEmployer + a]; }
+};
+
 // Each active practitioner (positions begin..end of the active list) ages,
 // may leave, may search and apply. Writes only its own slots, reads last
-// week's authority state.
+// week's authority state. Someone to whom nothing happens this week (no
+// leaving, application, notice or end of the ASYE year) is counted into
+// the week's stocks and costs here, so that apply() need only visit the
+// `movers`; the scratch columns of everyone else keep their defaults.
 void LabourMarket::choose(std::size_t begin, std::size_t end,
-                          std::vector<std::uint32_t>& applicants) {
+                          std::vector<std::uint32_t>& applicants,
+                          std::vector<std::uint32_t>& movers) {
   const WeekRules w = week_rules();
+  const Tally tally{.row = partials_.row(), .global = authorities_.size() * kAccPerEmployer};
   for (std::size_t k = begin; k < end; ++k) {
     const std::size_t i = active_[k];
     const auto status = static_cast<Status>(col_.status[i]);
-    col_.leaving[i] = kStay;
-    col_.application[i] = kNoApplication;
-    col_.accepted[i] = 0;
-    if (col_.pending_weeks[i] == 0) col_.headhunted[i] = 0;  // kept while serving notice
     if (col_.left_perm_weeks[i] < kNeverLeftPermanent) ++col_.left_perm_weeks[i];
     const bool employed = in_work(status);
     const std::int16_t emp = col_.employer[i];
@@ -524,15 +554,30 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
         candidate_week(col_.next_search, i, search_rng_, search_process_, w.week);
     const Candidate approach =
         candidate_week(col_.next_approach, i, approach_rng_, approach_process_, w.week);
+    // The week ends quietly, or with a move for apply() to carry out.
+    auto done = [&](bool moving) {
+      moving = moving || (status == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks);
+      if (moving) {
+        movers.push_back(static_cast<std::uint32_t>(i));
+      } else {
+        const Move stay{.from = status, .to = status, .from_emp = emp, .to_emp = emp};
+        count_stocks_and_flows(tally, i, stay, stress);
+        add_costs(tally, i, stay);
+      }
+    };
 
     // (A local first: a byte store may alias anything, so store only on leaving.)
     if (const std::uint8_t leaving = leaving_decision(i, employed, stress, leave, w);
         leaving != kStay) {
       col_.leaving[i] = leaving;
+      done(true);
       continue;
     }
 
-    if (serve_notice(i)) continue;
+    if (serve_notice(i)) {
+      done(true);
+      continue;
+    }
 
     AssignmentEnd assignment;
     if (covers_vacancy(status)) {
@@ -544,7 +589,10 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
     const std::uint8_t home = col_.home_zone[i];
     const int approacher =
         headhunting_approach(i, status, emp, zone_offers(kPermanentPost, home), approach, w);
-    if (!searching && approacher < 0) continue;
+    if (!searching && approacher < 0) {
+      done(assignment.must_search);
+      continue;
+    }
 
     const double taste = col_.agency_taste[i];
     const Chooser c{.i = i,
@@ -566,6 +614,7 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       col_.headhunted[i] = choice.approach ? 1 : 0;
       applicants.push_back(static_cast<std::uint32_t>(i));
     }
+    done(choice.opening >= 0 || assignment.must_search);
   }
 }
 
@@ -642,29 +691,6 @@ void LabourMarket::clear_market() {
 
 // Phase 3 (apply): each practitioner's outcome, in three rules: the move,
 // the stocks and flows it adds to, and the costs it incurs.
-
-// One practitioner's change this week: status and employer before and after.
-struct LabourMarket::Move {
-  Status from, to;
-  std::int16_t from_emp, to_emp;
-  bool relocated = false;  // took a post in another region and moved there
-
-  bool changed() const { return to != from || to_emp != from_emp; }
-  // A post is left or taken when someone stops or starts holding one at an
-  // employer; a trainee who completes the ASYE year keeps theirs.
-  bool same_post() const { return holds_post(from) && holds_post(to) && from_emp == to_emp; }
-  bool left_post() const { return holds_post(from) && !same_post(); }
-  bool took_post() const { return holds_post(to) && !same_post(); }
-};
-
-// One block's row of accumulators: per-employer sums (Acc), then the
-// population's status counts and status transitions.
-struct LabourMarket::Tally {
-  std::span<std::int64_t> row;
-  std::size_t global;  // the first whole-population slot
-
-  std::int64_t& at(std::size_t e, Acc a) const { return row[e * kAccPerEmployer + a]; }
-};
 
 // Moves: what this week's decisions and the market's acceptances make of a
 // practitioner's status and employer. Leaving the profession or a break
@@ -831,14 +857,12 @@ inline void LabourMarket::add_costs(const Tally& t, std::size_t i, const Move& m
   }
 }
 
-// Apply each active practitioner's outcome (positions begin..end of the
-// active list) and add its flows, stocks and costs to
-// the block's accumulators (integer sums: the order of the additions does
-// not change them).
-void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) {
+// Apply the outcome of each practitioner in `ids` (the block's movers) and add its flows, stocks
+// and costs to the block's accumulators (integer sums: the order of the additions does not change
+// them).
+void LabourMarket::apply(std::size_t block, std::span<const std::uint32_t> ids) {
   const Tally tally{.row = partials_.row(), .global = authorities_.size() * kAccPerEmployer};
-  for (std::size_t k = begin; k < end; ++k) {
-    const std::size_t i = active_[k];
+  for (const std::size_t i : ids) {
     Move move = decide_move(i);
     const std::size_t slot = stress_slot(move.from, move.from_emp);
     const double stress = stress_now(i, slot);
@@ -847,6 +871,11 @@ void LabourMarket::apply(std::size_t block, std::size_t begin, std::size_t end) 
       restart_stress(i, to, stress);
     count_stocks_and_flows(tally, i, move, stress);
     add_costs(tally, i, move);
+    // The scratch columns back to their defaults (choose() leaves them so).
+    col_.leaving[i] = kStay;
+    col_.application[i] = kNoApplication;
+    col_.accepted[i] = 0;
+    if (col_.pending_weeks[i] == 0) col_.headhunted[i] = 0;  // kept while serving notice
   }
 }
 
