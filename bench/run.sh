@@ -20,5 +20,8 @@ if command -v perf >/dev/null &&
   perf report -i build/bench-perf.data --stdio --no-children --sort symbol --percent-limit 1 \
     2>/dev/null | grep -E '^ +[0-9]' >"$profile" || true
 fi
-/usr/bin/python3 bench/make_readme.py build/bench.json bench/README.md "$profile"
+# Whole-process timings: the built-in 10-year run and a calibration evaluation.
+/usr/bin/python3 bench/process_runs.py ./build/release/app/pledgesim build/bench-process.json
+/usr/bin/python3 bench/make_readme.py build/bench.json bench/README.md "$profile" \
+  build/bench-process.json
 echo "bench/run.sh: wrote bench/README.md" >&2
