@@ -118,36 +118,6 @@ void for_each_block(std::size_t n, std::size_t block_size, F&& f) {
 #endif
 }
 
-// One row of `width` accumulators per block; rows are summed in block order.
-template <class T>
-class BlockPartials {
- public:
-  BlockPartials() = default;
-  BlockPartials(std::size_t blocks, std::size_t width) { reset(blocks, width); }
-
-  void reset(std::size_t blocks, std::size_t width) {
-    blocks_ = blocks;
-    width_ = width;
-    data_.assign(blocks * width, T{});
-  }
-  std::span<T> row(std::size_t block) { return {data_.data() + block * width_, width_}; }
-  std::size_t width() const { return width_; }
-
-  // out[j] = sum over blocks, in block order, of row(b)[j].
-  void sum_into(std::span<T> out) const {
-    std::fill(out.begin(), out.end(), T{});
-    for (std::size_t b = 0; b < blocks_; ++b) {
-      const T* r = data_.data() + b * width_;
-      for (std::size_t j = 0; j < width_; ++j) out[j] += r[j];
-    }
-  }
-
- private:
-  std::size_t blocks_ = 0;
-  std::size_t width_ = 0;
-  std::vector<T> data_;
-};
-
 // One row of `width` integer accumulators per worker thread, for sums whose
 // value must not depend on the threads: integer addition is associative, so
 // however blocks fall to workers the totals are the same, and a row per

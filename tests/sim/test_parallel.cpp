@@ -1,5 +1,5 @@
-// Tests of sim/core/parallel.hpp: fixed-block parallel loops and
-// block-ordered reductions that give the same bits for any thread count.
+// Tests of sim/core/parallel.hpp: fixed-block parallel loops and per-worker
+// integer reductions that give the same totals for any thread count.
 #include "sim/core/parallel.hpp"
 
 #include <gtest/gtest.h>
@@ -88,118 +88,6 @@ TEST(Parallel, ThreadLimitOfOneUsesOneThread) {
     ids.insert(std::this_thread::get_id());
   });
   EXPECT_EQ(ids.size(), 1u);
-}
-
-// Values spanning 30 orders of magnitude with both signs: summing them in a
-// different order (or grouping) changes the rounded result.
-std::vector<double> awkward_values(std::size_t n) {
-  std::vector<double> v(n);
-  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
-  for (std::size_t i = 0; i < n; ++i) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;     // LCG, fixed
-    const double mantissa = static_cast<double>(state >> 11) * 0x1p-53;  // [0, 1)
-    const int exponent = static_cast<int>((state >> 3) % 31) - 15;       // 1e-15 .. 1e15
-    v[i] = (i % 2 ? -1.0 : 1.0) * (0.5 + mantissa) * std::pow(10.0, exponent);
-  }
-  return v;
-}
-
-// Sum of v in fixed blocks, three accumulators per block (sum, sum of
-// squares, sum of cubes), combined in block order by BlockPartials.
-std::vector<double> block_sums(const std::vector<double>& v, std::size_t block_size) {
-  const std::size_t blocks = block_count(v.size(), block_size);
-  BlockPartials<double> partials(blocks, 3);
-  for_each_block(v.size(), block_size, [&](std::size_t b, std::size_t begin, std::size_t end) {
-    auto row = partials.row(b);
-    for (std::size_t i = begin; i < end; ++i) {
-      row[0] += v[i];
-      row[1] += v[i] * v[i];
-      row[2] += v[i] * v[i] * v[i];
-    }
-  });
-  std::vector<double> out(3, -1.0);  // sum_into must overwrite, not add
-  partials.sum_into(out);
-  return out;
-}
-
-std::vector<std::uint64_t> bits(const std::vector<double>& v) {
-  std::vector<std::uint64_t> b;
-  for (double x : v) b.push_back(std::bit_cast<std::uint64_t>(x));
-  return b;
-}
-
-TEST(Parallel, BlockPartialsGiveIdenticalBitsForAnyThreadCount) {
-  const std::vector<double> v = awkward_values(200003);
-  constexpr std::size_t kBlock = 1024;
-
-  // The data are order-sensitive: a plain left-to-right sum, a reversed sum
-  // and the block-ordered sum all differ, so agreement below is not luck.
-  double forward = 0, backward = 0;
-  for (double x : v) forward += x;
-  for (auto it = v.rbegin(); it != v.rend(); ++it) backward += *it;
-  ASSERT_NE(std::bit_cast<std::uint64_t>(forward), std::bit_cast<std::uint64_t>(backward));
-
-  // Serial reference with the same grouping.
-  std::vector<double> reference(3, 0.0);
-  for (std::size_t begin = 0; begin < v.size(); begin += kBlock) {
-    double row[3] = {0, 0, 0};
-    for (std::size_t i = begin; i < std::min(v.size(), begin + kBlock); ++i) {
-      row[0] += v[i];
-      row[1] += v[i] * v[i];
-      row[2] += v[i] * v[i] * v[i];
-    }
-    for (int j = 0; j < 3; ++j) reference[j] += row[j];
-  }
-  const bool grouping_matters =
-      bits({forward}) != bits({reference[0]}) || bits({backward}) != bits({reference[0]});
-  ASSERT_TRUE(grouping_matters);
-
-  for (std::size_t threads : {1u, 2u, 4u}) {
-    ThreadLimit limit(threads);
-    for (int repeat = 0; repeat < 3; ++repeat) {
-      EXPECT_EQ(bits(block_sums(v, kBlock)), bits(reference))
-          << threads << " threads, repeat " << repeat;
-    }
-  }
-}
-
-TEST(Parallel, BlockPartialsSumInBlockOrder) {
-  // Three blocks whose order of addition decides the result:
-  // (1e16 + 1) + (-1e16) = 0 in doubles, but (1e16 + -1e16) + 1 = 1.
-  BlockPartials<double> p(3, 1);
-  p.row(0)[0] = 1e16;
-  p.row(1)[0] = 1.0;
-  p.row(2)[0] = -1e16;
-  double out = 42;
-  p.sum_into(std::span<double>(&out, 1));
-  EXPECT_EQ(out, 0.0);  // ((1e16 + 1) - 1e16), 1e16 + 1 rounds to 1e16
-  BlockPartials<double> q(3, 1);
-  q.row(0)[0] = 1e16;
-  q.row(1)[0] = -1e16;
-  q.row(2)[0] = 1.0;
-  q.sum_into(std::span<double>(&out, 1));
-  EXPECT_EQ(out, 1.0);
-}
-
-TEST(Parallel, BlockPartialsResetClearsAndResizes) {
-  BlockPartials<std::int64_t> p(2, 2);
-  EXPECT_EQ(p.width(), 2u);
-  p.row(0)[0] = 5;
-  p.row(1)[1] = 7;
-  std::vector<std::int64_t> out(2);
-  p.sum_into(out);
-  EXPECT_EQ(out, (std::vector<std::int64_t>{5, 7}));
-  p.reset(4, 3);
-  EXPECT_EQ(p.width(), 3u);
-  std::vector<std::int64_t> out3(3, 99);
-  p.sum_into(out3);
-  EXPECT_EQ(out3, (std::vector<std::int64_t>{0, 0, 0}));
-  for (std::size_t b = 0; b < 4; ++b) {
-    ASSERT_EQ(p.row(b).size(), 3u);
-    for (std::size_t j = 0; j < 3; ++j) p.row(b)[j] = static_cast<std::int64_t>(10 * b + j);
-  }
-  p.sum_into(out3);
-  EXPECT_EQ(out3, (std::vector<std::int64_t>{60, 64, 68}));
 }
 
 // WorkerSums: integer sums from many blocks, one row per worker. Whichever
