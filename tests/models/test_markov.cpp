@@ -94,13 +94,8 @@ double largest_z(const Observed& o, const Eigen::Matrix3d& P) {
   return worst;
 }
 
-}  // namespace
-
-TEST(MarkovCrossCheck, ConstantHazardsMatchTheExactChain) {
-  const pm::Scenario s = constant_hazards();
-  const double pe = weekly(s.behaviour.exit_rate_per_year);
-  const double pb = weekly(s.behaviour.inactive_rate_per_year);
-  const double pr = weekly(s.behaviour.return_rate_per_year);
+// Counts by state of a run of s, at the start and every 13 weeks.
+Observed simulate(const pm::Scenario& s) {
   pm::LabourMarket m(s);
   auto count = [&](int state) {
     const auto& c = m.status_counts();
@@ -111,18 +106,29 @@ TEST(MarkovCrossCheck, ConstantHazardsMatchTheExactChain) {
   };
   auto counts = [&] { return Eigen::RowVector3d(count(kPost), count(kInactive), count(kExited)); };
   Observed o{counts(), {}};
-  ASSERT_EQ(o.n0(0), 3000);
-  ASSERT_EQ(o.n0(1), 3000);
   for (int t = 1; t <= 104; ++t) {
     m.step();
-    ASSERT_EQ(m.status_counts()[static_cast<int>(pm::Status::agency)], 0);
+    EXPECT_EQ(m.status_counts()[static_cast<int>(pm::Status::agency)], 0);
     if (t % 13 == 0) o.at.push_back(counts());
   }
+  return o;
+}
+
+}  // namespace
+
+TEST(MarkovCrossCheck, ConstantHazardsMatchTheExactChain) {
+  const pm::Scenario s = constant_hazards();
+  const double pe = weekly(s.behaviour.exit_rate_per_year);
+  const double pb = weekly(s.behaviour.inactive_rate_per_year);
+  const double pr = weekly(s.behaviour.return_rate_per_year);
+  const Observed o = simulate(s);
+  ASSERT_EQ(o.n0(0), 3000);
+  ASSERT_EQ(o.n0(1), 3000);
   ASSERT_EQ(o.at.size(), 8u);
   EXPECT_LT(largest_z(o, chain(pe, pb, pr)), 4.0);
   // The chain moves a lot over two years, so the check is not vacuous...
-  EXPECT_LT(count(kInactive), 0.6 * o.n0(1));
-  EXPECT_GT(count(kExited), 0.1 * (o.n0(0) + o.n0(1)));
+  EXPECT_LT(o.at.back()(kInactive), 0.6 * o.n0(1));
+  EXPECT_GT(o.at.back()(kExited), 0.1 * (o.n0(0) + o.n0(1)));
   // ...and it has the power to see any one hazard 20% off.
   for (double f : {0.8, 1.2}) {
     EXPECT_GT(largest_z(o, chain(weekly(f * s.behaviour.exit_rate_per_year), pb, pr)), 4.0)
@@ -132,4 +138,26 @@ TEST(MarkovCrossCheck, ConstantHazardsMatchTheExactChain) {
     EXPECT_GT(largest_z(o, chain(pe, pb, weekly(f * s.behaviour.return_rate_per_year))), 4.0)
         << "return x " << f;
   }
+}
+
+// Hazards above the thinning bounds (leaving 0.01 a week, searching 0.03):
+// every week's excess is drawn on top of the candidate weeks, and the chain
+// must still be matched exactly.
+TEST(MarkovCrossCheck, HazardsAboveTheThinningBoundsMatchTheExactChain) {
+  pm::Scenario s = constant_hazards();
+  s.behaviour.exit_rate_per_year = 0.6;      // 0.0115 a week: above the leave bound alone
+  s.behaviour.inactive_rate_per_year = 0.3;  // with exit, 0.017 a week from a post
+  s.behaviour.return_rate_per_year = 3.0;    // 0.056 a week: above the search bound
+  const double pe = weekly(s.behaviour.exit_rate_per_year);
+  const double pb = weekly(s.behaviour.inactive_rate_per_year);
+  const double pr = weekly(s.behaviour.return_rate_per_year);
+  ASSERT_GT(pe, 0.01);
+  ASSERT_GT(pr, 0.03);
+  const Observed o = simulate(s);
+  EXPECT_LT(largest_z(o, chain(pe, pb, pr)), 4.0);
+  for (double f : {0.8, 1.2})
+    EXPECT_GT(largest_z(o, chain(weekly(f * s.behaviour.exit_rate_per_year), pb, pr)), 4.0)
+        << "exit x " << f;
+  // Without the excess (hazards capped at the bounds) the chain is rejected.
+  EXPECT_GT(largest_z(o, chain(0.01, pb * 0.01 / pe, 0.03)), 4.0);
 }
