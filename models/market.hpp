@@ -146,7 +146,8 @@ class LabourMarket {
               std::vector<std::uint32_t>& movers);
   void clear_market();
   void apply(std::size_t block, std::span<const std::uint32_t> ids);
-  // The rules of choose() and apply(), one function each (market_step.cpp).
+  // The rules of choose() and apply(), one function each (market_choose.cpp,
+  // market_apply.cpp; shared parts in market_week.hpp).
   struct WeekRules;
   struct ZoneOffers;
   struct Chooser;

@@ -7,6 +7,7 @@
 
 #include "models/market.hpp"
 #include "models/market_detail.hpp"
+#include "models/market_week.hpp"
 
 namespace pledgesim::models {
 

@@ -1,9 +1,9 @@
 // Deterministic parallel loops on oneTBB.
 //
 // Work is cut into fixed blocks whose boundaries depend only on the problem
-// size, never on the thread count. Per-block partial results are combined in
-// block order, so even floating-point reductions give the same bits with 1,
-// 2 or 16 threads.
+// size, never on the thread count, so what is kept per block (lists, events)
+// comes out in the same order with 1, 2 or 16 threads; integer sums are kept
+// per worker (WorkerSums), as their order does not matter.
 //
 // With PLEDGESIM_STD_THREADS defined (the `tsan` preset) the same loops run on
 // plain std::threads joined at the end of each loop instead of oneTBB:

@@ -1,8 +1,11 @@
 #include "sim/io/hdf5_recorder.hpp"
 
+#include <fcntl.h>
 #include <hdf5_hl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -88,6 +91,17 @@ Handle chunked_dataset(hid_t parent, const std::string& name, hid_t type, int ra
   Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
   check(H5Pset_chunk(plist, rank, chunk), "set chunking of " + name);
   if (compression == Compression::deflate) check(H5Pset_deflate(plist, 1), "set deflate filter");
+  // A dataset of fixed size, uncompressed, gets its space in the file now
+  // (reserve_disk_space() then makes the file that long): a run that does not
+  // fit fails before its first week, and no later write extends the file.
+  // (An uncompressed write that failed to extend it left HDF5 1.10 unable to
+  // close the library, with memory leaked.) Every row is written by the run,
+  // so no fill values are written first. (Variable-length strings, the
+  // dates, live in the heap and cannot go without fill values.)
+  if (compression == Compression::none && max_dims == nullptr && H5Tis_variable_str(type) <= 0) {
+    check(H5Pset_alloc_time(plist, H5D_ALLOC_TIME_EARLY), "allocate " + name + " early");
+    check(H5Pset_fill_time(plist, H5D_FILL_TIME_NEVER), "no fill values for " + name);
+  }
   return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
                 H5Dclose, "create dataset " + name);
 }
@@ -122,6 +136,20 @@ std::int64_t round_to_int64(double v) {
     if (static_cast<double>(i) == v) return i;
   }
   return std::llround(v);
+}
+
+// Makes the partial file as long as the space HDF5 has allocated in it (its
+// end of allocation), so that the datasets allocated early are on disk:
+// throws WriteError (disk full, file too large) if it cannot.
+void reserve_disk_space(hid_t file, const fs::path& partial, const fs::path& final_path) {
+  haddr_t eoa = 0;
+  check(H5Fget_eoa(file, &eoa), "get the allocated size of " + partial.string());
+  const int fd = ::open(partial.c_str(), O_WRONLY);
+  int error = fd < 0 ? errno : ::posix_fallocate(fd, 0, static_cast<off_t>(eoa));
+  if (fd >= 0) ::close(fd);
+  if (error != 0)
+    throw WriteError(final_path, std::generic_category().message(error),
+                     "nothing was written under that name (the partial file is removed)");
 }
 
 // A write to the partial file failed (disk full, file too large, I/O error):
@@ -278,6 +306,7 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
   }
   s.buffers.assign(s.replications, {});
   for (auto& b : s.buffers) b.series_buf.assign(info.series.size(), {});
+  if (s.compression == Compression::none) reserve_disk_space(s.file, s.partial_path, s.final_path);
 
   if (info.events) {
     if (s.replications > 1)

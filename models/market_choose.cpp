@@ -1,0 +1,490 @@
+// Phase 1 of the week (choose, parallel over blocks of the active list):
+// the rules each practitioner follows, and the pass that applies them.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "models/market.hpp"
+#include "models/market_detail.hpp"
+#include "models/market_week.hpp"
+
+namespace pledgesim::models {
+
+using namespace detail;
+
+// Phase 1 (choose): the rules each practitioner follows in a week, in the
+// order choose() applies them. Each rule draws from its own random stream
+// (Purpose in models/market_detail.hpp), so a change in one rule's draws never
+// shifts another's; each function says which draws it takes.
+
+// This week's constants of the practitioners' rules, from the scenario.
+struct LabourMarket::WeekRules {
+  std::uint64_t week;
+  std::uint16_t retire_weeks;
+  double p_assignment_end;  // weekly chance that an agency or bank assignment comes up for renewal
+  double mean_pay_w;        // utility per GBP of annual pay
+  double p_headhunt, p_return;
+  double premium_gbp;  // headhunting premium at this week's prices
+  // Stress at or below which a week without a candidate surely has no event
+  // (quiet_stress): leaving from work and out of it, a post holder's and a
+  // locum's search.
+  double quiet_leave_in_work, quiet_leave_out_of_work, quiet_search_post, quiet_search_locum;
+};
+
+LabourMarket::WeekRules LabourMarket::week_rules() const {
+  const auto& beh = scenario_.behaviour;
+  return {.week = static_cast<std::uint64_t>(week_),
+          .retire_weeks = static_cast<std::uint16_t>(kMaxCareerYears * kWeeksPerYear),
+          .p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks,
+          .mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0,
+          .p_headhunt = weekly_probability(beh.headhunting_rate_per_year),
+          .p_return = weekly_probability(beh.return_rate_per_year),
+          .premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_,
+          .quiet_leave_in_work = quiet_stress(beh.exit_rate_per_year + beh.inactive_rate_per_year,
+                                              beh.stress_exit_sensitivity, kLeaveBound),
+          .quiet_leave_out_of_work = quiet_stress(beh.exit_rate_per_year, 0.0, kLeaveBound),
+          .quiet_search_post =
+              quiet_stress(beh.search_rate_per_year, beh.stress_search_sensitivity, kSearchBound),
+          .quiet_search_locum = quiet_stress(beh.agency_search_rate_per_year,
+                                             beh.stress_search_sensitivity, kSearchBound)};
+}
+
+// Who is choosing, read from the columns once a practitioner looks at offers.
+struct LabourMarket::Chooser {
+  std::size_t i;
+  Status status;
+  std::int16_t emp;
+  bool employed;
+  bool must_search;  // released from an agency or bank assignment: staying is not an option
+  std::uint8_t home;
+  int role;
+  std::uint16_t pqe;
+  double taste, bank_taste;  // taste for agency work, and the bank's share of it
+  double pay_w, commute_w;   // personal weights of pay and commuting
+};
+
+// Whether a released locum must search, or an assignment is up for renewal.
+struct LabourMarket::AssignmentEnd {
+  bool must_search = false;
+  bool review = false;
+};
+
+// The best option of the logit choice: an opening (employer * kOpeningKinds
+// + kind), or -1 to stay put.
+struct LabourMarket::Choice {
+  int opening = -1;
+  bool approach = false;  // the headhunting approach won
+};
+
+// A candidate week of a thinned hazard (sim::ThinnedProcess): whether this
+// week is one, its uniform and an extra uniform (lanes 0 and 2 of its block).
+struct LabourMarket::Candidate {
+  bool due = false;
+  double u = 1.0, extra = 1.0;
+};
+
+// The first candidate week of each thinned hazard of practitioner i, who
+// joins the market this week: from lane 3 of this week's block. Candidate
+// weeks depend on nothing but the seed, the practitioner and the week they
+// joined, so every scenario run with the seed shares them.
+void LabourMarket::start_candidates(std::size_t i) {
+  const auto week = static_cast<std::uint64_t>(week_);
+  auto first = [&](const sim::RandomStreams& rng, const sim::ThinnedProcess& process) {
+    const std::uint64_t gap = process.gap(sim::u01(rng.words(week, i, 0)[3]));
+    return static_cast<std::uint16_t>(std::min<std::uint64_t>(kNoWeek, week + gap - 1));
+  };
+  col_.next_leave[i] = first(leave_rng_, leave_process_);
+  col_.next_search[i] = first(search_rng_, search_process_);
+  col_.next_approach[i] = first(approach_rng_, approach_process_);
+}
+
+// This week's candidate of one hazard: when due, its uniforms and the next
+// candidate week (lane 1). Taken every week whatever the practitioner does,
+// so the sequence never depends on the scenario.
+inline LabourMarket::Candidate LabourMarket::candidate_week(std::span<std::uint16_t> next,
+                                                            std::size_t i,
+                                                            const sim::RandomStreams& rng,
+                                                            const sim::ThinnedProcess& process,
+                                                            std::uint64_t week) const {
+  if (next[i] != week) return {};
+  const auto words = rng.words(week, i, 0);
+  next[i] = static_cast<std::uint16_t>(
+      std::min<std::uint64_t>(kNoWeek, week + process.gap(sim::u01(words[1]))));
+  return {.due = true, .u = sim::u01(words[0]), .extra = sim::u01(words[2])};
+}
+
+// Stress moves towards the level the employer's caseload sets, at
+// behaviour.stress_adjust_rate_per_week, with caseloads above
+// behaviour.caseload_stress_threshold (per practitioner: the authorities'
+// caseload) stressful; out of work, towards 0. For everyone at one employer
+// that is one filter of its targets: the filter's value plus the person's
+// offset from it, decayed since they came (stress_now()). Run once a week
+// before the practitioners' pass.
+void LabourMarket::update_stress_filters() {
+  const double a = scenario_.behaviour.stress_adjust_rate_per_week;
+  for (std::size_t e = 0; e < authorities_.size(); ++e)
+    stress_filter_[e] += a * (stress_target_[e] - stress_filter_[e]);
+  stress_filter_.back() -= a * stress_filter_.back();  // target 0 (stays 0)
+  stress_updates_ = static_cast<std::size_t>(week_) + 1;
+}
+
+// Ageing: experience and tenure grow while in work and the role follows
+// experience (pay.role_min_pqe_years).
+inline void LabourMarket::age(std::size_t i, bool employed) {
+  if (employed) {
+    if (col_.pqe_weeks[i] < UINT16_MAX) ++col_.pqe_weeks[i];
+    if (col_.tenure_weeks[i] < UINT16_MAX) ++col_.tenure_weeks[i];
+  }
+  col_.role[i] = role_of(col_.pqe_weeks[i], thresholds_);
+}
+
+// Leaving: retirement after kMaxCareerYears of experience, else leaving the
+// profession (behaviour.exit_rate_per_year) or, from work, a career break
+// (behaviour.inactive_rate_per_year), both raised by stress
+// (behaviour.stress_exit_sensitivity). Thinned at kLeaveBound: a candidate
+// week of the leave stream, or the leave-excess stream in a week whose
+// probability exceeds the bound. Returns kStay, kExit or kBreak (Leaving).
+inline std::uint8_t LabourMarket::leaving_decision(std::size_t i, bool employed, double stress,
+                                                   const Candidate& leave,
+                                                   const WeekRules& w) const {
+  if (col_.pqe_weeks[i] >= w.retire_weeks) return kExit;
+  if (!leave.due && stress <= (employed ? w.quiet_leave_in_work : w.quiet_leave_out_of_work))
+    return kStay;
+  const auto& beh = scenario_.behaviour;
+  const double stress_factor_exit = employed ? 1.0 + beh.stress_exit_sensitivity * stress : 1.0;
+  const double exit_rate = beh.exit_rate_per_year * stress_factor_exit;
+  const double break_rate = employed ? beh.inactive_rate_per_year * stress_factor_exit : 0.0;
+  const double p_exit = weekly_probability(exit_rate);
+  const double p_break = employed ? weekly_probability(break_rate) : 0.0;
+  const double x = leave_process_.point(leave.due, leave.u, p_exit + p_break, [&] {
+    return sim::u01(leave_excess_rng_.words(w.week, i, 0)[0]);
+  });
+  if (x <= p_exit) return kExit;
+  if (x <= p_exit + p_break) return kBreak;
+  return kStay;
+}
+
+// Notice: someone who accepted a post while working where a notice_period
+// lever applies serves it without searching; the post held for them is
+// taken when it runs out. Returns whether i is serving notice this week.
+inline bool LabourMarket::serve_notice(std::size_t i) {
+  if (col_.pending_weeks[i] == 0) return false;
+  if (--col_.pending_weeks[i] == 0) {
+    col_.application[i] = col_.pending_target[i];
+    col_.accepted[i] = 1;
+    col_.leaving[i] = kMoveDue;
+  }
+  return true;
+}
+
+// The end of an agency or bank assignment (for a locum or bank worker). An
+// authority with more cover than it wants releases some (agency.excess_release_rate_per_week), who
+// must find work or become inactive; otherwise the assignment comes to its end with mean length
+// behaviour.agency_assignment_mean_weeks and the worker looks around (renewal is the "stay"
+// option). Draws: one from the release stream, a second when not released.
+inline LabourMarket::AssignmentEnd LabourMarket::assignment_end(std::size_t i, std::int16_t emp,
+                                                                sim::AgentDraws& release,
+                                                                const WeekRules& w) {
+  AssignmentEnd end;
+  if (release.uniform() <= release_prob_[static_cast<std::size_t>(emp)]) {
+    col_.leaving[i] = kPlacementEnd;
+    end.must_search = true;
+  } else {
+    end.review = release.uniform() <= w.p_assignment_end;
+  }
+  return end;
+}
+
+// Search: a post holder searches at behaviour.search_rate_per_year, halving
+// every behaviour.search_tenure_halving_weeks of tenure (so the hazard at
+// tenure 0 bounds it); a locum at behaviour.agency_search_rate_per_year, and
+// always when released or up for renewal; both raised by stress
+// (behaviour.stress_search_sensitivity). Someone out of work looks for work
+// at behaviour.new_entrant_search_rate_per_week when newly qualified, else
+// returns at behaviour.return_rate_per_year. Thinned at kSearchBound (the
+// search stream's candidate weeks, and the search-excess stream).
+inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double stress,
+                                            const Candidate& search, AssignmentEnd end,
+                                            const WeekRules& w) const {
+  const auto& beh = scenario_.behaviour;
+  const double stress_factor = 1.0 + beh.stress_search_sensitivity * stress;
+  double p;
+  if (holds_post(status)) {
+    if (!search.due && stress <= w.quiet_search_post) return false;
+    p = weekly_probability(beh.search_rate_per_year *
+                           std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
+                           stress_factor);
+  } else if (covers_vacancy(status)) {
+    if (end.must_search || end.review) return true;
+    if (!search.due && stress <= w.quiet_search_locum) return false;
+    const double rate = beh.agency_search_rate_per_year * stress_factor;
+    p = weekly_probability(rate);
+  } else {
+    p = std::min(1.0, col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : w.p_return);
+  }
+  return search_process_.point(search.due, search.u, p, [&] {
+    return sim::u01(search_excess_rng_.words(w.week, i, 0)[0]);
+  }) <= p;
+}
+
+// Headhunting: at behaviour.headhunting_rate_per_year an authority with
+// vacancies (drawn as a permanent offer would be) approaches a permanent
+// worker with a post and pay.headhunting_premium_gbp, unless both it and the
+// current employer are bound by a no_poach lever. Thinned at kApproachBound
+// (the approach stream's candidate weeks, whose extra uniform picks the
+// authority, and the approach-excess stream, lanes 0 and 1). Returns the
+// approaching authority, or -1.
+inline int LabourMarket::headhunting_approach(std::size_t i, Status status, std::int16_t emp,
+                                              ZoneOffers posts, const Candidate& approach,
+                                              const WeekRules& w) const {
+  if (status != Status::permanent || !(w.p_headhunt > 0)) return -1;
+  if (!approach.due && w.p_headhunt <= kApproachBound) return -1;
+  double u_employer = approach.extra;
+  const double x = approach_process_.point(approach.due, approach.u, w.p_headhunt, [&] {
+    const auto words = approach_excess_rng_.words(w.week, i, 0);
+    u_employer = sim::u01(words[1]);
+    return sim::u01(words[0]);
+  });
+  const int f = x <= w.p_headhunt ? posts.sample(u_employer) : -1;
+  if (f >= 0 && f != emp &&
+      !(levers_[static_cast<std::size_t>(f)].no_poach &&
+        levers_[static_cast<std::size_t>(emp)].no_poach))
+    return f;
+  return -1;
+}
+
+// Working conditions at f as seen from home: caseload above the stress
+// threshold (behaviour.caseload_weight_per_case,
+// behaviour.caseload_stress_threshold) and the commute
+// (behaviour.commute_cost_other_subregion / _other_region, weighted by the
+// person's commute taste).
+inline double LabourMarket::conditions_cost(std::size_t f, std::uint8_t home,
+                                            double commute_w) const {
+  const auto& beh = scenario_.behaviour;
+  return beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold) +
+         commute_w * commute(home, f);
+}
+
+// Value of staying put (without noise): the current post with its unpaid
+// golden hello stages and retention payment (staged_golden_hello,
+// retention_payment levers), the current agency or bank work with the
+// person's taste for it (behaviour.bank_flexibility_share of it for bank
+// work), or, out of work or released, behaviour.outside_option_gbp_per_year.
+inline double LabourMarket::stay_value(const Chooser& c) const {
+  const auto& beh = scenario_.behaviour;
+  if (holds_post(c.status)) {
+    const auto e = static_cast<std::size_t>(c.emp);
+    const AuthorityLevers& lv = levers_[e];
+    const std::uint16_t tenure = col_.tenure_weeks[c.i];
+    return c.pay_w * (post_pay_gbp(e, c.pqe) + unpaid_stages_gbp(e, tenure) +
+                      (tenure >= lv.retention_min_tenure_weeks ? lv.retention_gbp_per_year : 0.0)) -
+           conditions_cost(e, c.home, c.commute_w);
+  }
+  if (c.status == Status::agency && !c.must_search)
+    return c.pay_w * agency_pay_gbp_[c.emp * kRoleCount + c.role] + c.taste -
+           conditions_cost(c.emp, c.home, c.commute_w);
+  if (c.status == Status::bank && !c.must_search)
+    return c.pay_w * bank_pay_gbp_[c.emp * kRoleCount + c.role] + c.bank_taste -
+           conditions_cost(c.emp, c.home, c.commute_w);
+  return c.pay_w * beh.outside_option_gbp_per_year * uplift_;
+}
+
+// Value of a headhunting approach by f (without noise): the post's pay, the
+// premium, f's golden hello and any relocation allowance, less its conditions
+// and behaviour.switching_cost.
+inline double LabourMarket::approach_value(const Chooser& c, std::size_t f,
+                                           const WeekRules& w) const {
+  return c.pay_w * (post_pay_gbp(f, c.pqe) + w.premium_gbp + hello_total_gbp_[f] +
+                    relocation_gbp(f, c.home)) -
+         conditions_cost(f, c.home, c.commute_w) - scenario_.behaviour.switching_cost;
+}
+
+// Offers: an opening of this kind, sampled from the openings heard of from
+// home (capacity x reach). An agency placement comes from an agency drawn by
+// its offer_share (agencies table), which weighs agency.placement_candidates
+// openings and offers the permitted one (agency_min_experience, cooling_off
+// levers) with the largest margin. Draws from the offer stream: one per
+// permanent or bank offer; 1 + placement_candidates per agency offer.
+// Returns -1 when nothing permitted was found.
+inline int LabourMarket::sample_offer(int kind, ZoneOffers openings, const Chooser& c,
+                                      sim::AgentDraws& offers, std::uint8_t& firm) const {
+  if (kind != kAgencyPlacement) return openings.sample(offers.uniform());
+  const std::size_t A = agency_margin_share_.size();
+  firm = static_cast<std::uint8_t>(std::min<std::size_t>(
+      A - 1,
+      static_cast<std::size_t>(std::upper_bound(agency_offer_cdf_.begin(), agency_offer_cdf_.end(),
+                                                offers.uniform() * agency_offer_cdf_.back()) -
+                               agency_offer_cdf_.begin())));
+  int f = -1;
+  std::int64_t best_margin = -1;
+  for (std::int64_t k = 0; k < scenario_.agency.placement_candidates; ++k) {
+    const int g = openings.sample(offers.uniform());
+    if (g < 0 || !may_take_agency_work(c.i, static_cast<std::size_t>(g))) continue;
+    if (g == c.emp && c.status == Status::agency && !c.must_search) continue;
+    const std::int64_t margin =
+        agency_margin_pence_[(static_cast<std::size_t>(g) * kRoleCount + c.role) * A + firm];
+    if (margin > best_margin) best_margin = margin, f = g;
+  }
+  return f;
+}
+
+// Value of an offer of this kind at f (without noise), or NaN when it is not
+// open to c: a post (pay, golden hello, staged hellos, relocation allowance),
+// an agency placement (locum pay and taste) or bank work (bank pay and the
+// bank's share of the taste; only after the ASYE year); less the conditions
+// at f and, for someone changing employer, behaviour.switching_cost.
+inline double LabourMarket::offer_value(int kind, std::size_t f, const Chooser& c) const {
+  double value;
+  if (kind == kPermanentPost) {
+    value = c.pay_w * (post_pay_gbp(f, c.pqe) + static_cast<double>(hello_pence_[f]) / 100.0 +
+                       hello_total_gbp_[f] + relocation_gbp(f, c.home));
+  } else if (kind == kAgencyPlacement) {
+    value = c.pay_w * agency_pay_gbp_[f * kRoleCount + c.role] + c.taste;
+  } else {
+    if (c.pqe < kAsyeWeeks) return std::numeric_limits<double>::quiet_NaN();
+    value = c.pay_w * bank_pay_gbp_[f * kRoleCount + c.role] + c.bank_taste;
+  }
+  value -= conditions_cost(f, c.home, c.commute_w);
+  if (c.employed && static_cast<int>(f) != c.emp) value -= scenario_.behaviour.switching_cost;
+  return value;
+}
+
+// The logit choice: staying put, the headhunting approach and every offer
+// each get a Gumbel noise term (choice stream) and the best value wins
+// (multinomial logit). A searcher hears of behaviour.offers_per_search posts
+// and behaviour.agency_offers_per_search agency placements and bank shifts.
+// Bank offers come last: where no authority runs a bank no draws are taken
+// for them, and earlier offers keep their random numbers. Every offer takes
+// the same draws whatever the levers (common random numbers).
+inline LabourMarket::Choice LabourMarket::logit_choice(const Chooser& c, int approach,
+                                                       bool searching, sim::AgentDraws& offers,
+                                                       sim::AgentDraws& noise, const WeekRules& w) {
+  const auto& beh = scenario_.behaviour;
+  Choice best_choice;
+  double best = stay_value(c) + noise.gumbel();
+  if (approach >= 0) {
+    const double value = approach_value(c, static_cast<std::size_t>(approach), w) + noise.gumbel();
+    if (value > best) {
+      best = value;
+      best_choice = {.opening = kOpeningKinds * approach + kPermanentPost, .approach = true};
+    }
+  }
+  const std::int64_t per_search[kOpeningKinds] = {searching ? beh.offers_per_search : 0,
+                                                  searching ? beh.agency_offers_per_search : 0,
+                                                  searching ? beh.agency_offers_per_search : 0};
+  for (int kind : {kPermanentPost, kAgencyPlacement, kBankShift}) {
+    const ZoneOffers openings = zone_offers(kind, c.home);
+    if (!openings.any()) continue;
+    for (std::int64_t k = 0; k < per_search[kind]; ++k) {
+      std::uint8_t firm = 0;
+      const int f = sample_offer(kind, openings, c, offers, firm);
+      const double eps = noise.gumbel();
+      if (f < 0) continue;
+      const bool same_post = f == c.emp && (kind == kPermanentPost     ? holds_post(c.status)
+                                            : kind == kAgencyPlacement ? c.status == Status::agency
+                                                                       : c.status == Status::bank);
+      if (same_post && !c.must_search) continue;
+      const double value = offer_value(kind, static_cast<std::size_t>(f), c);
+      if (std::isnan(value)) continue;
+      if (value + eps > best) {
+        best = value + eps;
+        best_choice = {.opening = kOpeningKinds * f + kind, .approach = false};
+        if (kind == kAgencyPlacement) col_.offer_agency[c.i] = firm;
+      }
+    }
+  }
+  return best_choice;
+}
+
+// Each active practitioner (positions begin..end of the active list) ages,
+// may leave, may search and apply. Writes only its own slots, reads last
+// week's authority state. Someone to whom nothing happens this week (no
+// leaving, application, notice or end of the ASYE year) is counted into
+// the week's stocks and costs here, so that apply() need only visit the
+// `movers`; the scratch columns of everyone else keep their defaults.
+void LabourMarket::choose(std::size_t begin, std::size_t end,
+                          std::vector<std::uint32_t>& applicants,
+                          std::vector<std::uint32_t>& movers) {
+  const WeekRules w = week_rules();
+  const Tally tally{.row = partials_.row(), .global = authorities_.size() * kAccPerEmployer};
+  for (std::size_t k = begin; k < end; ++k) {
+    const std::size_t i = active_[k];
+    const auto status = static_cast<Status>(col_.status[i]);
+    if (col_.left_perm_weeks[i] < kNeverLeftPermanent) ++col_.left_perm_weeks[i];
+    const bool employed = in_work(status);
+    const std::int16_t emp = col_.employer[i];
+
+    age(i, employed);
+    const double stress = stress_now(i, stress_slot(status, emp));
+    // Every candidate week due is taken, whatever happens after.
+    const Candidate leave = candidate_week(col_.next_leave, i, leave_rng_, leave_process_, w.week);
+    const Candidate search =
+        candidate_week(col_.next_search, i, search_rng_, search_process_, w.week);
+    const Candidate approach =
+        candidate_week(col_.next_approach, i, approach_rng_, approach_process_, w.week);
+    // The week ends quietly, or with a move for apply() to carry out.
+    auto done = [&](bool moving) {
+      moving = moving || (status == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks);
+      if (moving) {
+        movers.push_back(static_cast<std::uint32_t>(i));
+      } else {
+        const Move stay{.from = status, .to = status, .from_emp = emp, .to_emp = emp};
+        count_stocks_and_flows(tally, i, stay, stress);
+        add_costs(tally, i, stay);
+      }
+    };
+
+    // (A local first: a byte store may alias anything, so store only on leaving.)
+    if (const std::uint8_t leaving = leaving_decision(i, employed, stress, leave, w);
+        leaving != kStay) {
+      col_.leaving[i] = leaving;
+      done(true);
+      continue;
+    }
+
+    if (serve_notice(i)) {
+      done(true);
+      continue;
+    }
+
+    AssignmentEnd assignment;
+    if (covers_vacancy(status)) {
+      sim::AgentDraws release(release_rng_, w.week, i);
+      assignment = assignment_end(i, emp, release, w);
+    }
+
+    const bool searching = decides_to_search(i, status, stress, search, assignment, w);
+    const std::uint8_t home = col_.home_zone[i];
+    const int approacher =
+        headhunting_approach(i, status, emp, zone_offers(kPermanentPost, home), approach, w);
+    if (!searching && approacher < 0) {
+      done(assignment.must_search);
+      continue;
+    }
+
+    const double taste = col_.agency_taste[i];
+    const Chooser c{.i = i,
+                    .status = status,
+                    .emp = emp,
+                    .employed = employed,
+                    .must_search = assignment.must_search,
+                    .home = home,
+                    .role = col_.role[i],
+                    .pqe = col_.pqe_weeks[i],
+                    .taste = taste,
+                    .bank_taste = scenario_.behaviour.bank_flexibility_share * taste,
+                    .pay_w = w.mean_pay_w * col_.pay_taste[i],
+                    .commute_w = col_.commute_taste[i]};
+    sim::AgentDraws offers(offer_rng_, w.week, i), noise(choice_rng_, w.week, i);
+    const Choice choice = logit_choice(c, approacher, searching, offers, noise, w);
+    if (choice.opening >= 0) {
+      col_.application[i] = static_cast<std::int16_t>(choice.opening);
+      col_.headhunted[i] = choice.approach ? 1 : 0;
+      applicants.push_back(static_cast<std::uint32_t>(i));
+    }
+    done(choice.opening >= 0 || assignment.must_search);
+  }
+}
+
+}  // namespace pledgesim::models
