@@ -96,11 +96,11 @@ BENCHMARK(BM_UpperBound)->Name("sample/upper_bound")->Arg(35)->Arg(150);
 void BM_Indexed(benchmark::State& state) {
   const auto cdf = market_like_cdf(static_cast<std::size_t>(state.range(0)));
   const auto us = uniforms();
-  pledgesim::sim::IndexedSampler sampler;
-  sampler.build(cdf);
+  pledgesim::sim::IndexedSamplerTables sampler(1, cdf.size());
+  sampler.build(0, cdf);
   for (auto _ : state) {
     for (double u : us) {
-      int i = sampler.sample(u);
+      int i = sampler.sample(0, u);
       benchmark::DoNotOptimize(i);
     }
   }

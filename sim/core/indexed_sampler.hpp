@@ -128,17 +128,4 @@ class IndexedSamplerTables {
   std::vector<Params> params_;
 };
 
-// One sampler; rebuilding it at the same (or a smaller) length does not allocate.
-class IndexedSampler {
- public:
-  void build(std::span<const double> cdf) {
-    tables_.reset(1, cdf.size());
-    tables_.build(0, cdf);
-  }
-  int sample(double u) const { return tables_.sample(0, u); }
-
- private:
-  IndexedSamplerTables tables_{1, 0};
-};
-
 }  // namespace pledgesim::sim

@@ -69,21 +69,21 @@ std::vector<double> probes(std::span<const double> cdf, AgentDraws& draws, int r
   return u;
 }
 
-// Builds both sampler classes on `cdf` and compares them with the reference
-// at every probe; returns the number of comparisons.
+// Builds a one-table sampler and a table among others on `cdf` and compares
+// them with the reference at every probe; returns the number of comparisons.
 std::int64_t expect_same(std::span<const double> cdf, AgentDraws& draws, int random_count,
                          const std::string& what) {
-  IndexedSampler one;
-  one.build(cdf);
+  IndexedSamplerTables one(1, cdf.size());
+  one.build(0, cdf);
   IndexedSamplerTables many(3, cdf.size());
   many.build(1, cdf);
   std::int64_t n = 0;
   for (double u : probes(cdf, draws, random_count)) {
     const int want = reference(cdf, u);
-    EXPECT_EQ(one.sample(u), want) << what << ", u = " << u;
+    EXPECT_EQ(one.sample(0, u), want) << what << ", u = " << u;
     EXPECT_EQ(many.sample(1, u), want) << what << ", u = " << u;
     EXPECT_EQ(many.sample(0, u), -1) << "an unbuilt table is empty";
-    if (one.sample(u) != want) return n;  // one failure per cdf is enough to read
+    if (one.sample(0, u) != want) return n;  // one failure per cdf is enough to read
     ++n;
   }
   return n;
@@ -217,17 +217,21 @@ TEST(IndexedSampler, TablesAreIndependentAndRebuildable) {
     }
   }
   // A rebuilt sampler forgets its previous weights, also at another length.
-  IndexedSampler one;
-  one.build(std::vector<double>{1.0, 2.0, 3.0, 4.0});
-  EXPECT_EQ(one.sample(0.3), 1);
-  one.build(std::vector<double>{0.0, 0.0});
-  EXPECT_EQ(one.sample(0.3), -1);
-  one.build(std::vector<double>{0.0, 5.0});
-  EXPECT_EQ(one.sample(0.3), 1);
-  EXPECT_EQ(one.sample(1.0), -1);  // x = total: no entry exceeds it
-  one.build(std::vector<double>{});
-  EXPECT_EQ(one.sample(0.3), -1);
-  EXPECT_EQ(IndexedSampler{}.sample(0.5), -1);
+  auto rebuilt = [](IndexedSamplerTables& t, std::vector<double> cdf) {
+    t.reset(1, cdf.size());
+    t.build(0, cdf);
+  };
+  IndexedSamplerTables one;
+  rebuilt(one, {1.0, 2.0, 3.0, 4.0});
+  EXPECT_EQ(one.sample(0, 0.3), 1);
+  rebuilt(one, {0.0, 0.0});
+  EXPECT_EQ(one.sample(0, 0.3), -1);
+  rebuilt(one, {0.0, 5.0});
+  EXPECT_EQ(one.sample(0, 0.3), 1);
+  EXPECT_EQ(one.sample(0, 1.0), -1);  // x = total: no entry exceeds it
+  rebuilt(one, {});
+  EXPECT_EQ(one.sample(0, 0.3), -1);
+  EXPECT_EQ(IndexedSamplerTables(1, 0).sample(0, 0.5), -1);
   tables.reset(4, 10);
   for (std::size_t t = 0; t < 4; ++t) EXPECT_EQ(tables.sample(t, 0.5), -1);
 }

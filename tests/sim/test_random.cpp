@@ -7,6 +7,7 @@
 // and the 99.9% quantile for chi-square statistics. Each would fail by a wide
 // margin for the implementation mistakes noted beside it.
 #include "sim/core/random.hpp"
+#include "tests/common/chi_square.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,14 +29,7 @@ namespace {
 
 constexpr double kSigmas = 4.0;
 
-// 99.9% quantile of the chi-square distribution with `df` degrees of freedom
-// (Wilson-Hilferty approximation; for df = 99 it gives 148.3 against the
-// exact 148.2, and it errs on the high side for small df).
-double chi2_quantile_999(int df) {
-  const double z = 3.090232306167813;  // standard normal 99.9% quantile
-  const double h = 2.0 / (9.0 * df);
-  return df * std::pow(1.0 - h + z * std::sqrt(h), 3);
-}
+using test_util::chi2_quantile_999;
 
 // Pearson's chi-square statistic of `counts` against equal expected counts.
 double chi_square_uniform(const std::vector<std::int64_t>& counts) {

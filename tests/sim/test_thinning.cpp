@@ -6,19 +6,17 @@
 // off (so passing is not for want of power).
 #include <gtest/gtest.h>
 
-#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <vector>
 
 #include "sim/core/random.hpp"
 #include "sim/core/thinning.hpp"
+#include "tests/common/chi_square.hpp"
 
 namespace pledgesim::sim {
 namespace {
 
-double chi2_quantile(double degrees, double q) {
-  return boost::math::quantile(boost::math::chi_squared(degrees), q);
-}
+using test_util::chi2_quantile_999;
 
 TEST(Thinning, GapsAreGeometricWithTheBound) {
   const ThinnedProcess process(0.05);
@@ -37,7 +35,7 @@ TEST(Thinning, GapsAreGeometricWithTheBound) {
     const double expected = kDraws * p;
     stat += (observed[g - 1] - expected) * (observed[g - 1] - expected) / expected;
   }
-  EXPECT_LT(stat, chi2_quantile(kCells, 0.999));
+  EXPECT_LT(stat, chi2_quantile_999(kCells));
   EXPECT_EQ(process.gap(1.0), 1u);
   EXPECT_GT(process.gap(0x1p-1074), 10000u);  // the far tail stays finite
 }
@@ -100,7 +98,7 @@ TEST(Thinning, WeeklyEventsMatchAScriptedProbabilityPathAboveAndBelowTheBound) {
   EXPECT_EQ(c.events[30], 0);
   std::size_t cells = 0;
   for (double q : p) cells += q > 0 && q < 1;
-  const double limit = chi2_quantile(static_cast<double>(cells), 0.999);
+  const double limit = chi2_quantile_999(static_cast<double>(cells));
   EXPECT_LT(binomial_chi2(c.events, p, kAgents), limit);
   std::vector<double> third(p.size());
   for (std::size_t t = 0; t < p.size(); ++t) third[t] = p[t] / 3;
