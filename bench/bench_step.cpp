@@ -113,6 +113,13 @@ void BM_Week(benchmark::State& state) {
   state.counters["other_ms"] = ms(after.events_and_prices + after.authorities,
                                   before.events_and_prices + before.authorities);
   state.counters["practitioners"] = size;
+  // Who the event-driven step visits: the share of practitioners a week, and
+  // of authorities whose stress could pass a bound (everyone there visited).
+  state.counters["visited_share"] =
+      static_cast<double>(after.visits - before.visits) / static_cast<double>(weeks) / size;
+  state.counters["stressed_share"] =
+      static_cast<double>(after.stressed_weeks - before.stressed_weeks) /
+      static_cast<double>(weeks) / static_cast<double>(market.authority_count());
   state.counters["ns_per_practitioner_week"] = step / size * 1e9;
   state.counters["floor_ms"] = floor * 1e3;
   state.counters["step_over_floor"] = step / floor;

@@ -23,6 +23,9 @@ std::vector<std::string> check_invariants(const LabourMarket& m, std::span<const
     fail("status counts sum to " + std::to_string(counted) + ", population is " +
          std::to_string(m.population().size()));
 
+  // The stocks kept from week to week equal a recount.
+  for (const std::string& d : m.stock_discrepancies()) fail(d);
+
   // Every practitioner in work has an employer that exists; nobody else has one.
   const auto& pop = m.population();
   const auto status = pop.column<std::uint8_t>("status").span();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/market_detail.hpp"
+#include "models/market_week.hpp"
 
 namespace pledgesim::models {
 
@@ -115,18 +116,18 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   for (std::size_t i = 0; i < population_.size(); ++i) start_candidates(i);
   update_prices();
 
-  // Census of the initial state: the apply pass with no decisions pending.
+  // Census of the initial state: the stocks and stress sums of everyone,
+  // who are all visited in the first week (next_due 0).
   for (std::size_t e = 0; e < E; ++e) {
     const std::int64_t perm = std::llround(scenario_.authorities[e].inpost_fte);
     ledgers_.emplace_back(scenario_.agency.cover_after_weeks, authorities_[e].establishment - perm);
   }
-  stress_target_.assign(E, 0.0);
-  derive_week_state();  // everyone active
-  partials_.reset(accumulator_width(E));
-  sim::for_each_block(
-      active_.size(), kBlockSize, [&](std::size_t b, std::size_t begin, std::size_t end) {
-        apply(b, std::span<const std::uint32_t>(active_).subspan(begin, end - begin));
-      });
+  stress_offset_sum_.assign(E + 1, 0.0);
+  for (std::size_t i = 0; i < population_.size(); ++i)
+    stress_offset_sum_[stress_slot(static_cast<Status>(col_.status[i]), col_.employer[i])] +=
+        col_.stress_offset[i];
+  derive_week_state();
+  partials_.reset(accumulator_width(E) + stock_layout().width(E));
   update_authorities();
   transitions_ = {};
 }
@@ -145,6 +146,8 @@ void LabourMarket::add_columns() {
   population_.add_column<std::uint16_t>("next_leave", kNoWeek);
   population_.add_column<std::uint16_t>("next_search", kNoWeek);
   population_.add_column<std::uint16_t>("next_approach", kNoWeek);
+  population_.add_column<std::uint16_t>("aged_to", 0);
+  population_.add_column<std::uint16_t>("next_due", 0);
   population_.add_column<float>("agency_taste", 0.f);
   population_.add_column<float>("quality", 0.f);
   population_.add_column<float>("pay_taste", 1.f);
@@ -174,6 +177,8 @@ void LabourMarket::bind_columns() {
   col_.next_leave = p.column<std::uint16_t>("next_leave").span();
   col_.next_search = p.column<std::uint16_t>("next_search").span();
   col_.next_approach = p.column<std::uint16_t>("next_approach").span();
+  col_.aged_to = p.column<std::uint16_t>("aged_to").span();
+  col_.next_due = p.column<std::uint16_t>("next_due").span();
   col_.agency_taste = p.column<float>("agency_taste").span();
   col_.quality = p.column<float>("quality").span();
   col_.pay_taste = p.column<float>("pay_taste").span();
@@ -286,12 +291,12 @@ void LabourMarket::add_newly_qualified() {
       col_.home_zone[id] = zone_of_[e];
       draw_weights(d, id);
       col_.stress_since[id] = static_cast<std::uint16_t>(week_);
+      col_.aged_to[id] = static_cast<std::uint16_t>(week_);
+      col_.next_due[id] = static_cast<std::uint16_t>(week_);  // visited this week
       start_candidates(id);
       // status inactive, pqe 0 (a new entrant), no employer: the column defaults
     }
   }
-  for (std::size_t i = first; i < population_.size(); ++i)
-    active_.push_back(static_cast<std::uint32_t>(i));
 }
 
 void LabourMarket::run_annual_events() {

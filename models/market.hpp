@@ -1,13 +1,18 @@
 // The labour market: practitioners (structure-of-arrays columns) and the
 // authorities that employ them, advanced one week at a time.
 //
-// A week: (1) each practitioner ages, updates stress, may leave, may search
-// and applies to the best offer (parallel, own slots only); (2) each
-// authority ranks its applicants by a deterministic key and accepts up to
-// its capacity; (3) each practitioner applies the outcome, and per-authority
-// flows, stocks and costs are summed in fixed blocks; (4) authorities update
-// vacancies, caseloads and agency cover (O(authorities)). Annual events
-// (April pay uplift, September intake) run between weeks.
+// A week visits only the practitioners something may happen to: those with
+// a candidate week of a thinned hazard or a dated event (end of a notice,
+// the ASYE year, a role, a hello stage, retention, retirement) due, and
+// everyone at an authority whose stress could exceed a hazard's bound.
+// (1) each visited practitioner is brought up to date, may leave, may
+// search and applies to the best offer (parallel, own slots only); (2)
+// each authority ranks its applicants by a deterministic key and accepts up
+// to its capacity; (3) each mover applies the outcome; the per-authority
+// stocks change by what the visited add and take back, and the week's flows
+// are summed in fixed blocks; (4) authorities update vacancies, caseloads
+// and agency cover (O(authorities)). Annual events (April pay uplift,
+// September intake) run between weeks.
 #pragma once
 
 #include <algorithm>
@@ -32,6 +37,10 @@
 
 namespace pledgesim::models {
 
+namespace detail {
+struct StockLayout;
+}
+
 // The random-number contract: which draws a run takes, keyed how. A change
 // that alters any output's bits under the same seed raises it (the output
 // file's root attribute rng_contract says which produced it).
@@ -39,7 +48,10 @@ namespace pledgesim::models {
 // 2: hazards by thinning (sim/core/thinning.hpp,
 //    models/market_detail.hpp): draws on candidate weeks,
 //    stress as an employer filter plus a personal offset.
-inline constexpr std::int64_t kRngContract = 2;
+// 3: event-driven: only practitioners with something due are visited;
+//    stocks kept from week to week, mean stress from per-employer sums of
+//    offsets (the same draws as 2; mean_stress differs in its last digits).
+inline constexpr std::int64_t kRngContract = 3;
 
 using StatusCounts = std::array<std::int64_t, kStatusCount>;
 using TransitionCounts = std::array<std::array<std::int64_t, kStatusCount>, kStatusCount>;
@@ -69,6 +81,17 @@ class LabourMarket {
   double stress(std::size_t i) const {
     return stress_now(i, stress_slot(static_cast<Status>(col_.status[i]), col_.employer[i]));
   }
+  // Experience, tenure, role and weeks since leaving a permanent post of
+  // practitioner i after the last completed week. (The columns hold them as
+  // of the practitioner's last visit, the week before `aged_to`.)
+  std::uint16_t pqe_weeks(std::size_t i) const;
+  std::uint16_t tenure_weeks(std::size_t i) const;
+  std::uint8_t role(std::size_t i) const;
+  std::uint16_t weeks_since_left_permanent(std::size_t i) const;
+  // The stocks kept from week to week against a recount from the columns
+  // (exact), and the stress sums against a fresh sum (to rounding): what
+  // differs, empty when all agree. O(population); for checks and tests.
+  std::vector<std::string> stock_discrepancies() const;
   // Practitioners added (newly qualified) at the start of the last week.
   std::int64_t last_intake() const { return last_intake_; }
   const VacancyLedger& ledger(std::size_t authority) const { return ledgers_[authority]; }
@@ -82,6 +105,7 @@ class LabourMarket {
   // benchmarks and profiling; not part of any output).
   struct PhaseSeconds {
     double events_and_prices = 0, choose = 0, clear = 0, apply = 0, authorities = 0;
+    std::int64_t visits = 0, stressed_weeks = 0;  // practitioners visited; authority-weeks stressed
   };
   const PhaseSeconds& phase_seconds() const { return phase_seconds_; }
 
@@ -121,6 +145,12 @@ class LabourMarket {
     std::span<float> stress_offset, agency_taste, quality;
     std::span<std::uint16_t> stress_since;                            // week of the offset
     std::span<std::uint16_t> next_leave, next_search, next_approach;  // candidate weeks
+    // The first week whose ageing pqe_weeks, tenure_weeks, left_perm_weeks and
+    // role do not yet include (they are brought up to date on a visit).
+    std::span<std::uint16_t> aged_to;
+    // The next week the practitioner must be visited: a candidate week or a
+    // dated event, whichever comes first (kNoWeek: none).
+    std::span<std::uint16_t> next_due;
     std::span<float> pay_taste, commute_taste;  // personal multipliers of the mean weights
     std::span<std::uint8_t> home_zone;          // where they live: an index into zone_names_
     std::span<std::uint8_t> agency_firm;        // the agency placing them (agency status)
@@ -142,8 +172,12 @@ class LabourMarket {
   void run_annual_events();
   void update_prices();
   void review_pay(const std::vector<AuthorityLevers>& levers);
-  void choose(std::size_t begin, std::size_t end, std::vector<std::uint32_t>& applicants,
+  void choose(std::span<const std::uint32_t> ids, std::vector<std::uint32_t>& applicants,
               std::vector<std::uint32_t>& movers);
+  // The practitioners of [begin, end) to visit this week, in id order.
+  void collect_due(std::size_t begin, std::size_t end, std::vector<std::uint32_t>& due) const;
+  // Ageing since the last visit, up to and including this week's.
+  void bring_up_to_date(std::size_t i);
   void clear_market();
   void apply(std::size_t block, std::span<const std::uint32_t> ids);
   // The rules of choose() and apply(), one function each (market_choose.cpp,
@@ -157,11 +191,12 @@ class LabourMarket {
   struct Tally;
   struct Candidate;
   WeekRules week_rules() const;
+  // The next week i must be visited, after a visit this week.
+  void schedule(std::size_t i, const WeekRules& w);
   void start_candidates(std::size_t i);
   Candidate candidate_week(std::span<std::uint16_t> next, std::size_t i,
                            const sim::RandomStreams& rng, const sim::ThinnedProcess& process,
                            std::uint64_t week) const;
-  void age(std::size_t i, bool employed);
   // Stress during the week in progress (after its update), by the filter of
   // `slot` (the employer, or stress_filter_.size() - 1 when not in work).
   std::size_t stress_slot(Status status, std::int16_t employer) const {
@@ -196,11 +231,27 @@ class LabourMarket {
                       sim::AgentDraws& noise, const WeekRules& w);
   Move decide_move(std::size_t i);
   void carry_out_move(std::size_t block, std::size_t i, Move& m);
-  void count_stocks_and_flows(const Tally& t, std::size_t i, const Move& m, double stress) const;
-  void add_costs(const Tally& t, std::size_t i, const Move& m) const;
+  void count_flows(const Tally& t, std::size_t i, const Move& m) const;
+  void one_off_costs(const Tally& t, std::size_t i, const Move& m) const;
+  // The ageing columns of a practitioner as of the week before aged_to.
+  struct Ageing {
+    std::uint16_t pqe, tenure, aged_to;
+    std::uint8_t role;
+  };
+  void contribute(const Tally& t, std::size_t i, std::int64_t sign) const;  // as the columns are
+  void contribute(const Tally& t, std::size_t i, std::int64_t sign, const Ageing& a) const;
+  Tally tally();
+  // The stocks from the columns alone (after a load), or with everyone
+  // brought up to date (to check that the visits missed no dated event).
+  void recount_stocks(std::vector<std::int64_t>& stocks, bool up_to_date = false) const;
   void update_authorities();
-  void plan_next_week(std::size_t e, const std::int64_t* t);
-  void record_series(std::size_t e, const std::int64_t* t);
+  // Weekly costs of authority e's stocks at this week's prices, in pence.
+  struct StockCosts {
+    std::int64_t pay = 0, agency = 0, margin = 0, msp = 0, bank = 0, incentive = 0;
+  };
+  StockCosts stock_costs(std::size_t e, const std::int64_t* s) const;
+  void plan_next_week(std::size_t e, const std::int64_t* s);
+  void record_series(std::size_t e, const std::int64_t* flows, const std::int64_t* s);
   void build_offer_cdfs();
   // Events: one row into block `block`'s buffer; the blocks gathered in order.
   void note_event(std::size_t block, std::size_t i, Status from, Status to, std::int16_t from_emp,
@@ -263,6 +314,24 @@ class LabourMarket {
   std::vector<double> stress_filter_;
   std::vector<double> stress_decay_;  // (1 - stress_adjust_rate)^n, derived
   std::size_t stress_updates_ = 0;    // filter updates so far: week_, +1 during a step
+  // Sum over those in work at each authority of their decayed offsets, so
+  // that the stress sum is workers x filter + this (kept up to date by the
+  // moves: saved in checkpoints).
+  std::vector<double> stress_offset_sum_;
+  // An upper bound on the decayed positive offsets at each authority
+  // (derived): where filter + bound stays at or below the quiet stress, no
+  // one there needs a visit for their stress.
+  std::vector<double> stress_offset_bound_;
+  std::vector<std::uint8_t> stressed_;  // this week: visit everyone at the authority
+  bool any_stressed_ = false;
+  // A move's change of stress slot: the decayed offset it takes from
+  // `from`, the new offset it brings to `to` (applied in block order).
+  struct StressMove {
+    std::uint32_t from, to;
+    double old_offset, new_offset;
+  };
+  std::vector<std::vector<StressMove>> block_stress_moves_;
+  void update_stress_bounds();
 
   // Authority state as of the end of last week (read by practitioners).
   std::vector<double> caseload_;
@@ -303,18 +372,22 @@ class LabourMarket {
   double unpaid_stages_gbp(std::size_t e, std::uint16_t tenure) const;
 
   // Derived from the state above and rebuilt after a load (derive_week_state()):
-  // the practitioners who have not left the profession, in id order (the
-  // step touches only these; exited_ counts the rest), and the stress each
-  // authority's caseload sets.
-  std::vector<std::uint32_t> active_;
-  std::int64_t exited_ = 0;
+  // the stress each authority's caseload sets.
   std::vector<double> stress_target_;
   void derive_week_state();
-  void drop_exited();
+  // Stocks (Stock, StockLayout), changed only by the practitioners visited.
+  detail::StockLayout stock_layout() const;
+  std::vector<std::int64_t> stocks_;
+  // This week visits everyone and counts the stocks afresh (the first week
+  // after construction or a load, and a week whose levers differ from the
+  // last's).
+  bool full_week_ = false;
+  std::vector<AuthorityLevers> previous_levers_;
 
   // Clearing buffers, reused every week.
   std::vector<std::vector<std::uint32_t>> block_applicants_;
   std::vector<std::vector<std::uint32_t>> block_movers_;  // for apply(), by block of choose()
+  std::vector<std::vector<std::uint32_t>> block_due_;     // visited this week, by block
   std::vector<std::uint32_t> bucket_ids_;
   std::vector<std::size_t> bucket_start_, bucket_fill_;
   struct Ranked {  // an applicant as an opening ranks them

@@ -156,25 +156,37 @@ inline void LabourMarket::carry_out_move(std::size_t block, std::size_t i, Move&
   }
 }
 
-// Apply the outcome of each practitioner in `ids` (the block's movers) and
-// add its flows, stocks and costs to the worker's sums (integers: the order
-// of the additions does not change them).
+// Apply the outcome of each practitioner in `ids` (the block's movers): the
+// move, its flows and one-off costs, and what the mover now contributes to
+// the stocks (integers: the order of the additions does not change them).
+// A change of stress slot is kept for update_authorities() to apply in
+// block order.
 void LabourMarket::apply(std::size_t block, std::span<const std::uint32_t> ids) {
-  const Tally tally{.row = partials_.row(), .global = authorities_.size() * kAccPerEmployer};
+  const WeekRules w = week_rules();
+  const Tally t = tally();
   for (const std::size_t i : ids) {
     Move move = decide_move(i);
     const std::size_t slot = stress_slot(move.from, move.from_emp);
     const double stress = stress_now(i, slot);
+    const double old_offset =
+        stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
     carry_out_move(block, i, move);
-    if (const std::size_t to = stress_slot(move.to, move.to_emp); to != slot)
+    if (const std::size_t to = stress_slot(move.to, move.to_emp); to != slot) {
       restart_stress(i, to, stress);
-    count_stocks_and_flows(tally, i, move, stress);
-    add_costs(tally, i, move);
+      block_stress_moves_[block].push_back({.from = static_cast<std::uint32_t>(slot),
+                                            .to = static_cast<std::uint32_t>(to),
+                                            .old_offset = old_offset,
+                                            .new_offset = col_.stress_offset[i]});
+    }
+    count_flows(t, i, move);
+    one_off_costs(t, i, move);
     // The scratch columns back to their defaults (choose() leaves them so).
     col_.leaving[i] = kStay;
     col_.application[i] = kNoApplication;
     col_.accepted[i] = 0;
     if (col_.pending_weeks[i] == 0) col_.headhunted[i] = 0;  // kept while serving notice
+    contribute(t, i, +1);
+    schedule(i, w);
   }
 }
 

@@ -18,36 +18,28 @@ using namespace detail;
 // (Purpose in models/market_detail.hpp), so a change in one rule's draws never
 // shifts another's; each function says which draws it takes.
 
-// This week's constants of the practitioners' rules, from the scenario.
-struct LabourMarket::WeekRules {
-  std::uint64_t week;
-  std::uint16_t retire_weeks;
-  double p_assignment_end;  // weekly chance that an agency or bank assignment comes up for renewal
-  double mean_pay_w;        // utility per GBP of annual pay
-  double p_headhunt, p_return;
-  double premium_gbp;  // headhunting premium at this week's prices
-  // Stress at or below which a week without a candidate surely has no event
-  // (quiet_stress): leaving from work and out of it, a post holder's and a
-  // locum's search.
-  double quiet_leave_in_work, quiet_leave_out_of_work, quiet_search_post, quiet_search_locum;
-};
-
 LabourMarket::WeekRules LabourMarket::week_rules() const {
   const auto& beh = scenario_.behaviour;
-  return {.week = static_cast<std::uint64_t>(week_),
-          .retire_weeks = static_cast<std::uint16_t>(kMaxCareerYears * kWeeksPerYear),
-          .p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks,
-          .mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0,
-          .p_headhunt = weekly_probability(beh.headhunting_rate_per_year),
-          .p_return = weekly_probability(beh.return_rate_per_year),
-          .premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_,
-          .quiet_leave_in_work = quiet_stress(beh.exit_rate_per_year + beh.inactive_rate_per_year,
-                                              beh.stress_exit_sensitivity, kLeaveBound),
-          .quiet_leave_out_of_work = quiet_stress(beh.exit_rate_per_year, 0.0, kLeaveBound),
-          .quiet_search_post =
-              quiet_stress(beh.search_rate_per_year, beh.stress_search_sensitivity, kSearchBound),
-          .quiet_search_locum = quiet_stress(beh.agency_search_rate_per_year,
-                                             beh.stress_search_sensitivity, kSearchBound)};
+  return {
+      .week = static_cast<std::uint64_t>(week_),
+      .retire_weeks = static_cast<std::uint16_t>(kMaxCareerYears * kWeeksPerYear),
+      .p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks,
+      .mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0,
+      .p_headhunt = weekly_probability(beh.headhunting_rate_per_year),
+      .p_return = weekly_probability(beh.return_rate_per_year),
+      .premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_,
+      .quiet_leave_in_work = quiet_stress(beh.exit_rate_per_year + beh.inactive_rate_per_year,
+                                          beh.stress_exit_sensitivity, kLeaveBound),
+      .quiet_leave_out_of_work = quiet_stress(beh.exit_rate_per_year, 0.0, kLeaveBound),
+      .quiet_search_post =
+          quiet_stress(beh.search_rate_per_year, beh.stress_search_sensitivity, kSearchBound),
+      .quiet_search_locum = quiet_stress(beh.agency_search_rate_per_year,
+                                         beh.stress_search_sensitivity, kSearchBound),
+      .leave_out_of_work_every_week = !(weekly_probability(beh.exit_rate_per_year) <= kLeaveBound),
+      .entrants_every_week = !(std::min(1.0, beh.new_entrant_search_rate_per_week) <= kSearchBound),
+      .returners_every_week = !(weekly_probability(beh.return_rate_per_year) <= kSearchBound),
+      .approach_every_week =
+          !(weekly_probability(beh.headhunting_rate_per_year) <= kApproachBound)};
 }
 
 // Who is choosing, read from the columns once a practitioner looks at offers.
@@ -126,17 +118,122 @@ void LabourMarket::update_stress_filters() {
   for (std::size_t e = 0; e < authorities_.size(); ++e)
     stress_filter_[e] += a * (stress_target_[e] - stress_filter_[e]);
   stress_filter_.back() -= a * stress_filter_.back();  // target 0 (stays 0)
+  for (double& sum : stress_offset_sum_) sum *= 1.0 - a;
   stress_updates_ = static_cast<std::size_t>(week_) + 1;
 }
 
-// Ageing: experience and tenure grow while in work and the role follows
-// experience (pay.role_min_pqe_years).
-inline void LabourMarket::age(std::size_t i, bool employed) {
-  if (employed) {
-    if (col_.pqe_weeks[i] < UINT16_MAX) ++col_.pqe_weeks[i];
-    if (col_.tenure_weeks[i] < UINT16_MAX) ++col_.tenure_weeks[i];
+// Which authorities' workers need a visit for their stress this week: where
+// the filter plus the bound on offsets exceeds the lowest quiet stress of a
+// hazard in work (a little early rather than late). Offsets decay, so the
+// bound does; a move in raises it (update_authorities()).
+void LabourMarket::update_stress_bounds() {
+  const WeekRules w = week_rules();
+  const double quiet = std::min({w.quiet_leave_in_work, w.quiet_search_post, w.quiet_search_locum});
+  const double keep = 1.0 - scenario_.behaviour.stress_adjust_rate_per_week;
+  const std::size_t E = authorities_.size();
+  stressed_.resize(E);
+  any_stressed_ = false;
+  for (std::size_t e = 0; e < E; ++e) {
+    stress_offset_bound_[e] *= keep;
+    const double top = stress_filter_[e] + stress_offset_bound_[e];
+    stressed_[e] = !(top < quiet - 1e-9 * (1 + std::abs(quiet)));
+    any_stressed_ = any_stressed_ || stressed_[e];
+  }
+}
+
+// Ageing: experience and tenure grow while in work, the weeks since leaving
+// a permanent post always, and the role follows experience
+// (pay.role_min_pqe_years). Between visits the columns stand still
+// (aged_to says since when); a visit brings them up to this week, its
+// ageing included.
+void LabourMarket::bring_up_to_date(std::size_t i) {
+  const auto now = static_cast<std::uint32_t>(week_) + 1;
+  const std::uint32_t elapsed = now - col_.aged_to[i];
+  if (elapsed == 0) return;
+  if (col_.left_perm_weeks[i] < kNeverLeftPermanent)
+    col_.left_perm_weeks[i] = static_cast<std::uint16_t>(
+        std::min<std::uint32_t>(kNeverLeftPermanent, col_.left_perm_weeks[i] + elapsed));
+  if (in_work(static_cast<Status>(col_.status[i]))) {
+    col_.pqe_weeks[i] = static_cast<std::uint16_t>(
+        std::min<std::uint32_t>(UINT16_MAX, col_.pqe_weeks[i] + elapsed));
+    col_.tenure_weeks[i] = static_cast<std::uint16_t>(
+        std::min<std::uint32_t>(UINT16_MAX, col_.tenure_weeks[i] + elapsed));
   }
   col_.role[i] = role_of(col_.pqe_weeks[i], thresholds_);
+  col_.aged_to[i] = static_cast<std::uint16_t>(now);
+}
+
+// The columns of ageing as bring_up_to_date() would make them after the last
+// completed week.
+namespace {
+std::uint16_t aged(std::uint16_t value, std::int64_t weeks) {
+  return static_cast<std::uint16_t>(std::min<std::int64_t>(UINT16_MAX, value + weeks));
+}
+}  // namespace
+
+std::uint16_t LabourMarket::pqe_weeks(std::size_t i) const {
+  const bool grows = in_work(static_cast<Status>(col_.status[i]));
+  return grows ? aged(col_.pqe_weeks[i], week_ - col_.aged_to[i]) : col_.pqe_weeks[i];
+}
+std::uint16_t LabourMarket::tenure_weeks(std::size_t i) const {
+  const bool grows = in_work(static_cast<Status>(col_.status[i]));
+  return grows ? aged(col_.tenure_weeks[i], week_ - col_.aged_to[i]) : col_.tenure_weeks[i];
+}
+std::uint8_t LabourMarket::role(std::size_t i) const {
+  return role_of(pqe_weeks(i), thresholds_);
+}
+std::uint16_t LabourMarket::weeks_since_left_permanent(std::size_t i) const {
+  const std::uint16_t left = col_.left_perm_weeks[i];
+  return left < kNeverLeftPermanent
+             ? std::min<std::uint16_t>(kNeverLeftPermanent, aged(left, week_ - col_.aged_to[i]))
+             : left;
+}
+
+// The next week practitioner i (visited this week, up to date) must be
+// visited: the first of its candidate weeks and of the dated events that
+// change what it contributes or decides: a role, the end of the ASYE year,
+// retirement and a progression pathway's pay role (experience, in work); a
+// golden hello stage and the retention tenure (tenure, in a post). Next week
+// while serving notice or covering a vacancy, and out of work where a
+// probability exceeds its bound.
+void LabourMarket::schedule(std::size_t i, const WeekRules& w) {
+  const auto status = static_cast<Status>(col_.status[i]);
+  if (status == Status::exited) {
+    col_.next_due[i] = kNoWeek;
+    return;
+  }
+  std::uint64_t next = std::min({col_.next_leave[i], col_.next_search[i], col_.next_approach[i]});
+  const std::uint64_t week = w.week;
+  auto at = [&](std::uint64_t due) { next = std::min(next, due); };
+  if (col_.pending_weeks[i] > 0 || covers_vacancy(status)) at(week + 1);
+  if (status == Status::permanent && w.approach_every_week) at(week + 1);
+  if (!in_work(status)) {
+    const bool entrant = col_.pqe_weeks[i] == 0;
+    if (w.leave_out_of_work_every_week ||
+        (entrant ? w.entrants_every_week : w.returners_every_week))
+      at(week + 1);
+  } else {
+    const std::uint16_t pqe = col_.pqe_weeks[i];
+    auto experience = [&](int reached) {
+      if (reached > pqe) at(week + static_cast<std::uint64_t>(reached - pqe));
+    };
+    for (int r = 1; r < kRoleCount; ++r) experience(thresholds_[r]);
+    experience(w.retire_weeks);
+    if (status == Status::trainee) experience(kAsyeWeeks);
+    if (holds_post(status)) {
+      const AuthorityLevers& lv = levers_[static_cast<std::size_t>(col_.employer[i])];
+      if (status == Status::permanent)
+        for (int r = 1; r < kRoleCount; ++r)
+          experience(static_cast<int>(thresholds_[r]) - lv.progression_weeks_earlier);
+      const std::uint16_t tenure = col_.tenure_weeks[i];
+      auto served = [&](int reached) {
+        if (reached > tenure) at(week + static_cast<std::uint64_t>(reached - tenure));
+      };
+      for (int k = 0; k < lv.hello_stages; ++k) served(lv.hello_weeks[k]);
+      served(lv.retention_min_tenure_weeks);
+    }
+  }
+  col_.next_due[i] = static_cast<std::uint16_t>(std::min<std::uint64_t>(next, kNoWeek));
 }
 
 // Leaving: retirement after kMaxCareerYears of experience, else leaving the
@@ -397,25 +494,24 @@ inline LabourMarket::Choice LabourMarket::logit_choice(const Chooser& c, int app
   return best_choice;
 }
 
-// Each active practitioner (positions begin..end of the active list) ages,
-// may leave, may search and apply. Writes only its own slots, reads last
-// week's authority state. Someone to whom nothing happens this week (no
-// leaving, application, notice or end of the ASYE year) is counted into
-// the week's stocks and costs here, so that apply() need only visit the
-// `movers`; the scratch columns of everyone else keep their defaults.
-void LabourMarket::choose(std::size_t begin, std::size_t end,
+// Each practitioner visited this week (`ids`) is brought up to date, may
+// leave, may search and apply. Writes only its own slots, reads last week's
+// authority state. What a visited practitioner contributed to the stocks is
+// taken back first (but in a full week, which counts them afresh); someone
+// to whom nothing happens adds theirs back here, so that apply() need only
+// visit the `movers`, whose scratch columns alone leave their defaults.
+void LabourMarket::choose(std::span<const std::uint32_t> ids,
                           std::vector<std::uint32_t>& applicants,
                           std::vector<std::uint32_t>& movers) {
   const WeekRules w = week_rules();
-  const Tally tally{.row = partials_.row(), .global = authorities_.size() * kAccPerEmployer};
-  for (std::size_t k = begin; k < end; ++k) {
-    const std::size_t i = active_[k];
+  const Tally t = tally();
+  for (const std::size_t i : ids) {
+    if (!full_week_) contribute(t, i, -1);
+    bring_up_to_date(i);
     const auto status = static_cast<Status>(col_.status[i]);
-    if (col_.left_perm_weeks[i] < kNeverLeftPermanent) ++col_.left_perm_weeks[i];
     const bool employed = in_work(status);
     const std::int16_t emp = col_.employer[i];
 
-    age(i, employed);
     const double stress = stress_now(i, stress_slot(status, emp));
     // Every candidate week due is taken, whatever happens after.
     const Candidate leave = candidate_week(col_.next_leave, i, leave_rng_, leave_process_, w.week);
@@ -429,9 +525,9 @@ void LabourMarket::choose(std::size_t begin, std::size_t end,
       if (moving) {
         movers.push_back(static_cast<std::uint32_t>(i));
       } else {
-        const Move stay{.from = status, .to = status, .from_emp = emp, .to_emp = emp};
-        count_stocks_and_flows(tally, i, stay, stress);
-        add_costs(tally, i, stay);
+        contribute(t, i, +1);
+        one_off_costs(t, i, {.from = status, .to = status, .from_emp = emp, .to_emp = emp});
+        schedule(i, w);
       }
     };
 

@@ -63,7 +63,9 @@ enum Leaving : std::uint8_t { kStay = 0, kExit = 1, kBreak = 2, kPlacementEnd = 
 enum Kind : int { kPermanentPost = 0, kAgencyPlacement = 1, kBankShift = 2 };
 inline constexpr int kOpeningKinds = 3;
 
-// Per-authority accumulators, then whole-population ones.
+// The week's flows per authority (summed afresh each week), then the
+// population's status transitions (off the diagonal: the diagonal follows
+// from the stocks).
 enum Acc : int {
   aStarters,
   aLeavers,
@@ -73,30 +75,58 @@ enum Acc : int {
   aAgencyToPerm,
   aAgencyStarts,
   aAgencyEnds,
-  aPermanent,
-  aAgency,
-  aTrainee,
-  aBank,
-  aTenureWeeks,
-  aStressMicro,
-  aPayPence,
-  aAgencyPence,
-  aMarginPence,
-  aMspPence,
-  aBankPence,
-  aIncentivePence,
+  aIncentivePence,  // one-off incentives: hellos and their stages, relocation, headhunting premiums
   aRecruitPence,
   aHeadhuntedIn,
   aHeadhuntedOut,
-  aPendingPerm,  // arrivals expected after a notice period (by target authority)
-  aPendingAgency,
-  aPendingBank,
   kAccPerEmployer
 };
-inline constexpr std::size_t kGlobalAcc = kStatusCount + kStatusCount * kStatusCount;
+inline constexpr std::size_t kGlobalAcc = kStatusCount * kStatusCount;
 inline std::size_t accumulator_width(std::size_t employers) {
   return employers * kAccPerEmployer + kGlobalAcc;
 }
+
+// Stocks per authority, kept from week to week: each practitioner adds
+// their contribution (LabourMarket::contribute) when visited and takes back
+// the one they added before, so a week costs what happens in it. Counts by
+// status, role and agency give every weekly cost as counts x prices;
+// tenure as the sum of (tenure - aged_to), which grows by the post count a
+// week.
+enum Stock : int {
+  sPosts,  // permanent and trainee
+  sTrainees,
+  sAgency,
+  sBank,
+  sTenureKey,    // sum over post holders of tenure_weeks - aged_to
+  sRetained,     // post holders at or past the retention_payment tenure
+  sPendingPerm,  // arrivals expected after a notice period (by target authority)
+  sPendingAgency,
+  sPendingBank,
+  kFixedStocks
+};
+struct StockLayout {
+  std::size_t agencies = 1;
+  std::size_t per_employer() const {
+    return kFixedStocks + kRoleCount * kRoleCount + kRoleCount + kRoleCount * agencies;
+  }
+  // Permanent (not trainee) post holders by the role of their scale and the
+  // role they are paid as (progression_pathway).
+  static std::size_t post_by_role(int scale, int paid) {
+    return kFixedStocks + static_cast<std::size_t>(scale * kRoleCount + paid);
+  }
+  static std::size_t bank_by_role(int role) {
+    return kFixedStocks + kRoleCount * kRoleCount + static_cast<std::size_t>(role);
+  }
+  std::size_t agency_by_role(int role, std::size_t firm) const {
+    return kFixedStocks + kRoleCount * kRoleCount + kRoleCount +
+           static_cast<std::size_t>(role) * agencies + firm;
+  }
+  // Per-authority stocks, then the population's status counts.
+  std::size_t status_counts(std::size_t employers) const { return employers * per_employer(); }
+  std::size_t width(std::size_t employers) const {
+    return employers * per_employer() + kStatusCount;
+  }
+};
 
 inline std::array<std::uint16_t, kRoleCount> role_thresholds_weeks(
     const std::array<double, kRoleCount>& years) {
@@ -140,16 +170,6 @@ inline double quiet_stress(double base_rate, double sensitivity, double bound) {
   if (sensitivity == 0) return base_rate <= limit ? kInf : -kInf;
   const double s = (limit / base_rate - 1) / sensitivity;
   return s >= 0 ? s * (1 - kRoom) : -kInf;
-}
-
-// std::llround(stress * 1e6) for the stress sums, without the libm call:
-// for 0 <= x < 2^52, x - trunc(x) is exact, so rounding half away from zero
-// is one comparison. Bit for bit the same as std::llround.
-inline std::int64_t stress_micro(float stress) {
-  const double x = static_cast<double>(stress) * 1e6;
-  if (!(x >= 0.0 && x < 0x1p52)) return std::llround(x);
-  const auto whole = static_cast<std::int64_t>(x);
-  return whole + (x - static_cast<double>(whole) >= 0.5 ? 1 : 0);
 }
 
 inline std::uint64_t mix64(std::uint64_t x) {  // splitmix64 finaliser

@@ -209,6 +209,7 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
   out.put("ledger/total", total);
   out.put("authority/caseload", caseload_);
   out.put("authority/stress_filter", stress_filter_);
+  out.put("authority/stress_offset_sum", stress_offset_sum_);
   out.put("authority/permanent", permanent_);
   out.put("authority/agency", agency_);
   out.put("authority/bank", bank_);
@@ -324,6 +325,7 @@ void LabourMarket::load_state(const sim::StateReader& in) {
   }
   load_exact(in, "authority/caseload", caseload_);
   load_exact(in, "authority/stress_filter", stress_filter_);
+  load_exact(in, "authority/stress_offset_sum", stress_offset_sum_);
   load_exact(in, "authority/permanent", permanent_);
   load_exact(in, "authority/agency", agency_);
   load_exact(in, "authority/bank", bank_);

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
 
 #include "models/market.hpp"
 #include "models/market_detail.hpp"
+#include "models/market_week.hpp"
 
 namespace pledgesim::models {
 
@@ -21,25 +23,49 @@ void LabourMarket::step() {
     into += std::chrono::duration<double>(now - last).count();
     last = now;
   };
+  partials_.reset(accumulator_width(authorities_.size()) +
+                  stock_layout().width(authorities_.size()));
+  const std::size_t before = population_.size();
   run_annual_events();
+  // The newly qualified join: their stocks added, their first visit now.
+  {
+    const Tally t = tally();
+    for (std::size_t i = before; i < population_.size(); ++i) contribute(t, i, +1);
+  }
+  previous_levers_.swap(levers_);
   update_prices();
+  full_week_ = full_week_ || levers_ != previous_levers_;
   update_stress_filters();
+  update_stress_bounds();
   for (auto& l : ledgers_) l.begin_week(week_);
   lap(phase_seconds_.events_and_prices);
 
-  // Blocks of the active list (ids in order): the partition, and so every
+  // Blocks of the population (ids in order): the partition, and so every
   // sum, event order and applicant order, never depends on the threads.
-  const std::size_t n = active_.size();
+  // A full week counts the stocks afresh.
+  const std::size_t n = population_.size();
   const std::size_t blocks = sim::block_count(n, kBlockSize);
+  block_due_.resize(blocks);
   block_applicants_.resize(blocks);
   block_movers_.resize(blocks);
-  partials_.reset(accumulator_width(authorities_.size()));
+  block_stress_moves_.resize(blocks);
+  if (full_week_) {  // but those who have left, who are never visited again
+    const std::size_t exited = stock_layout().status_counts(authorities_.size()) +
+                               static_cast<std::size_t>(Status::exited);
+    const std::int64_t gone = stocks_[exited];
+    std::fill(stocks_.begin(), stocks_.end(), 0);
+    stocks_[exited] = gone;
+  }
   sim::for_each_block(n, kBlockSize, [&](std::size_t b, std::size_t begin, std::size_t end) {
     block_applicants_[b].clear();
     block_movers_[b].clear();
-    choose(begin, end, block_applicants_[b], block_movers_[b]);
+    block_stress_moves_[b].clear();
+    collect_due(begin, end, block_due_[b]);
+    choose(block_due_[b], block_applicants_[b], block_movers_[b]);
   });
   lap(phase_seconds_.choose);
+  for (const auto& due : block_due_) phase_seconds_.visits += static_cast<std::int64_t>(due.size());
+  for (const std::uint8_t s : stressed_) phase_seconds_.stressed_weeks += s;
   clear_market();
   lap(phase_seconds_.clear);
   if (record_events_) {
@@ -50,33 +76,52 @@ void LabourMarket::step() {
   if (record_events_) gather_events();
   lap(phase_seconds_.apply);
   update_authorities();
-  drop_exited();
+  full_week_ = false;
   lap(phase_seconds_.authorities);
   ++week_;
 }
 
-// Those who left the profession this week leave the active list.
-void LabourMarket::drop_exited() {
-  std::erase_if(active_, [&](std::uint32_t i) {
-    if (col_.status[i] != static_cast<std::uint8_t>(Status::exited)) return false;
-    ++exited_;
-    return true;
-  });
+// Who is visited in ids [begin, end): everyone not exited in a full week;
+// else those with a candidate or dated event due, and everyone in work at
+// an authority whose stress could exceed a bound. Reads one column for most.
+void LabourMarket::collect_due(std::size_t begin, std::size_t end,
+                               std::vector<std::uint32_t>& due) const {
+  due.clear();
+  const auto week = static_cast<std::uint16_t>(week_);
+  if (full_week_) {
+    for (std::size_t i = begin; i < end; ++i)
+      if (col_.status[i] != static_cast<std::uint8_t>(Status::exited))
+        due.push_back(static_cast<std::uint32_t>(i));
+    return;
+  }
+  if (!any_stressed_) {
+    for (std::size_t i = begin; i < end; ++i)
+      if (col_.next_due[i] == week) due.push_back(static_cast<std::uint32_t>(i));
+    return;
+  }
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto status = static_cast<Status>(col_.status[i]);
+    if (col_.next_due[i] == week ||
+        (in_work(status) && stressed_[static_cast<std::size_t>(col_.employer[i])]))
+      due.push_back(static_cast<std::uint32_t>(i));
+  }
 }
 
-// State derived from the saved state: the active list, and each authority's
-// stress target (from last week's caseload).
+// The tally of the calling worker's row.
+LabourMarket::Tally LabourMarket::tally() {
+  return {.row = partials_.row(),
+          .global = authorities_.size() * kAccPerEmployer,
+          .stocks = accumulator_width(authorities_.size()),
+          .per_employer = stock_layout().per_employer()};
+}
+
+// State derived from the saved state: each authority's stress target (from
+// last week's caseload), the stress decay table, the stocks and the bound
+// on stress offsets.
 void LabourMarket::derive_week_state() {
-  active_.clear();
-  exited_ = 0;
-  for (std::size_t i = 0; i < population_.size(); ++i) {
-    if (col_.status[i] == static_cast<std::uint8_t>(Status::exited))
-      ++exited_;
-    else
-      active_.push_back(static_cast<std::uint32_t>(i));
-  }
-  stress_target_.resize(authorities_.size());
-  for (std::size_t e = 0; e < authorities_.size(); ++e)
+  const std::size_t E = authorities_.size();
+  stress_target_.resize(E);
+  for (std::size_t e = 0; e < E; ++e)
     stress_target_[e] = stress_target(caseload_[e], scenario_.behaviour.caseload_stress_threshold);
   stress_updates_ = static_cast<std::size_t>(week_);
   // Decay of a stress offset over n weeks, n up to the run's length + 1.
@@ -84,6 +129,66 @@ void LabourMarket::derive_week_state() {
   stress_decay_.resize(static_cast<std::size_t>(scenario_.weeks()) + 2);
   double decay = 1.0;
   for (double& d : stress_decay_) d = decay, decay *= keep;
+  recount_stocks(stocks_);
+  stress_offset_bound_.assign(E + 1, 0.0);
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    const auto status = static_cast<Status>(col_.status[i]);
+    if (!in_work(status)) continue;
+    const auto e = static_cast<std::size_t>(col_.employer[i]);
+    const double offset =
+        stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+    stress_offset_bound_[e] = std::max(stress_offset_bound_[e], offset);
+  }
+  previous_levers_ = levers_;
+  full_week_ = false;
+}
+
+// The stocks as the sum of everyone's contribution (exact: integers).
+void LabourMarket::recount_stocks(std::vector<std::int64_t>& stocks, bool up_to_date) const {
+  const std::size_t width = stock_layout().width(authorities_.size());
+  std::vector<std::int64_t> row(accumulator_width(authorities_.size()) + width, 0);
+  const Tally t{.row = row,
+                .global = authorities_.size() * kAccPerEmployer,
+                .stocks = accumulator_width(authorities_.size()),
+                .per_employer = stock_layout().per_employer()};
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    if (up_to_date)
+      contribute(t, i, +1,
+                 {.pqe = pqe_weeks(i),
+                  .tenure = tenure_weeks(i),
+                  .aged_to = static_cast<std::uint16_t>(week_),
+                  .role = role(i)});
+    else
+      contribute(t, i, +1);
+  }
+  stocks.assign(row.begin() + static_cast<std::ptrdiff_t>(t.stocks), row.end());
+}
+
+std::vector<std::string> LabourMarket::stock_discrepancies() const {
+  std::vector<std::string> out;
+  std::vector<std::int64_t> fresh;
+  recount_stocks(fresh, true);
+  const std::size_t per = stock_layout().per_employer();
+  for (std::size_t k = 0; k < fresh.size() && out.size() < 10; ++k)
+    if (fresh[k] != stocks_[k])
+      out.push_back("stock " + std::to_string(k % per) + " of employer " + std::to_string(k / per) +
+                    " is " + std::to_string(stocks_[k]) + ", a recount gives " +
+                    std::to_string(fresh[k]));
+  std::vector<double> sums(authorities_.size(), 0.0), scale(authorities_.size(), 1.0);
+  for (std::size_t i = 0; i < population_.size(); ++i) {
+    if (!in_work(static_cast<Status>(col_.status[i]))) continue;
+    const auto e = static_cast<std::size_t>(col_.employer[i]);
+    const double offset =
+        stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+    sums[e] += offset;
+    scale[e] += std::abs(offset);
+  }
+  for (std::size_t e = 0; e < sums.size() && out.size() < 10; ++e)
+    if (!(std::abs(sums[e] - stress_offset_sum_[e]) <= 1e-9 * scale[e]))
+      out.push_back("stress offset sum of employer " + std::to_string(e) + " is " +
+                    std::to_string(stress_offset_sum_[e]) + ", a fresh sum gives " +
+                    std::to_string(sums[e]));
+  return out;
 }
 
 // Phase 4: per-authority state for next week and this week's series.
@@ -92,23 +197,70 @@ void LabourMarket::update_authorities() {
   std::vector<std::int64_t>& total = week_totals_;
   total.resize(partials_.width());
   partials_.sum_into(total);
-  const std::size_t global = E * kAccPerEmployer;
-  for (int s = 0; s < kStatusCount; ++s) status_counts_[s] = total[global + s];
+  const std::size_t first_stock = accumulator_width(E);
+  for (std::size_t k = 0; k < stocks_.size(); ++k) stocks_[k] += total[first_stock + k];
+  // Stress: the moves' offsets, in block order (doubles: the order is fixed).
+  for (const auto& moves : block_stress_moves_)
+    for (const StressMove& m : moves) {
+      stress_offset_sum_[m.from] -= m.old_offset;
+      stress_offset_sum_[m.to] += m.new_offset;
+      stress_offset_bound_[m.to] = std::max(stress_offset_bound_[m.to], m.new_offset);
+    }
+  // Status counts, and transitions: off the diagonal as counted; staying
+  // put is what the stocks hold beyond those who arrived.
+  const std::size_t counts = stock_layout().status_counts(E);
+  for (int s = 0; s < kStatusCount; ++s) status_counts_[s] = stocks_[counts + s];
   for (int a = 0; a < kStatusCount; ++a)
     for (int b = 0; b < kStatusCount; ++b)
-      transitions_[a][b] = total[global + kStatusCount + a * kStatusCount + b];
-  // Those who left in earlier weeks are not in the active list.
-  constexpr auto kExited = static_cast<std::size_t>(Status::exited);
-  status_counts_[kExited] += exited_;
-  transitions_[kExited][kExited] += exited_;
+      transitions_[a][b] = a == b ? 0 : total[E * kAccPerEmployer + a * kStatusCount + b];
+  for (int b = 0; b < kStatusCount; ++b) {
+    std::int64_t arrived = 0;
+    for (int a = 0; a < kStatusCount; ++a) arrived += transitions_[a][b];
+    transitions_[b][b] = status_counts_[b] - arrived;
+  }
 
+  const std::size_t per = stock_layout().per_employer();
   for (std::size_t e = 0; e < E; ++e) {
-    const std::int64_t* t = &total[e * kAccPerEmployer];
-    ledgers_[e].end_week(t[aStarters], t[aLeavers]);
-    plan_next_week(e, t);
-    record_series(e, t);
+    const std::int64_t* flows = &total[e * kAccPerEmployer];
+    const std::int64_t* s = &stocks_[e * per];
+    ledgers_[e].end_week(flows[aStarters], flows[aLeavers]);
+    plan_next_week(e, s);
+    record_series(e, flows, s);
   }
   build_offer_cdfs();
+}
+
+// Weekly costs from the stocks: pay and on-costs by role for post holders
+// (pay.*, trainee_pay, harmonised_pay levers; pay.on_cost_rate), with a
+// progression pathway's uplift and retention payments as incentives
+// (progression_pathway, retention_payment); the agencies' charges with
+// their margins and MSP fees (agency.*, agency_pay_cap / agency_price_cap
+// levers); bank pay and on-costs (inhouse_bank). Integers: the same sums
+// as adding practitioner by practitioner.
+LabourMarket::StockCosts LabourMarket::stock_costs(std::size_t e, const std::int64_t* s) const {
+  StockCosts c;
+  const std::size_t R = kRoleCount, A = stock_layout().agencies;
+  c.pay = s[sTrainees] * trainee_cost_pence_[e];
+  c.incentive = s[sRetained] * retention_pence_[e];
+  for (std::size_t scale = 0; scale < R; ++scale)
+    for (std::size_t paid = 0; paid < R; ++paid) {
+      const std::int64_t n =
+          s[StockLayout::post_by_role(static_cast<int>(scale), static_cast<int>(paid))];
+      if (n == 0) continue;
+      c.pay += n * perm_cost_pence_[e * R + scale];
+      c.incentive += n * (perm_cost_pence_[e * R + paid] - perm_cost_pence_[e * R + scale]);
+    }
+  for (std::size_t r = 0; r < R; ++r) {
+    c.bank += s[StockLayout::bank_by_role(static_cast<int>(r))] * bank_cost_pence_[e * R + r];
+    for (std::size_t a = 0; a < A; ++a) {
+      const std::int64_t n = s[stock_layout().agency_by_role(static_cast<int>(r), a)];
+      const std::size_t k = (e * R + r) * A + a;
+      c.agency += n * agency_charge_pence_[k];
+      c.margin += n * agency_margin_pence_[k];
+      c.msp += n * agency_msp_pence_[k];
+    }
+  }
+  return c;
 }
 
 // What authority e offers next week, from this week's sums t (Acc): its
@@ -118,12 +270,12 @@ void LabourMarket::update_authorities() {
 // inhouse_bank lever, less arrivals expected after a notice period); the
 // chance a surplus locum is released (agency.excess_release_rate_per_week);
 // and ASYE places (population.asye_places_share, asye_pipeline lever).
-void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* t) {
+void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* s) {
   const auto& ag = scenario_.agency;
   const Authority& auth = authorities_[e];
-  permanent_[e] = t[aPermanent];
-  agency_[e] = t[aAgency];
-  bank_[e] = t[aBank];
+  permanent_[e] = s[sPosts];
+  agency_[e] = s[sAgency];
+  bank_[e] = s[sBank];
   const std::int64_t cover = agency_[e] + bank_[e];
   const std::int64_t workers = permanent_[e] + cover;
   caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
@@ -136,11 +288,11 @@ void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* t) {
   const std::int64_t bank_wanted =
       std::llround(levers_[e].bank_cover_share * static_cast<double>(wanted));
   // Posts held for people serving notice elsewhere are not offered again.
-  perm_capacity_[e] = std::max<std::int64_t>(0, vacancies - t[aPendingPerm]);
-  bank_capacity_[e] = std::max<std::int64_t>(0, bank_wanted - bank_[e] - t[aPendingBank]);
+  perm_capacity_[e] = std::max<std::int64_t>(0, vacancies - s[sPendingPerm]);
+  bank_capacity_[e] = std::max<std::int64_t>(0, bank_wanted - bank_[e] - s[sPendingBank]);
   agency_capacity_[e] =
-      std::max<std::int64_t>(0, wanted - agency_[e] - t[aPendingAgency] -
-                                    std::max(bank_[e] + t[aPendingBank], bank_wanted));
+      std::max<std::int64_t>(0, wanted - agency_[e] - s[sPendingAgency] -
+                                    std::max(bank_[e] + s[sPendingBank], bank_wanted));
   release_prob_[e] = cover > wanted
                          ? ag.excess_release_rate_per_week * static_cast<double>(cover - wanted) /
                                static_cast<double>(cover)
@@ -151,21 +303,22 @@ void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* t) {
   const double asye_share =
       std::max(scenario_.population.asye_places_share, levers_[e].asye_min_share);
   asye_capacity_[e] = std::max<std::int64_t>(
-      0, static_cast<std::int64_t>(std::floor(asye_share * establishment)) - t[aTrainee]);
-  asye_priority_[e] = static_cast<double>(t[aTrainee]) < levers_[e].asye_min_share * establishment;
+      0, static_cast<std::int64_t>(std::floor(asye_share * establishment)) - s[sTrainees]);
+  asye_priority_[e] = static_cast<double>(s[sTrainees]) < levers_[e].asye_min_share * establishment;
 }
 
-// This week's series of authority e (kMetricTable), from its sums t and the
-// state plan_next_week() has just set.
-void LabourMarket::record_series(std::size_t e, const std::int64_t* t) {
+// This week's series of authority e (kMetricTable), from its flows t, its
+// stocks s and the state plan_next_week() has just set.
+void LabourMarket::record_series(std::size_t e, const std::int64_t* t, const std::int64_t* s) {
   const std::size_t E = authorities_.size();
+  const StockCosts costs = stock_costs(e, s);
   const Authority& auth = authorities_[e];
   const std::int64_t workers = permanent_[e] + agency_[e] + bank_[e];
   const std::int64_t vacancies = auth.establishment - permanent_[e];
   auto put = [&](Metric m, double v) { series_[static_cast<std::size_t>(m) * E + e] = v; };
   put(kPermanentFte, static_cast<double>(permanent_[e]));
   put(kAgencyFte, static_cast<double>(agency_[e]));
-  put(kTraineeFte, static_cast<double>(t[aTrainee]));
+  put(kTraineeFte, static_cast<double>(s[sTrainees]));
   put(kBankFte, static_cast<double>(bank_[e]));
   put(kVacancies, static_cast<double>(vacancies));
   put(kEstablishment, static_cast<double>(auth.establishment));
@@ -178,18 +331,25 @@ void LabourMarket::record_series(std::size_t e, const std::int64_t* t) {
   put(kAgencyStarts, static_cast<double>(t[aAgencyStarts]));
   put(kAgencyEnds, static_cast<double>(t[aAgencyEnds]));
   put(kCaseload, caseload_[e]);
-  put(kMeanStress, workers > 0
-                       ? static_cast<double>(t[aStressMicro]) / 1e6 / static_cast<double>(workers)
-                       : 0.0);
-  put(kMeanTenureWeeks,
-      permanent_[e] > 0 ? static_cast<double>(t[aTenureWeeks]) / static_cast<double>(permanent_[e])
-                        : 0.0);
-  put(kPayCostGbp, static_cast<double>(t[aPayPence]) / 100.0);
-  put(kAgencyCostGbp, static_cast<double>(t[aAgencyPence]) / 100.0);
-  put(kAgencyMarginGbp, static_cast<double>(t[aMarginPence]) / 100.0);
-  put(kMspFeeGbp, static_cast<double>(t[aMspPence]) / 100.0);
-  put(kBankCostGbp, static_cast<double>(t[aBankPence]) / 100.0);
-  put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence]) / 100.0);
+  // Stress: everyone there has the filter plus their decayed offset.
+  const auto n_workers = static_cast<double>(workers);
+  // (Never below 0, as no one's stress is: the sum's rounding can be.)
+  put(kMeanStress,
+      workers > 0
+          ? std::max(0.0, (n_workers * stress_filter_[e] + stress_offset_sum_[e]) / n_workers)
+          : 0.0);
+  // Tenure: each post holder's tenure_weeks - aged_to, plus the weeks aged.
+  const std::int64_t tenure_sum =
+      s[sTenureKey] + permanent_[e] * static_cast<std::int64_t>(stress_updates_);
+  put(kMeanTenureWeeks, permanent_[e] > 0
+                            ? static_cast<double>(tenure_sum) / static_cast<double>(permanent_[e])
+                            : 0.0);
+  put(kPayCostGbp, static_cast<double>(costs.pay) / 100.0);
+  put(kAgencyCostGbp, static_cast<double>(costs.agency) / 100.0);
+  put(kAgencyMarginGbp, static_cast<double>(costs.margin) / 100.0);
+  put(kMspFeeGbp, static_cast<double>(costs.msp) / 100.0);
+  put(kBankCostGbp, static_cast<double>(costs.bank) / 100.0);
+  put(kIncentiveCostGbp, static_cast<double>(t[aIncentivePence] + costs.incentive) / 100.0);
   put(kRecruitmentCostGbp, static_cast<double>(t[aRecruitPence]) / 100.0);
   put(kPayIndex, pay_index_[e]);
   put(kHeadhuntedIn, static_cast<double>(t[aHeadhuntedIn]));

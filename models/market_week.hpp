@@ -18,6 +18,28 @@ namespace pledgesim::models {
 // use the market's internals (models/market_detail.hpp) unqualified.
 using namespace detail;
 
+// This week's constants of the practitioners' rules, from the scenario.
+struct LabourMarket::WeekRules {
+  std::uint64_t week;
+  std::uint16_t retire_weeks;
+  double p_assignment_end;  // weekly chance that an agency or bank assignment comes up for renewal
+  double mean_pay_w;        // utility per GBP of annual pay
+  double p_headhunt, p_return;
+  double premium_gbp;  // headhunting premium at this week's prices
+  // Stress at or below which a week without a candidate surely has no event
+  // (quiet_stress): leaving from work and out of it, a post holder's and a
+  // locum's search.
+  double quiet_leave_in_work, quiet_leave_out_of_work, quiet_search_post, quiet_search_locum;
+  // Out of work, probabilities above their bound need a visit every week:
+  // leaving, a new entrant's search, a return.
+  bool leave_out_of_work_every_week, entrants_every_week, returners_every_week;
+  bool approach_every_week;  // headhunting above its bound: every permanent worker
+};
+
+inline StockLayout LabourMarket::stock_layout() const {
+  return {.agencies = agency_margin_share_.size()};
+}
+
 // The agency rules in force at authority f: the experience minimum (DfE 2024)
 // and the cooling-off period after leaving a permanent post in f's region.
 // A permanent practitioner leaving this week counts as having just left.
@@ -68,28 +90,25 @@ struct LabourMarket::Move {
   bool took_post() const { return holds_post(to) && !same_post(); }
 };
 
-// One block's row of accumulators: per-employer sums (Acc), then the
-// population's status counts and status transitions.
+// One worker's row of sums: the week's flows per employer (Acc), the
+// population's status transitions, then changes to the stocks (Stock and
+// the status counts, StockLayout).
 struct LabourMarket::Tally {
   std::span<std::int64_t> row;
-  std::size_t global;  // the first whole-population slot
+  std::size_t global;        // the first transition slot
+  std::size_t stocks;        // the first stock slot
+  std::size_t per_employer;  // stocks per employer
 
   std::int64_t& at(std::size_t e, Acc a) const { return row[e * kAccPerEmployer + a]; }
+  std::int64_t& stock(std::size_t e, std::size_t s) const {
+    return row[stocks + e * per_employer + s];
+  }
 };
 
-// Stocks and flows. Flows (the week's starters, leavers, moves between
-// authorities and between permanent and agency work, headhunted moves,
-// agency starts and ends, status transitions) and stocks at the end of the
-// week (in post, trainees, agency, bank, tenure and stress sums, status
-// counts, and arrivals expected after a notice period, which
-// update_authorities() keeps off the market).
-inline void LabourMarket::count_stocks_and_flows(const Tally& t, std::size_t i, const Move& m,
-                                                 double stress) const {
-  static constexpr Acc kPendingAcc[kOpeningKinds] = {aPendingPerm, aPendingAgency, aPendingBank};
-  if (col_.pending_weeks[i] > 0) {
-    const int target = col_.pending_target[i];
-    ++t.at(static_cast<std::size_t>(target / kOpeningKinds), kPendingAcc[target % kOpeningKinds]);
-  }
+// Flows of a move: the week's starters, leavers, moves between authorities
+// and between permanent and agency work, headhunted moves, agency starts and
+// ends, and status transitions.
+inline void LabourMarket::count_flows(const Tally& t, std::size_t i, const Move& m) const {
   if (m.left_post()) {
     ++t.at(m.from_emp, aLeavers);
     if (holds_post(m.to)) ++t.at(m.from_emp, aMovesOut);
@@ -106,36 +125,19 @@ inline void LabourMarket::count_stocks_and_flows(const Tally& t, std::size_t i, 
   }
   if (m.changed() && m.from == Status::agency) ++t.at(m.from_emp, aAgencyEnds);
   if (m.changed() && m.to == Status::agency) ++t.at(m.to_emp, aAgencyStarts);
-  ++t.row[t.global + static_cast<std::size_t>(m.to)];
-  ++t.row[t.global + kStatusCount + static_cast<std::size_t>(m.from) * kStatusCount +
-          static_cast<std::size_t>(m.to)];
-
-  if (holds_post(m.to)) {
-    const auto e = static_cast<std::size_t>(m.to_emp);
-    ++t.at(e, aPermanent);
-    t.at(e, aTenureWeeks) += col_.tenure_weeks[i];
-    t.at(e, aStressMicro) += stress_micro(static_cast<float>(stress));
-    if (m.to == Status::trainee) ++t.at(e, aTrainee);
-  } else if (m.to == Status::agency) {
-    ++t.at(m.to_emp, aAgency);
-    t.at(m.to_emp, aStressMicro) += stress_micro(static_cast<float>(stress));
-  } else if (m.to == Status::bank) {
-    ++t.at(m.to_emp, aBank);
-    t.at(m.to_emp, aStressMicro) += stress_micro(static_cast<float>(stress));
-  }
+  if (m.to != m.from)
+    ++t.row[t.global + static_cast<std::size_t>(m.from) * kStatusCount +
+            static_cast<std::size_t>(m.to)];
 }
 
-// Costs, all in pence. A starter: the golden hello (golden_hello_gbp), the
-// recruitment cost (pay.recruitment_cost_gbp_per_hire), a relocation
+// One-off costs, in pence. A starter: the golden hello (golden_hello_gbp),
+// the recruitment cost (pay.recruitment_cost_gbp_per_hire), a relocation
 // allowance (relocation_allowance lever) and a headhunting premium
-// (pay.headhunting_premium_gbp). A post holder: pay and on-costs (pay.*,
-// trainee_pay, harmonised_pay levers; pay.on_cost_rate), golden hello stages
-// reached (staged_golden_hello), retention payments (retention_payment) and
-// a progression pathway's uplift (progression_pathway), all incentives. A
-// locum: the agency's charge with its margin and MSP fee (agency.*,
-// agency_pay_cap / agency_price_cap levers); bank work: bank pay and
-// on-costs (inhouse_bank).
-inline void LabourMarket::add_costs(const Tally& t, std::size_t i, const Move& m) const {
+// (pay.headhunting_premium_gbp). A post holder: the golden hello stage
+// reached this week (staged_golden_hello), an incentive. Weekly costs
+// (pay, retention, agency and bank) follow from the stocks
+// (LabourMarket::stock_costs).
+inline void LabourMarket::one_off_costs(const Tally& t, std::size_t i, const Move& m) const {
   if (m.took_post()) {
     t.at(m.to_emp, aIncentivePence) += hello_pence_[m.to_emp];
     t.at(m.to_emp, aRecruitPence) += recruitment_pence_;
@@ -145,31 +147,56 @@ inline void LabourMarket::add_costs(const Tally& t, std::size_t i, const Move& m
   if (holds_post(m.to)) {
     const auto e = static_cast<std::size_t>(m.to_emp);
     const AuthorityLevers& lv = levers_[e];
-    const std::uint16_t tenure = col_.tenure_weeks[i];
-    // Incentives due this week: hello stages reached, retention past the tenure.
     for (int k = 0; k < lv.hello_stages; ++k)
-      if (lv.hello_weeks[k] == tenure) t.at(e, aIncentivePence) += hello_stage_pence_[e][k];
-    if (retention_pence_[e] > 0 && tenure >= lv.retention_min_tenure_weeks)
-      t.at(e, aIncentivePence) += retention_pence_[e];
-    if (m.to == Status::trainee) {
-      t.at(e, aPayPence) += trainee_cost_pence_[e];
-    } else {
-      // Scale pay of the role; a progression pathway's uplift is an incentive.
-      const std::size_t scale = e * kRoleCount + col_.role[i];
-      const std::size_t paid = e * kRoleCount + pay_role(e, col_.pqe_weeks[i]);
-      t.at(e, aPayPence) += perm_cost_pence_[scale];
-      t.at(e, aIncentivePence) += perm_cost_pence_[paid] - perm_cost_pence_[scale];
-    }
-  } else if (m.to == Status::agency) {
-    const std::size_t k = (static_cast<std::size_t>(m.to_emp) * kRoleCount + col_.role[i]) *
-                              agency_margin_share_.size() +
-                          col_.agency_firm[i];
-    t.at(m.to_emp, aAgencyPence) += agency_charge_pence_[k];
-    t.at(m.to_emp, aMarginPence) += agency_margin_pence_[k];
-    t.at(m.to_emp, aMspPence) += agency_msp_pence_[k];
-  } else if (m.to == Status::bank) {
-    t.at(m.to_emp, aBankPence) +=
-        bank_cost_pence_[static_cast<std::size_t>(m.to_emp) * kRoleCount + col_.role[i]];
+      if (lv.hello_weeks[k] == col_.tenure_weeks[i])
+        t.at(e, aIncentivePence) += hello_stage_pence_[e][k];
+  }
+}
+
+// What practitioner i, as the columns now say, adds to the stocks (sign
+// +1) or takes back (-1): their status; at their employer, the post, trainee,
+// agency or bank count by role (and agency), tenure, retention; at the
+// target of a notice period, the arrival expected. Depends on the columns
+// and the levers only, so what was added is taken back exactly while the
+// levers stay the same (a change of levers recounts everyone).
+inline void LabourMarket::contribute(const Tally& t, std::size_t i, std::int64_t sign) const {
+  contribute(t, i, sign,
+             {.pqe = col_.pqe_weeks[i],
+              .tenure = col_.tenure_weeks[i],
+              .aged_to = col_.aged_to[i],
+              .role = col_.role[i]});
+}
+
+inline void LabourMarket::contribute(const Tally& t, std::size_t i, std::int64_t sign,
+                                     const Ageing& a) const {
+  const auto status = static_cast<Status>(col_.status[i]);
+  t.row[t.stocks + stock_layout().status_counts(authorities_.size()) +
+        static_cast<std::size_t>(status)] += sign;
+  if (col_.pending_weeks[i] > 0) {
+    static constexpr Stock kPending[kOpeningKinds] = {sPendingPerm, sPendingAgency, sPendingBank};
+    const int target = col_.pending_target[i];
+    t.stock(static_cast<std::size_t>(target / kOpeningKinds), kPending[target % kOpeningKinds]) +=
+        sign;
+  }
+  if (!in_work(status)) return;
+  const auto e = static_cast<std::size_t>(col_.employer[i]);
+  const int role = a.role;
+  if (holds_post(status)) {
+    const std::uint16_t tenure = a.tenure;
+    t.stock(e, sPosts) += sign;
+    t.stock(e, sTenureKey) +=
+        sign * (static_cast<std::int64_t>(tenure) - static_cast<std::int64_t>(a.aged_to));
+    if (tenure >= levers_[e].retention_min_tenure_weeks) t.stock(e, sRetained) += sign;
+    if (status == Status::trainee)
+      t.stock(e, sTrainees) += sign;
+    else
+      t.stock(e, StockLayout::post_by_role(role, pay_role(e, a.pqe))) += sign;
+  } else if (status == Status::agency) {
+    t.stock(e, sAgency) += sign;
+    t.stock(e, stock_layout().agency_by_role(role, col_.agency_firm[i])) += sign;
+  } else {
+    t.stock(e, sBank) += sign;
+    t.stock(e, StockLayout::bank_by_role(role)) += sign;
   }
 }
 

@@ -103,6 +103,8 @@ struct AuthorityLevers {
   std::uint16_t progression_weeks_earlier = 0;
   double relocation_gbp = 0;
   bool signatory = false;
+
+  bool operator==(const AuthorityLevers&) const = default;
 };
 
 }  // namespace pledgesim::models

@@ -164,7 +164,7 @@ with h5py.File(sys.argv[1], 'r+') as f: del f.attrs['rng_contract']
 " "$work/contract1.h5"
 run compare "$work/new/dir/t1.h5" "$work/contract1.h5" --format csv
 check "compare reads a file of an earlier random-number contract (exit 0)" status_is 0
-check "and notes that the pairs share no random numbers" err_has "different random-number contracts (2, 0)"
+check "and notes that the pairs share no random numbers" err_has "different random-number contracts (3, 0)"
 run compare "$work/new/dir/t1.h5"
 check "compare with one file exits 2" status_is 2
 

@@ -70,7 +70,7 @@ inline Totals run_total(const pm::Scenario& s, pm::Metric metric) {
 }
 
 // Runs `s` and counts, over all weeks, practitioners placed as locums that
-// week (agency, tenure 0) for whom `pick(population, id)` holds.
+// week (agency, tenure 0) for whom `pick(market, id)` holds.
 template <class Pick>
 std::int64_t count_new_locums(const pm::Scenario& s, Pick pick) {
   pm::LabourMarket m(s);
@@ -79,10 +79,9 @@ std::int64_t count_new_locums(const pm::Scenario& s, Pick pick) {
   for (std::int64_t w = 0; w < s.weeks(); ++w) {
     m.step();
     const auto status = pop.column<std::uint8_t>("status").span();
-    const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
     for (std::size_t i = 0; i < pop.size(); ++i)
-      if (status[i] == static_cast<std::uint8_t>(pm::Status::agency) && tenure[i] == 0 &&
-          pick(pop, i))
+      if (status[i] == static_cast<std::uint8_t>(pm::Status::agency) && m.tenure_weeks(i) == 0 &&
+          pick(m, i))
         ++count;
   }
   return count;

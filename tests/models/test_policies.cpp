@@ -50,8 +50,8 @@ TEST(PolicyLevers, CoolingOffStopsPermanentToAgencyMovesInTheRegion) {
   EXPECT_EQ(run_total(on, pm::kPermToAgency).all, 0);
 
   // Nobody placed as a locum left a permanent post in the region < 26 weeks earlier.
-  const auto recent_leavers = [](const ps::Population& pop, std::size_t i) {
-    return pop.column<std::uint16_t>("left_perm_weeks").span()[i] < 26;
+  const auto recent_leavers = [](const pm::LabourMarket& m, std::size_t i) {
+    return m.weeks_since_left_permanent(i) < 26;
   };
   EXPECT_EQ(count_new_locums(on, recent_leavers), 0);
   EXPECT_GT(count_new_locums(off, recent_leavers), 0);
@@ -73,8 +73,8 @@ TEST(PolicyLevers, ExperienceRuleKeepsJuniorPractitionersOutOfAgencyWork) {
   pm::Policy rule = policy(pm::PolicyKind::agency_min_experience);
   rule.pqe_years = 3;
   on.policies.push_back(rule);
-  const auto junior = [](const ps::Population& pop, std::size_t i) {
-    return pop.column<std::uint16_t>("pqe_weeks").span()[i] < 3 * 52;
+  const auto junior = [](const pm::LabourMarket& m, std::size_t i) {
+    return m.pqe_weeks(i) < 3 * 52;
   };
   auto junior_new_locums = [&](const pm::Scenario& s) { return count_new_locums(s, junior); };
   EXPECT_GT(junior_new_locums(off), 10);
@@ -450,10 +450,10 @@ TEST(ScenarioLibrary, PledgeScenarioCutsAgencyUseAgainstCompetitiveWithTheSameSe
   EXPECT_LT(london_headhunted(pledge), 0.2 * london_headhunted(competitive));
   // Cooling-off: no locum placed in London left a London post < 26 weeks before
   // (London leavers may still go straight to agency work in the neighbours).
-  const auto london_recent_leaver_in_london = [&](const ps::Population& pop, std::size_t i) {
+  const auto london_recent_leaver_in_london = [&](const pm::LabourMarket& m, std::size_t i) {
+    const ps::Population& pop = m.population();
     const auto e = static_cast<std::size_t>(pop.column<std::int16_t>("employer").span()[i]);
-    return pledge.authorities[e].region == "London" &&
-           pop.column<std::uint16_t>("left_perm_weeks").span()[i] < 26 &&
+    return pledge.authorities[e].region == "London" && m.weeks_since_left_permanent(i) < 26 &&
            pop.column<std::uint8_t>("left_region").span()[i] == 0;  // region 0: London
   };
   EXPECT_EQ(count_new_locums(pledge, london_recent_leaver_in_london), 0);
@@ -510,8 +510,8 @@ TEST(PolicyLevers, SharedReferencesScreenOutWeakLocums) {
   refs.screen_share = 1.0;
   on.policies.push_back(refs);
   const double threshold = on.agency.reference_quality_threshold;
-  const auto weak = [threshold](const ps::Population& pop, std::size_t i) {
-    return pop.column<float>("quality").span()[i] < threshold;
+  const auto weak = [threshold](const pm::LabourMarket& m, std::size_t i) {
+    return m.population().column<float>("quality").span()[i] < threshold;
   };
   auto weak_new_locums = [&](const pm::Scenario& s) { return count_new_locums(s, weak); };
   EXPECT_GT(weak_new_locums(off), 5);
@@ -562,15 +562,15 @@ TEST(Incentives, StagedHelloAndRetentionAreBookedWhenDueAndOnlyThen) {
     m.step();
     const auto status = pop.column<std::uint8_t>("status").span();
     const auto employer = pop.column<std::int16_t>("employer").span();
-    const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
     std::vector<double> due(E, 0);
     for (std::size_t i = 0; i < pop.size(); ++i) {
       if (!pm::holds_post(static_cast<pm::Status>(status[i]))) continue;
       const auto e = static_cast<std::size_t>(employer[i]);
-      if (tenure[i] == 0) due[e] += 1000;
-      if (tenure[i] == 26) due[e] += 2000, stage2 += 1;
-      if (tenure[i] == 78) due[e] += 3000;
-      if (tenure[i] >= 104) due[e] += 50;
+      const std::uint16_t tenure = m.tenure_weeks(i);
+      if (tenure == 0) due[e] += 1000;
+      if (tenure == 26) due[e] += 2000, stage2 += 1;
+      if (tenure == 78) due[e] += 3000;
+      if (tenure >= 104) due[e] += 50;
     }
     for (std::size_t e = 0; e < E; ++e)
       ASSERT_NEAR(m.week_series()[pm::kIncentiveCostGbp * E + e], due[e], 1e-6) << w << ' ' << e;

@@ -62,14 +62,12 @@ TEST(InhouseBank, BankCostIsItsWorkersPayAndNobodyInTheAsyeYearWorksBank) {
   for (int w = 0; w < 40; ++w) {
     m.step();
     const auto employer = pop.column<std::int16_t>("employer").span();
-    const auto role = pop.column<std::uint8_t>("role").span();
-    const auto pqe = pop.column<std::uint16_t>("pqe_weeks").span();
     std::vector<std::int64_t> expected(m.authority_count(), 0);
     for (std::size_t i = 0; i < pop.size(); ++i) {
       if (status_of(pop, i) != pm::Status::bank) continue;
-      ASSERT_GE(pqe[i], pm::kAsyeWeeks);
+      ASSERT_GE(m.pqe_weeks(i), pm::kAsyeWeeks);
       expected[static_cast<std::size_t>(employer[i])] += std::llround(
-          bank.rate_gbp_per_hour[role[i]] * ag.hours_per_week * (1 + ag.on_cost_rate) * 100);
+          bank.rate_gbp_per_hour[m.role(i)] * ag.hours_per_week * (1 + ag.on_cost_rate) * 100);
     }
     for (std::size_t e = 0; e < m.authority_count(); ++e) {
       ASSERT_DOUBLE_EQ(value(m, pm::kBankCostGbp, e), static_cast<double>(expected[e]) / 100.0);
@@ -94,10 +92,8 @@ TEST(InhouseBank, CoolingOffDoesNotStopLeaversJoiningTheBank) {
   std::int64_t recent_leavers_in_bank = 0;
   for (std::int64_t w = 0; w < s.weeks(); ++w) {
     m.step();
-    const auto tenure = pop.column<std::uint16_t>("tenure_weeks").span();
-    const auto left = pop.column<std::uint16_t>("left_perm_weeks").span();
     for (std::size_t i = 0; i < pop.size(); ++i) {
-      if (tenure[i] != 0 || left[i] >= 26) continue;
+      if (m.tenure_weeks(i) != 0 || m.weeks_since_left_permanent(i) >= 26) continue;
       const pm::Status st = status_of(pop, i);
       ASSERT_NE(st, pm::Status::agency) << "cooling-off broken";
       if (st == pm::Status::bank) ++recent_leavers_in_bank;
@@ -141,14 +137,13 @@ TEST(AsyePipeline, TraineesBecomePermanentAfterTheirFirstYearInPost) {
   std::int64_t completed = 0;
   for (int w = 0; w < 80; ++w) {
     m.step();
-    const auto pqe = pop.column<std::uint16_t>("pqe_weeks").span();
     for (std::size_t i = 0; i < pop.size(); ++i) {
       const pm::Status st = status_of(pop, i);
       if (st == pm::Status::trainee) {
-        ASSERT_LT(pqe[i], pm::kAsyeWeeks);
+        ASSERT_LT(m.pqe_weeks(i), pm::kAsyeWeeks);
       }
       if (st == pm::Status::permanent) {
-        ASSERT_GE(pqe[i], pm::kAsyeWeeks);
+        ASSERT_GE(m.pqe_weeks(i), pm::kAsyeWeeks);
       }
     }
     completed += m.last_transitions()[static_cast<int>(pm::Status::trainee)]
@@ -202,11 +197,10 @@ TEST(ProgressionPathway, UpliftIsBookedAsIncentiveAndKeepsStaff) {
   for (int w = 0; w < 30; ++w) {
     m.step();
     const auto employer = pop.column<std::int16_t>("employer").span();
-    const auto pqe = pop.column<std::uint16_t>("pqe_weeks").span();
     std::vector<std::int64_t> uplift(m.authority_count(), 0);
     for (std::size_t i = 0; i < pop.size(); ++i) {
       if (status_of(pop, i) != pm::Status::permanent) continue;
-      const int now = role_at(pqe[i]), paid = role_at(pqe[i] + 3 * 52);
+      const int now = role_at(m.pqe_weeks(i)), paid = role_at(m.pqe_weeks(i) + 3 * 52);
       uplift[static_cast<std::size_t>(employer[i])] +=
           weekly_pence(pay.permanent_gbp_per_year[paid], pay.on_cost_rate) -
           weekly_pence(pay.permanent_gbp_per_year[now], pay.on_cost_rate);

@@ -117,7 +117,7 @@ class RunFileLayoutTest(unittest.TestCase):
         self.assertGreaterEqual(int(attrs["format_version"]), 1)
         self.assertIsInstance(attrs["software_version"], str)
         self.assertRegex(attrs["software_version"], r"^\d+\.\d+")
-        self.assertEqual(int(attrs["rng_contract"]), 2)  # thinned hazards (docs/design.md)
+        self.assertEqual(int(attrs["rng_contract"]), 3)  # event-driven step (docs/design.md)
         self.assertTrue(np.issubdtype(np.asarray(attrs["seed"]).dtype, np.integer))
         self.assertEqual(int(attrs["seed"]), SEED)
         self.assertIsInstance(attrs["scenario_name"], str)
