@@ -117,9 +117,12 @@ void BM_Week(benchmark::State& state) {
   // of authorities whose stress could pass a bound (everyone there visited).
   state.counters["visited_share"] =
       static_cast<double>(after.visits - before.visits) / static_cast<double>(weeks) / size;
-  state.counters["stressed_share"] =
-      static_cast<double>(after.stressed_weeks - before.stressed_weeks) /
-      static_cast<double>(weeks) / static_cast<double>(market.authority_count());
+  const auto authority_weeks =
+      static_cast<double>(weeks) * static_cast<double>(market.authority_count());
+  state.counters["all_posts_share"] =
+      static_cast<double>(after.all_posts_weeks - before.all_posts_weeks) / authority_weeks;
+  state.counters["all_locums_share"] =
+      static_cast<double>(after.all_locums_weeks - before.all_locums_weeks) / authority_weeks;
   state.counters["ns_per_practitioner_week"] = step / size * 1e9;
   state.counters["floor_ms"] = floor * 1e3;
   state.counters["step_over_floor"] = step / floor;

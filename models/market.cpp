@@ -25,9 +25,14 @@ LabourMarket::LabourMarket(const Scenario& scenario)
       search_excess_rng_(scenario.seed, kPurposeSearchExcess),
       approach_rng_(scenario.seed, kPurposeApproach),
       approach_excess_rng_(scenario.seed, kPurposeApproachExcess),
+      release_excess_rng_(scenario.seed, kPurposeReleaseExcess),
+      return_rng_(scenario.seed, kPurposeReturn),
+      return_excess_rng_(scenario.seed, kPurposeReturnExcess),
       leave_process_(kLeaveBound),
       search_process_(kSearchBound),
-      approach_process_(kApproachBound) {
+      approach_process_(kApproachBound),
+      release_process_(kReleaseBound),
+      return_process_(kReturnBound) {
   const std::size_t E = scenario_.authorities.size();
   double total_agency = 0, total_vacancy = 0;
   for (const auto& a : scenario_.authorities)
@@ -146,6 +151,8 @@ void LabourMarket::add_columns() {
   population_.add_column<std::uint16_t>("next_leave", kNoWeek);
   population_.add_column<std::uint16_t>("next_search", kNoWeek);
   population_.add_column<std::uint16_t>("next_approach", kNoWeek);
+  population_.add_column<std::uint16_t>("next_release", kNoWeek);
+  population_.add_column<std::uint16_t>("next_return", kNoWeek);
   population_.add_column<std::uint16_t>("aged_to", 0);
   population_.add_column<std::uint16_t>("next_due", 0);
   population_.add_column<float>("agency_taste", 0.f);
@@ -177,6 +184,8 @@ void LabourMarket::bind_columns() {
   col_.next_leave = p.column<std::uint16_t>("next_leave").span();
   col_.next_search = p.column<std::uint16_t>("next_search").span();
   col_.next_approach = p.column<std::uint16_t>("next_approach").span();
+  col_.next_release = p.column<std::uint16_t>("next_release").span();
+  col_.next_return = p.column<std::uint16_t>("next_return").span();
   col_.aged_to = p.column<std::uint16_t>("aged_to").span();
   col_.next_due = p.column<std::uint16_t>("next_due").span();
   col_.agency_taste = p.column<float>("agency_taste").span();

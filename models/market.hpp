@@ -50,7 +50,9 @@ struct StockLayout;
 //    stress as an employer filter plus a personal offset.
 // 3: event-driven: only practitioners with something due are visited;
 //    stocks kept from week to week, mean stress from per-employer sums of
-//    offsets (the same draws as 2; mean_stress differs in its last digits).
+//    offsets; the end of an assignment thinned too (release stream); looking
+//    for work out of work a process of its own (return stream); bounds
+//    lowered where visits cost most (models/market_detail.hpp).
 inline constexpr std::int64_t kRngContract = 3;
 
 using StatusCounts = std::array<std::int64_t, kStatusCount>;
@@ -92,6 +94,12 @@ class LabourMarket {
   // (exact), and the stress sums against a fresh sum (to rounding): what
   // differs, empty when all agree. O(population); for checks and tests.
   std::vector<std::string> stock_discrepancies() const;
+  // The first candidate week of a thinned hazard at or after the next week
+  // (kNoWeek: none within any run), for practitioner i: a function of the
+  // seed, the practitioner and the week they joined only, whatever the
+  // scenario (common random numbers).
+  enum class Hazard { leave, search, approach, release, return_to_work };
+  std::uint16_t next_candidate(Hazard h, std::size_t i) const;
   // Practitioners added (newly qualified) at the start of the last week.
   std::int64_t last_intake() const { return last_intake_; }
   const VacancyLedger& ledger(std::size_t authority) const { return ledgers_[authority]; }
@@ -105,7 +113,9 @@ class LabourMarket {
   // benchmarks and profiling; not part of any output).
   struct PhaseSeconds {
     double events_and_prices = 0, choose = 0, clear = 0, apply = 0, authorities = 0;
-    std::int64_t visits = 0, stressed_weeks = 0;  // practitioners visited; authority-weeks stressed
+    // Practitioners visited; authority-weeks where everyone in work, or every
+    // locum, was visited (stress or release above a bound).
+    std::int64_t visits = 0, all_posts_weeks = 0, all_locums_weeks = 0;
   };
   const PhaseSeconds& phase_seconds() const { return phase_seconds_; }
 
@@ -145,6 +155,11 @@ class LabourMarket {
     std::span<float> stress_offset, agency_taste, quality;
     std::span<std::uint16_t> stress_since;                            // week of the offset
     std::span<std::uint16_t> next_leave, next_search, next_approach;  // candidate weeks
+    // Candidate weeks of processes that concern some statuses only, kept up
+    // to date only while they do (skip_candidates() catches up): an
+    // assignment's end (covering a vacancy) and looking for work (out of it);
+    // next_search concerns those in work.
+    std::span<std::uint16_t> next_release, next_return;
     // The first week whose ageing pqe_weeks, tenure_weeks, left_perm_weeks and
     // role do not yet include (they are brought up to date on a visit).
     std::span<std::uint16_t> aged_to;
@@ -178,6 +193,7 @@ class LabourMarket {
   void collect_due(std::size_t begin, std::size_t end, std::vector<std::uint32_t>& due) const;
   // Ageing since the last visit, up to and including this week's.
   void bring_up_to_date(std::size_t i);
+  void prefetch_visit(std::size_t i) const;
   void clear_market();
   void apply(std::size_t block, std::span<const std::uint32_t> ids);
   // The rules of choose() and apply(), one function each (market_choose.cpp,
@@ -215,7 +231,17 @@ class LabourMarket {
   std::uint8_t leaving_decision(std::size_t i, bool employed, double stress, const Candidate& leave,
                                 const WeekRules& w) const;
   bool serve_notice(std::size_t i);
-  AssignmentEnd assignment_end(std::size_t i, std::int16_t emp, sim::AgentDraws& release,
+  // The candidate weeks of `next` before `before`, passed while the process
+  // did not concern i, skipped: the sequence depends on nothing but the seed
+  // and the practitioner, as if taken every week.
+  void skip_candidates(std::span<std::uint16_t> next, std::size_t i, const sim::RandomStreams& rng,
+                       const sim::ThinnedProcess& process, std::uint64_t before) const {
+    next[i] = candidate_from(next[i], i, rng, process, before);
+  }
+  std::uint16_t candidate_from(std::uint16_t next, std::size_t i, const sim::RandomStreams& rng,
+                               const sim::ThinnedProcess& process, std::uint64_t before) const;
+  double assignment_end_probability(std::size_t e, const WeekRules& w) const;
+  AssignmentEnd assignment_end(std::size_t i, std::int16_t emp, const Candidate& release,
                                const WeekRules& w);
   bool decides_to_search(std::size_t i, Status status, double stress, const Candidate& search,
                          AssignmentEnd end, const WeekRules& w) const;
@@ -307,7 +333,9 @@ class LabourMarket {
   // Random streams, one per decision family.
   sim::RandomStreams init_rng_, leave_rng_, search_rng_, offer_rng_, choice_rng_, release_rng_;
   sim::RandomStreams leave_excess_rng_, search_excess_rng_, approach_rng_, approach_excess_rng_;
-  sim::ThinnedProcess leave_process_, search_process_, approach_process_;
+  sim::RandomStreams release_excess_rng_, return_rng_, return_excess_rng_;
+  sim::ThinnedProcess leave_process_, search_process_, approach_process_, release_process_;
+  sim::ThinnedProcess return_process_;
   // Stress filters: for each authority (and last, for those not in work) the
   // stress someone who had always been there would have now; a person's
   // stress is that plus their offset decayed by stress_decay_[weeks since].
@@ -322,8 +350,9 @@ class LabourMarket {
   // (derived): where filter + bound stays at or below the quiet stress, no
   // one there needs a visit for their stress.
   std::vector<double> stress_offset_bound_;
-  std::vector<std::uint8_t> stressed_;  // this week: visit everyone at the authority
-  bool any_stressed_ = false;
+  // Whom to visit at each authority this week whatever is due (VisitAll).
+  std::vector<std::uint8_t> visit_all_;
+  bool any_visit_all_ = false;
   // A move's change of stress slot: the decayed offset it takes from
   // `from`, the new offset it brings to `to` (applied in block order).
   struct StressMove {
@@ -331,7 +360,7 @@ class LabourMarket {
     double old_offset, new_offset;
   };
   std::vector<std::vector<StressMove>> block_stress_moves_;
-  void update_stress_bounds();
+  void update_visit_all();
 
   // Authority state as of the end of last week (read by practitioners).
   std::vector<double> caseload_;

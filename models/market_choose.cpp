@@ -36,8 +36,8 @@ LabourMarket::WeekRules LabourMarket::week_rules() const {
       .quiet_search_locum = quiet_stress(beh.agency_search_rate_per_year,
                                          beh.stress_search_sensitivity, kSearchBound),
       .leave_out_of_work_every_week = !(weekly_probability(beh.exit_rate_per_year) <= kLeaveBound),
-      .entrants_every_week = !(std::min(1.0, beh.new_entrant_search_rate_per_week) <= kSearchBound),
-      .returners_every_week = !(weekly_probability(beh.return_rate_per_year) <= kSearchBound),
+      .entrants_every_week = !(std::min(1.0, beh.new_entrant_search_rate_per_week) <= kReturnBound),
+      .returners_every_week = !(weekly_probability(beh.return_rate_per_year) <= kReturnBound),
       .approach_every_week =
           !(weekly_probability(beh.headhunting_rate_per_year) <= kApproachBound)};
 }
@@ -89,6 +89,8 @@ void LabourMarket::start_candidates(std::size_t i) {
   col_.next_leave[i] = first(leave_rng_, leave_process_);
   col_.next_search[i] = first(search_rng_, search_process_);
   col_.next_approach[i] = first(approach_rng_, approach_process_);
+  col_.next_release[i] = first(release_rng_, release_process_);
+  col_.next_return[i] = first(return_rng_, return_process_);
 }
 
 // This week's candidate of one hazard: when due, its uniforms and the next
@@ -125,19 +127,28 @@ void LabourMarket::update_stress_filters() {
 // Which authorities' workers need a visit for their stress this week: where
 // the filter plus the bound on offsets exceeds the lowest quiet stress of a
 // hazard in work (a little early rather than late). Offsets decay, so the
-// bound does; a move in raises it (update_authorities()).
-void LabourMarket::update_stress_bounds() {
+// bound does; a move in raises it (update_authorities()). And whose locums
+// need a visit: where the weekly probability of an assignment's end
+// (release or review) exceeds its bound.
+void LabourMarket::update_visit_all() {
   const WeekRules w = week_rules();
-  const double quiet = std::min({w.quiet_leave_in_work, w.quiet_search_post, w.quiet_search_locum});
+  // Stress (a little early rather than late) at which a hazard may pass its bound.
+  auto margin = [](double quiet) { return quiet - 1e-9 * (1 + std::abs(quiet)); };
+  const double quiet_posts = margin(std::min(w.quiet_leave_in_work, w.quiet_search_post));
+  const double quiet_locums = margin(std::min(w.quiet_leave_in_work, w.quiet_search_locum));
   const double keep = 1.0 - scenario_.behaviour.stress_adjust_rate_per_week;
   const std::size_t E = authorities_.size();
-  stressed_.resize(E);
-  any_stressed_ = false;
+  visit_all_.resize(E);
+  any_visit_all_ = false;
   for (std::size_t e = 0; e < E; ++e) {
     stress_offset_bound_[e] *= keep;
     const double top = stress_filter_[e] + stress_offset_bound_[e];
-    stressed_[e] = !(top < quiet - 1e-9 * (1 + std::abs(quiet)));
-    any_stressed_ = any_stressed_ || stressed_[e];
+    const bool posts = !(top < quiet_posts);
+    const bool locums =
+        !(top < quiet_locums) || !(assignment_end_probability(e, w) <= kReleaseBound);
+    visit_all_[e] =
+        static_cast<std::uint8_t>((posts ? kVisitPosts : 0) | (locums ? kVisitLocums : 0));
+    any_visit_all_ = any_visit_all_ || visit_all_[e] != 0;
   }
 }
 
@@ -202,10 +213,21 @@ void LabourMarket::schedule(std::size_t i, const WeekRules& w) {
     col_.next_due[i] = kNoWeek;
     return;
   }
-  std::uint64_t next = std::min({col_.next_leave[i], col_.next_search[i], col_.next_approach[i]});
+  std::uint64_t next = std::min(col_.next_leave[i], col_.next_approach[i]);
   const std::uint64_t week = w.week;
   auto at = [&](std::uint64_t due) { next = std::min(next, due); };
-  if (col_.pending_weeks[i] > 0 || covers_vacancy(status)) at(week + 1);
+  if (col_.pending_weeks[i] > 0) at(week + 1);
+  if (in_work(status)) {
+    skip_candidates(col_.next_search, i, search_rng_, search_process_, week + 1);
+    at(col_.next_search[i]);
+  } else {
+    skip_candidates(col_.next_return, i, return_rng_, return_process_, week + 1);
+    at(col_.next_return[i]);
+  }
+  if (covers_vacancy(status)) {
+    skip_candidates(col_.next_release, i, release_rng_, release_process_, week + 1);
+    at(col_.next_release[i]);
+  }
   if (status == Status::permanent && w.approach_every_week) at(week + 1);
   if (!in_work(status)) {
     const bool entrant = col_.pqe_weeks[i] == 0;
@@ -275,20 +297,61 @@ inline bool LabourMarket::serve_notice(std::size_t i) {
   return true;
 }
 
+std::uint16_t LabourMarket::candidate_from(std::uint16_t next, std::size_t i,
+                                           const sim::RandomStreams& rng,
+                                           const sim::ThinnedProcess& process,
+                                           std::uint64_t before) const {
+  while (next < before) {
+    const auto words = rng.words(next, i, 0);
+    next = static_cast<std::uint16_t>(
+        std::min<std::uint64_t>(kNoWeek, next + process.gap(sim::u01(words[1]))));
+  }
+  return next;
+}
+
+std::uint16_t LabourMarket::next_candidate(Hazard h, std::size_t i) const {
+  const auto from = [&](std::span<std::uint16_t> next, const sim::RandomStreams& rng,
+                        const sim::ThinnedProcess& process) {
+    return candidate_from(next[i], i, rng, process, static_cast<std::uint64_t>(week_));
+  };
+  switch (h) {
+    case Hazard::leave:
+      return from(col_.next_leave, leave_rng_, leave_process_);
+    case Hazard::search:
+      return from(col_.next_search, search_rng_, search_process_);
+    case Hazard::approach:
+      return from(col_.next_approach, approach_rng_, approach_process_);
+    case Hazard::release:
+      return from(col_.next_release, release_rng_, release_process_);
+    case Hazard::return_to_work:
+      return from(col_.next_return, return_rng_, return_process_);
+  }
+  return kNoWeek;
+}
+
 // The end of an agency or bank assignment (for a locum or bank worker). An
-// authority with more cover than it wants releases some (agency.excess_release_rate_per_week), who
-// must find work or become inactive; otherwise the assignment comes to its end with mean length
-// behaviour.agency_assignment_mean_weeks and the worker looks around (renewal is the "stay"
-// option). Draws: one from the release stream, a second when not released.
+// authority with more cover than it wants releases some
+// (agency.excess_release_rate_per_week), who must find work or become
+// inactive; otherwise the assignment comes to its end with mean length
+// behaviour.agency_assignment_mean_weeks and the worker looks around
+// (renewal is the "stay" option). One event of probability release +
+// (1 - release) x end, thinned at kReleaseBound (the release stream's
+// candidate weeks, and the release-excess stream), split into its two
+// outcomes.
 inline LabourMarket::AssignmentEnd LabourMarket::assignment_end(std::size_t i, std::int16_t emp,
-                                                                sim::AgentDraws& release,
+                                                                const Candidate& release,
                                                                 const WeekRules& w) {
+  const auto e = static_cast<std::size_t>(emp);
+  const double p = assignment_end_probability(e, w);
+  const double x = release_process_.point(release.due, release.u, p, [&] {
+    return sim::u01(release_excess_rng_.words(w.week, i, 0)[0]);
+  });
   AssignmentEnd end;
-  if (release.uniform() <= release_prob_[static_cast<std::size_t>(emp)]) {
+  if (x <= release_prob_[e]) {
     col_.leaving[i] = kPlacementEnd;
     end.must_search = true;
   } else {
-    end.review = release.uniform() <= w.p_assignment_end;
+    end.review = x <= p;
   }
   return end;
 }
@@ -299,8 +362,9 @@ inline LabourMarket::AssignmentEnd LabourMarket::assignment_end(std::size_t i, s
 // always when released or up for renewal; both raised by stress
 // (behaviour.stress_search_sensitivity). Someone out of work looks for work
 // at behaviour.new_entrant_search_rate_per_week when newly qualified, else
-// returns at behaviour.return_rate_per_year. Thinned at kSearchBound (the
-// search stream's candidate weeks, and the search-excess stream).
+// returns at behaviour.return_rate_per_year. Thinned, in work at
+// kSearchBound (the search stream's candidate weeks, and the search-excess
+// stream), out of it at kReturnBound (the return and return-excess streams).
 inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double stress,
                                             const Candidate& search, AssignmentEnd end,
                                             const WeekRules& w) const {
@@ -319,6 +383,9 @@ inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double
     p = weekly_probability(rate);
   } else {
     p = std::min(1.0, col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : w.p_return);
+    return return_process_.point(search.due, search.u, p, [&] {
+      return sim::u01(return_excess_rng_.words(w.week, i, 0)[0]);
+    }) <= p;
   }
   return search_process_.point(search.due, search.u, p, [&] {
     return sim::u01(search_excess_rng_.words(w.week, i, 0)[0]);
@@ -505,7 +572,11 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
                           std::vector<std::uint32_t>& movers) {
   const WeekRules w = week_rules();
   const Tally t = tally();
-  for (const std::size_t i : ids) {
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    // The visited are scattered: ask for a later one's columns now, so that
+    // their memory latencies overlap.
+    if (k + kPrefetchAhead < ids.size()) prefetch_visit(ids[k + kPrefetchAhead]);
+    const std::size_t i = ids[k];
     if (!full_week_) contribute(t, i, -1);
     bring_up_to_date(i);
     const auto status = static_cast<Status>(col_.status[i]);
@@ -515,10 +586,19 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
     const double stress = stress_now(i, stress_slot(status, emp));
     // Every candidate week due is taken, whatever happens after.
     const Candidate leave = candidate_week(col_.next_leave, i, leave_rng_, leave_process_, w.week);
-    const Candidate search =
-        candidate_week(col_.next_search, i, search_rng_, search_process_, w.week);
+    // Looking for work: in work (search), or out of it (return).
+    const std::span<std::uint16_t> next_search = employed ? col_.next_search : col_.next_return;
+    const sim::RandomStreams& search_rng = employed ? search_rng_ : return_rng_;
+    const sim::ThinnedProcess& search_process = employed ? search_process_ : return_process_;
+    skip_candidates(next_search, i, search_rng, search_process, w.week);
+    const Candidate search = candidate_week(next_search, i, search_rng, search_process, w.week);
     const Candidate approach =
         candidate_week(col_.next_approach, i, approach_rng_, approach_process_, w.week);
+    Candidate release;
+    if (covers_vacancy(status)) {
+      skip_candidates(col_.next_release, i, release_rng_, release_process_, w.week);
+      release = candidate_week(col_.next_release, i, release_rng_, release_process_, w.week);
+    }
     // The week ends quietly, or with a move for apply() to carry out.
     auto done = [&](bool moving) {
       moving = moving || (status == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks);
@@ -545,10 +625,7 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
     }
 
     AssignmentEnd assignment;
-    if (covers_vacancy(status)) {
-      sim::AgentDraws release(release_rng_, w.week, i);
-      assignment = assignment_end(i, emp, release, w);
-    }
+    if (covers_vacancy(status)) assignment = assignment_end(i, emp, release, w);
 
     const bool searching = decides_to_search(i, status, stress, search, assignment, w);
     const std::uint8_t home = col_.home_zone[i];

@@ -14,7 +14,8 @@
 namespace pledgesim::models::detail {
 
 inline constexpr std::size_t kBlockSize = sim::kDefaultBlockSize;
-inline constexpr double kMaxCareerYears = 40.0;  // retirement
+inline constexpr std::size_t kPrefetchAhead = 8;  // visits ahead whose columns are fetched
+inline constexpr double kMaxCareerYears = 40.0;   // retirement
 inline constexpr unsigned kPayReviewMonth = 4, kPayReviewDay = 1;
 inline constexpr unsigned kIntakeMonth = 9, kIntakeDay = 1;
 inline constexpr std::int16_t kNoApplication = -1;
@@ -25,7 +26,8 @@ inline constexpr double kExperienceScorePerYear = 0.1;
 inline constexpr double kPriorityScore = 1000.0;
 
 // Random stream purposes: one per decision family, so a new draw in one never
-// shifts another. The candidate streams (leave, search, approach) are keyed
+// shifts another. The candidate streams (leave, search, approach, release,
+// return) are keyed
 // by (week, practitioner): lane 0 of a candidate week's block is its uniform,
 // lane 1 the gap to the next candidate, lane 2 an extra uniform (the
 // approaching authority); lane 3 of the block of the week a practitioner
@@ -44,6 +46,9 @@ enum Purpose : std::uint64_t {
   kPurposeSearchExcess = 11,
   kPurposeApproach = 12,
   kPurposeApproachExcess = 13,
+  kPurposeReleaseExcess = 14,
+  kPurposeReturn = 15,
+  kPurposeReturnExcess = 16,
 };
 
 // Thinning bounds, weekly probabilities: constants of the model, never of a
@@ -51,10 +56,17 @@ enum Purpose : std::uint64_t {
 // candidate weeks. Chosen a little above the usual probabilities (a
 // candidate is then often an event) but not so far that candidates are
 // common; above a bound the excess is drawn, exactly but at a draw a week.
-inline constexpr double kLeaveBound = 0.01;           // exit + career break (0.52 a year)
-inline constexpr double kSearchBound = 0.03;          // job search and returns (1.6 a year)
-inline constexpr double kApproachBound = 0.002;       // headhunting approaches (0.1 a year)
+inline constexpr double kLeaveBound = 0.005;     // exit + career break (0.26 a year)
+inline constexpr double kSearchBound = 0.02;     // job search in work (1.04 a year)
+inline constexpr double kReturnBound = 0.03;     // looking for work out of it (1.6 a year)
+inline constexpr double kApproachBound = 0.002;  // headhunting approaches (0.1 a year)
+inline constexpr double kReleaseBound = 0.04;    // end of an agency or bank assignment (2 a year)
 inline constexpr std::uint16_t kNoWeek = UINT16_MAX;  // no candidate within any run
+
+// Whom a week visits at an authority whatever is due: its post holders
+// (their stress could pass a bound), its locums and bank workers (their
+// stress, or the probability an assignment ends, could pass a bound).
+enum VisitAll : std::uint8_t { kVisitPosts = 1, kVisitLocums = 2 };
 
 // Values of the `leaving` scratch column.
 enum Leaving : std::uint8_t { kStay = 0, kExit = 1, kBreak = 2, kPlacementEnd = 3, kMoveDue = 4 };

@@ -36,7 +36,7 @@ void LabourMarket::step() {
   update_prices();
   full_week_ = full_week_ || levers_ != previous_levers_;
   update_stress_filters();
-  update_stress_bounds();
+  update_visit_all();
   for (auto& l : ledgers_) l.begin_week(week_);
   lap(phase_seconds_.events_and_prices);
 
@@ -65,7 +65,10 @@ void LabourMarket::step() {
   });
   lap(phase_seconds_.choose);
   for (const auto& due : block_due_) phase_seconds_.visits += static_cast<std::int64_t>(due.size());
-  for (const std::uint8_t s : stressed_) phase_seconds_.stressed_weeks += s;
+  for (const std::uint8_t v : visit_all_) {
+    phase_seconds_.all_posts_weeks += (v & kVisitPosts) != 0;
+    phase_seconds_.all_locums_weeks += (v & kVisitLocums) != 0;
+  }
   clear_market();
   lap(phase_seconds_.clear);
   if (record_events_) {
@@ -82,8 +85,9 @@ void LabourMarket::step() {
 }
 
 // Who is visited in ids [begin, end): everyone not exited in a full week;
-// else those with a candidate or dated event due, and everyone in work at
-// an authority whose stress could exceed a bound. Reads one column for most.
+// else those with a candidate or dated event due, and everyone in work (or
+// every locum) at an authority whose stress (or release probability) could
+// exceed a bound. Reads one column for most.
 void LabourMarket::collect_due(std::size_t begin, std::size_t end,
                                std::vector<std::uint32_t>& due) const {
   due.clear();
@@ -94,16 +98,19 @@ void LabourMarket::collect_due(std::size_t begin, std::size_t end,
         due.push_back(static_cast<std::uint32_t>(i));
     return;
   }
-  if (!any_stressed_) {
+  if (!any_visit_all_) {
     for (std::size_t i = begin; i < end; ++i)
       if (col_.next_due[i] == week) due.push_back(static_cast<std::uint32_t>(i));
     return;
   }
   for (std::size_t i = begin; i < end; ++i) {
     const auto status = static_cast<Status>(col_.status[i]);
-    if (col_.next_due[i] == week ||
-        (in_work(status) && stressed_[static_cast<std::size_t>(col_.employer[i])]))
-      due.push_back(static_cast<std::uint32_t>(i));
+    bool visit = col_.next_due[i] == week;
+    if (!visit && in_work(status)) {
+      const std::uint8_t all = visit_all_[static_cast<std::size_t>(col_.employer[i])];
+      visit = (all & (holds_post(status) ? kVisitPosts : kVisitLocums)) != 0;
+    }
+    if (visit) due.push_back(static_cast<std::uint32_t>(i));
   }
 }
 

@@ -36,6 +36,37 @@ struct LabourMarket::WeekRules {
   bool approach_every_week;  // headhunting above its bound: every permanent worker
 };
 
+// The weekly probability that a locum's assignment at e ends: released
+// (release_prob_) or, if not, up for renewal.
+inline double LabourMarket::assignment_end_probability(std::size_t e, const WeekRules& w) const {
+  const double release = release_prob_[e];
+  return release + (1 - release) * w.p_assignment_end;
+}
+
+// The columns a visit reads, fetched ahead into the cache (a hint: no
+// effect on results). Always inlined: GCC deems a function of prefetches
+// alone pure and drops the call.
+[[gnu::always_inline]] inline void LabourMarket::prefetch_visit(std::size_t i) const {
+  __builtin_prefetch(&col_.status[i]);
+  __builtin_prefetch(&col_.employer[i]);
+  __builtin_prefetch(&col_.role[i]);
+  __builtin_prefetch(&col_.pqe_weeks[i]);
+  __builtin_prefetch(&col_.tenure_weeks[i]);
+  __builtin_prefetch(&col_.aged_to[i]);
+  __builtin_prefetch(&col_.left_perm_weeks[i]);
+  __builtin_prefetch(&col_.pending_weeks[i]);
+  __builtin_prefetch(&col_.stress_offset[i]);
+  __builtin_prefetch(&col_.stress_since[i]);
+  __builtin_prefetch(&col_.next_leave[i]);
+  __builtin_prefetch(&col_.next_search[i]);
+  __builtin_prefetch(&col_.next_return[i]);
+  __builtin_prefetch(&col_.next_approach[i]);
+  __builtin_prefetch(&col_.next_release[i]);
+  __builtin_prefetch(&col_.next_due[i]);
+  __builtin_prefetch(&col_.agency_firm[i]);
+  __builtin_prefetch(&col_.leaving[i]);
+}
+
 inline StockLayout LabourMarket::stock_layout() const {
   return {.agencies = agency_margin_share_.size()};
 }

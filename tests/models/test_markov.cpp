@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "models/market.hpp"
+#include "models/market_detail.hpp"
 #include "models/scenario.hpp"
 
 namespace pm = pledgesim::models;
@@ -140,9 +141,9 @@ TEST(MarkovCrossCheck, ConstantHazardsMatchTheExactChain) {
   }
 }
 
-// Hazards above the thinning bounds (leaving 0.01 a week, searching 0.03):
-// every week's excess is drawn on top of the candidate weeks, and the chain
-// must still be matched exactly.
+// Hazards above the thinning bounds (kLeaveBound, and kReturnBound for
+// looking for work out of it): every week's excess is drawn on top of the
+// candidate weeks, and the chain must still be matched exactly.
 TEST(MarkovCrossCheck, HazardsAboveTheThinningBoundsMatchTheExactChain) {
   pm::Scenario s = constant_hazards();
   s.behaviour.exit_rate_per_year = 0.6;      // 0.0115 a week: above the leave bound alone
@@ -151,13 +152,60 @@ TEST(MarkovCrossCheck, HazardsAboveTheThinningBoundsMatchTheExactChain) {
   const double pe = weekly(s.behaviour.exit_rate_per_year);
   const double pb = weekly(s.behaviour.inactive_rate_per_year);
   const double pr = weekly(s.behaviour.return_rate_per_year);
-  ASSERT_GT(pe, 0.01);
-  ASSERT_GT(pr, 0.03);
+  ASSERT_GT(pe, pm::detail::kLeaveBound);
+  ASSERT_GT(pr, pm::detail::kReturnBound);
   const Observed o = simulate(s);
   EXPECT_LT(largest_z(o, chain(pe, pb, pr)), 4.0);
   for (double f : {0.8, 1.2})
     EXPECT_GT(largest_z(o, chain(weekly(f * s.behaviour.exit_rate_per_year), pb, pr)), 4.0)
         << "exit x " << f;
   // Without the excess (hazards capped at the bounds) the chain is rejected.
-  EXPECT_GT(largest_z(o, chain(0.01, pb * 0.01 / pe, 0.03)), 4.0);
+  const double leave_cap = pm::detail::kLeaveBound / pe;
+  EXPECT_GT(largest_z(o, chain(pe * leave_cap, pb * leave_cap, pm::detail::kReturnBound)), 4.0);
+}
+
+// Releases of surplus locums (thinned at kReleaseBound with the end of an
+// assignment): an authority that wants no locums releases each of its
+// locums at agency.excess_release_rate_per_week; with nowhere to go they
+// become inactive, and nothing else moves them. So the locums left after t
+// weeks are Binomial(n0, (1 - r)^t): checked every 13 weeks below and above
+// the bound, and with the power to see r 20% off.
+double release_z(double r, double assumed_r) {
+  pm::Scenario s = constant_hazards();
+  s.authorities[0].inpost_fte = 0;
+  s.authorities[0].vacancy_fte = 0;  // no posts to take
+  s.authorities[0].agency_fte = 4000;
+  s.authorities[0].locum_cover_ratio = 0;  // wants no locums: every one is surplus
+  s.authorities[0].nqsw_intake_per_year = 0;
+  s.population.inactive_share = 0;
+  auto& b = s.behaviour;
+  b.exit_rate_per_year = b.inactive_rate_per_year = b.return_rate_per_year = 0;
+  b.agency_search_rate_per_year = 0;
+  s.agency.excess_release_rate_per_week = r;
+  pm::LabourMarket m(s);
+  const auto locums = [&] {
+    return static_cast<double>(m.status_counts()[static_cast<int>(pm::Status::agency)]);
+  };
+  const double n0 = locums();
+  EXPECT_EQ(n0, 4000);
+  double worst = 0;
+  for (int t = 1; t <= 52; ++t) {
+    m.step();
+    if (t % 13 != 0) continue;
+    const double q = std::pow(1 - assumed_r, t);
+    worst = std::max(worst, std::abs(locums() - n0 * q) / std::sqrt(n0 * q * (1 - q)));
+  }
+  return worst;
+}
+
+TEST(MarkovCrossCheck, SurplusLocumsAreReleasedAtTheExactRate) {
+  // 0.01 + the end of assignments stays below the bound; 0.1 passes it.
+  for (double r : {0.01, 0.1}) {
+    EXPECT_LT(release_z(r, r), 4.0) << "release " << r;
+    EXPECT_GT(release_z(r, 0.8 * r), 4.0) << "release " << r << " against 0.8 x";
+    EXPECT_GT(release_z(r, 1.2 * r), 4.0) << "release " << r << " against 1.2 x";
+  }
+  const double end = 1.0 / pm::Scenario{}.behaviour.agency_assignment_mean_weeks;
+  EXPECT_LT(0.01 + end, pm::detail::kReleaseBound);
+  EXPECT_GT(0.1, pm::detail::kReleaseBound);
 }
