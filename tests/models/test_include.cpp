@@ -26,7 +26,6 @@ class IncludeTest : public pledgesim::test_util::TempDirTest {
     std::ofstream(dir_ / name) << text;
     return dir_ / name;
   }
-  fs::path dir_;
 };
 
 const char* kBase = R"(name = "base"
