@@ -173,6 +173,7 @@ void BM_TenYears(benchmark::State& state) {
                    ("pledgesim-bench-" + std::to_string(::getpid()) + ".h5");
   double practitioner_weeks = 0;
   double file_bytes = 0;
+  pm::LabourMarket::PhaseSeconds visits;  // of the last iteration
   for (auto _ : state) {
     pm::LabourMarket market(s);
     market.set_event_recording(events);
@@ -200,6 +201,7 @@ void BM_TenYears(benchmark::State& state) {
       recorder->finish();
       file_bytes = static_cast<double>(std::filesystem::file_size(out));
     }
+    visits = market.phase_seconds();
   }
   std::filesystem::remove(out);
   if (output) state.counters["file_bytes"] = file_bytes;
@@ -207,6 +209,15 @@ void BM_TenYears(benchmark::State& state) {
       benchmark::Counter(practitioner_weeks, benchmark::Counter::kIsRate);
   state.counters["practitioners_per_week"] =
       practitioner_weeks / static_cast<double>(state.iterations() * s.weeks());
+  // Who was visited: of practitioner-weeks, and of authority-weeks where all
+  // post holders or all locums were.
+  const double iteration_weeks = practitioner_weeks / static_cast<double>(state.iterations());
+  state.counters["visited_share"] = static_cast<double>(visits.visits) / iteration_weeks;
+  const double authority_weeks =
+      static_cast<double>(s.weeks()) * static_cast<double>(s.authorities.size());
+  state.counters["all_posts_share"] = static_cast<double>(visits.all_posts_weeks) / authority_weeks;
+  state.counters["all_locums_share"] =
+      static_cast<double>(visits.all_locums_weeks) / authority_weeks;
 }
 // London-sized runs on one thread: the CPU seconds a sweep pays per run (a
 // sweep runs one market per core).

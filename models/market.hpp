@@ -207,6 +207,7 @@ class LabourMarket {
   struct Tally;
   struct Candidate;
   WeekRules week_rules() const;
+  bool quiet_week(std::size_t i, const WeekRules& w) const;
   // The next week i must be visited, after a visit this week.
   void schedule(std::size_t i, const WeekRules& w);
   void start_candidates(std::size_t i);
@@ -350,7 +351,8 @@ class LabourMarket {
   // (derived): where filter + bound stays at or below the quiet stress, no
   // one there needs a visit for their stress.
   std::vector<double> stress_offset_bound_;
-  // Whom to visit at each authority this week whatever is due (VisitAll).
+  // Whom to visit at each authority this week whatever is due (VisitAll),
+  // by employer + 1 (0: none).
   std::vector<std::uint8_t> visit_all_;
   bool any_visit_all_ = false;
   // A move's change of stress slot: the decayed offset it takes from

@@ -138,7 +138,7 @@ void LabourMarket::update_visit_all() {
   const double quiet_locums = margin(std::min(w.quiet_leave_in_work, w.quiet_search_locum));
   const double keep = 1.0 - scenario_.behaviour.stress_adjust_rate_per_week;
   const std::size_t E = authorities_.size();
-  visit_all_.resize(E);
+  visit_all_.assign(E + 1, 0);  // [0]: no employer
   any_visit_all_ = false;
   for (std::size_t e = 0; e < E; ++e) {
     stress_offset_bound_[e] *= keep;
@@ -146,9 +146,9 @@ void LabourMarket::update_visit_all() {
     const bool posts = !(top < quiet_posts);
     const bool locums =
         !(top < quiet_locums) || !(assignment_end_probability(e, w) <= kReleaseBound);
-    visit_all_[e] =
+    visit_all_[e + 1] =
         static_cast<std::uint8_t>((posts ? kVisitPosts : 0) | (locums ? kVisitLocums : 0));
-    any_visit_all_ = any_visit_all_ || visit_all_[e] != 0;
+    any_visit_all_ = any_visit_all_ || visit_all_[e + 1] != 0;
   }
 }
 
@@ -198,6 +198,18 @@ std::uint16_t LabourMarket::weeks_since_left_permanent(std::size_t i) const {
   return left < kNeverLeftPermanent
              ? std::min<std::uint16_t>(kNeverLeftPermanent, aged(left, week_ - col_.aged_to[i]))
              : left;
+}
+
+// Whether practitioner i, in work, surely has no event this week without a
+// candidate week: their stress within the quiet stresses of their hazards,
+// and for a locum the chance of an assignment's end within its bound.
+bool LabourMarket::quiet_week(std::size_t i, const WeekRules& w) const {
+  const auto status = static_cast<Status>(col_.status[i]);
+  const auto e = static_cast<std::size_t>(col_.employer[i]);
+  const double stress = stress_now(i, e);
+  if (stress > w.quiet_leave_in_work) return false;
+  if (holds_post(status)) return stress <= w.quiet_search_post;
+  return stress <= w.quiet_search_locum && assignment_end_probability(e, w) <= kReleaseBound;
 }
 
 // The next week practitioner i (visited this week, up to date) must be
@@ -577,6 +589,10 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
     // their memory latencies overlap.
     if (k + kPrefetchAhead < ids.size()) prefetch_visit(ids[k + kPrefetchAhead]);
     const std::size_t i = ids[k];
+    // Visited for the authority's sake (visit_all_) with nothing of their own
+    // due: a week that surely holds no event for them (the rules below would
+    // decide the same and draw nothing) leaves them as they are.
+    if (!full_week_ && col_.next_due[i] != w.week && quiet_week(i, w)) continue;
     if (!full_week_) contribute(t, i, -1);
     bring_up_to_date(i);
     const auto status = static_cast<Status>(col_.status[i]);

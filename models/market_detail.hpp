@@ -56,7 +56,7 @@ enum Purpose : std::uint64_t {
 // candidate weeks. Chosen a little above the usual probabilities (a
 // candidate is then often an event) but not so far that candidates are
 // common; above a bound the excess is drawn, exactly but at a draw a week.
-inline constexpr double kLeaveBound = 0.005;     // exit + career break (0.26 a year)
+inline constexpr double kLeaveBound = 0.01;      // exit + career break (0.52 a year)
 inline constexpr double kSearchBound = 0.02;     // job search in work (1.04 a year)
 inline constexpr double kReturnBound = 0.03;     // looking for work out of it (1.6 a year)
 inline constexpr double kApproachBound = 0.002;  // headhunting approaches (0.1 a year)

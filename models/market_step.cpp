@@ -65,7 +65,7 @@ void LabourMarket::step() {
   });
   lap(phase_seconds_.choose);
   for (const auto& due : block_due_) phase_seconds_.visits += static_cast<std::int64_t>(due.size());
-  for (const std::uint8_t v : visit_all_) {
+  for (const std::uint8_t v : std::span(visit_all_).subspan(1)) {
     phase_seconds_.all_posts_weeks += (v & kVisitPosts) != 0;
     phase_seconds_.all_locums_weeks += (v & kVisitLocums) != 0;
   }
@@ -98,20 +98,28 @@ void LabourMarket::collect_due(std::size_t begin, std::size_t end,
         due.push_back(static_cast<std::uint32_t>(i));
     return;
   }
+  due.resize(end - begin);
+  std::size_t n = 0;
   if (!any_visit_all_) {
-    for (std::size_t i = begin; i < end; ++i)
-      if (col_.next_due[i] == week) due.push_back(static_cast<std::uint32_t>(i));
+    for (std::size_t i = begin; i < end; ++i) {
+      due[n] = static_cast<std::uint32_t>(i);
+      n += col_.next_due[i] == week;
+    }
+    due.resize(n);
     return;
   }
+  // Without branches (which half the practitioners would mispredict): the
+  // visit_all_ flags of one's employer (index 0: none) that one's status
+  // answers to.
+  static constexpr std::uint8_t kAnswersTo[kStatusCount] = {kVisitPosts,  kVisitPosts, kVisitLocums,
+                                                            kVisitLocums, 0,           0};
   for (std::size_t i = begin; i < end; ++i) {
-    const auto status = static_cast<Status>(col_.status[i]);
-    bool visit = col_.next_due[i] == week;
-    if (!visit && in_work(status)) {
-      const std::uint8_t all = visit_all_[static_cast<std::size_t>(col_.employer[i])];
-      visit = (all & (holds_post(status) ? kVisitPosts : kVisitLocums)) != 0;
-    }
-    if (visit) due.push_back(static_cast<std::uint32_t>(i));
+    const std::uint8_t all = visit_all_[static_cast<std::size_t>(col_.employer[i] + 1)];
+    const bool visit = (col_.next_due[i] == week) | ((kAnswersTo[col_.status[i]] & all) != 0);
+    due[n] = static_cast<std::uint32_t>(i);
+    n += visit;
   }
+  due.resize(n);
 }
 
 // The tally of the calling worker's row.
