@@ -200,35 +200,37 @@ def main(json_path, out_path, profile_path=None, process_path=None):
     w100k = week(100000, 1)
     pass_ns = {n: f"{b['choose_ms'] * 1e6 / b['practitioners']:.0f} ns" if b else "-"
                for n, b in ((100000, w100k), (1000000, w1))}
-    limits = f"""Random-number contract 2 draws the hazards of leaving, searching and
-headhunting by thinning (docs/design.md, "The random-number contract"): a
-practitioner draws a Philox block only on a candidate week (one week in 24
-for the three together: bounds 0.01 + 0.03 + 0.002) instead of two blocks
-every week, and the
-practitioners to whom nothing happens are counted into the week's sums in
-the practitioners' pass, so the second pass visits only the movers. A
-London practitioner-week now costs {per_pw} on one thread, all of it
-the practitioners' pass; a week at 1M practitioners is {floor_ratio} times
-the memory floor.
+    visited = {n: b.get("visited_share") for n, b in ((100000, w100k), (1000000, w1)) if b}
+    per_visit = (f"{w1['choose_ms'] * 1e6 / (w1['visited_share'] * w1['practitioners']):.0f} ns"
+                 if w1 and w1.get("visited_share") else "-")
+    london_visited = (f"{100 * london['visited_share']:.1f}%" if london and "visited_share" in london
+                      else "-")
+    london_all = (f"{100 * london['all_posts_share']:.0f}% and {100 * london['all_locums_share']:.0f}%"
+                  if london and "all_posts_share" in london else "-")
+    share_1m = f"{100 * visited[1000000]:.1f}%" if visited.get(1000000) else "-"
+    limits = f"""Random-number contract 3 makes the step event-driven (docs/design.md,
+"The week"): a week visits only the practitioners with a candidate week of
+a thinned hazard or a dated event due (bounds 0.01 leaving, 0.02 searching
+in work, 0.03 looking for work, 0.002 approaches, 0.04 an assignment's
+end), plus the post holders or locums of an authority whose stress or
+release probability could pass a bound; the stocks and costs are kept
+per authority and changed by the visited alone. At 1M practitioners
+{share_1m} of them are visited in a week; in London's 10-year run
+{london_visited} of practitioner-weeks (its authorities had all their post
+holders, or all their locums, visited in {london_all} of authority-weeks,
+most of those visits leaving at once because the person's own week is
+quiet). A London practitioner-week costs {per_pw} on one thread; a week at
+1M practitioners is {floor_ratio} times the memory floor.
 
-What is left is the pass itself: every active practitioner is still visited
-every week to age (experience, tenure and role), to compute their stress
-(the employer's filter plus their offset), to check their three candidate
-weeks, and to be counted into the stocks and costs (pay by role, incentives
-by tenure, agency charges by firm, the tenure and stress sums), about 25
-columns and tables touched per practitioner-week, which the prefetchers do
-not keep up with at 1M (the pass costs {pass_ns[100000]} a practitioner at
-100k, whose columns fit the cache, and {pass_ns[1000000]} at 1M). Counting
-is about 40% of it at 1M (measured on 2026-11-30 by a build that left it
-out: 35 ms a week against 20). Meeting the targets needs the
-rest of the event-driven step: experience, tenure and role kept as dates
-rather than counted up; stocks and costs kept per authority and changed
-only by moves and dated events (a role reached, a golden-hello stage, a
-retention threshold); candidate weeks in a queue by week, so that only the
-practitioners with something due are touched; and the locums' weekly
-release draw thinned too. None of that changes a draw of contract 2 except
-the mean-stress series, which would be summed from the filters rather than
-rounded per practitioner.
+What limits it now is the cost of a visit, about {per_visit} at 1M: the
+visited are scattered over the columns, a visit reads about 18 of them
+and the sums it changes (prefetched a few visits ahead), and most visits
+are candidate weeks that end without an event but still take a Philox
+block and a logarithm for the next gap. Fewer visits would need lower
+bounds, which make more authorities' stress pass them (then everyone
+there is visited); cheaper ones a layout that keeps a visit's columns
+together, or skipping the stock updates of a visit that changes nothing
+they count.
 
 Series output: a London run's series are about 4 MB of int64 and float64
 (29 metrics x 32 employers x 522 weeks). Compressing them (gzip level 1)

@@ -122,6 +122,11 @@ class LabourMarket {
   // The /employers table of the output.
   sim::EntityTable employer_table() const;
 
+  // For tests: visit every practitioner every week through the full rules
+  // (no quiet_week shortcut). The results are the same bit for bit, since a
+  // visit with nothing due changes and draws nothing; a test compares them.
+  void set_visit_everyone(bool on) { visit_everyone_ = on; }
+
   // Events (models/events.hpp): the status and employer changes of the last
   // week, in practitioner order. Collected only while recording is on (off
   // by default: the step then does no event work at all).
@@ -413,6 +418,7 @@ class LabourMarket {
   // after construction or a load, and a week whose levers differ from the
   // last's).
   bool full_week_ = false;
+  bool visit_everyone_ = false;  // set_visit_everyone()
   std::vector<AuthorityLevers> previous_levers_;
 
   // Clearing buffers, reused every week.

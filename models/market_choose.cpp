@@ -592,7 +592,7 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
     // Visited for the authority's sake (visit_all_) with nothing of their own
     // due: a week that surely holds no event for them (the rules below would
     // decide the same and draw nothing) leaves them as they are.
-    if (!full_week_ && col_.next_due[i] != w.week && quiet_week(i, w)) continue;
+    if (!full_week_ && !visit_everyone_ && col_.next_due[i] != w.week && quiet_week(i, w)) continue;
     if (!full_week_) contribute(t, i, -1);
     bring_up_to_date(i);
     const auto status = static_cast<Status>(col_.status[i]);

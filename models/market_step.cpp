@@ -92,7 +92,7 @@ void LabourMarket::collect_due(std::size_t begin, std::size_t end,
                                std::vector<std::uint32_t>& due) const {
   due.clear();
   const auto week = static_cast<std::uint16_t>(week_);
-  if (full_week_) {
+  if (full_week_ || visit_everyone_) {
     for (std::size_t i = begin; i < end; ++i)
       if (col_.status[i] != static_cast<std::uint8_t>(Status::exited))
         due.push_back(static_cast<std::uint32_t>(i));

@@ -319,3 +319,34 @@ TEST(MarketCosts, AgencyChargeSplitsExactlyIntoWorkerMarginAndMspFee) {
     }
   }
 }
+
+// The event-driven step visits only practitioners with something due; a
+// visit with nothing due must change and draw nothing. So a market that
+// visits everyone every week through the full rules gives the same series
+// bit for bit, also where stress is high enough that whole authorities are
+// visited (a low stress threshold) and surplus locums are released often.
+TEST_P(MarketInvariants, VisitingEveryoneEveryWeekChangesNothing) {
+  for (const bool stressed : {false, true}) {
+    pm::Scenario s = scenario_named(GetParam(), 2);
+    if (stressed) {
+      s.behaviour.caseload_stress_threshold = 11.0;
+      s.behaviour.stress_exit_sensitivity = 4.0;
+      s.agency.excess_release_rate_per_week = 0.5;
+    }
+    pm::LabourMarket lazy(s), everyone(s);
+    everyone.set_visit_everyone(true);
+    for (std::int64_t w = 0; w < s.weeks(); ++w) {
+      lazy.step();
+      everyone.step();
+      ASSERT_TRUE(std::equal(lazy.week_series().begin(), lazy.week_series().end(),
+                             everyone.week_series().begin()))
+          << "week " << w << (stressed ? " (stressed)" : "");
+      ASSERT_EQ(lazy.status_counts(), everyone.status_counts()) << "week " << w;
+    }
+    // The lazy market did visit fewer (far fewer where stress is ordinary).
+    EXPECT_LT(lazy.phase_seconds().visits, everyone.phase_seconds().visits / (stressed ? 1 : 5));
+    if (stressed) {
+      EXPECT_GT(lazy.phase_seconds().all_posts_weeks, 0);  // whole authorities visited
+    }
+  }
+}
