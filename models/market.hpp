@@ -352,10 +352,23 @@ class LabourMarket {
   // that the stress sum is workers x filter + this (kept up to date by the
   // moves: saved in checkpoints).
   std::vector<double> stress_offset_sum_;
-  // An upper bound on the decayed positive offsets at each authority
-  // (derived): where filter + bound stays at or below the quiet stress, no
-  // one there needs a visit for their stress.
+  // An upper bound on the decayed positive offsets of each authority's post
+  // holders and of its locums ([e * 2 + group], group 0 posts, 1 locums;
+  // derived): where filter + bound stays at or below the quiet stress, no
+  // one there needs a visit for their stress. Offsets decay, so the bound
+  // does; a move in raises it; a week that visits a whole group sets it to
+  // the largest offset seen (offset_seen_, per worker: max does not depend
+  // on the order).
   std::vector<double> stress_offset_bound_;
+  std::vector<double> offset_seen_;  // [worker][e * 2 + group]
+  static std::size_t bound_group(Status s) { return holds_post(s) ? 0 : 1; }
+  void see_offset(std::size_t i, Status status);
+  // A rise of a bound (a move into an authority or into the other group).
+  struct BoundRise {
+    std::uint32_t index;
+    double offset;
+  };
+  std::vector<std::vector<BoundRise>> block_bound_rises_;
   // Whom to visit at each authority this week whatever is due (VisitAll),
   // by employer + 1 (0: none).
   std::vector<std::uint8_t> visit_all_;

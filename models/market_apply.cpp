@@ -178,6 +178,14 @@ void LabourMarket::apply(std::size_t block, std::span<const std::uint32_t> ids) 
                                             .old_offset = old_offset,
                                             .new_offset = col_.stress_offset[i]});
     }
+    // Into an authority, or into the other group there: its bound rises.
+    if (in_work(move.to) && (!in_work(move.from) || move.from_emp != move.to_emp ||
+                             bound_group(move.from) != bound_group(move.to)))
+      block_bound_rises_[block].push_back(
+          {.index = static_cast<std::uint32_t>(static_cast<std::size_t>(move.to_emp) * 2 +
+                                               bound_group(move.to)),
+           .offset =
+               stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i]});
     count_flows(t, i, move);
     one_off_costs(t, i, move);
     // The scratch columns back to their defaults (choose() leaves them so).

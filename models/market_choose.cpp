@@ -140,12 +140,13 @@ void LabourMarket::update_visit_all() {
   const std::size_t E = authorities_.size();
   visit_all_.assign(E + 1, 0);  // [0]: no employer
   any_visit_all_ = false;
+  offset_seen_.assign(sim::worker_slots() * 2 * E, 0.0);
   for (std::size_t e = 0; e < E; ++e) {
-    stress_offset_bound_[e] *= keep;
-    const double top = stress_filter_[e] + stress_offset_bound_[e];
-    const bool posts = !(top < quiet_posts);
-    const bool locums =
-        !(top < quiet_locums) || !(assignment_end_probability(e, w) <= kReleaseBound);
+    stress_offset_bound_[e * 2] *= keep;
+    stress_offset_bound_[e * 2 + 1] *= keep;
+    const bool posts = !(stress_filter_[e] + stress_offset_bound_[e * 2] < quiet_posts);
+    const bool locums = !(stress_filter_[e] + stress_offset_bound_[e * 2 + 1] < quiet_locums) ||
+                        !(assignment_end_probability(e, w) <= kReleaseBound);
     visit_all_[e + 1] =
         static_cast<std::uint8_t>((posts ? kVisitPosts : 0) | (locums ? kVisitLocums : 0));
     any_visit_all_ = any_visit_all_ || visit_all_[e + 1] != 0;
@@ -198,6 +199,19 @@ std::uint16_t LabourMarket::weeks_since_left_permanent(std::size_t i) const {
   return left < kNeverLeftPermanent
              ? std::min<std::uint16_t>(kNeverLeftPermanent, aged(left, week_ - col_.aged_to[i]))
              : left;
+}
+
+// A visited practitioner in a group visited whole this week: their decayed
+// offset, for the group's new bound.
+void LabourMarket::see_offset(std::size_t i, Status status) {
+  if (!in_work(status)) return;
+  const auto e = static_cast<std::size_t>(col_.employer[i]);
+  const std::size_t group = bound_group(status);
+  if ((visit_all_[e + 1] & (group == 0 ? kVisitPosts : kVisitLocums)) == 0) return;
+  const double offset =
+      stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+  double& seen = offset_seen_[sim::worker_slot() * 2 * authorities_.size() + e * 2 + group];
+  seen = std::max(seen, offset);
 }
 
 // Whether practitioner i, in work, surely has no event this week without a
@@ -589,6 +603,7 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
     // their memory latencies overlap.
     if (k + kPrefetchAhead < ids.size()) prefetch_visit(ids[k + kPrefetchAhead]);
     const std::size_t i = ids[k];
+    if (any_visit_all_) see_offset(i, static_cast<Status>(col_.status[i]));
     // Visited for the authority's sake (visit_all_) with nothing of their own
     // due: a week that surely holds no event for them (the rules below would
     // decide the same and draw nothing) leaves them as they are.

@@ -49,6 +49,7 @@ void LabourMarket::step() {
   block_applicants_.resize(blocks);
   block_movers_.resize(blocks);
   block_stress_moves_.resize(blocks);
+  block_bound_rises_.resize(blocks);
   if (full_week_) {  // but those who have left, who are never visited again
     const std::size_t exited = stock_layout().status_counts(authorities_.size()) +
                                static_cast<std::size_t>(Status::exited);
@@ -60,6 +61,7 @@ void LabourMarket::step() {
     block_applicants_[b].clear();
     block_movers_[b].clear();
     block_stress_moves_[b].clear();
+    block_bound_rises_[b].clear();
     collect_due(begin, end, block_due_[b]);
     choose(block_due_[b], block_applicants_[b], block_movers_[b]);
   });
@@ -145,14 +147,15 @@ void LabourMarket::derive_week_state() {
   double decay = 1.0;
   for (double& d : stress_decay_) d = decay, decay *= keep;
   recount_stocks(stocks_);
-  stress_offset_bound_.assign(E + 1, 0.0);
+  stress_offset_bound_.assign(2 * E, 0.0);
   for (std::size_t i = 0; i < population_.size(); ++i) {
     const auto status = static_cast<Status>(col_.status[i]);
     if (!in_work(status)) continue;
     const auto e = static_cast<std::size_t>(col_.employer[i]);
     const double offset =
         stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
-    stress_offset_bound_[e] = std::max(stress_offset_bound_[e], offset);
+    double& bound = stress_offset_bound_[e * 2 + bound_group(status)];
+    bound = std::max(bound, offset);
   }
   previous_levers_ = levers_;
   full_week_ = false;
@@ -219,8 +222,23 @@ void LabourMarket::update_authorities() {
     for (const StressMove& m : moves) {
       stress_offset_sum_[m.from] -= m.old_offset;
       stress_offset_sum_[m.to] += m.new_offset;
-      stress_offset_bound_[m.to] = std::max(stress_offset_bound_[m.to], m.new_offset);
     }
+  // Bounds on offsets: a group visited whole has the largest offset seen
+  // (before this week's moves); then the moves in raise them.
+  if (any_visit_all_) {
+    const std::size_t width = 2 * E;
+    for (std::size_t k = 0; k < width; ++k) {
+      const std::uint8_t all = visit_all_[k / 2 + 1];
+      if ((all & (k % 2 == 0 ? kVisitPosts : kVisitLocums)) == 0) continue;
+      double seen = 0.0;
+      for (std::size_t r = 0; r * width < offset_seen_.size(); ++r)
+        seen = std::max(seen, offset_seen_[r * width + k]);
+      stress_offset_bound_[k] = seen;
+    }
+  }
+  for (const auto& rises : block_bound_rises_)
+    for (const BoundRise& b : rises)
+      stress_offset_bound_[b.index] = std::max(stress_offset_bound_[b.index], b.offset);
   // Status counts, and transitions: off the diagonal as counted; staying
   // put is what the stocks hold beyond those who arrived.
   const std::size_t counts = stock_layout().status_counts(E);
