@@ -265,11 +265,24 @@ class LabourMarket {
   void carry_out_move(std::size_t block, std::size_t i, Move& m);
   void count_flows(const Tally& t, std::size_t i, const Move& m) const;
   void one_off_costs(const Tally& t, std::size_t i, const Move& m) const;
-  // The ageing columns of a practitioner as of the week before aged_to.
+  // What a practitioner's contribution depends on besides status, employer,
+  // agency and the target of a notice: the ageing columns as of the week
+  // before aged_to, and whether a notice is being served.
   struct Ageing {
     std::uint16_t pqe, tenure, aged_to;
     std::uint8_t role;
+    bool pending;
   };
+  Ageing counted_as(std::size_t i) const {
+    return {.pqe = col_.pqe_weeks[i],
+            .tenure = col_.tenure_weeks[i],
+            .aged_to = col_.aged_to[i],
+            .role = col_.role[i],
+            .pending = col_.pending_weeks[i] > 0};
+  }
+  // Whether a visit that moved no one changed what i contributes (a role, a
+  // pay role or the retention tenure reached), `before` the visit.
+  bool contribution_changed(std::size_t i, const Ageing& before) const;
   void contribute(const Tally& t, std::size_t i, std::int64_t sign) const;  // as the columns are
   void contribute(const Tally& t, std::size_t i, std::int64_t sign, const Ageing& a) const;
   Tally tally();

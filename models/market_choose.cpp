@@ -589,10 +589,11 @@ inline LabourMarket::Choice LabourMarket::logit_choice(const Chooser& c, int app
 
 // Each practitioner visited this week (`ids`) is brought up to date, may
 // leave, may search and apply. Writes only its own slots, reads last week's
-// authority state. What a visited practitioner contributed to the stocks is
-// taken back first (but in a full week, which counts them afresh); someone
-// to whom nothing happens adds theirs back here, so that apply() need only
-// visit the `movers`, whose scratch columns alone leave their defaults.
+// authority state. A mover takes back what they contributed to the stocks
+// (apply() adds what they become); someone to whom nothing happens changes
+// their contribution here, if ageing changed it, so that apply() need only
+// visit the `movers`, whose scratch columns alone leave their defaults. (A
+// full week counts everyone afresh: nothing is taken back.)
 void LabourMarket::choose(std::span<const std::uint32_t> ids,
                           std::vector<std::uint32_t>& applicants,
                           std::vector<std::uint32_t>& movers) {
@@ -608,7 +609,8 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
     // due: a week that surely holds no event for them (the rules below would
     // decide the same and draw nothing) leaves them as they are.
     if (!full_week_ && !visit_everyone_ && col_.next_due[i] != w.week && quiet_week(i, w)) continue;
-    if (!full_week_) contribute(t, i, -1);
+    // What they contributed, taken back only if the visit changes it.
+    const Ageing before = counted_as(i);
     bring_up_to_date(i);
     const auto status = static_cast<Status>(col_.status[i]);
     const bool employed = in_work(status);
@@ -634,9 +636,15 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
     auto done = [&](bool moving) {
       moving = moving || (status == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks);
       if (moving) {
+        if (!full_week_) contribute(t, i, -1, before);  // apply() adds what they become
         movers.push_back(static_cast<std::uint32_t>(i));
       } else {
-        contribute(t, i, +1);
+        if (full_week_) {
+          contribute(t, i, +1);
+        } else if (contribution_changed(i, before)) {
+          contribute(t, i, -1, before);
+          contribute(t, i, +1);
+        }
         one_off_costs(t, i, {.from = status, .to = status, .from_emp = emp, .to_emp = emp});
         schedule(i, w);
       }

@@ -175,7 +175,8 @@ void LabourMarket::recount_stocks(std::vector<std::int64_t>& stocks, bool up_to_
                  {.pqe = pqe_weeks(i),
                   .tenure = tenure_weeks(i),
                   .aged_to = static_cast<std::uint16_t>(week_),
-                  .role = role(i)});
+                  .role = role(i),
+                  .pending = col_.pending_weeks[i] > 0});
     else
       contribute(t, i, +1);
   }

@@ -191,11 +191,18 @@ inline void LabourMarket::one_off_costs(const Tally& t, std::size_t i, const Mov
 // and the levers only, so what was added is taken back exactly while the
 // levers stay the same (a change of levers recounts everyone).
 inline void LabourMarket::contribute(const Tally& t, std::size_t i, std::int64_t sign) const {
-  contribute(t, i, sign,
-             {.pqe = col_.pqe_weeks[i],
-              .tenure = col_.tenure_weeks[i],
-              .aged_to = col_.aged_to[i],
-              .role = col_.role[i]});
+  contribute(t, i, sign, counted_as(i));
+}
+
+inline bool LabourMarket::contribution_changed(std::size_t i, const Ageing& before) const {
+  const auto status = static_cast<Status>(col_.status[i]);
+  if (!in_work(status)) return false;
+  if (before.role != col_.role[i] || before.pending != (col_.pending_weeks[i] > 0)) return true;
+  if (!holds_post(status)) return false;
+  const auto e = static_cast<std::size_t>(col_.employer[i]);
+  const std::uint16_t retained = levers_[e].retention_min_tenure_weeks;
+  if ((before.tenure >= retained) != (col_.tenure_weeks[i] >= retained)) return true;
+  return status == Status::permanent && pay_role(e, before.pqe) != pay_role(e, col_.pqe_weeks[i]);
 }
 
 inline void LabourMarket::contribute(const Tally& t, std::size_t i, std::int64_t sign,
@@ -203,7 +210,7 @@ inline void LabourMarket::contribute(const Tally& t, std::size_t i, std::int64_t
   const auto status = static_cast<Status>(col_.status[i]);
   t.row[t.stocks + stock_layout().status_counts(authorities_.size()) +
         static_cast<std::size_t>(status)] += sign;
-  if (col_.pending_weeks[i] > 0) {
+  if (a.pending) {
     static constexpr Stock kPending[kOpeningKinds] = {sPendingPerm, sPendingAgency, sPendingBank};
     const int target = col_.pending_target[i];
     t.stock(static_cast<std::size_t>(target / kOpeningKinds), kPending[target % kOpeningKinds]) +=
