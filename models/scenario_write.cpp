@@ -109,7 +109,15 @@ std::string to_toml(const Scenario& scenario) {
   if (!policies.empty()) root.insert("policies", std::move(policies));
   std::ostringstream out;
   out << "# Fully resolved pledgesim scenario: every key, defaults included.\n";
-  out << toml::toml_formatter(root) << '\n';
+  // Basic strings only: toml++ 3.3 writes a string that starts with a line
+  // break as a multi-line literal with the break right after the opening
+  // quotes, where TOML drops it, and without multi-line strings writes a
+  // literal string with the break inside, which is not TOML (found by
+  // fuzz_scenario). Basic strings escape every control character.
+  constexpr auto kFlags =
+      toml::toml_formatter::default_flags &
+      ~(toml::format_flags::allow_multi_line_strings | toml::format_flags::allow_literal_strings);
+  out << toml::toml_formatter(root, kFlags) << '\n';
   return out.str();
 }
 

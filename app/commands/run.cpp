@@ -47,7 +47,8 @@ Command add_run_command(CLI::App& app) {
   cmd->add_flag("--force", s->run.force, "Overwrite the output file if it exists");
   cmd->add_flag("--check", s->run.check,
                 "Verify the market's invariants every week (conservation, stocks and flows, "
-                "valid employers, non-negative costs); exit 1 on the first violation");
+                "the stocks kept against a recount of everyone, valid employers, "
+                "non-negative costs); exit 1 on the first violation");
   cmd->add_flag("--print-scenario", s->run.print_scenario,
                 "Print the fully resolved scenario (every key, defaults included) and exit");
   cmd->add_flag("--no-summary", s->no_summary, "Do not print the annual summary table");
