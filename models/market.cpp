@@ -132,7 +132,7 @@ LabourMarket::LabourMarket(const Scenario& scenario)
     stress_offset_sum_[stress_slot(static_cast<Status>(col_.status[i]), col_.employer[i])] +=
         col_.stress_offset[i];
   derive_week_state();
-  partials_.reset(accumulator_width(E) + stock_layout().width(E));
+  partials_.reset(sums_width());
   update_authorities();
   transitions_ = {};
 }

@@ -225,8 +225,11 @@ class LabourMarket {
     return in_work(status) ? static_cast<std::size_t>(employer) : authorities_.size();
   }
   double stress_now(std::size_t i, std::size_t slot) const {
-    return stress_filter_[slot] +
-           stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+    return stress_filter_[slot] + decayed_offset(i);
+  }
+  // i's offset from their filter, decayed to the week in progress.
+  double decayed_offset(std::size_t i) const {
+    return stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
   }
   // A new filter from now on (a move): the same stress, a new offset.
   void restart_stress(std::size_t i, std::size_t slot, double stress) {
@@ -285,7 +288,9 @@ class LabourMarket {
   bool contribution_changed(std::size_t i, const Ageing& before) const;
   void contribute(const Tally& t, std::size_t i, std::int64_t sign) const;  // as the columns are
   void contribute(const Tally& t, std::size_t i, std::int64_t sign, const Ageing& a) const;
-  Tally tally();
+  Tally tally();                                        // over the calling worker's row
+  Tally tally_over(std::span<std::int64_t> row) const;  // a row of sums_width()
+  std::size_t sums_width() const;                       // a row of sums: flows, transitions, stocks
   // The stocks from the columns alone (after a load), or with everyone
   // brought up to date (to check that the visits missed no dated event).
   void recount_stocks(std::vector<std::int64_t>& stocks, bool up_to_date = false) const;

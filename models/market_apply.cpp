@@ -168,8 +168,7 @@ void LabourMarket::apply(std::size_t block, std::span<const std::uint32_t> ids) 
     Move move = decide_move(i);
     const std::size_t slot = stress_slot(move.from, move.from_emp);
     const double stress = stress_now(i, slot);
-    const double old_offset =
-        stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+    const double old_offset = decayed_offset(i);
     carry_out_move(block, i, move);
     if (const std::size_t to = stress_slot(move.to, move.to_emp); to != slot) {
       restart_stress(i, to, stress);
@@ -184,8 +183,7 @@ void LabourMarket::apply(std::size_t block, std::span<const std::uint32_t> ids) 
       block_bound_rises_[block].push_back(
           {.index = static_cast<std::uint32_t>(static_cast<std::size_t>(move.to_emp) * 2 +
                                                bound_group(move.to)),
-           .offset =
-               stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i]});
+           .offset = decayed_offset(i)});
     count_flows(t, i, move);
     one_off_costs(t, i, move);
     // The scratch columns back to their defaults (choose() leaves them so).

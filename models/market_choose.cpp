@@ -1,4 +1,4 @@
-// Phase 1 of the week (choose, parallel over blocks of the active list):
+// Phase 1 of the week (choose, parallel over blocks of the visited):
 // the rules each practitioner follows, and the pass that applies them.
 #include <algorithm>
 #include <cmath>
@@ -208,8 +208,7 @@ void LabourMarket::see_offset(std::size_t i, Status status) {
   const auto e = static_cast<std::size_t>(col_.employer[i]);
   const std::size_t group = bound_group(status);
   if ((visit_all_[e + 1] & (group == 0 ? kVisitPosts : kVisitLocums)) == 0) return;
-  const double offset =
-      stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+  const double offset = decayed_offset(i);
   double& seen = offset_seen_[sim::worker_slot() * 2 * authorities_.size() + e * 2 + group];
   seen = std::max(seen, offset);
 }

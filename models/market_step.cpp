@@ -1,5 +1,5 @@
 // The weekly step: the phases in order (choose, clear, apply:
-// market_choose.cpp and market_apply.cpp), the active list, and phase 4:
+// market_choose.cpp and market_apply.cpp), who is visited, and phase 4:
 // each authority's state for next week and the week's series.
 #include <algorithm>
 #include <chrono>
@@ -23,8 +23,7 @@ void LabourMarket::step() {
     into += std::chrono::duration<double>(now - last).count();
     last = now;
   };
-  partials_.reset(accumulator_width(authorities_.size()) +
-                  stock_layout().width(authorities_.size()));
+  partials_.reset(sums_width());
   const std::size_t before = population_.size();
   run_annual_events();
   // The newly qualified join: their stocks added, their first visit now.
@@ -126,10 +125,18 @@ void LabourMarket::collect_due(std::size_t begin, std::size_t end,
 
 // The tally of the calling worker's row.
 LabourMarket::Tally LabourMarket::tally() {
-  return {.row = partials_.row(),
+  return tally_over(partials_.row());
+}
+
+LabourMarket::Tally LabourMarket::tally_over(std::span<std::int64_t> row) const {
+  return {.row = row,
           .global = authorities_.size() * kAccPerEmployer,
           .stocks = accumulator_width(authorities_.size()),
           .per_employer = stock_layout().per_employer()};
+}
+
+std::size_t LabourMarket::sums_width() const {
+  return accumulator_width(authorities_.size()) + stock_layout().width(authorities_.size());
 }
 
 // State derived from the saved state: each authority's stress target (from
@@ -152,8 +159,7 @@ void LabourMarket::derive_week_state() {
     const auto status = static_cast<Status>(col_.status[i]);
     if (!in_work(status)) continue;
     const auto e = static_cast<std::size_t>(col_.employer[i]);
-    const double offset =
-        stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+    const double offset = decayed_offset(i);
     double& bound = stress_offset_bound_[e * 2 + bound_group(status)];
     bound = std::max(bound, offset);
   }
@@ -163,12 +169,8 @@ void LabourMarket::derive_week_state() {
 
 // The stocks as the sum of everyone's contribution (exact: integers).
 void LabourMarket::recount_stocks(std::vector<std::int64_t>& stocks, bool up_to_date) const {
-  const std::size_t width = stock_layout().width(authorities_.size());
-  std::vector<std::int64_t> row(accumulator_width(authorities_.size()) + width, 0);
-  const Tally t{.row = row,
-                .global = authorities_.size() * kAccPerEmployer,
-                .stocks = accumulator_width(authorities_.size()),
-                .per_employer = stock_layout().per_employer()};
+  std::vector<std::int64_t> row(sums_width(), 0);
+  const Tally t = tally_over(row);
   for (std::size_t i = 0; i < population_.size(); ++i) {
     if (up_to_date)
       contribute(t, i, +1,
@@ -197,8 +199,7 @@ std::vector<std::string> LabourMarket::stock_discrepancies() const {
   for (std::size_t i = 0; i < population_.size(); ++i) {
     if (!in_work(static_cast<Status>(col_.status[i]))) continue;
     const auto e = static_cast<std::size_t>(col_.employer[i]);
-    const double offset =
-        stress_decay_[stress_updates_ - col_.stress_since[i]] * col_.stress_offset[i];
+    const double offset = decayed_offset(i);
     sums[e] += offset;
     scale[e] += std::abs(offset);
   }
