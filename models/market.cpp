@@ -16,23 +16,13 @@ LabourMarket::LabourMarket(const Scenario& scenario)
     : scenario_(scenario),
       clock_(scenario.start),
       init_rng_(scenario.seed, kPurposeInit),
-      leave_rng_(scenario.seed, kPurposeLeave),
-      search_rng_(scenario.seed, kPurposeSearch),
       offer_rng_(scenario.seed, kPurposeOffer),
       choice_rng_(scenario.seed, kPurposeChoice),
-      release_rng_(scenario.seed, kPurposeRelease),
-      leave_excess_rng_(scenario.seed, kPurposeLeaveExcess),
-      search_excess_rng_(scenario.seed, kPurposeSearchExcess),
-      approach_rng_(scenario.seed, kPurposeApproach),
-      approach_excess_rng_(scenario.seed, kPurposeApproachExcess),
-      release_excess_rng_(scenario.seed, kPurposeReleaseExcess),
-      return_rng_(scenario.seed, kPurposeReturn),
-      return_excess_rng_(scenario.seed, kPurposeReturnExcess),
-      leave_process_(kLeaveBound),
-      search_process_(kSearchBound),
-      approach_process_(kApproachBound),
-      release_process_(kReleaseBound),
-      return_process_(kReturnBound) {
+      leave_draws_(scenario.seed, kPurposeLeave, kPurposeLeaveExcess, kLeaveBound),
+      search_draws_(scenario.seed, kPurposeSearch, kPurposeSearchExcess, kSearchBound),
+      approach_draws_(scenario.seed, kPurposeApproach, kPurposeApproachExcess, kApproachBound),
+      release_draws_(scenario.seed, kPurposeRelease, kPurposeReleaseExcess, kReleaseBound),
+      return_draws_(scenario.seed, kPurposeReturn, kPurposeReturnExcess, kReturnBound) {
   const std::size_t E = scenario_.authorities.size();
   double total_agency = 0, total_vacancy = 0;
   for (const auto& a : scenario_.authorities)

@@ -211,13 +211,13 @@ class LabourMarket {
   struct Move;
   struct Tally;
   struct Candidate;
+  struct ThinnedDraws;
   WeekRules week_rules() const;
   bool quiet_week(std::size_t i, const WeekRules& w) const;
   // The next week i must be visited, after a visit this week.
   void schedule(std::size_t i, const WeekRules& w);
   void start_candidates(std::size_t i);
-  Candidate candidate_week(std::span<std::uint16_t> next, std::size_t i,
-                           const sim::RandomStreams& rng, const sim::ThinnedProcess& process,
+  Candidate candidate_week(std::span<std::uint16_t> next, std::size_t i, const ThinnedDraws& draws,
                            std::uint64_t week) const;
   // Stress during the week in progress (after its update), by the filter of
   // `slot` (the employer, or stress_filter_.size() - 1 when not in work).
@@ -243,12 +243,12 @@ class LabourMarket {
   // The candidate weeks of `next` before `before`, passed while the process
   // did not concern i, skipped: the sequence depends on nothing but the seed
   // and the practitioner, as if taken every week.
-  void skip_candidates(std::span<std::uint16_t> next, std::size_t i, const sim::RandomStreams& rng,
-                       const sim::ThinnedProcess& process, std::uint64_t before) const {
-    next[i] = candidate_from(next[i], i, rng, process, before);
+  void skip_candidates(std::span<std::uint16_t> next, std::size_t i, const ThinnedDraws& draws,
+                       std::uint64_t before) const {
+    next[i] = candidate_from(next[i], i, draws, before);
   }
-  std::uint16_t candidate_from(std::uint16_t next, std::size_t i, const sim::RandomStreams& rng,
-                               const sim::ThinnedProcess& process, std::uint64_t before) const;
+  std::uint16_t candidate_from(std::uint16_t next, std::size_t i, const ThinnedDraws& draws,
+                               std::uint64_t before) const;
   double assignment_end_probability(std::size_t e, const WeekRules& w) const;
   AssignmentEnd assignment_end(std::size_t i, std::int16_t emp, const Candidate& release,
                                const WeekRules& w);
@@ -355,11 +355,21 @@ class LabourMarket {
   Columns col_;
 
   // Random streams, one per decision family.
-  sim::RandomStreams init_rng_, leave_rng_, search_rng_, offer_rng_, choice_rng_, release_rng_;
-  sim::RandomStreams leave_excess_rng_, search_excess_rng_, approach_rng_, approach_excess_rng_;
-  sim::RandomStreams release_excess_rng_, return_rng_, return_excess_rng_;
-  sim::ThinnedProcess leave_process_, search_process_, approach_process_, release_process_;
-  sim::ThinnedProcess return_process_;
+  sim::RandomStreams init_rng_, offer_rng_, choice_rng_;
+  // A thinned hazard's random numbers: its candidate weeks and their
+  // uniforms from one stream, the excess over its bound from another.
+  struct ThinnedDraws {
+    ThinnedDraws(std::uint64_t seed, std::uint64_t candidate_purpose, std::uint64_t excess_purpose,
+                 double bound)
+        : candidates(seed, candidate_purpose), excess(seed, excess_purpose), process(bound) {}
+    sim::RandomStreams candidates, excess;
+    sim::ThinnedProcess process;
+    // The uniform of practitioner i's excess draw in `week` (lane 0).
+    double excess_uniform(std::uint64_t week, std::size_t i) const {
+      return sim::u01(excess.words(week, i, 0)[0]);
+    }
+  };
+  ThinnedDraws leave_draws_, search_draws_, approach_draws_, release_draws_, return_draws_;
   // Stress filters: for each authority (and last, for those not in work) the
   // stress someone who had always been there would have now; a person's
   // stress is that plus their offset decayed by stress_decay_[weeks since].

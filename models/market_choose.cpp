@@ -82,15 +82,15 @@ struct LabourMarket::Candidate {
 // joined, so every scenario run with the seed shares them.
 void LabourMarket::start_candidates(std::size_t i) {
   const auto week = static_cast<std::uint64_t>(week_);
-  auto first = [&](const sim::RandomStreams& rng, const sim::ThinnedProcess& process) {
-    const std::uint64_t gap = process.gap(sim::u01(rng.words(week, i, 0)[3]));
+  auto first = [&](const ThinnedDraws& draws) {
+    const std::uint64_t gap = draws.process.gap(sim::u01(draws.candidates.words(week, i, 0)[3]));
     return static_cast<std::uint16_t>(std::min<std::uint64_t>(kNoWeek, week + gap - 1));
   };
-  col_.next_leave[i] = first(leave_rng_, leave_process_);
-  col_.next_search[i] = first(search_rng_, search_process_);
-  col_.next_approach[i] = first(approach_rng_, approach_process_);
-  col_.next_release[i] = first(release_rng_, release_process_);
-  col_.next_return[i] = first(return_rng_, return_process_);
+  col_.next_leave[i] = first(leave_draws_);
+  col_.next_search[i] = first(search_draws_);
+  col_.next_approach[i] = first(approach_draws_);
+  col_.next_release[i] = first(release_draws_);
+  col_.next_return[i] = first(return_draws_);
 }
 
 // This week's candidate of one hazard: when due, its uniforms and the next
@@ -98,13 +98,12 @@ void LabourMarket::start_candidates(std::size_t i) {
 // so the sequence never depends on the scenario.
 inline LabourMarket::Candidate LabourMarket::candidate_week(std::span<std::uint16_t> next,
                                                             std::size_t i,
-                                                            const sim::RandomStreams& rng,
-                                                            const sim::ThinnedProcess& process,
+                                                            const ThinnedDraws& draws,
                                                             std::uint64_t week) const {
   if (next[i] != week) return {};
-  const auto words = rng.words(week, i, 0);
+  const auto words = draws.candidates.words(week, i, 0);
   next[i] = static_cast<std::uint16_t>(
-      std::min<std::uint64_t>(kNoWeek, week + process.gap(sim::u01(words[1]))));
+      std::min<std::uint64_t>(kNoWeek, week + draws.process.gap(sim::u01(words[1]))));
   return {.due = true, .u = sim::u01(words[0]), .extra = sim::u01(words[2])};
 }
 
@@ -243,14 +242,14 @@ void LabourMarket::schedule(std::size_t i, const WeekRules& w) {
   auto at = [&](std::uint64_t due) { next = std::min(next, due); };
   if (col_.pending_weeks[i] > 0) at(week + 1);
   if (in_work(status)) {
-    skip_candidates(col_.next_search, i, search_rng_, search_process_, week + 1);
+    skip_candidates(col_.next_search, i, search_draws_, week + 1);
     at(col_.next_search[i]);
   } else {
-    skip_candidates(col_.next_return, i, return_rng_, return_process_, week + 1);
+    skip_candidates(col_.next_return, i, return_draws_, week + 1);
     at(col_.next_return[i]);
   }
   if (covers_vacancy(status)) {
-    skip_candidates(col_.next_release, i, release_rng_, release_process_, week + 1);
+    skip_candidates(col_.next_release, i, release_draws_, week + 1);
     at(col_.next_release[i]);
   }
   if (status == Status::permanent && w.approach_every_week) at(week + 1);
@@ -301,9 +300,8 @@ inline std::uint8_t LabourMarket::leaving_decision(std::size_t i, bool employed,
   const double break_rate = employed ? beh.inactive_rate_per_year * stress_factor_exit : 0.0;
   const double p_exit = weekly_probability(exit_rate);
   const double p_break = employed ? weekly_probability(break_rate) : 0.0;
-  const double x = leave_process_.point(leave.due, leave.u, p_exit + p_break, [&] {
-    return sim::u01(leave_excess_rng_.words(w.week, i, 0)[0]);
-  });
+  const double x = leave_draws_.process.point(
+      leave.due, leave.u, p_exit + p_break, [&] { return leave_draws_.excess_uniform(w.week, i); });
   if (x <= p_exit) return kExit;
   if (x <= p_exit + p_break) return kBreak;
   return kStay;
@@ -323,33 +321,30 @@ inline bool LabourMarket::serve_notice(std::size_t i) {
 }
 
 std::uint16_t LabourMarket::candidate_from(std::uint16_t next, std::size_t i,
-                                           const sim::RandomStreams& rng,
-                                           const sim::ThinnedProcess& process,
-                                           std::uint64_t before) const {
+                                           const ThinnedDraws& draws, std::uint64_t before) const {
   while (next < before) {
-    const auto words = rng.words(next, i, 0);
+    const auto words = draws.candidates.words(next, i, 0);
     next = static_cast<std::uint16_t>(
-        std::min<std::uint64_t>(kNoWeek, next + process.gap(sim::u01(words[1]))));
+        std::min<std::uint64_t>(kNoWeek, next + draws.process.gap(sim::u01(words[1]))));
   }
   return next;
 }
 
 std::uint16_t LabourMarket::next_candidate(Hazard h, std::size_t i) const {
-  const auto from = [&](std::span<std::uint16_t> next, const sim::RandomStreams& rng,
-                        const sim::ThinnedProcess& process) {
-    return candidate_from(next[i], i, rng, process, static_cast<std::uint64_t>(week_));
+  const auto from = [&](std::span<std::uint16_t> next, const ThinnedDraws& draws) {
+    return candidate_from(next[i], i, draws, static_cast<std::uint64_t>(week_));
   };
   switch (h) {
     case Hazard::leave:
-      return from(col_.next_leave, leave_rng_, leave_process_);
+      return from(col_.next_leave, leave_draws_);
     case Hazard::search:
-      return from(col_.next_search, search_rng_, search_process_);
+      return from(col_.next_search, search_draws_);
     case Hazard::approach:
-      return from(col_.next_approach, approach_rng_, approach_process_);
+      return from(col_.next_approach, approach_draws_);
     case Hazard::release:
-      return from(col_.next_release, release_rng_, release_process_);
+      return from(col_.next_release, release_draws_);
     case Hazard::return_to_work:
-      return from(col_.next_return, return_rng_, return_process_);
+      return from(col_.next_return, return_draws_);
   }
   return kNoWeek;
 }
@@ -368,9 +363,8 @@ inline LabourMarket::AssignmentEnd LabourMarket::assignment_end(std::size_t i, s
                                                                 const WeekRules& w) {
   const auto e = static_cast<std::size_t>(emp);
   const double p = assignment_end_probability(e, w);
-  const double x = release_process_.point(release.due, release.u, p, [&] {
-    return sim::u01(release_excess_rng_.words(w.week, i, 0)[0]);
-  });
+  const double x = release_draws_.process.point(
+      release.due, release.u, p, [&] { return release_draws_.excess_uniform(w.week, i); });
   AssignmentEnd end;
   if (x <= release_prob_[e]) {
     col_.leaving[i] = kPlacementEnd;
@@ -408,13 +402,12 @@ inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double
     p = weekly_probability(rate);
   } else {
     p = std::min(1.0, col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : w.p_return);
-    return return_process_.point(search.due, search.u, p, [&] {
-      return sim::u01(return_excess_rng_.words(w.week, i, 0)[0]);
+    return return_draws_.process.point(search.due, search.u, p, [&] {
+      return return_draws_.excess_uniform(w.week, i);
     }) <= p;
   }
-  return search_process_.point(search.due, search.u, p, [&] {
-    return sim::u01(search_excess_rng_.words(w.week, i, 0)[0]);
-  }) <= p;
+  return search_draws_.process.point(search.due, search.u, p,
+                                     [&] { return search_draws_.excess_uniform(w.week, i); }) <= p;
 }
 
 // Headhunting: at behaviour.headhunting_rate_per_year an authority with
@@ -430,8 +423,8 @@ inline int LabourMarket::headhunting_approach(std::size_t i, Status status, std:
   if (status != Status::permanent || !(w.p_headhunt > 0)) return -1;
   if (!approach.due && w.p_headhunt <= kApproachBound) return -1;
   double u_employer = approach.extra;
-  const double x = approach_process_.point(approach.due, approach.u, w.p_headhunt, [&] {
-    const auto words = approach_excess_rng_.words(w.week, i, 0);
+  const double x = approach_draws_.process.point(approach.due, approach.u, w.p_headhunt, [&] {
+    const auto words = approach_draws_.excess.words(w.week, i, 0);
     u_employer = sim::u01(words[1]);
     return sim::u01(words[0]);
   });
@@ -617,19 +610,17 @@ void LabourMarket::choose(std::span<const std::uint32_t> ids,
 
     const double stress = stress_now(i, stress_slot(status, emp));
     // Every candidate week due is taken, whatever happens after.
-    const Candidate leave = candidate_week(col_.next_leave, i, leave_rng_, leave_process_, w.week);
+    const Candidate leave = candidate_week(col_.next_leave, i, leave_draws_, w.week);
     // Looking for work: in work (search), or out of it (return).
     const std::span<std::uint16_t> next_search = employed ? col_.next_search : col_.next_return;
-    const sim::RandomStreams& search_rng = employed ? search_rng_ : return_rng_;
-    const sim::ThinnedProcess& search_process = employed ? search_process_ : return_process_;
-    skip_candidates(next_search, i, search_rng, search_process, w.week);
-    const Candidate search = candidate_week(next_search, i, search_rng, search_process, w.week);
-    const Candidate approach =
-        candidate_week(col_.next_approach, i, approach_rng_, approach_process_, w.week);
+    const ThinnedDraws& search_draws = employed ? search_draws_ : return_draws_;
+    skip_candidates(next_search, i, search_draws, w.week);
+    const Candidate search = candidate_week(next_search, i, search_draws, w.week);
+    const Candidate approach = candidate_week(col_.next_approach, i, approach_draws_, w.week);
     Candidate release;
     if (covers_vacancy(status)) {
-      skip_candidates(col_.next_release, i, release_rng_, release_process_, w.week);
-      release = candidate_week(col_.next_release, i, release_rng_, release_process_, w.week);
+      skip_candidates(col_.next_release, i, release_draws_, w.week);
+      release = candidate_week(col_.next_release, i, release_draws_, w.week);
     }
     // The week ends quietly, or with a move for apply() to carry out.
     auto done = [&](bool moving) {
