@@ -90,10 +90,10 @@ void BM_Week(benchmark::State& state) {
   const double rss1 = resident_bytes();
   const double growth = first_growth.emplace(n, rss1 - rss0).first->second;
   for (int w = 0; w < 4; ++w) market.step();  // past the first week's transient
-  const auto before = market.phase_seconds();
+  const auto before = market.step_stats();
   std::int64_t weeks = 0;
   for (auto _ : state) market.step(), ++weeks;
-  const auto& after = market.phase_seconds();
+  const auto& after = market.step_stats();
   const double size = static_cast<double>(market.population().size());
   const double column_bytes = size * static_cast<double>(market.population().bytes_per_agent());
   const double floor = stream_seconds(static_cast<std::size_t>(column_bytes));
@@ -173,7 +173,7 @@ void BM_TenYears(benchmark::State& state) {
                    ("pledgesim-bench-" + std::to_string(::getpid()) + ".h5");
   double practitioner_weeks = 0;
   double file_bytes = 0;
-  pm::LabourMarket::PhaseSeconds visits;  // of the last iteration
+  pm::LabourMarket::StepStats visits;  // of the last iteration
   for (auto _ : state) {
     pm::LabourMarket market(s);
     market.set_event_recording(events);
@@ -201,7 +201,7 @@ void BM_TenYears(benchmark::State& state) {
       recorder->finish();
       file_bytes = static_cast<double>(std::filesystem::file_size(out));
     }
-    visits = market.phase_seconds();
+    visits = market.step_stats();
   }
   std::filesystem::remove(out);
   if (output) state.counters["file_bytes"] = file_bytes;

@@ -109,15 +109,16 @@ class LabourMarket {
   // Zones ("region/subregion") where practitioners live (column home_zone).
   const std::string& zone_name(std::uint8_t zone) const { return zone_names_[zone]; }
 
-  // Wall time spent in each phase of step(), summed over the weeks run (for
-  // benchmarks and profiling; not part of any output).
-  struct PhaseSeconds {
+  // What step() did, summed over the weeks run (for benchmarks, profiling
+  // and tests; not part of any output): the wall time of each phase, and
+  // who was visited.
+  struct StepStats {
     double events_and_prices = 0, choose = 0, clear = 0, apply = 0, authorities = 0;
-    // Practitioners visited; authority-weeks where everyone in work, or every
-    // locum, was visited (stress or release above a bound).
+    // Practitioners visited; authority-weeks where every post holder, or
+    // every locum, was visited (stress or release above a bound).
     std::int64_t visits = 0, all_posts_weeks = 0, all_locums_weeks = 0;
   };
-  const PhaseSeconds& phase_seconds() const { return phase_seconds_; }
+  const StepStats& step_stats() const { return step_stats_; }
 
   // The /employers table of the output.
   sim::EntityTable employer_table() const;
@@ -478,7 +479,7 @@ class LabourMarket {
   std::vector<double> region_pay_sum_, region_count_;  // update_prices() scratch
 
   sim::WorkerSums<std::int64_t> partials_;
-  PhaseSeconds phase_seconds_;
+  StepStats step_stats_;
   std::vector<double> series_;
   StatusCounts status_counts_{};
   TransitionCounts transitions_{};

@@ -37,7 +37,7 @@ void LabourMarket::step() {
   update_stress_filters();
   update_visit_all();
   for (auto& l : ledgers_) l.begin_week(week_);
-  lap(phase_seconds_.events_and_prices);
+  lap(step_stats_.events_and_prices);
 
   // Blocks of the population (ids in order): the partition, and so every
   // sum, event order and applicant order, never depends on the threads.
@@ -64,24 +64,24 @@ void LabourMarket::step() {
     collect_due(begin, end, block_due_[b]);
     choose(block_due_[b], block_applicants_[b], block_movers_[b]);
   });
-  lap(phase_seconds_.choose);
-  for (const auto& due : block_due_) phase_seconds_.visits += static_cast<std::int64_t>(due.size());
+  lap(step_stats_.choose);
+  for (const auto& due : block_due_) step_stats_.visits += static_cast<std::int64_t>(due.size());
   for (const std::uint8_t v : std::span(visit_all_).subspan(1)) {
-    phase_seconds_.all_posts_weeks += (v & kVisitPosts) != 0;
-    phase_seconds_.all_locums_weeks += (v & kVisitLocums) != 0;
+    step_stats_.all_posts_weeks += (v & kVisitPosts) != 0;
+    step_stats_.all_locums_weeks += (v & kVisitLocums) != 0;
   }
   clear_market();
-  lap(phase_seconds_.clear);
+  lap(step_stats_.clear);
   if (record_events_) {
     block_events_.resize(blocks);
     for (auto& e : block_events_) e.clear();
   }
   sim::for_each_index(blocks, [&](std::size_t b) { apply(b, block_movers_[b]); });
   if (record_events_) gather_events();
-  lap(phase_seconds_.apply);
+  lap(step_stats_.apply);
   update_authorities();
   full_week_ = false;
-  lap(phase_seconds_.authorities);
+  lap(step_stats_.authorities);
   ++week_;
 }
 
