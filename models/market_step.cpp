@@ -26,14 +26,15 @@ void LabourMarket::step() {
   partials_.reset(sums_width());
   const std::size_t before = population_.size();
   run_annual_events();
-  // The newly qualified join: their stocks added, their first visit now.
-  {
-    const Tally t = tally();
-    for (std::size_t i = before; i < population_.size(); ++i) contribute(t, i, +1);
-  }
   previous_levers_.swap(levers_);
   update_prices();
   full_week_ = full_week_ || levers_ != previous_levers_;
+  // The newly qualified join: their stocks added (unless the week counts
+  // everyone afresh), their first visit now.
+  if (!full_week_) {
+    const Tally t = tally();
+    for (std::size_t i = before; i < population_.size(); ++i) contribute(t, i, +1);
+  }
   update_stress_filters();
   update_visit_all();
   for (auto& l : ledgers_) l.begin_week(week_);

@@ -112,6 +112,23 @@ TEST_P(MarketInvariants, CheckInvariantsFindsNothingWrongEveryWeek) {
   EXPECT_FALSE(pm::check_invariants(m, previous).empty());
 }
 
+// A week whose levers change counts the stocks afresh; one that is also the
+// September intake must not count the newly qualified twice.
+TEST(MarketInvariantsAtLeverChanges, AChangeInTheIntakeWeekRecountsOnce) {
+  pm::Scenario s = pm::builtin_default_scenario();
+  s.years = 2;
+  // In force from the week starting 2018-08-26, which holds 1 September: the intake.
+  s.policies = pm::one_of_every_lever(ps::Date::from_ymd(2018, 8, 26));
+  pm::LabourMarket m(s);
+  std::vector<double> previous(m.week_series().begin(), m.week_series().end());
+  for (std::int64_t w = 0; w < s.weeks(); ++w) {
+    m.step();
+    const auto bad = pm::check_invariants(m, previous);
+    ASSERT_TRUE(bad.empty()) << bad.front();
+    previous.assign(m.week_series().begin(), m.week_series().end());
+  }
+}
+
 TEST_P(MarketInvariants, StatusCountsFollowTransitionsEveryWeek) {
   const auto s = scenario_named(GetParam(), 3);
   pm::LabourMarket m(s);
