@@ -22,21 +22,27 @@ LabourMarket::LabourMarket(const Scenario& scenario)
       search_draws_(scenario.seed, kPurposeSearch, kPurposeSearchExcess, kSearchBound),
       approach_draws_(scenario.seed, kPurposeApproach, kPurposeApproachExcess, kApproachBound),
       release_draws_(scenario.seed, kPurposeRelease, kPurposeReleaseExcess, kReleaseBound),
-      return_draws_(scenario.seed, kPurposeReturn, kPurposeReturnExcess, kReturnBound) {
+      return_draws_(scenario.seed, kPurposeReturn, kPurposeReturnExcess, kReturnBound),
+      inputs_(scenario) {
   const std::size_t E = scenario_.authorities.size();
   double total_agency = 0, total_vacancy = 0;
   for (const auto& a : scenario_.authorities)
     total_agency += a.agency_fte, total_vacancy += a.vacancy_fte;
   const double mean_cover = total_vacancy > 0 ? total_agency / total_vacancy : 0.0;
   for (const auto& a : scenario_.authorities) {
+    // The authority table's figures, or the inputs' on the start date.
+    const std::size_t e = authorities_.size();
     Authority auth;
-    auth.establishment = std::llround(a.inpost_fte + a.vacancy_fte);
-    auth.cases = a.caseload * (a.inpost_fte + a.agency_fte);
+    auth.establishment = std::llround(inputs_.path(e, InputVariable::establishment)
+                                          .at(scenario_.start, a.inpost_fte + a.vacancy_fte));
+    auth.cases = inputs_.path(e, InputVariable::case_demand)
+                     .at(scenario_.start, a.caseload * (a.inpost_fte + a.agency_fte));
     auth.cover_ratio = a.locum_cover_ratio >= 0 ? a.locum_cover_ratio
                        : a.vacancy_fte > 0      ? a.agency_fte / a.vacancy_fte
                                                 : mean_cover;
     auth.inner = a.inner_london;
     authorities_.push_back(auth);
+    start_establishment_.push_back(auth.establishment);
     hello_pence_.push_back(std::llround(a.golden_hello_gbp * 100));
     relocation_pence_.push_back(0);
     pay_index_.push_back(a.pay_index);
@@ -115,7 +121,8 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   // who are all visited in the first week (next_due 0).
   for (std::size_t e = 0; e < E; ++e) {
     const std::int64_t perm = std::llround(scenario_.authorities[e].inpost_fte);
-    ledgers_.emplace_back(scenario_.agency.cover_after_weeks, authorities_[e].establishment - perm);
+    ledgers_.emplace_back(scenario_.agency.cover_after_weeks,
+                          std::max<std::int64_t>(0, authorities_[e].establishment - perm));
   }
   stress_offset_sum_.assign(E + 1, 0.0);
   for (std::size_t i = 0; i < population_.size(); ++i)
@@ -298,15 +305,57 @@ void LabourMarket::add_newly_qualified() {
   }
 }
 
+sim::Date LabourMarket::annual_date(unsigned month, unsigned day) const {
+  const int year = clock_.week_start(week_).plus_days(6).year();  // the week contains the date
+  return sim::Date::from_ymd(year, month, day);
+}
+
+// 1 April: the pay award (inputs: pay_award, else pay.annual_uplift_rate)
+// and the change of agency market rates (inputs: agency_rate_change, else
+// the pay award), then the pay review. 1 September: the intake of newly
+// qualified (inputs: nqsw_intake of that date, else the scenario's figures).
 void LabourMarket::run_annual_events() {
   last_intake_ = 0;
   if (clock_.contains_annual(week_, kPayReviewMonth, kPayReviewDay)) {
-    uplift_ *= 1.0 + scenario_.pay.annual_uplift_rate;
+    const sim::Date date = annual_date(kPayReviewMonth, kPayReviewDay);
+    const double award =
+        inputs_.national(InputVariable::pay_award).at(date, scenario_.pay.annual_uplift_rate);
+    uplift_ *= 1.0 + award;
+    agency_uplift_ *= 1.0 + inputs_.national(InputVariable::agency_rate_change).at(date, award);
     review_pay(scenario_.levers_at(clock_.week_start(week_)));
   }
   if (clock_.contains_annual(week_, kIntakeMonth, kIntakeDay)) {
+    const sim::Date date = annual_date(kIntakeMonth, kIntakeDay);
+    double cumulative = 0;  // rounded cumulatively, so the shares keep their total
+    std::int64_t given = 0;
+    for (std::size_t e = 0; e < intake_.size(); ++e) {
+      const InputPath& path = inputs_.path(e, InputVariable::nqsw_intake);
+      if (path.empty()) continue;
+      cumulative += path.at(date);
+      intake_[e] = std::llround(cumulative) - given;
+      given += intake_[e];
+    }
     for (std::int64_t n : intake_) last_intake_ += n;
     if (last_intake_ > 0) add_newly_qualified();
+  }
+}
+
+// Establishment and case demand of the week (inputs, else as at the start).
+void LabourMarket::apply_inputs() {
+  const sim::Date today = clock_.week_start(week_);
+  for (std::size_t e = 0; e < authorities_.size(); ++e) {
+    Authority& auth = authorities_[e];
+    const InputPath& posts = inputs_.path(e, InputVariable::establishment);
+    if (!posts.empty()) {
+      // Posts are cut only as they fall vacant: no one in post is dismissed,
+      // and posts held for arrivals serving notice stay.
+      const std::int64_t pending = stocks_[e * stock_layout().per_employer() + sPendingPerm];
+      const std::int64_t held = permanent_[e] + pending;
+      auth.establishment = std::max<std::int64_t>(std::llround(posts.at(today)), held);
+      ledgers_[e].set_total(auth.establishment - permanent_[e]);
+      perm_capacity_[e] = std::min(perm_capacity_[e], auth.establishment - held);
+    }
+    auth.cases = inputs_.path(e, InputVariable::case_demand).at(today, auth.cases);
   }
 }
 
@@ -424,7 +473,7 @@ void LabourMarket::update_prices() {
     relocation_pence_[e] = std::llround(levers_[e].relocation_gbp * 100);
     for (int r = 0; r < kRoleCount; ++r) {
       const double regional_index = region_sum[region_of_[e]] / region_n[region_of_[e]];
-      const double market = ag.rate_gbp_per_hour[r] * uplift_ * regional_index;
+      const double market = ag.rate_gbp_per_hour[r] * agency_uplift_ * regional_index;
       const double hourly =
           breaching_[e] ? market : std::min(market, levers_[e].agency_cap_gbp_per_hour[r]);
       const std::size_t k = e * kRoleCount + static_cast<std::size_t>(r);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "models/events.hpp"
+#include "models/input_paths.hpp"
 #include "models/metrics.hpp"
 #include "models/roles.hpp"
 #include "models/scenario.hpp"
@@ -148,9 +149,9 @@ class LabourMarket {
 
  private:
   struct Authority {
-    std::int64_t establishment;
-    double cases;        // caseload demand, constant for now
-    double cover_ratio;  // locums wanted per long vacancy
+    std::int64_t establishment;  // this week's (inputs: establishment)
+    double cases;                // this week's case demand (inputs: case_demand)
+    double cover_ratio;          // locums wanted per long vacancy
     bool inner;
   };
   // Per-practitioner columns, rebound after the population grows.
@@ -191,6 +192,11 @@ class LabourMarket {
   void draw_weights(sim::AgentDraws& d, std::size_t id);
   void add_newly_qualified();
   void run_annual_events();
+  // This week's establishment and case demand from the inputs (the vacancy
+  // ledgers follow the establishment).
+  void apply_inputs();
+  // The date of an annual event (month, day) in the week being run.
+  sim::Date annual_date(unsigned month, unsigned day) const;
   void update_prices();
   void review_pay(const std::vector<AuthorityLevers>& levers);
   void choose(std::span<const std::uint32_t> ids, std::vector<std::uint32_t>& applicants,
@@ -425,16 +431,19 @@ class LabourMarket {
   sim::IndexedSamplerTables perm_offers_, agency_offers_, bank_offers_;
 
   // Prices for the week: [authority][role] or [role].
-  double uplift_ = 1.0;
-  std::vector<double> pay_index_;                 // per authority, set by the April pay review
-  std::vector<double> perm_pay_gbp_;              // annual salary [e * roles + r]
-  std::vector<std::int64_t> perm_cost_pence_;     // weekly pay + on-costs
-  std::vector<double> trainee_pay_gbp_;           // annual ASYE salary, per authority
-  std::vector<std::int64_t> trainee_cost_pence_;  // weekly, with on-costs
-  std::vector<double> bank_pay_gbp_;              // annual bank pay [e * roles + r]
-  std::vector<std::int64_t> bank_cost_pence_;     // weekly bank pay + on-costs
-  std::int64_t recruitment_pence_ = 0;            // per permanent starter
-  std::vector<double> agency_pay_gbp_;            // annual locum pay [e * roles + r]
+  double uplift_ = 1.0;         // pay: the April awards so far
+  double agency_uplift_ = 1.0;  // agency market rates: their April changes so far
+  InputPaths inputs_;
+  std::vector<std::int64_t> start_establishment_;  // a checkpoint's scenario check
+  std::vector<double> pay_index_;                  // per authority, set by the April pay review
+  std::vector<double> perm_pay_gbp_;               // annual salary [e * roles + r]
+  std::vector<std::int64_t> perm_cost_pence_;      // weekly pay + on-costs
+  std::vector<double> trainee_pay_gbp_;            // annual ASYE salary, per authority
+  std::vector<std::int64_t> trainee_cost_pence_;   // weekly, with on-costs
+  std::vector<double> bank_pay_gbp_;               // annual bank pay [e * roles + r]
+  std::vector<std::int64_t> bank_cost_pence_;      // weekly bank pay + on-costs
+  std::int64_t recruitment_pence_ = 0;             // per permanent starter
+  std::vector<double> agency_pay_gbp_;             // annual locum pay [e * roles + r]
   // Weekly agency charges and their parts: [(e * roles + r) * agencies + a].
   std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_, agency_msp_pence_;
   std::vector<AuthorityLevers> levers_;  // policy levers in force this week

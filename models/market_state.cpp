@@ -169,8 +169,11 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
   }
   out.put_value<std::int64_t>("constants/seed", static_cast<std::int64_t>(scenario_.seed));
   out.put_value<std::int64_t>("constants/start_days", clock_.start().days());
-  out.put("constants/establishment", establishment);
-  out.put("constants/cases", cases);
+  out.put("constants/establishment", start_establishment_);
+  // This week's inputs (they change over time: models/inputs.hpp).
+  out.put("inputs/establishment", establishment);
+  out.put("inputs/cases", cases);
+  out.put("inputs/intake", intake_);
   out.put("constants/cover_ratio", cover_ratio);
   out.put("constants/inner", inner);
   out.put("constants/region_of", region_of_);
@@ -178,7 +181,6 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
   out.put("constants/region_of_zone", region_of_zone_);
   out.put("constants/commute", commute_);
   out.put("constants/reach", reach_);
-  out.put("constants/intake", intake_);
   out.put("constants/agency_margin_share", agency_margin_share_);
   out.put("constants/agency_offer_cdf", agency_offer_cdf_);
   out.put("constants/thresholds",
@@ -190,6 +192,7 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
   // Counters and the clock's position.
   out.put_value<std::int64_t>("week", week_);
   out.put_value<double>("uplift", uplift_);
+  out.put_value<double>("agency_uplift", agency_uplift_);
   out.put_value<std::int64_t>("last_intake", last_intake_);
   out.put_value<std::int64_t>("recruitment_pence", recruitment_pence_);
   out.put_value<std::int64_t>("headhunt_premium_pence", headhunt_premium_pence_);
@@ -272,17 +275,13 @@ void LabourMarket::load_state(const sim::StateReader& in) {
   if (in.get_value<std::int64_t>("constants/start_days") != clock_.start().days())
     throw sim::StateError(in.where() + ": constants/start_days is not this scenario's start " +
                           clock_.start().iso());
-  std::vector<std::int64_t> establishment;
-  std::vector<double> cases, cover_ratio;
+  std::vector<double> cover_ratio;
   std::vector<std::uint8_t> inner;
   for (const auto& a : authorities_) {
-    establishment.push_back(a.establishment);
-    cases.push_back(a.cases);
     cover_ratio.push_back(a.cover_ratio);
     inner.push_back(a.inner ? 1 : 0);
   }
-  expect_same(in, "constants/establishment", establishment);
-  expect_same(in, "constants/cases", cases);
+  expect_same(in, "constants/establishment", start_establishment_);
   expect_same(in, "constants/cover_ratio", cover_ratio);
   expect_same(in, "constants/inner", inner);
   expect_same(in, "constants/region_of", region_of_);
@@ -290,7 +289,6 @@ void LabourMarket::load_state(const sim::StateReader& in) {
   expect_same(in, "constants/region_of_zone", region_of_zone_);
   expect_same(in, "constants/commute", commute_);
   expect_same(in, "constants/reach", reach_);
-  expect_same(in, "constants/intake", intake_);
   expect_same(in, "constants/agency_margin_share", agency_margin_share_);
   expect_same(in, "constants/agency_offer_cdf", agency_offer_cdf_);
   expect_same(in, "constants/thresholds",
@@ -303,6 +301,16 @@ void LabourMarket::load_state(const sim::StateReader& in) {
                           std::to_string(scenario_.weeks()) + " weeks");
   week_ = week;
   uplift_ = in.get_value<double>("uplift");
+  agency_uplift_ = in.get_value<double>("agency_uplift");
+  {
+    std::vector<std::int64_t> establishment(authorities_.size());
+    std::vector<double> cases(authorities_.size());
+    load_exact(in, "inputs/establishment", establishment);
+    load_exact(in, "inputs/cases", cases);
+    load_exact(in, "inputs/intake", intake_);
+    for (std::size_t e = 0; e < authorities_.size(); ++e)
+      authorities_[e].establishment = establishment[e], authorities_[e].cases = cases[e];
+  }
   last_intake_ = in.get_value<std::int64_t>("last_intake");
   recruitment_pence_ = in.get_value<std::int64_t>("recruitment_pence");
   headhunt_premium_pence_ = in.get_value<std::int64_t>("headhunt_premium_pence");

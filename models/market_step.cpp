@@ -38,6 +38,7 @@ void LabourMarket::step() {
   update_stress_filters();
   update_visit_all();
   for (auto& l : ledgers_) l.begin_week(week_);
+  apply_inputs();
   lap(step_stats_.events_and_prices);
 
   // Blocks of the population (ids in order): the partition, and so every
@@ -261,6 +262,8 @@ void LabourMarket::update_authorities() {
     const std::int64_t* s = &stocks_[e * per];
     ledgers_[e].end_week(flows[aStarters], flows[aLeavers]);
     plan_next_week(e, s);
+    // (No change unless the establishment has fallen below those in post.)
+    ledgers_[e].set_total(std::max<std::int64_t>(0, authorities_[e].establishment - permanent_[e]));
     record_series(e, flows, s);
   }
   build_offer_cdfs();

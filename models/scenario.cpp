@@ -127,8 +127,11 @@ void ScenarioReader::walk(const toml::table& table, const std::string& prefix,
 }
 
 void ScenarioReader::read(toml::table& root, Scenario& s) {
-  std::vector<std::string> known = {"name",     "description", "start",  "authorities",
-                                    "policies", "agencies",    "include"};
+  std::vector<std::string> known = {"name",        "description",  "start",
+                                    "authorities", "policies",     "agencies",
+                                    "include",     "inputs.table", "inputs.rows"};
+  for (const auto name : kInputVariableNames)
+    known.push_back("inputs.projection." + std::string(name) + ".rule");
   std::map<std::string, const ParamDef*> by_key;
   std::set<std::string> tables;  // "behaviour", "pay.role_min_pqe_years", ...
   for (const auto& p : scenario_params()) {
@@ -154,6 +157,8 @@ void ScenarioReader::read(toml::table& root, Scenario& s) {
       if (auto d = read_date(node, key)) s.start = *d;
     } else if (key == "include") {  // resolved before overrides: only --set leaves one here
       issue(&node, key, "cannot be given with --set (includes are resolved before overrides)");
+    } else if (key.starts_with("inputs.") && is_value_key(key) && !by_key.count(key)) {
+      read_inputs_key(key, node, s);
     } else if (key == "authorities" || key == "policies" || key == "agencies") {
       // read after the walk: policies refer to authorities
     } else if (auto it = by_key.find(key); it != by_key.end()) {
@@ -168,6 +173,7 @@ void ScenarioReader::read(toml::table& root, Scenario& s) {
     issue(nullptr, "authorities", "missing: list at least one");
   if (const toml::node* p = root.get("policies")) read_policies(*p, s);
   if (const toml::node* a = root.get("agencies")) read_agencies(*a, s);
+  check_inputs(s);
   check_consistency(s, root);
 }
 
@@ -389,8 +395,8 @@ void ScenarioReader::check_consistency(const Scenario& s, const toml::table& roo
 namespace {
 
 Scenario read_root(toml::table root, const std::string& source_name,
-                   const std::vector<Override>& overrides) {
-  detail::ScenarioReader reader(source_name, detail::apply_overrides(root, overrides));
+                   const std::vector<Override>& overrides, const ScenarioFiles& files) {
+  detail::ScenarioReader reader(source_name, detail::apply_overrides(root, overrides), files);
   Scenario s;
   reader.read(root, s);
   if (!reader.ok()) throw ScenarioError(reader.take_issues());
@@ -406,7 +412,7 @@ Scenario parse_scenario(const std::string& text, const std::string& source_name,
     chain.push_back(files.identity(std::filesystem::path(source_name)));
   return read_root(
       detail::resolve_includes(detail::parse_root(text, source_name), source_name, chain, files),
-      source_name, overrides);
+      source_name, overrides, files);
 }
 
 Scenario load_scenario_file(const std::filesystem::path& path,
@@ -415,8 +421,27 @@ Scenario load_scenario_file(const std::filesystem::path& path,
                         files);
 }
 
+namespace {
+// The built-in scenario's one other file, its inputs table; a table given
+// with --set is read from disk.
+class BuiltinFiles : public ScenarioFiles {
+ public:
+  std::filesystem::path identity(const std::filesystem::path& path) const override {
+    return path == kTable ? path : disk_files().identity(path);
+  }
+  std::optional<std::string> read(const std::filesystem::path& path) const override {
+    return path == kTable ? builtin_inputs_table_text() : disk_files().read(path);
+  }
+
+ private:
+  inline static const std::filesystem::path kTable = "data/inputs_2017_2021.csv";
+};
+}  // namespace
+
 Scenario builtin_default_scenario(const std::vector<Override>& overrides) {
-  return parse_scenario(builtin_default_scenario_text(), "<built-in london_baseline>", overrides);
+  static const BuiltinFiles files;
+  return parse_scenario(builtin_default_scenario_text(), "<built-in london_baseline>", overrides,
+                        files);
 }
 
 }  // namespace pledgesim::models

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "models/inputs.hpp"
 #include "models/policy.hpp"
 #include "models/roles.hpp"
 #include "sim/core/calendar.hpp"
@@ -136,6 +137,7 @@ struct Scenario {
   };
 
   std::vector<AuthorityData> authorities;
+  Inputs inputs;                     // values that change over time (models/inputs.hpp)
   std::vector<AgencyFirm> agencies;  // empty: one agency with agency.margin_share
   std::vector<Policy> policies;
 
@@ -211,6 +213,9 @@ Scenario load_scenario_file(const std::filesystem::path& path,
                             const ScenarioFiles& files = disk_files());
 Scenario builtin_default_scenario(const std::vector<Override>& overrides = {});
 const std::string& builtin_default_scenario_text();
+// The inputs table the built-in scenario names (inputs.table =
+// "data/inputs_2017_2021.csv"), built in with it.
+const std::string& builtin_inputs_table_text();
 
 // Fully resolved TOML: every key with its value, defaults included.
 std::string to_toml(const Scenario& scenario);

@@ -29,8 +29,10 @@ std::string join_names(const std::vector<std::string>& names);
 class ScenarioReader {
  public:
   // `issues`: problems found before reading (in --set overrides).
-  explicit ScenarioReader(std::string file, std::vector<ScenarioIssue> issues = {})
-      : file_(std::move(file)), issues_(std::move(issues)) {}
+  // `files`: where inputs.table is read from.
+  explicit ScenarioReader(std::string file, std::vector<ScenarioIssue> issues = {},
+                          const ScenarioFiles& files = disk_files())
+      : file_(std::move(file)), issues_(std::move(issues)), files_(&files) {}
 
   void issue(const toml::node* node, const std::string& key, const std::string& message);
   bool ok() const { return issues_.empty(); }
@@ -78,6 +80,19 @@ class ScenarioReader {
   void read_agencies(const toml::node& node, Scenario& s);
   void check_consistency(const Scenario& s, const toml::table& root);
 
+  // [inputs] (models/scenario_inputs.cpp): the keys other than the
+  // projection rates, which are parameters; rows are checked against the
+  // authorities by check_inputs() once those are read.
+  void read_inputs_key(const std::string& key, const toml::node& node, Scenario& s);
+  void read_input_table(const toml::node& node, Scenario& s);
+  void read_input_rows(const toml::node& node, Scenario& s);
+  void check_inputs(const Scenario& s);
+  // One row's fields as text (from the CSV file) or TOML values, checked;
+  // false (reported at `where`) when it is not valid.
+  bool parse_input_row(const ScenarioIssue& where, const std::string& scope,
+                       const std::string& date, const std::string& variable, double value,
+                       const std::string& source, InputRow& row);
+
   // [[policies]] (models/scenario_policies.cpp), by the table of policy kinds.
   void read_policies(const toml::node& node, Scenario& s);
   // One value key of a policy; false (reported) when it is not valid.
@@ -93,6 +108,8 @@ class ScenarioReader {
 
   std::string file_;
   std::vector<ScenarioIssue> issues_;
+  const ScenarioFiles* files_;
+  std::vector<ScenarioIssue> row_where_;  // where each of inputs.rows came from
 };
 
 }  // namespace pledgesim::models::detail

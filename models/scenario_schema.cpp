@@ -157,6 +157,12 @@ std::vector<ParamDef> build() {
   P.push_back(param("pay.vacancy_target_rate", 0, 1,
                     "vacancy rate above which a competitive authority raises pay",
                     [](Scenario& s) { return &s.pay.vacancy_target_rate; }));
+  for (int v = 0; v < kInputVariableCount; ++v) {
+    const std::string name(kInputVariableNames[v]);
+    P.push_back(param("inputs.projection." + name + ".rate_per_year", -0.5, 1,
+                      "yearly growth of " + name + " after its last row, under the growth rule",
+                      [v](Scenario& s) { return &s.inputs.projection[v].rate_per_year; }));
+  }
   for (int r = 0; r < kRoleCount; ++r) {
     const std::string role(kRoleNames[r]);
     P.push_back(param("agency.rate_gbp_per_hour." + role, 0, 1000,
@@ -316,6 +322,32 @@ std::string scenario_keys_markdown() {
   for (const auto& kind : policy_kinds())
     out << "| `" << kind.name() << "` | " << policy_values_doc(kind) << " | " << kind.effect
         << " |\n";
+  out << "\nOptional `[inputs]`: values that change over time, by authority and date "
+         "(models/inputs.hpp; without them an authority keeps its start figures, and pay and "
+         "agency rates rise by `pay.annual_uplift_rate`):\n\n"
+      << "| key | meaning |\n|---|---|\n"
+      << "| `inputs.table` | a CSV file (path relative to the scenario file) with the header "
+         "`scope,date,variable,value,source`, one dated value per line |\n"
+      << "| `inputs.rows` | the same rows inline: `[{ scope = \"...\", date = 2018-09-30, "
+         "variable = \"...\", value = 1.0, source = \"...\" }, ...]` (added to the table's) |\n"
+      << "| `inputs.projection.VARIABLE.rule` | after a series' last row: \"hold\" (default; "
+         "its last value), \"trend\" (the least-squares line through its rows, never below 0) "
+         "or \"growth\" (`inputs.projection.VARIABLE.rate_per_year`, compounded) |\n"
+      << "\nA row's `scope` is an authority's name, a region's name or \"all\"; `variable` is "
+         "one of:\n\n| variable | meaning |\n|---|---|\n"
+      << "| `establishment` | funded posts (FTE: in post + vacancies), at each week's start; "
+         "posts are cut only as they fall vacant |\n"
+      << "| `case_demand` | cases, such that caseload = case_demand / (post holders + locums); "
+         "from DfE figures: caseload x (in post + agency FTE) |\n"
+      << "| `nqsw_intake` | newly qualified joining in the September intake (its value on 1 "
+         "September) |\n"
+      << "| `pay_award` | the 1 April pay award (a rate; scope \"all\") |\n"
+      << "| `agency_rate_change` | the 1 April change of agency market rates (a rate; scope "
+         "\"all\"; default: the pay award) |\n"
+      << "\nEach series is linear between its rows and holds its first value before them. A "
+         "region's (or all's) row of `establishment`, `case_demand` or `nqsw_intake` is the total "
+         "of its authorities without rows of their own, shared in proportion to their "
+         "establishment at the start.\n";
   out << "\nOptional `agencies = [ {...}, ... ]` (default: one agency with `agency.margin_share`); "
          "each agency places locums where it earns the largest margin:\n\n"
       << "| key | meaning |\n|---|---|\n"

@@ -61,6 +61,28 @@ std::string to_toml(const Scenario& scenario) {
     authorities.push_back(std::move(t));
   }
   root.insert("authorities", std::move(authorities));
+  // Inputs: the rules, and every row inline (the resolved scenario needs no
+  // table file).
+  toml::table* inputs = root.get("inputs")->as_table();
+  toml::table* projection = inputs->get("projection")->as_table();
+  for (int v = 0; v < kInputVariableCount; ++v)
+    projection->get(kInputVariableNames[v])
+        ->as_table()
+        ->insert(
+            "rule",
+            std::string(
+                kProjectionRuleNames[static_cast<std::size_t>(copy.inputs.projection[v].rule)]));
+  if (!copy.inputs.rows.empty()) {
+    toml::array rows;
+    for (const InputRow& r : copy.inputs.rows)
+      rows.push_back(toml::table{
+          {"scope", r.scope},
+          {"date", toml_date(r.date)},
+          {"variable", std::string(kInputVariableNames[static_cast<std::size_t>(r.variable)])},
+          {"value", r.value},
+          {"source", r.source}});
+    inputs->insert("rows", std::move(rows));
+  }
   if (!copy.agencies.empty()) {
     toml::array agencies;
     for (const auto& a : copy.agencies) {

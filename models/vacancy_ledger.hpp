@@ -40,6 +40,17 @@ class VacancyLedger {
 
   std::int64_t total() const { return total_; }
 
+  // Posts funded or cut (the establishment changed): new vacancies open
+  // this week; cuts close the longest open first.
+  void set_total(std::int64_t total) {
+    if (total > total_) {
+      if (!recent_.empty()) recent_[cursor_] += total - total_;
+      total_ = total;
+    } else if (total < total_) {
+      end_week(total_ - total, 0);
+    }
+  }
+
   // Checkpoints: the whole state, and putting it back.
   const std::vector<std::int64_t>& recent() const { return recent_; }
   std::size_t cursor() const { return cursor_; }

@@ -182,8 +182,10 @@ TEST(MarketStateSaved, RefusedByAMarketOfAnotherScenario) {
       },
       ps::StateError);
 
-  auto bigger = london_scenario(1);
-  bigger.authorities[3].inpost_fte += 10;
+  auto bigger = london_scenario(1);  // ten more posts at one authority, from its inputs
+  for (auto& row : bigger.inputs.rows)
+    if (row.scope == bigger.authorities[3].name && row.variable == pm::InputVariable::establishment)
+      row.value += 10;
   pm::LabourMarket other_establishment(bigger);
   EXPECT_THROW(
       {
