@@ -112,6 +112,7 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   series_.assign(static_cast<std::size_t>(kMetricCount) * E, 0);
   stress_filter_.assign(E + 1, 0.0);  // the last: not in work, target 0
 
+  update_rate_rules();
   add_columns();
   create_initial_population();
   for (std::size_t i = 0; i < population_.size(); ++i) start_candidates(i);
@@ -288,8 +289,8 @@ void LabourMarket::add_newly_qualified() {
   bind_columns();
   const auto& beh = scenario_.behaviour;
   std::size_t id = first;
-  for (std::size_t e = 0; e < intake_.size(); ++e) {
-    for (std::int64_t k = 0; k < intake_[e]; ++k, ++id) {
+  for (std::size_t e = 0; e < intake_now_.size(); ++e) {
+    for (std::int64_t k = 0; k < intake_now_[e]; ++k, ++id) {
       sim::AgentDraws d(init_rng_, 0, id);  // keyed by the stable id: one stream per person
       col_.agency_taste[id] =
           static_cast<float>(beh.agency_taste_mean + beh.agency_taste_sd * d.normal());
@@ -335,7 +336,20 @@ void LabourMarket::run_annual_events() {
       intake_[e] = std::llround(cumulative) - given;
       given += intake_[e];
     }
-    for (std::int64_t n : intake_) last_intake_ += n;
+    // Shocks of the intake scale each authority's (rounded cumulatively too).
+    intake_now_ = intake_;
+    if (std::any_of(scenario_.shocks.begin(), scenario_.shocks.end(),
+                    [](const Shock& s) { return s.rate == ShockRate::intake; })) {
+      cumulative = 0, given = 0;
+      for (std::size_t e = 0; e < intake_.size(); ++e) {
+        cumulative +=
+            static_cast<double>(intake_[e]) *
+            shock_factor(ShockRate::intake, static_cast<std::int16_t>(e), region_of_[e], date);
+        intake_now_[e] = std::llround(cumulative) - given;
+        given += intake_now_[e];
+      }
+    }
+    for (std::int64_t n : intake_now_) last_intake_ += n;
     if (last_intake_ > 0) add_newly_qualified();
   }
 }

@@ -211,6 +211,25 @@ class LabourMarket {
   // The rules of choose() and apply(), one function each (market_choose.cpp,
   // market_apply.cpp; shared parts in market_week.hpp).
   struct WeekRules;
+  // The rates of those working at one authority this week (the behaviour's,
+  // times the shocks in force there), and the stress at or below which a week
+  // without a candidate surely has no event (quiet_stress): leaving, a post
+  // holder's and a locum's search.
+  struct EmployerRules {
+    double exit_rate, break_rate, search_rate, agency_search_rate;  // a year
+    double quiet_leave, quiet_search_post, quiet_search_locum;
+    bool operator==(const EmployerRules&) const = default;
+  };
+
+  // The same for those out of work, by the region they live in; above their
+  // bound, leaving and returning need a visit every week.
+  struct HomeRules {
+    double exit_rate;  // a year
+    double p_return;   // a week
+    double quiet_leave;
+    bool leave_every_week, returners_every_week;
+    bool operator==(const HomeRules&) const = default;
+  };
   struct ZoneOffers;
   struct Chooser;
   struct AssignmentEnd;
@@ -220,6 +239,13 @@ class LabourMarket {
   struct Candidate;
   struct ThinnedDraws;
   WeekRules week_rules() const;
+  // The product of the multipliers of the shocks of `rate` in force on `d`
+  // covering authority e (or, with e = kNoEmployer, those out of work living
+  // in `region`).
+  double shock_factor(ShockRate rate, std::int16_t e, std::size_t region, sim::Date d) const;
+  // This week's employer_rules_ and home_rules_; true when a rate changed
+  // (everyone is then visited and rescheduled: a full week).
+  bool update_rate_rules();
   bool quiet_week(std::size_t i, const WeekRules& w) const;
   // The next week i must be visited, after a visit this week.
   void schedule(std::size_t i, const WeekRules& w);
@@ -434,6 +460,9 @@ class LabourMarket {
   double uplift_ = 1.0;         // pay: the April awards so far
   double agency_uplift_ = 1.0;  // agency market rates: their April changes so far
   InputPaths inputs_;
+  std::vector<std::int64_t> intake_now_;           // this September's intake, shocks applied
+  std::vector<EmployerRules> employer_rules_;      // [employer]
+  std::vector<HomeRules> home_rules_;              // [region]
   std::vector<std::int64_t> start_establishment_;  // a checkpoint's scenario check
   std::vector<double> pay_index_;                  // per authority, set by the April pay review
   std::vector<double> perm_pay_gbp_;               // annual salary [e * roles + r]

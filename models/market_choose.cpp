@@ -26,20 +26,64 @@ LabourMarket::WeekRules LabourMarket::week_rules() const {
       .p_assignment_end = 1.0 / beh.agency_assignment_mean_weeks,
       .mean_pay_w = beh.pay_weight_per_10k_gbp / 10000.0,
       .p_headhunt = weekly_probability(beh.headhunting_rate_per_year),
-      .p_return = weekly_probability(beh.return_rate_per_year),
       .premium_gbp = scenario_.pay.headhunting_premium_gbp * uplift_,
-      .quiet_leave_in_work = quiet_stress(beh.exit_rate_per_year + beh.inactive_rate_per_year,
-                                          beh.stress_exit_sensitivity, kLeaveBound),
-      .quiet_leave_out_of_work = quiet_stress(beh.exit_rate_per_year, 0.0, kLeaveBound),
-      .quiet_search_post =
-          quiet_stress(beh.search_rate_per_year, beh.stress_search_sensitivity, kSearchBound),
-      .quiet_search_locum = quiet_stress(beh.agency_search_rate_per_year,
-                                         beh.stress_search_sensitivity, kSearchBound),
-      .leave_out_of_work_every_week = !(weekly_probability(beh.exit_rate_per_year) <= kLeaveBound),
       .entrants_every_week = !(std::min(1.0, beh.new_entrant_search_rate_per_week) <= kReturnBound),
-      .returners_every_week = !(weekly_probability(beh.return_rate_per_year) <= kReturnBound),
-      .approach_every_week =
-          !(weekly_probability(beh.headhunting_rate_per_year) <= kApproachBound)};
+      .approach_every_week = !(weekly_probability(beh.headhunting_rate_per_year) <= kApproachBound),
+      .employer = employer_rules_,
+      .home = home_rules_};
+}
+
+double LabourMarket::shock_factor(ShockRate rate, std::int16_t e, std::size_t region,
+                                  sim::Date d) const {
+  double factor = 1.0;
+  for (const Shock& shock : scenario_.shocks) {
+    if (shock.rate != rate || !shock.in_force(d)) continue;
+    const bool covered =
+        e >= 0 ? in_scope(shock.scope, scenario_.authorities[static_cast<std::size_t>(e)], d)
+               : shock.scope.kind == PolicyScope::Kind::all ||
+                     (shock.scope.kind == PolicyScope::Kind::region &&
+                      shock.scope.region == region_names_[region]);
+    if (covered) factor *= shock.multiplier;
+  }
+  return factor;
+}
+
+// Each authority's and home region's rates this week: the behaviour's times
+// the shocks in force (shock_factor), and the quiet stresses they imply.
+bool LabourMarket::update_rate_rules() {
+  const auto& beh = scenario_.behaviour;
+  const sim::Date today = clock_.week_start(week_);
+  std::vector<EmployerRules> employer(authorities_.size());
+  for (std::size_t e = 0; e < employer.size(); ++e) {
+    auto f = [&](ShockRate r) {
+      return shock_factor(r, static_cast<std::int16_t>(e), region_of_[e], today);
+    };
+    EmployerRules& r = employer[e];
+    r.exit_rate = beh.exit_rate_per_year * f(ShockRate::exit);
+    r.break_rate = beh.inactive_rate_per_year * f(ShockRate::brk);
+    const double search = f(ShockRate::search);
+    r.search_rate = beh.search_rate_per_year * search;
+    r.agency_search_rate = beh.agency_search_rate_per_year * search;
+    r.quiet_leave =
+        quiet_stress(r.exit_rate + r.break_rate, beh.stress_exit_sensitivity, kLeaveBound);
+    r.quiet_search_post = quiet_stress(r.search_rate, beh.stress_search_sensitivity, kSearchBound);
+    r.quiet_search_locum =
+        quiet_stress(r.agency_search_rate, beh.stress_search_sensitivity, kSearchBound);
+  }
+  std::vector<HomeRules> home(region_names_.size());
+  for (std::size_t g = 0; g < home.size(); ++g) {
+    HomeRules& r = home[g];
+    r.exit_rate = beh.exit_rate_per_year * shock_factor(ShockRate::exit, kNoEmployer, g, today);
+    r.p_return = weekly_probability(beh.return_rate_per_year *
+                                    shock_factor(ShockRate::ret, kNoEmployer, g, today));
+    r.quiet_leave = quiet_stress(r.exit_rate, 0.0, kLeaveBound);
+    r.leave_every_week = !(weekly_probability(r.exit_rate) <= kLeaveBound);
+    r.returners_every_week = !(r.p_return <= kReturnBound);
+  }
+  const bool changed = employer != employer_rules_ || home != home_rules_;
+  employer_rules_ = std::move(employer);
+  home_rules_ = std::move(home);
+  return changed;
 }
 
 // Who is choosing, read from the columns once a practitioner looks at offers.
@@ -133,8 +177,6 @@ void LabourMarket::update_visit_all() {
   const WeekRules w = week_rules();
   // Stress (a little early rather than late) at which a hazard may pass its bound.
   auto margin = [](double quiet) { return quiet - 1e-9 * (1 + std::abs(quiet)); };
-  const double quiet_posts = margin(std::min(w.quiet_leave_in_work, w.quiet_search_post));
-  const double quiet_locums = margin(std::min(w.quiet_leave_in_work, w.quiet_search_locum));
   const double keep = 1.0 - scenario_.behaviour.stress_adjust_rate_per_week;
   const std::size_t E = authorities_.size();
   visit_all_.assign(E + 1, 0);  // [0]: no employer
@@ -143,6 +185,9 @@ void LabourMarket::update_visit_all() {
   for (std::size_t e = 0; e < E; ++e) {
     stress_offset_bound_[e * 2] *= keep;
     stress_offset_bound_[e * 2 + 1] *= keep;
+    const EmployerRules& r = w.employer[e];
+    const double quiet_posts = margin(std::min(r.quiet_leave, r.quiet_search_post));
+    const double quiet_locums = margin(std::min(r.quiet_leave, r.quiet_search_locum));
     const bool posts = !(stress_filter_[e] + stress_offset_bound_[e * 2] < quiet_posts);
     const bool locums = !(stress_filter_[e] + stress_offset_bound_[e * 2 + 1] < quiet_locums) ||
                         !(assignment_end_probability(e, w) <= kReleaseBound);
@@ -219,9 +264,10 @@ bool LabourMarket::quiet_week(std::size_t i, const WeekRules& w) const {
   const auto status = static_cast<Status>(col_.status[i]);
   const auto e = static_cast<std::size_t>(col_.employer[i]);
   const double stress = stress_now(i, e);
-  if (stress > w.quiet_leave_in_work) return false;
-  if (holds_post(status)) return stress <= w.quiet_search_post;
-  return stress <= w.quiet_search_locum && assignment_end_probability(e, w) <= kReleaseBound;
+  const EmployerRules& r = w.employer[e];
+  if (stress > r.quiet_leave) return false;
+  if (holds_post(status)) return stress <= r.quiet_search_post;
+  return stress <= r.quiet_search_locum && assignment_end_probability(e, w) <= kReleaseBound;
 }
 
 // The next week practitioner i (visited this week, up to date) must be
@@ -255,8 +301,8 @@ void LabourMarket::schedule(std::size_t i, const WeekRules& w) {
   if (status == Status::permanent && w.approach_every_week) at(week + 1);
   if (!in_work(status)) {
     const bool entrant = col_.pqe_weeks[i] == 0;
-    if (w.leave_out_of_work_every_week ||
-        (entrant ? w.entrants_every_week : w.returners_every_week))
+    const HomeRules& home = w.home[region_of_zone_[col_.home_zone[i]]];
+    if (home.leave_every_week || (entrant ? w.entrants_every_week : home.returners_every_week))
       at(week + 1);
   } else {
     const std::uint16_t pqe = col_.pqe_weeks[i];
@@ -292,12 +338,14 @@ inline std::uint8_t LabourMarket::leaving_decision(std::size_t i, bool employed,
                                                    const Candidate& leave,
                                                    const WeekRules& w) const {
   if (col_.pqe_weeks[i] >= w.retire_weeks) return kExit;
-  if (!leave.due && stress <= (employed ? w.quiet_leave_in_work : w.quiet_leave_out_of_work))
-    return kStay;
+  const EmployerRules* at =
+      employed ? &w.employer[static_cast<std::size_t>(col_.employer[i])] : nullptr;
+  const HomeRules* home = employed ? nullptr : &w.home[region_of_zone_[col_.home_zone[i]]];
+  if (!leave.due && stress <= (employed ? at->quiet_leave : home->quiet_leave)) return kStay;
   const auto& beh = scenario_.behaviour;
   const double stress_factor_exit = employed ? 1.0 + beh.stress_exit_sensitivity * stress : 1.0;
-  const double exit_rate = beh.exit_rate_per_year * stress_factor_exit;
-  const double break_rate = employed ? beh.inactive_rate_per_year * stress_factor_exit : 0.0;
+  const double exit_rate = (employed ? at->exit_rate : home->exit_rate) * stress_factor_exit;
+  const double break_rate = employed ? at->break_rate * stress_factor_exit : 0.0;
   const double p_exit = weekly_probability(exit_rate);
   const double p_break = employed ? weekly_probability(break_rate) : 0.0;
   const double x = leave_draws_.process.point(
@@ -390,18 +438,21 @@ inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double
   const auto& beh = scenario_.behaviour;
   const double stress_factor = 1.0 + beh.stress_search_sensitivity * stress;
   double p;
+  const std::int16_t emp = col_.employer[i];
+  const EmployerRules* at = emp >= 0 ? &w.employer[static_cast<std::size_t>(emp)] : nullptr;
   if (holds_post(status)) {
-    if (!search.due && stress <= w.quiet_search_post) return false;
-    p = weekly_probability(beh.search_rate_per_year *
+    if (!search.due && stress <= at->quiet_search_post) return false;
+    p = weekly_probability(at->search_rate *
                            std::exp2(-col_.tenure_weeks[i] / beh.search_tenure_halving_weeks) *
                            stress_factor);
   } else if (covers_vacancy(status)) {
     if (end.must_search || end.review) return true;
-    if (!search.due && stress <= w.quiet_search_locum) return false;
-    const double rate = beh.agency_search_rate_per_year * stress_factor;
+    if (!search.due && stress <= at->quiet_search_locum) return false;
+    const double rate = at->agency_search_rate * stress_factor;
     p = weekly_probability(rate);
   } else {
-    p = std::min(1.0, col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week : w.p_return);
+    p = std::min(1.0, col_.pqe_weeks[i] == 0 ? beh.new_entrant_search_rate_per_week
+                                             : w.home[region_of_zone_[col_.home_zone[i]]].p_return);
     return return_draws_.process.point(search.due, search.u, p, [&] {
       return return_draws_.excess_uniform(w.week, i);
     }) <= p;

@@ -300,6 +300,10 @@ void LabourMarket::load_state(const sim::StateReader& in) {
     throw sim::StateError(in.where() + ": week " + std::to_string(week) + " is outside the run's " +
                           std::to_string(scenario_.weeks()) + " weeks");
   week_ = week;
+  // The rates of the last week run, as an uninterrupted run has them.
+  week_ = std::max<std::int64_t>(0, week - 1);
+  update_rate_rules();
+  week_ = week;
   uplift_ = in.get_value<double>("uplift");
   agency_uplift_ = in.get_value<double>("agency_uplift");
   {

@@ -28,7 +28,8 @@ void LabourMarket::step() {
   run_annual_events();
   previous_levers_.swap(levers_);
   update_prices();
-  full_week_ = full_week_ || levers_ != previous_levers_;
+  const bool rates_changed = update_rate_rules();
+  full_week_ = full_week_ || levers_ != previous_levers_ || rates_changed;
   // The newly qualified join: their stocks added (unless the week counts
   // everyone afresh), their first visit now.
   if (!full_week_) {

@@ -24,16 +24,12 @@ struct LabourMarket::WeekRules {
   std::uint16_t retire_weeks;
   double p_assignment_end;  // weekly chance that an agency or bank assignment comes up for renewal
   double mean_pay_w;        // utility per GBP of annual pay
-  double p_headhunt, p_return;
-  double premium_gbp;  // headhunting premium at this week's prices
-  // Stress at or below which a week without a candidate surely has no event
-  // (quiet_stress): leaving from work and out of it, a post holder's and a
-  // locum's search.
-  double quiet_leave_in_work, quiet_leave_out_of_work, quiet_search_post, quiet_search_locum;
-  // Out of work, probabilities above their bound need a visit every week:
-  // leaving, a new entrant's search, a return.
-  bool leave_out_of_work_every_week, entrants_every_week, returners_every_week;
+  double p_headhunt;
+  double premium_gbp;        // headhunting premium at this week's prices
+  bool entrants_every_week;  // a new entrant's search above its bound: a visit every week
   bool approach_every_week;  // headhunting above its bound: every permanent worker
+  std::span<const EmployerRules> employer;  // [employer]
+  std::span<const HomeRules> home;          // [region lived in], for those out of work
 };
 
 // The weekly probability that a locum's assignment at e ends: released

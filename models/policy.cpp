@@ -20,7 +20,6 @@ std::string PolicyScope::to_string() const {
   return "authorities";
 }
 
-namespace {
 bool in_scope(const PolicyScope& scope, const AuthorityData& a, sim::Date d) {
   switch (scope.kind) {
     case PolicyScope::Kind::all:
@@ -35,7 +34,6 @@ bool in_scope(const PolicyScope& scope, const AuthorityData& a, sim::Date d) {
   }
   return false;
 }
-}  // namespace
 
 std::vector<AuthorityLevers> Scenario::levers_at(sim::Date week_start) const {
   std::vector<AuthorityLevers> out;

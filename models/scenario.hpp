@@ -17,6 +17,7 @@
 #include "models/inputs.hpp"
 #include "models/policy.hpp"
 #include "models/roles.hpp"
+#include "models/shocks.hpp"
 #include "sim/core/calendar.hpp"
 #include "sim/core/input_error.hpp"
 
@@ -49,6 +50,9 @@ struct AuthorityData {
   bool is_signatory(sim::Date d) const { return signatory_from && *signatory_from <= d; }
   friend bool operator==(const AuthorityData&, const AuthorityData&) = default;
 };
+
+// Whether `scope` covers authority `a` on date d.
+bool in_scope(const PolicyScope& scope, const AuthorityData& a, sim::Date d);
 
 struct Scenario {
   std::string name = "unnamed";
@@ -140,6 +144,7 @@ struct Scenario {
   Inputs inputs;                     // values that change over time (models/inputs.hpp)
   std::vector<AgencyFirm> agencies;  // empty: one agency with agency.margin_share
   std::vector<Policy> policies;
+  std::vector<Shock> shocks;  // in name order
 
   std::int64_t weeks() const;
   // The levers in force for each authority in the week starting `week_start`.

@@ -93,6 +93,9 @@ class ScenarioReader {
                        const std::string& date, const std::string& variable, double value,
                        const std::string& source, InputRow& row);
 
+  // [shocks.NAME] (models/scenario_shocks.cpp), after the authorities (scopes name them).
+  void read_shocks(const toml::node& node, Scenario& s);
+
   // [[policies]] (models/scenario_policies.cpp), by the table of policy kinds.
   void read_policies(const toml::node& node, Scenario& s);
   // One value key of a policy; false (reported) when it is not valid.

@@ -129,6 +129,26 @@ std::string to_toml(const Scenario& scenario) {
     policies.push_back(std::move(t));
   }
   if (!policies.empty()) root.insert("policies", std::move(policies));
+  if (!copy.shocks.empty()) {
+    toml::table shocks;
+    for (const Shock& sh : copy.shocks) {
+      toml::table t;
+      t.insert("rate", std::string(kShockRateNames[static_cast<std::size_t>(sh.rate)]));
+      t.insert("multiplier", sh.multiplier);
+      if (sh.start) t.insert("start", toml_date(*sh.start));
+      if (sh.end) t.insert("end", toml_date(*sh.end));
+      if (sh.scope.kind == PolicyScope::Kind::authorities) {
+        toml::array names;
+        for (const auto& n : sh.scope.authorities) names.push_back(n);
+        t.insert("scope", std::move(names));
+      } else {
+        t.insert("scope", sh.scope.to_string());
+      }
+      if (!sh.note.empty()) t.insert("note", sh.note);
+      shocks.insert(sh.name, std::move(t));
+    }
+    root.insert("shocks", std::move(shocks));
+  }
   std::ostringstream out;
   out << "# Fully resolved pledgesim scenario: every key, defaults included.\n";
   // Basic strings only: toml++ 3.3 writes a string that starts with a line

@@ -229,3 +229,84 @@ TEST(InputsInTheMarket, TheIntakeIsTheTablesOnTheIntakeDate) {
 
 }  // namespace
 }  // namespace pledgesim::models
+
+namespace pledgesim::models {
+namespace {
+
+TEST(Shocks, ReadFromNamedTablesAndWrittenBack) {
+  const Scenario s = parse_scenario(kTwoAuthorities +
+                                        "[shocks.covid_exits]\n"
+                                        "rate = \"exit\"\n"
+                                        "multiplier = 1.4\n"
+                                        "start = 2020-04-01\n"
+                                        "end = 2021-04-01\n"
+                                        "scope = \"region:R\"\n"
+                                        "[shocks.b_search]\n"
+                                        "rate = \"search\"\n"
+                                        "multiplier = 0.5\n"
+                                        "scope = [\"B\"]\n",
+                                    "s.toml");
+  ASSERT_EQ(s.shocks.size(), 2u);
+  EXPECT_EQ(s.shocks[0].name, "b_search");  // in name order
+  EXPECT_EQ(s.shocks[1].rate, ShockRate::exit);
+  EXPECT_EQ(s.shocks[1].multiplier, 1.4);
+  EXPECT_TRUE(s.shocks[1].in_force(Date::from_ymd(2020, 4, 1)));
+  EXPECT_FALSE(s.shocks[1].in_force(Date::from_ymd(2021, 4, 1)));
+  EXPECT_FALSE(s.shocks[1].in_force(Date::from_ymd(2020, 3, 31)));
+  EXPECT_EQ(parse_scenario(to_toml(s), "<resolved>"), s);
+  // An override reaches a shock by its name (what a sweep or --set does).
+  const Scenario set =
+      parse_scenario(kTwoAuthorities + "[shocks.x]\nrate = \"exit\"\nmultiplier = 2\n", "s.toml",
+                     {{"shocks.x.multiplier", "3.5"}});
+  EXPECT_EQ(set.shocks[0].multiplier, 3.5);
+}
+
+TEST(Shocks, BadShocksAreReportedWithLineAndKey) {
+  try {
+    parse_scenario(kTwoAuthorities +
+                       "[shocks.a]\n"
+                       "rate = \"exits\"\n"
+                       "multiplier = -1\n"
+                       "start = 2021-01-01\n"
+                       "end = 2020-01-01\n"
+                       "scope = \"region:Nowhere\"\n"
+                       "colour = 1\n"
+                       "[shocks.b]\n"
+                       "rate = \"intake\"\n",
+                   "s.toml");
+    ADD_FAILURE() << "no error";
+  } catch (const ScenarioError& e) {
+    std::map<std::string, ScenarioIssue> by_key;
+    for (const auto& i : e.issues()) by_key[i.key] = i;
+    EXPECT_NE(by_key["shocks.a.rate"].message.find("did you mean 'exit'"), std::string::npos);
+    EXPECT_EQ(by_key["shocks.a.rate"].line, 6);
+    EXPECT_NE(by_key["shocks.a.multiplier"].message.find("outside [0, 100]"), std::string::npos);
+    EXPECT_NE(by_key["shocks.a.end"].message.find("must be after start"), std::string::npos);
+    EXPECT_NE(by_key["shocks.a.scope"].message.find("no authority is in region"),
+              std::string::npos);
+    EXPECT_NE(by_key["shocks.a.colour"].message.find("unknown key"), std::string::npos);
+    EXPECT_EQ(by_key["shocks.b.multiplier"].message, "missing");
+  }
+}
+
+// An intake shock scales the September intake of the authorities it covers.
+TEST(Shocks, AnIntakeShockScalesTheIntake) {
+  Scenario s = pledgesim_test::london(1);
+  s.inputs.rows = {{"London", Date::from_ymd(2018, 9, 1), InputVariable::nqsw_intake, 800, "t"}};
+  Shock half;
+  half.name = "fewer";
+  half.rate = ShockRate::intake;
+  half.multiplier = 0.5;
+  half.start = Date::from_ymd(2018, 1, 1);
+  s.shocks = {half};
+  LabourMarket m(s);
+  std::int64_t intake = 0;
+  for (std::int64_t w = 0; w < s.weeks(); ++w) {
+    m.step();
+    intake += m.last_intake();
+  }
+  EXPECT_EQ(intake, 400);
+}
+
+}  // namespace
+}  // namespace pledgesim::models

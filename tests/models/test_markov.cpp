@@ -209,3 +209,64 @@ TEST(MarkovCrossCheck, SurplusLocumsAreReleasedAtTheExactRate) {
   EXPECT_LT(0.01 + end, pm::detail::kReleaseBound);
   EXPECT_GT(0.1, pm::detail::kReleaseBound);
 }
+
+// Shocks make the hazards time-varying: exit x3 for a year from week 26,
+// career breaks x0.5 throughout (London), returns x2 from week 52 (London;
+// above the thinning bound from then on, so those out of work must start
+// being visited every week). The chain is then a product of weekly
+// matrices, P(1) ... P(t), and the simulation must match it and not the
+// chain without the shocks.
+TEST(MarkovCrossCheck, ShocksMultiplyTheirHazardsExactlyWhileInForce) {
+  pm::Scenario s = constant_hazards();
+  s.behaviour.return_rate_per_year = 1.2;
+  const auto date = [](int y, unsigned m, unsigned d) {
+    return pledgesim::sim::Date::from_ymd(y, m, d);
+  };
+  auto shock = [](const char* name, pm::ShockRate rate, double multiplier) {
+    pm::Shock sh;
+    sh.name = name, sh.rate = rate, sh.multiplier = multiplier;
+    return sh;
+  };
+  pm::Shock exits = shock("a_exits", pm::ShockRate::exit, 3.0);
+  exits.start = date(2018, 4, 1);  // week 26 (the run starts 2017-10-01)
+  exits.end = date(2019, 3, 31);   // week 78
+  pm::Shock breaks = shock("b_breaks", pm::ShockRate::brk, 0.5);
+  breaks.scope.kind = pm::PolicyScope::Kind::region;
+  breaks.scope.region = "London";
+  pm::Shock returns = shock("c_returns", pm::ShockRate::ret, 2.0);
+  returns.start = date(2018, 9, 30);  // week 52
+  returns.scope = breaks.scope;
+  s.shocks = {exits, breaks, returns};
+  ASSERT_GT(weekly(2.0 * 1.2), pm::detail::kReturnBound);
+  ASSERT_LT(weekly(1.2), pm::detail::kReturnBound);
+
+  const Observed o = simulate(s);
+  auto chain_at = [&](int week, double exit_f, double break_f, double return_f) {
+    const bool shocked_exit = week >= 26 && week < 78;
+    return chain(weekly(s.behaviour.exit_rate_per_year * (shocked_exit ? exit_f : 1.0)),
+                 weekly(s.behaviour.inactive_rate_per_year * break_f),
+                 weekly(s.behaviour.return_rate_per_year * (week >= 52 ? return_f : 1.0)));
+  };
+  // The largest z over states and checkpoints under the weekly chains.
+  auto worst = [&](double exit_f, double break_f, double return_f) {
+    Eigen::Matrix3d Pt = Eigen::Matrix3d::Identity();
+    double z = 0;
+    for (int t = 1; t <= 104; ++t) {
+      Pt = Pt * chain_at(t - 1, exit_f, break_f, return_f);
+      if (t % 13 != 0) continue;
+      for (int state : {kPost, kInactive, kExited}) {
+        const double expected = o.n0 * Pt.col(state);
+        double variance = 0;
+        for (int from : {kPost, kInactive})
+          variance += o.n0(from) * Pt(from, state) * (1 - Pt(from, state));
+        z = std::max(z, std::abs(o.at[t / 13 - 1](state) - expected) / std::sqrt(variance));
+      }
+    }
+    return z;
+  };
+  EXPECT_LT(worst(3.0, 0.5, 2.0), 4.0);
+  EXPECT_GT(worst(1.0, 0.5, 2.0), 4.0) << "the exit shock has no effect";
+  EXPECT_GT(worst(3.0, 1.0, 2.0), 4.0) << "the break shock has no effect";
+  EXPECT_GT(worst(3.0, 0.5, 1.0), 4.0) << "the return shock has no effect";
+  EXPECT_GT(worst(2.4, 0.5, 2.0), 4.0) << "exit x 0.8 of the shock is not seen";
+}
