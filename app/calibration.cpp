@@ -136,9 +136,7 @@ class SpecReader : public TomlChecker {
   }
 
   static const models::ParamDef* find_param(const std::string& key) {
-    for (const auto& p : models::scenario_params())
-      if (p.key == key) return &p;
-    return nullptr;
+    return models::param_form(key);
   }
 };
 
@@ -148,19 +146,17 @@ models::Scenario load_base(const CalibrationSpec& spec, const models::ScenarioFi
 }
 
 double scenario_value(models::Scenario s, const std::string& key) {
-  for (const auto& p : models::scenario_params())
-    if (p.key == key)
-      return std::visit([](auto* v) { return static_cast<double>(*v); }, p.target(s));
+  if (const models::ParamDef* p = models::find_param(key, s))
+    return std::visit([](auto* v) { return static_cast<double>(*v); }, p->target(s));
   return 0;
 }
 
 // Sets a numeric key (calibration accepts floating-point keys only).
 void set_scenario_value(models::Scenario& s, const std::string& key, double value) {
-  for (const auto& p : models::scenario_params())
-    if (p.key == key) {
-      *std::get<double*>(p.target(s)) = value;
-      return;
-    }
+  if (const models::ParamDef* p = models::find_param(key, s)) {
+    *std::get<double*>(p->target(s)) = value;
+    return;
+  }
   throw std::logic_error("calibration parameter " + key + " is not a scenario key");
 }
 
@@ -183,12 +179,18 @@ CalibrationSpec read_calibration_spec(const std::string& text, const fs::path& f
           "scenario file '" + spec.scenario.string() + "' cannot be opened"}});
   // The scenario must load, and integer keys cannot be fitted by a continuous search.
   models::Scenario base = load_base(spec, files);
-  for (const auto& p : spec.parameters)
-    for (const auto& def : models::scenario_params())
-      if (def.key == p.key && !std::holds_alternative<double*>(def.target(base)))
-        throw models::ScenarioError(
-            {{file.string(), 0, p.key,
-              "an integer key cannot be calibrated; fix it in the scenario"}});
+  for (const auto& p : spec.parameters) {
+    const models::ParamDef* def = models::find_param(p.key, base);
+    if (!def)  // a shock or region the scenario does not have
+      throw models::ScenarioError(
+          {{file.string(), 0, p.key,
+            "names no shock or region of the scenario " +
+                (spec.scenario.empty() ? std::string("(built-in)") : spec.scenario.string())}});
+    if (!std::holds_alternative<double*>(def->target(base)))
+      throw models::ScenarioError(
+          {{file.string(), 0, p.key,
+            "an integer key cannot be calibrated; fix it in the scenario"}});
+  }
   return spec;
 }
 

@@ -116,9 +116,7 @@ class SweepReader : public TomlChecker {
       }
       if (const toml::node* k = t.get("key")) {
         const auto name = k->value<std::string>();
-        const models::ParamDef* def = nullptr;
-        for (const auto& d : models::scenario_params())
-          if (name && d.key == *name) def = &d;
+        const models::ParamDef* def = name ? models::param_form(*name) : nullptr;
         if (!def) {
           issue(k, where + ".key",
                 name ? "not a numeric scenario key: '" + *name + "'" + hint(*name, keys)
@@ -265,11 +263,12 @@ std::string invalid_at(const models::Scenario& base, const SweepSpec& spec, std:
   if (p.kind == SweepParameter::Kind::signatory_share)
     return x >= 0 && x <= 1 ? "" : "a share must lie within [0, 1]";
   if (p.kind == SweepParameter::Kind::scenario_key) {
-    for (const auto& def : models::scenario_params())
-      if (def.key == p.key && !(x >= def.min && x <= def.max)) {
-        why << "outside the key's range [" << def.min << ", " << def.max << "]";
-        return why.str();
-      }
+    const models::ParamDef* def = models::find_param(p.key, base);
+    if (!def) return "the scenario has no shock or region that " + p.key + " names";
+    if (!(x >= def->min && x <= def->max)) {
+      why << "outside the key's range [" << def->min << ", " << def->max << "]";
+      return why.str();
+    }
   } else if (std::abs(x) > 1e9) {
     return "far outside the field's range";
   }
@@ -426,14 +425,13 @@ models::Scenario scenario_at(const models::Scenario& base, const SweepSpec& spec
     const double x = values[k];
     switch (p.kind) {
       case SweepParameter::Kind::scenario_key:
-        for (const auto& def : models::scenario_params())
-          if (def.key == p.key)
-            std::visit(
-                [&](auto* target) {
-                  using T = std::remove_pointer_t<decltype(target)>;
-                  *target = static_cast<T>(x);
-                },
-                def.target(s));
+        if (const models::ParamDef* def = models::find_param(p.key, s))
+          std::visit(
+              [&](auto* target) {
+                using T = std::remove_pointer_t<decltype(target)>;
+                if (target) *target = static_cast<T>(x);
+              },
+              def->target(s));
         break;
       case SweepParameter::Kind::policy_field: {
         models::set_policy_sweep_field(s.policies[p.policy], base.policies[p.policy], p.key, x);

@@ -7,6 +7,7 @@
 
 #include "models/market_detail.hpp"
 #include "models/market_week.hpp"
+#include "models/scenario_schema.hpp"
 
 namespace pledgesim::models {
 
@@ -112,6 +113,8 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   series_.assign(static_cast<std::size_t>(kMetricCount) * E, 0);
   stress_filter_.assign(E + 1, 0.0);  // the last: not in work, target 0
 
+  for (const std::string& region : region_names_)
+    region_behaviour_.push_back(behaviour_in_region(scenario_, region));
   update_rate_rules();
   add_columns();
   create_initial_population();
@@ -239,13 +242,13 @@ void LabourMarket::create_initial_population() {
     else if (status == Status::agency)
       tenure = d.uniform() * beh.agency_assignment_mean_weeks;
     col_.tenure_weeks[id] = static_cast<std::uint16_t>(tenure);
-    double taste = beh.agency_taste_mean + beh.agency_taste_sd * d.normal();
-    if (status == Status::agency) taste += pop.initial_agency_taste_shift * beh.agency_taste_sd;
-    col_.agency_taste[id] = static_cast<float>(taste);
+    const double taste_z = d.normal();  // the taste's mean is that of the region (below)
     col_.quality[id] = static_cast<float>(d.normal());
     if (employer >= 0) {
-      const double cl = scenario_.authorities[static_cast<std::size_t>(employer)].caseload;
-      col_.stress_offset[id] = static_cast<float>(stress_target(cl, beh.caseload_stress_threshold));
+      const auto e = static_cast<std::size_t>(employer);
+      const double cl = scenario_.authorities[e].caseload;
+      col_.stress_offset[id] = static_cast<float>(
+          stress_target(cl, region_behaviour_[region_of_[e]].caseload_stress_threshold));
     }
     // Home: where they work; the inactive live where the posts are.
     const double where = d.uniform();
@@ -255,6 +258,10 @@ void LabourMarket::create_initial_population() {
           std::upper_bound(employed_cdf.begin(), employed_cdf.end(), where * employed_cdf.back()) -
           employed_cdf.begin());
     col_.home_zone[id] = zone_of_[std::min(home_employer, zone_of_.size() - 1)];
+    const auto& regional = region_behaviour_[region_of_zone_[col_.home_zone[id]]];
+    double taste = regional.agency_taste_mean + beh.agency_taste_sd * taste_z;
+    if (status == Status::agency) taste += pop.initial_agency_taste_shift * beh.agency_taste_sd;
+    col_.agency_taste[id] = static_cast<float>(taste);
     const double firm = d.uniform() * agency_offer_cdf_.back();
     col_.agency_firm[id] = static_cast<std::uint8_t>(
         std::upper_bound(agency_offer_cdf_.begin(), agency_offer_cdf_.end(), firm) -
@@ -292,8 +299,8 @@ void LabourMarket::add_newly_qualified() {
   for (std::size_t e = 0; e < intake_now_.size(); ++e) {
     for (std::int64_t k = 0; k < intake_now_[e]; ++k, ++id) {
       sim::AgentDraws d(init_rng_, 0, id);  // keyed by the stable id: one stream per person
-      col_.agency_taste[id] =
-          static_cast<float>(beh.agency_taste_mean + beh.agency_taste_sd * d.normal());
+      col_.agency_taste[id] = static_cast<float>(
+          region_behaviour_[region_of_[e]].agency_taste_mean + beh.agency_taste_sd * d.normal());
       col_.quality[id] = static_cast<float>(d.normal());
       col_.home_zone[id] = zone_of_[e];
       draw_weights(d, id);

@@ -217,6 +217,7 @@ class LabourMarket {
   // holder's and a locum's search.
   struct EmployerRules {
     double exit_rate, break_rate, search_rate, agency_search_rate;  // a year
+    double stress_exit_sensitivity, stress_search_sensitivity;
     double quiet_leave, quiet_search_post, quiet_search_locum;
     bool operator==(const EmployerRules&) const = default;
   };
@@ -460,19 +461,20 @@ class LabourMarket {
   double uplift_ = 1.0;         // pay: the April awards so far
   double agency_uplift_ = 1.0;  // agency market rates: their April changes so far
   InputPaths inputs_;
-  std::vector<std::int64_t> intake_now_;           // this September's intake, shocks applied
-  std::vector<EmployerRules> employer_rules_;      // [employer]
-  std::vector<HomeRules> home_rules_;              // [region]
-  std::vector<std::int64_t> start_establishment_;  // a checkpoint's scenario check
-  std::vector<double> pay_index_;                  // per authority, set by the April pay review
-  std::vector<double> perm_pay_gbp_;               // annual salary [e * roles + r]
-  std::vector<std::int64_t> perm_cost_pence_;      // weekly pay + on-costs
-  std::vector<double> trainee_pay_gbp_;            // annual ASYE salary, per authority
-  std::vector<std::int64_t> trainee_cost_pence_;   // weekly, with on-costs
-  std::vector<double> bank_pay_gbp_;               // annual bank pay [e * roles + r]
-  std::vector<std::int64_t> bank_cost_pence_;      // weekly bank pay + on-costs
-  std::int64_t recruitment_pence_ = 0;             // per permanent starter
-  std::vector<double> agency_pay_gbp_;             // annual locum pay [e * roles + r]
+  std::vector<std::int64_t> intake_now_;               // this September's intake, shocks applied
+  std::vector<EmployerRules> employer_rules_;          // [employer]
+  std::vector<HomeRules> home_rules_;                  // [region]
+  std::vector<Scenario::Behaviour> region_behaviour_;  // [region]: behaviour_by_region applied
+  std::vector<std::int64_t> start_establishment_;      // a checkpoint's scenario check
+  std::vector<double> pay_index_;                      // per authority, set by the April pay review
+  std::vector<double> perm_pay_gbp_;                   // annual salary [e * roles + r]
+  std::vector<std::int64_t> perm_cost_pence_;          // weekly pay + on-costs
+  std::vector<double> trainee_pay_gbp_;                // annual ASYE salary, per authority
+  std::vector<std::int64_t> trainee_cost_pence_;       // weekly, with on-costs
+  std::vector<double> bank_pay_gbp_;                   // annual bank pay [e * roles + r]
+  std::vector<std::int64_t> bank_cost_pence_;          // weekly bank pay + on-costs
+  std::int64_t recruitment_pence_ = 0;                 // per permanent starter
+  std::vector<double> agency_pay_gbp_;                 // annual locum pay [e * roles + r]
   // Weekly agency charges and their parts: [(e * roles + r) * agencies + a].
   std::vector<std::int64_t> agency_charge_pence_, agency_margin_pence_, agency_msp_pence_;
   std::vector<AuthorityLevers> levers_;  // policy levers in force this week

@@ -51,14 +51,16 @@ double LabourMarket::shock_factor(ShockRate rate, std::int16_t e, std::size_t re
 // Each authority's and home region's rates this week: the behaviour's times
 // the shocks in force (shock_factor), and the quiet stresses they imply.
 bool LabourMarket::update_rate_rules() {
-  const auto& beh = scenario_.behaviour;
   const sim::Date today = clock_.week_start(week_);
   std::vector<EmployerRules> employer(authorities_.size());
   for (std::size_t e = 0; e < employer.size(); ++e) {
     auto f = [&](ShockRate r) {
       return shock_factor(r, static_cast<std::int16_t>(e), region_of_[e], today);
     };
+    const Scenario::Behaviour& beh = region_behaviour_[region_of_[e]];
     EmployerRules& r = employer[e];
+    r.stress_exit_sensitivity = beh.stress_exit_sensitivity;
+    r.stress_search_sensitivity = beh.stress_search_sensitivity;
     r.exit_rate = beh.exit_rate_per_year * f(ShockRate::exit);
     r.break_rate = beh.inactive_rate_per_year * f(ShockRate::brk);
     const double search = f(ShockRate::search);
@@ -72,6 +74,7 @@ bool LabourMarket::update_rate_rules() {
   }
   std::vector<HomeRules> home(region_names_.size());
   for (std::size_t g = 0; g < home.size(); ++g) {
+    const Scenario::Behaviour& beh = region_behaviour_[g];
     HomeRules& r = home[g];
     r.exit_rate = beh.exit_rate_per_year * shock_factor(ShockRate::exit, kNoEmployer, g, today);
     r.p_return = weekly_probability(beh.return_rate_per_year *
@@ -342,8 +345,7 @@ inline std::uint8_t LabourMarket::leaving_decision(std::size_t i, bool employed,
       employed ? &w.employer[static_cast<std::size_t>(col_.employer[i])] : nullptr;
   const HomeRules* home = employed ? nullptr : &w.home[region_of_zone_[col_.home_zone[i]]];
   if (!leave.due && stress <= (employed ? at->quiet_leave : home->quiet_leave)) return kStay;
-  const auto& beh = scenario_.behaviour;
-  const double stress_factor_exit = employed ? 1.0 + beh.stress_exit_sensitivity * stress : 1.0;
+  const double stress_factor_exit = employed ? 1.0 + at->stress_exit_sensitivity * stress : 1.0;
   const double exit_rate = (employed ? at->exit_rate : home->exit_rate) * stress_factor_exit;
   const double break_rate = employed ? at->break_rate * stress_factor_exit : 0.0;
   const double p_exit = weekly_probability(exit_rate);
@@ -436,10 +438,10 @@ inline bool LabourMarket::decides_to_search(std::size_t i, Status status, double
                                             const Candidate& search, AssignmentEnd end,
                                             const WeekRules& w) const {
   const auto& beh = scenario_.behaviour;
-  const double stress_factor = 1.0 + beh.stress_search_sensitivity * stress;
   double p;
   const std::int16_t emp = col_.employer[i];
   const EmployerRules* at = emp >= 0 ? &w.employer[static_cast<std::size_t>(emp)] : nullptr;
+  const double stress_factor = at ? 1.0 + at->stress_search_sensitivity * stress : 1.0;
   if (holds_post(status)) {
     if (!search.due && stress <= at->quiet_search_post) return false;
     p = weekly_probability(at->search_rate *
@@ -495,8 +497,8 @@ inline int LabourMarket::headhunting_approach(std::size_t i, Status status, std:
 inline double LabourMarket::conditions_cost(std::size_t f, std::uint8_t home,
                                             double commute_w) const {
   const auto& beh = scenario_.behaviour;
-  return beh.caseload_weight_per_case * (caseload_[f] - beh.caseload_stress_threshold) +
-         commute_w * commute(home, f);
+  const double threshold = region_behaviour_[region_of_[f]].caseload_stress_threshold;
+  return beh.caseload_weight_per_case * (caseload_[f] - threshold) + commute_w * commute(home, f);
 }
 
 // Value of staying put (without noise): the current post with its unpaid

@@ -149,7 +149,8 @@ void LabourMarket::derive_week_state() {
   const std::size_t E = authorities_.size();
   stress_target_.resize(E);
   for (std::size_t e = 0; e < E; ++e)
-    stress_target_[e] = stress_target(caseload_[e], scenario_.behaviour.caseload_stress_threshold);
+    stress_target_[e] =
+        stress_target(caseload_[e], region_behaviour_[region_of_[e]].caseload_stress_threshold);
   stress_updates_ = static_cast<std::size_t>(week_);
   // Decay of a stress offset over n weeks, n up to the run's length + 1.
   const double keep = 1.0 - scenario_.behaviour.stress_adjust_rate_per_week;
@@ -319,7 +320,8 @@ void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* s) {
   const std::int64_t cover = agency_[e] + bank_[e];
   const std::int64_t workers = permanent_[e] + cover;
   caseload_[e] = auth.cases / static_cast<double>(std::max<std::int64_t>(1, workers));
-  stress_target_[e] = stress_target(caseload_[e], scenario_.behaviour.caseload_stress_threshold);
+  stress_target_[e] =
+      stress_target(caseload_[e], region_behaviour_[region_of_[e]].caseload_stress_threshold);
   const std::int64_t vacancies = auth.establishment - permanent_[e];
   // Locums wanted for long vacancies; a bank's share of them is offered to
   // the bank first and not to agencies.

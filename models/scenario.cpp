@@ -127,9 +127,9 @@ void ScenarioReader::walk(const toml::table& table, const std::string& prefix,
 }
 
 void ScenarioReader::read(toml::table& root, Scenario& s) {
-  std::vector<std::string> known = {"name",        "description", "start",   "authorities",
-                                    "policies",    "agencies",    "include", "inputs.table",
-                                    "inputs.rows", "shocks"};
+  std::vector<std::string> known = {
+      "name",    "description",  "start",       "authorities", "policies",           "agencies",
+      "include", "inputs.table", "inputs.rows", "shocks",      "behaviour_by_region"};
   for (const auto name : kInputVariableNames)
     known.push_back("inputs.projection." + std::string(name) + ".rule");
   std::map<std::string, const ParamDef*> by_key;
@@ -159,7 +159,8 @@ void ScenarioReader::read(toml::table& root, Scenario& s) {
       issue(&node, key, "cannot be given with --set (includes are resolved before overrides)");
     } else if (key.starts_with("inputs.") && is_value_key(key) && !by_key.count(key)) {
       read_inputs_key(key, node, s);
-    } else if (key == "authorities" || key == "policies" || key == "agencies" || key == "shocks") {
+    } else if (key == "authorities" || key == "policies" || key == "agencies" || key == "shocks" ||
+               key == "behaviour_by_region") {
       // read after the walk: policies refer to authorities
     } else if (auto it = by_key.find(key); it != by_key.end()) {
       read_param(*it->second, node, s);
@@ -174,6 +175,7 @@ void ScenarioReader::read(toml::table& root, Scenario& s) {
   if (const toml::node* p = root.get("policies")) read_policies(*p, s);
   if (const toml::node* a = root.get("agencies")) read_agencies(*a, s);
   if (const toml::node* shocks = root.get("shocks")) read_shocks(*shocks, s);
+  if (const toml::node* by = root.get("behaviour_by_region")) read_behaviour_by_region(*by, s);
   check_inputs(s);
   check_consistency(s, root);
 }

@@ -145,6 +145,14 @@ struct Scenario {
   std::vector<AgencyFirm> agencies;  // empty: one agency with agency.margin_share
   std::vector<Policy> policies;
   std::vector<Shock> shocks;  // in name order
+  // Behaviour keys set for one region ([behaviour_by_region.REGION]): they
+  // apply to those working there and, out of work, living there.
+  struct RegionalValue {
+    std::string region, key;  // key: one of regional_behaviour_keys()
+    double value = 0;
+    friend bool operator==(const RegionalValue&, const RegionalValue&) = default;
+  };
+  std::vector<RegionalValue> behaviour_by_region;  // in (region, key) order
 
   std::int64_t weeks() const;
   // The levers in force for each authority in the week starting `week_start`.

@@ -95,6 +95,7 @@ class ScenarioReader {
 
   // [shocks.NAME] (models/scenario_shocks.cpp), after the authorities (scopes name them).
   void read_shocks(const toml::node& node, Scenario& s);
+  void read_behaviour_by_region(const toml::node& node, Scenario& s);
 
   // [[policies]] (models/scenario_policies.cpp), by the table of policy kinds.
   void read_policies(const toml::node& node, Scenario& s);

@@ -361,6 +361,14 @@ std::string scenario_keys_markdown() {
       << "| `scope` | as a policy's (default \"all\"); those out of work answer to the region "
          "they live in, so only \"all\" and \"region:NAME\" shocks reach them |\n"
       << "| `note` | free text |\n";
+  out << "\nOptional `[behaviour_by_region.REGION]` tables: behaviour keys for one region of the "
+         "authorities, for those working there and, out of work, living there (in the ranges "
+         "above). These keys can be set by region: ";
+  for (const auto& k : regional_behaviour_keys())
+    out << "`" << k << "`" << (&k == &regional_behaviour_keys().back() ? ".\n" : ", ");
+  out << "\nBesides the keys above, sweeps, calibration and `--set` reach "
+         "`shocks.NAME.multiplier` and `behaviour_by_region.REGION.KEY` by name (a region's key "
+         "not set in the file starts from the scenario-wide value).\n";
   out << "\nOptional `agencies = [ {...}, ... ]` (default: one agency with `agency.margin_share`); "
          "each agency places locums where it earns the largest margin:\n\n"
       << "| key | meaning |\n|---|---|\n"

@@ -24,6 +24,20 @@ struct ParamDef {
 
 const std::vector<ParamDef>& scenario_params();
 
+// Behaviour keys that can be set for one region ([behaviour_by_region.REGION]).
+const std::vector<std::string>& regional_behaviour_keys();
+// The behaviour of those working (or, out of work, living) in `region`.
+Scenario::Behaviour behaviour_in_region(const Scenario& s, const std::string& region);
+// A numeric key, one of scenario_params() or one naming a part of `s`:
+// shocks.NAME.multiplier, behaviour_by_region.REGION.KEY (a region of s's
+// authorities; setting it through the target adds the key to the region).
+// nullptr when the key is neither. The definition lives as long as the program.
+const ParamDef* find_param(const std::string& key, const Scenario& s);
+// For a key of scenario_params() or of the form of the keys above, a
+// definition with its range and kind (for checks before a scenario is
+// read); nullptr otherwise.
+const ParamDef* param_form(const std::string& key);
+
 // Keys of one [[authorities]] entry, with their documentation.
 struct FieldDoc {
   std::string key;

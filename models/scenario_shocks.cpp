@@ -63,3 +63,55 @@ void ScenarioReader::read_shocks(const toml::node& node, Scenario& s) {
 }
 
 }  // namespace pledgesim::models::detail
+
+namespace pledgesim::models::detail {
+
+// [behaviour_by_region.REGION]: behaviour keys for one region of the
+// authorities, in the ranges of the scenario-wide keys.
+void ScenarioReader::read_behaviour_by_region(const toml::node& node, Scenario& s) {
+  const toml::table* regions = node.as_table();
+  if (!regions) {
+    issue(&node, "behaviour_by_region",
+          "expected a table of regions, e.g. [behaviour_by_region.\"South East\"], not " +
+              type_name(node));
+    return;
+  }
+  std::vector<std::string> known;
+  for (const auto& a : s.authorities)
+    if (std::find(known.begin(), known.end(), a.region) == known.end()) known.push_back(a.region);
+  const auto& keys = regional_behaviour_keys();
+  for (const auto& [region_key, value] : *regions) {
+    const std::string region(region_key.str());
+    const std::string where = "behaviour_by_region." + region;
+    const toml::table* t = value.as_table();
+    if (!t) {
+      issue(&value, where, "expected a table of behaviour keys, not " + type_name(value));
+      continue;
+    }
+    if (std::find(known.begin(), known.end(), region) == known.end()) {
+      issue(&value, where,
+            "no authority is in region '" + region + "'" + did_you_mean(region, known));
+      continue;
+    }
+    for (const auto& [k, v] : *t) {
+      const std::string key(k.str());
+      const std::string full = where + "." + key;
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        issue(&v, full,
+              "cannot be set by region" + did_you_mean(key, keys) +
+                  "; these can: " + join_names(keys));
+        continue;
+      }
+      const ParamDef* def = find_param("behaviour." + key, s);
+      double x = 0;
+      if (read_number(v, full, def->min, def->max, def->doc, x))
+        s.behaviour_by_region.push_back({region, key, x});
+    }
+  }
+  std::sort(s.behaviour_by_region.begin(), s.behaviour_by_region.end(),
+            [](const auto& a, const auto& b) {
+              return std::tie(a.region, a.key) < std::tie(b.region, b.key);
+            });
+}
+
+}  // namespace pledgesim::models::detail

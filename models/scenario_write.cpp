@@ -149,6 +149,14 @@ std::string to_toml(const Scenario& scenario) {
     }
     root.insert("shocks", std::move(shocks));
   }
+  if (!copy.behaviour_by_region.empty()) {
+    toml::table regions;
+    for (const auto& v : copy.behaviour_by_region) {
+      if (!regions.contains(v.region)) regions.insert(v.region, toml::table{});
+      regions.get(v.region)->as_table()->insert(v.key, v.value);
+    }
+    root.insert("behaviour_by_region", std::move(regions));
+  }
   std::ostringstream out;
   out << "# Fully resolved pledgesim scenario: every key, defaults included.\n";
   // Basic strings only: toml++ 3.3 writes a string that starts with a line

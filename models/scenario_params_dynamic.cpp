@@ -1,0 +1,138 @@
+// Numeric keys that name a part of a scenario (a shock, a region's
+// behaviour) rather than a fixed field: what sweeps, calibration and
+// overrides reach beyond scenario_params().
+#include <algorithm>
+#include <deque>
+#include <mutex>
+
+#include "models/scenario_schema.hpp"
+
+namespace pledgesim::models {
+
+namespace {
+
+constexpr std::string_view kShocks = "shocks.";
+constexpr std::string_view kMultiplier = ".multiplier";
+constexpr std::string_view kByRegion = "behaviour_by_region.";
+
+double Scenario::Behaviour::*behaviour_member(std::string_view key) {
+  using B = Scenario::Behaviour;
+  static const std::pair<std::string_view, double B::*> kMembers[] = {
+      {"exit_rate_per_year", &B::exit_rate_per_year},
+      {"inactive_rate_per_year", &B::inactive_rate_per_year},
+      {"return_rate_per_year", &B::return_rate_per_year},
+      {"search_rate_per_year", &B::search_rate_per_year},
+      {"agency_search_rate_per_year", &B::agency_search_rate_per_year},
+      {"caseload_stress_threshold", &B::caseload_stress_threshold},
+      {"stress_search_sensitivity", &B::stress_search_sensitivity},
+      {"stress_exit_sensitivity", &B::stress_exit_sensitivity},
+      {"agency_taste_mean", &B::agency_taste_mean},
+  };
+  for (const auto& [name, member] : kMembers)
+    if (name == key) return member;
+  return nullptr;
+}
+
+const ParamDef* static_param(const std::string& key) {
+  for (const auto& p : scenario_params())
+    if (p.key == key) return &p;
+  return nullptr;
+}
+
+// (region, behaviour key) of "behaviour_by_region.REGION.KEY"; the key
+// has no dot, the region may.
+std::optional<std::pair<std::string, std::string>> split_regional(const std::string& key) {
+  if (!key.starts_with(kByRegion)) return std::nullopt;
+  const std::size_t dot = key.rfind('.');
+  if (dot <= kByRegion.size()) return std::nullopt;
+  return std::pair{key.substr(kByRegion.size(), dot - kByRegion.size()), key.substr(dot + 1)};
+}
+
+std::optional<std::string> shock_name(const std::string& key) {
+  if (!key.starts_with(kShocks) || !key.ends_with(kMultiplier) ||
+      key.size() <= kShocks.size() + kMultiplier.size())
+    return std::nullopt;
+  return key.substr(kShocks.size(), key.size() - kShocks.size() - kMultiplier.size());
+}
+
+}  // namespace
+
+const std::vector<std::string>& regional_behaviour_keys() {
+  static const std::vector<std::string> keys = {
+      "exit_rate_per_year",        "inactive_rate_per_year",      "return_rate_per_year",
+      "search_rate_per_year",      "agency_search_rate_per_year", "caseload_stress_threshold",
+      "stress_search_sensitivity", "stress_exit_sensitivity",     "agency_taste_mean"};
+  return keys;
+}
+
+Scenario::Behaviour behaviour_in_region(const Scenario& s, const std::string& region) {
+  Scenario::Behaviour b = s.behaviour;
+  for (const auto& v : s.behaviour_by_region)
+    if (v.region == region)
+      if (auto member = behaviour_member(v.key)) b.*member = v.value;
+  return b;
+}
+
+const ParamDef* param_form(const std::string& key) {
+  if (const ParamDef* p = static_param(key)) return p;
+  if (shock_name(key)) {
+    static const ParamDef shock{
+        "shocks.NAME.multiplier", 0, 100, "multiplier of a shock",
+        [](Scenario&) -> ParamDef::Target { return static_cast<double*>(nullptr); }};
+    return &shock;
+  }
+  const auto regional = split_regional(key);
+  if (!regional || !behaviour_member(regional->second)) return nullptr;
+  return static_param("behaviour." + regional->second);
+}
+
+const ParamDef* find_param(const std::string& key, const Scenario& s) {
+  if (const ParamDef* p = static_param(key)) return p;
+  static std::mutex mutex;
+  static std::deque<ParamDef> made;  // stable addresses
+  if (const auto name = shock_name(key)) {
+    const bool present = std::any_of(s.shocks.begin(), s.shocks.end(),
+                                     [&](const Shock& sh) { return sh.name == *name; });
+    if (!present) return nullptr;
+    const std::lock_guard lock(mutex);
+    for (const ParamDef& p : made)
+      if (p.key == key) return &p;
+    return &made.emplace_back(ParamDef{key, 0, 100, "multiplier of the shock '" + *name + "'",
+                                       [name = *name](Scenario& sc) -> ParamDef::Target {
+                                         for (Shock& sh : sc.shocks)
+                                           if (sh.name == name) return &sh.multiplier;
+                                         return static_cast<double*>(nullptr);
+                                       }});
+  }
+  const auto regional = split_regional(key);
+  if (!regional || !behaviour_member(regional->second)) return nullptr;
+  const auto& [region, field] = *regional;
+  if (std::none_of(s.authorities.begin(), s.authorities.end(),
+                   [&](const AuthorityData& a) { return a.region == region; }))
+    return nullptr;
+  const ParamDef* base = static_param("behaviour." + field);
+  const std::lock_guard lock(mutex);
+  for (const ParamDef& p : made)
+    if (p.key == key) return &p;
+  return &made.emplace_back(ParamDef{
+      key, base->min, base->max, base->doc + ", in " + region,
+      [region, field](Scenario& sc) -> ParamDef::Target {
+        auto& list = sc.behaviour_by_region;
+        auto at = std::find_if(list.begin(), list.end(),
+                               [&](const auto& v) { return v.region == region && v.key == field; });
+        if (at == list.end()) {
+          // Added at the region's value now, in (region, key) order.
+          const Scenario::RegionalValue added{
+              region, field, behaviour_in_region(sc, region).*behaviour_member(field)};
+          at = list.insert(std::upper_bound(list.begin(), list.end(), added,
+                                            [](const auto& a, const auto& b) {
+                                              return std::tie(a.region, a.key) <
+                                                     std::tie(b.region, b.key);
+                                            }),
+                           added);
+        }
+        return &at->value;
+      }});
+}
+
+}  // namespace pledgesim::models
