@@ -15,7 +15,9 @@ using namespace detail;
 
 LabourMarket::LabourMarket(const Scenario& scenario)
     : scenario_(scenario),
-      clock_(scenario.start),
+      spin_weeks_(scenario.spin_up_weeks()),
+      clock_(scenario.start.plus_days(-7 * spin_weeks_)),
+      run_clock_(scenario.start),
       init_rng_(scenario.seed, kPurposeInit),
       offer_rng_(scenario.seed, kPurposeOffer),
       choice_rng_(scenario.seed, kPurposeChoice),
@@ -136,6 +138,10 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   partials_.reset(sums_width());
   update_authorities();
   transitions_ = {};
+  // The spin-up: weeks before the start under the start's levers, inputs
+  // and shocks (policy_date()), recorded nowhere.
+  for (std::int64_t k = 0; k < spin_weeks_; ++k) step();
+  if (spin_weeks_ > 0) transitions_ = {}, last_intake_ = 0, step_stats_ = {};
 }
 
 void LabourMarket::add_columns() {
@@ -215,8 +221,8 @@ void LabourMarket::create_initial_population() {
   const std::int64_t inactive = std::llround(pop.inactive_share * static_cast<double>(employed));
   std::int64_t intake = 0;
   for (std::int64_t n : intake_) intake += n;
-  population_.reserve(
-      static_cast<std::size_t>(employed + inactive + intake * (scenario_.years + 1)));
+  population_.reserve(static_cast<std::size_t>(
+      employed + inactive + intake * (scenario_.years + scenario_.spin_up_years + 1)));
   population_.append(static_cast<std::size_t>(employed + inactive));
   bind_columns();
 
@@ -315,7 +321,7 @@ void LabourMarket::add_newly_qualified() {
 
 sim::Date LabourMarket::annual_date(unsigned month, unsigned day) const {
   const int year = clock_.week_start(week_).plus_days(6).year();  // the week contains the date
-  return sim::Date::from_ymd(year, month, day);
+  return std::max(sim::Date::from_ymd(year, month, day), scenario_.start);
 }
 
 // 1 April: the pay award (inputs: pay_award, else pay.annual_uplift_rate)
@@ -324,13 +330,14 @@ sim::Date LabourMarket::annual_date(unsigned month, unsigned day) const {
 // qualified (inputs: nqsw_intake of that date, else the scenario's figures).
 void LabourMarket::run_annual_events() {
   last_intake_ = 0;
-  if (clock_.contains_annual(week_, kPayReviewMonth, kPayReviewDay)) {
+  // No pay award or review in the spin-up: prices stay as at the start.
+  if (week_ >= spin_weeks_ && clock_.contains_annual(week_, kPayReviewMonth, kPayReviewDay)) {
     const sim::Date date = annual_date(kPayReviewMonth, kPayReviewDay);
     const double award =
         inputs_.national(InputVariable::pay_award).at(date, scenario_.pay.annual_uplift_rate);
     uplift_ *= 1.0 + award;
     agency_uplift_ *= 1.0 + inputs_.national(InputVariable::agency_rate_change).at(date, award);
-    review_pay(scenario_.levers_at(clock_.week_start(week_)));
+    review_pay(scenario_.levers_at(policy_date()));
   }
   if (clock_.contains_annual(week_, kIntakeMonth, kIntakeDay)) {
     const sim::Date date = annual_date(kIntakeMonth, kIntakeDay);
@@ -363,7 +370,7 @@ void LabourMarket::run_annual_events() {
 
 // Establishment and case demand of the week (inputs, else as at the start).
 void LabourMarket::apply_inputs() {
-  const sim::Date today = clock_.week_start(week_);
+  const sim::Date today = policy_date();
   for (std::size_t e = 0; e < authorities_.size(); ++e) {
     Authority& auth = authorities_[e];
     const InputPath& posts = inputs_.path(e, InputVariable::establishment);
@@ -434,7 +441,7 @@ void LabourMarket::update_prices() {
   headhunt_premium_pence_ = std::llround(scenario_.pay.headhunting_premium_gbp * uplift_ * 100);
   recruitment_pence_ = std::llround(scenario_.pay.recruitment_cost_gbp_per_hire * uplift_ * 100);
   // Levers in force this week, and the incentive amounts they set.
-  scenario_.levers_at(clock_.week_start(week_), levers_);
+  scenario_.levers_at(policy_date(), levers_);
   // ASYE trainees: a trainee-pay lever sets a common (nominal) rate, else the
   // authority's nqsw scale. Bank workers: the bank lever's hourly pay, as set.
   trainee_pay_gbp_.assign(E, 0);
@@ -521,7 +528,7 @@ sim::EntityTable LabourMarket::employer_table() const {
   std::vector<std::string> name, region, subregion;
   std::vector<std::string> signatory_from;
   std::vector<std::int32_t> inner, signatory;
-  const sim::Date end = clock_.week_start(scenario_.weeks());
+  const sim::Date end = run_clock_.week_start(scenario_.weeks());
   for (const auto& a : scenario_.authorities) {
     name.push_back(a.name);
     region.push_back(a.region);

@@ -65,8 +65,10 @@ class LabourMarket {
 
   void step();
 
-  std::int64_t weeks_done() const { return week_; }
-  const sim::WeeklyClock& clock() const { return clock_; }
+  // Weeks run since the scenario's start (the spin-up, run on construction,
+  // not counted), and the calendar from the start.
+  std::int64_t weeks_done() const { return week_ - spin_weeks_; }
+  const sim::WeeklyClock& clock() const { return run_clock_; }
   std::size_t authority_count() const { return authorities_.size(); }
   const Scenario& scenario() const { return scenario_; }
   const sim::Population& population() const { return population_; }
@@ -366,7 +368,12 @@ class LabourMarket {
   // week need not be); tests/models/test_market_state.cpp checks that a
   // loaded market continues bit for bit.
   Scenario scenario_;
-  sim::WeeklyClock clock_;
+  std::int64_t spin_weeks_;     // weeks of the spin-up (scenario.spin_up_years)
+  sim::WeeklyClock clock_;      // from the spin-up's first week; week_ counts on it
+  sim::WeeklyClock run_clock_;  // from the scenario's start
+  // The date whose levers, inputs and shocks apply this week: the week's
+  // start, or the scenario's during the spin-up.
+  sim::Date policy_date() const { return std::max(clock_.week_start(week_), scenario_.start); }
   std::int64_t week_ = 0;
   std::vector<Authority> authorities_;
   std::vector<std::string> region_names_;

@@ -51,7 +51,7 @@ double LabourMarket::shock_factor(ShockRate rate, std::int16_t e, std::size_t re
 // Each authority's and home region's rates this week: the behaviour's times
 // the shocks in force (shock_factor), and the quiet stresses they imply.
 bool LabourMarket::update_rate_rules() {
-  const sim::Date today = clock_.week_start(week_);
+  const sim::Date today = policy_date();
   std::vector<EmployerRules> employer(authorities_.size());
   for (std::size_t e = 0; e < employer.size(); ++e) {
     auto f = [&](ShockRate r) {

@@ -190,7 +190,7 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
   out.put_value<std::int64_t>("constants/rng_contract", kRngContract);
 
   // Counters and the clock's position.
-  out.put_value<std::int64_t>("week", week_);
+  out.put_value<std::int64_t>("week", weeks_done());
   out.put_value<double>("uplift", uplift_);
   out.put_value<double>("agency_uplift", agency_uplift_);
   out.put_value<std::int64_t>("last_intake", last_intake_);
@@ -299,11 +299,10 @@ void LabourMarket::load_state(const sim::StateReader& in) {
   if (week < 0 || week > scenario_.weeks())
     throw sim::StateError(in.where() + ": week " + std::to_string(week) + " is outside the run's " +
                           std::to_string(scenario_.weeks()) + " weeks");
-  week_ = week;
   // The rates of the last week run, as an uninterrupted run has them.
-  week_ = std::max<std::int64_t>(0, week - 1);
+  week_ = std::max<std::int64_t>(0, spin_weeks_ + week - 1);
   update_rate_rules();
-  week_ = week;
+  week_ = spin_weeks_ + week;
   uplift_ = in.get_value<double>("uplift");
   agency_uplift_ = in.get_value<double>("agency_uplift");
   {

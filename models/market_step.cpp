@@ -154,7 +154,7 @@ void LabourMarket::derive_week_state() {
   stress_updates_ = static_cast<std::size_t>(week_);
   // Decay of a stress offset over n weeks, n up to the run's length + 1.
   const double keep = 1.0 - scenario_.behaviour.stress_adjust_rate_per_week;
-  stress_decay_.resize(static_cast<std::size_t>(scenario_.weeks()) + 2);
+  stress_decay_.resize(static_cast<std::size_t>(scenario_.weeks() + spin_weeks_) + 2);
   double decay = 1.0;
   for (double& d : stress_decay_) d = decay, decay *= keep;
   recount_stocks(stocks_);

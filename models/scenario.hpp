@@ -59,6 +59,10 @@ struct Scenario {
   std::string description;
   sim::Date start = sim::Date::from_ymd(2017, 10, 1);
   std::int64_t years = 5;
+  // Years run before `start` with the levers, inputs and shocks of the start
+  // date and nothing recorded: the first recorded week is a state those
+  // levers have shaped, not their first week.
+  std::int64_t spin_up_years = 0;
   std::uint64_t seed = 1;
 
   struct Population {
@@ -155,6 +159,7 @@ struct Scenario {
   std::vector<RegionalValue> behaviour_by_region;  // in (region, key) order
 
   std::int64_t weeks() const;
+  std::int64_t spin_up_weeks() const { return 52 * spin_up_years; }
   // The levers in force for each authority in the week starting `week_start`.
   std::vector<AuthorityLevers> levers_at(sim::Date week_start) const;
   // The same into `out`, reusing its storage (the weekly step allocates nothing).

@@ -19,6 +19,10 @@ std::vector<ParamDef> build() {
   std::vector<ParamDef> p;
   p.push_back(param("years", kMinYears, kMaxYears, "simulated years (overridden by --years)",
                     [](Scenario& s) { return &s.years; }));
+  p.push_back(param("spin_up_years", 0, 20,
+                    "years run before start with the levers, inputs and shocks of the start date, "
+                    "not recorded (52 weeks each)",
+                    [](Scenario& s) { return &s.spin_up_years; }));
   p.push_back(param("seed", 0, static_cast<double>(kMaxSeed), "random seed (overridden by --seed)",
                     [](Scenario& s) { return &s.seed; }));
 
