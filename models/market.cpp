@@ -46,6 +46,7 @@ LabourMarket::LabourMarket(const Scenario& scenario)
     auth.inner = a.inner_london;
     authorities_.push_back(auth);
     start_establishment_.push_back(auth.establishment);
+    councils_.push_back(a.councils);
     hello_pence_.push_back(std::llround(a.golden_hello_gbp * 100));
     relocation_pence_.push_back(0);
     pay_index_.push_back(a.pay_index);

@@ -468,6 +468,7 @@ class LabourMarket {
   double uplift_ = 1.0;         // pay: the April awards so far
   double agency_uplift_ = 1.0;  // agency market rates: their April changes so far
   InputPaths inputs_;
+  std::vector<std::int64_t> councils_;                 // [employer]: councils it stands for
   std::vector<std::int64_t> intake_now_;               // this September's intake, shocks applied
   std::vector<EmployerRules> employer_rules_;          // [employer]
   std::vector<HomeRules> home_rules_;                  // [region]

@@ -128,6 +128,7 @@ inline LabourMarket::Move LabourMarket::decide_move(std::size_t i) {
            : col_.pqe_weeks[i] < kAsyeWeeks ? Status::trainee
                                             : Status::permanent;
     m.to_emp = static_cast<std::int16_t>(opening / kOpeningKinds);
+    m.internal = kind == kPermanentPost && holds_post(m.from) && m.to_emp == m.from_emp;
     if (kind == kAgencyPlacement) col_.agency_firm[i] = col_.offer_agency[i];
   } else if (m.to == Status::trainee && col_.pqe_weeks[i] >= kAsyeWeeks) {
     m.to = Status::permanent;  // the ASYE year is complete: same post, same tenure

@@ -619,8 +619,11 @@ inline LabourMarket::Choice LabourMarket::logit_choice(const Chooser& c, int app
       const bool same_post = f == c.emp && (kind == kPermanentPost     ? holds_post(c.status)
                                             : kind == kAgencyPlacement ? c.status == Status::agency
                                                                        : c.status == Status::bank);
-      if (same_post && !c.must_search) continue;
-      const double value = offer_value(kind, static_cast<std::size_t>(f), c);
+      // A post at one's own aggregate is at another of its councils: a move.
+      const bool internal = same_post && kind == kPermanentPost && councils_[f] > 1;
+      if (same_post && !c.must_search && !internal) continue;
+      double value = offer_value(kind, static_cast<std::size_t>(f), c);
+      if (internal) value -= beh.switching_cost;
       if (std::isnan(value)) continue;
       if (value + eps > best) {
         best = value + eps;

@@ -108,11 +108,14 @@ struct LabourMarket::Move {
   Status from, to;
   std::int16_t from_emp, to_emp;
   bool relocated = false;  // took a post in another region and moved there
+  bool internal = false;   // to another council of the same aggregate (councils > 1)
 
-  bool changed() const { return to != from || to_emp != from_emp; }
+  bool changed() const { return to != from || to_emp != from_emp || internal; }
   // A post is left or taken when someone stops or starts holding one at an
   // employer; a trainee who completes the ASYE year keeps theirs.
-  bool same_post() const { return holds_post(from) && holds_post(to) && from_emp == to_emp; }
+  bool same_post() const {
+    return holds_post(from) && holds_post(to) && from_emp == to_emp && !internal;
+  }
   bool left_post() const { return holds_post(from) && !same_post(); }
   bool took_post() const { return holds_post(to) && !same_post(); }
 };

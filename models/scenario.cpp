@@ -297,6 +297,10 @@ void ScenarioReader::read_authorities(const toml::node& node, Scenario& s) {
             number(a.golden_hello_gbp, 1e6);
           } else if (key == "nqsw_intake_per_year") {
             read_number(v, full, 0, 1e6, "newly qualified a year", a.nqsw_intake_per_year);
+          } else if (key == "councils") {
+            double n = 1;
+            if (read_number(v, full, 1, 1000, "councils", n, true))
+              a.councils = static_cast<std::int64_t>(n);
           } else if (key == "locum_cover_ratio") {
             read_number(v, full, 0, 100, "locums per long vacancy", a.locum_cover_ratio);
           } else {

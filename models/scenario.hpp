@@ -46,6 +46,7 @@ struct AuthorityData {
   double nqsw_intake_per_year = -1;  // newly qualified joining its area each September;
                                      // < 0: a share of population.nqsw_intake_per_year
   double locum_cover_ratio = -1;     // locums wanted per long vacancy; < 0: agency / vacancies
+  std::int64_t councils = 1;         // councils an aggregate stands for (moves between them)
   std::optional<sim::Date> signatory_from;  // joined the regional agreement; none = never
   bool is_signatory(sim::Date d) const { return signatory_from && *signatory_from <= d; }
   friend bool operator==(const AuthorityData&, const AuthorityData&) = default;

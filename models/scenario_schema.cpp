@@ -257,6 +257,9 @@ const std::vector<FieldDoc>& authority_fields() {
        "newly qualified practitioners starting to look for work in its area each September "
        "(default: population.nqsw_intake_per_year shared by establishment among authorities "
        "without this key)"},
+      {"councils",
+       "councils this authority stands for (default 1): an aggregate of several has moves "
+       "between its own councils, counted as its leavers, starters, moves out and moves in"},
       {"locum_cover_ratio",
        "locums wanted per vacancy open longer than agency.cover_after_weeks (default: agency_fte "
        "/ vacancy_fte at the start)"},

@@ -57,6 +57,7 @@ std::string to_toml(const Scenario& scenario) {
     t.insert("pay_index", a.pay_index);
     if (a.nqsw_intake_per_year >= 0) t.insert("nqsw_intake_per_year", a.nqsw_intake_per_year);
     if (a.locum_cover_ratio >= 0) t.insert("locum_cover_ratio", a.locum_cover_ratio);
+    if (a.councils != 1) t.insert("councils", a.councils);
     if (a.signatory_from) t.insert("signatory_from", toml_date(*a.signatory_from));
     authorities.push_back(std::move(t));
   }

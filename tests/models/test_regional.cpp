@@ -120,3 +120,54 @@ TEST(BehaviourByRegion, ARegionsRateChangesThatRegionOnly) {
 
 }  // namespace
 }  // namespace pledgesim::models
+
+namespace pledgesim::models {
+namespace {
+
+// An aggregate of councils (councils > 1) has moves between its own
+// councils: each is a leaver and a starter of the aggregate and a move out
+// and in, as DfE counts them; no one enters or leaves the profession by it,
+// and the stocks stay exact. With councils = 1 there are none.
+TEST(Aggregates, MovesBetweenOwnCouncilsCountAsDfECountsThem) {
+  auto moves = [](std::int64_t councils) {
+    Scenario s = parse_scenario(
+        "authorities = [ { name = \"Agg\", region = \"South East\", subregion = \"SE\", "
+        "inpost_fte = 2000, vacancy_fte = 300, agency_fte = 0, caseload = 15, councils = " +
+            std::to_string(councils) + " } ]\n",
+        "s.toml");
+    s.years = 1;
+    s.population.nqsw_intake_per_year = 0;
+    s.behaviour.search_rate_per_year = 0.5;
+    LabourMarket m(s);
+    std::map<Metric, double> total;
+    for (std::int64_t w = 0; w < s.weeks(); ++w) {
+      m.step();
+      for (Metric k : {kStarters, kLeavers, kMovesIn, kMovesOut})
+        total[k] += m.week_series()[static_cast<std::size_t>(k)];
+      EXPECT_TRUE(m.stock_discrepancies().empty()) << "week " << w;
+      std::int64_t counted = 0;
+      for (auto c : m.status_counts()) counted += c;
+      EXPECT_EQ(counted, static_cast<std::int64_t>(m.population().size()));
+      // Moves between councils change no status: the diagonal holds them.
+      const auto& t = m.last_transitions();
+      EXPECT_EQ(t[static_cast<int>(Status::permanent)][static_cast<int>(Status::permanent)] +
+                    t[static_cast<int>(Status::trainee)][static_cast<int>(Status::permanent)] +
+                    t[static_cast<int>(Status::inactive)][static_cast<int>(Status::permanent)] +
+                    t[static_cast<int>(Status::agency)][static_cast<int>(Status::permanent)] +
+                    t[static_cast<int>(Status::bank)][static_cast<int>(Status::permanent)],
+                m.status_counts()[static_cast<int>(Status::permanent)]);
+    }
+    return total;
+  };
+  const auto one = moves(1), many = moves(20);
+  EXPECT_EQ(one.at(kMovesIn), 0);
+  EXPECT_EQ(one.at(kMovesOut), 0);
+  EXPECT_GT(many.at(kMovesIn), 50);
+  EXPECT_EQ(many.at(kMovesIn), many.at(kMovesOut));
+  EXPECT_GE(many.at(kStarters), many.at(kMovesIn));
+  EXPECT_GE(many.at(kLeavers), many.at(kMovesOut));
+  EXPECT_GT(many.at(kLeavers), one.at(kLeavers) + 40);
+}
+
+}  // namespace
+}  // namespace pledgesim::models
