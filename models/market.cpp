@@ -337,6 +337,7 @@ void LabourMarket::run_annual_events() {
     const double award =
         inputs_.national(InputVariable::pay_award).at(date, scenario_.pay.annual_uplift_rate);
     uplift_ *= 1.0 + award;
+    cap_uplift_ *= 1.0 + scenario_.agency.cap_uprating_share * award;
     agency_uplift_ *= 1.0 + inputs_.national(InputVariable::agency_rate_change).at(date, award);
     review_pay(scenario_.levers_at(policy_date()));
   }
@@ -504,7 +505,8 @@ void LabourMarket::update_prices() {
       const double regional_index = region_sum[region_of_[e]] / region_n[region_of_[e]];
       const double market = ag.rate_gbp_per_hour[r] * agency_uplift_ * regional_index;
       const double hourly =
-          breaching_[e] ? market : std::min(market, levers_[e].agency_cap_gbp_per_hour[r]);
+          breaching_[e] ? market
+                        : std::min(market, levers_[e].agency_cap_gbp_per_hour[r] * cap_uplift_);
       const std::size_t k = e * kRoleCount + static_cast<std::size_t>(r);
       agency_pay_gbp_[k] = hourly * ag.hours_per_week * ag.paid_weeks_per_year;
       // Charge = (pay + on-costs) grossed up so the agency keeps its margin

@@ -467,6 +467,7 @@ class LabourMarket {
   // Prices for the week: [authority][role] or [role].
   double uplift_ = 1.0;         // pay: the April awards so far
   double agency_uplift_ = 1.0;  // agency market rates: their April changes so far
+  double cap_uplift_ = 1.0;     // agency caps: agency.cap_uprating_share of the pay awards
   InputPaths inputs_;
   std::vector<std::int64_t> councils_;                 // [employer]: councils it stands for
   std::vector<std::int64_t> intake_now_;               // this September's intake, shocks applied

@@ -193,6 +193,7 @@ void LabourMarket::save_state(sim::StateWriter& out) const {
   out.put_value<std::int64_t>("week", weeks_done());
   out.put_value<double>("uplift", uplift_);
   out.put_value<double>("agency_uplift", agency_uplift_);
+  out.put_value<double>("cap_uplift", cap_uplift_);
   out.put_value<std::int64_t>("last_intake", last_intake_);
   out.put_value<std::int64_t>("recruitment_pence", recruitment_pence_);
   out.put_value<std::int64_t>("headhunt_premium_pence", headhunt_premium_pence_);
@@ -305,6 +306,7 @@ void LabourMarket::load_state(const sim::StateReader& in) {
   week_ = spin_weeks_ + week;
   uplift_ = in.get_value<double>("uplift");
   agency_uplift_ = in.get_value<double>("agency_uplift");
+  cap_uplift_ = in.get_value<double>("cap_uplift");
   {
     std::vector<std::int64_t> establishment(authorities_.size());
     std::vector<double> cases(authorities_.size());

@@ -325,8 +325,12 @@ void LabourMarket::plan_next_week(std::size_t e, const std::int64_t* s) {
   const std::int64_t vacancies = auth.establishment - permanent_[e];
   // Locums wanted for long vacancies; a bank's share of them is offered to
   // the bank first and not to agencies.
+  // (More under caseload pressure: agency.locum_demand_caseload_sensitivity.)
+  const double threshold = region_behaviour_[region_of_[e]].caseload_stress_threshold;
+  const double pressure = 1.0 + scenario_.agency.locum_demand_caseload_sensitivity *
+                                    std::max(0.0, (caseload_[e] - threshold) / threshold);
   const std::int64_t wanted =
-      std::llround(auth.cover_ratio * static_cast<double>(ledgers_[e].long_open()));
+      std::llround(auth.cover_ratio * pressure * static_cast<double>(ledgers_[e].long_open()));
   const std::int64_t bank_wanted =
       std::llround(levers_[e].bank_cover_share * static_cast<double>(wanted));
   // Posts held for people serving notice elsewhere are not offered again.

@@ -133,6 +133,9 @@ struct Scenario {
     double base_screen_share = 0.2;        // flagged locums turned away without shared references
     double cap_breach_vacancy_rate = 0.3;  // authorities under this pressure may breach caps
     double cap_breach_probability = 0.5;   // weekly chance such an authority pays over the cap
+    double cap_uprating_share = 0;         // share of each pay award caps rise by (0: nominal)
+    double locum_demand_caseload_sensitivity = 0;  // more locums wanted per long vacancy
+                                                   // under caseload pressure
     friend bool operator==(const Agency&, const Agency&) = default;
   } agency;
 

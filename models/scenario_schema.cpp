@@ -207,6 +207,14 @@ std::vector<ParamDef> build() {
                     "weekly probability that an authority above that vacancy rate breaches its "
                     "caps (pays market rates)",
                     [](Scenario& s) { return &s.agency.cap_breach_probability; }));
+  P.push_back(param("agency.cap_uprating_share", 0, 2,
+                    "share of each April pay award by which agency caps in force rise (0: caps "
+                    "stay nominal; 1: they follow pay)",
+                    [](Scenario& s) { return &s.agency.cap_uprating_share; }));
+  P.push_back(param("agency.locum_demand_caseload_sensitivity", 0, 50,
+                    "locums wanted per long vacancy rise by this times the authority's relative "
+                    "caseload excess, (caseload - stress threshold) / threshold, when positive",
+                    [](Scenario& s) { return &s.agency.locum_demand_caseload_sensitivity; }));
   P.push_back(param("agency.excess_release_rate_per_week", 0, 1,
                     "share of locums above an authority's cover need released each week",
                     [](Scenario& s) { return &s.agency.excess_release_rate_per_week; }));

@@ -310,3 +310,50 @@ TEST(Shocks, AnIntakeShockScalesTheIntake) {
 
 }  // namespace
 }  // namespace pledgesim::models
+
+namespace pledgesim::models {
+namespace {
+
+// Caps uprated by agency.cap_uprating_share of the pay award: a binding cap
+// pays locums exactly (1 + share x award) more after April; nominal (0),
+// exactly the same.
+TEST(CapRule, CapsRiseByTheirShareOfThePayAward) {
+  for (double share : {0.0, 1.0}) {
+    Scenario s = pledgesim_test::london(1);
+    s.pay.annual_uplift_rate = 0.04;
+    s.agency.cap_uprating_share = share;
+    s.agency.cap_breach_probability = 0;
+    Policy cap = pledgesim_test::policy(PolicyKind::agency_pay_cap);
+    cap.rate_gbp_per_hour.fill(15);  // far below the market: binding all year
+    s.policies = {cap};
+    LabourMarket m(s);
+    const std::size_t E = m.authority_count();
+    double before = 0;
+    for (std::int64_t w = 0; w < s.weeks(); ++w) {
+      m.step();
+      const auto v = m.week_series();
+      const double per_locum = v[kAgencyCostGbp * E] / v[kAgencyFte * E];
+      const bool april = m.clock().week_start(w + 1) > Date::from_ymd(2018, 4, 1) &&
+                         m.clock().week_start(w) <= Date::from_ymd(2018, 4, 1);
+      if (april) {
+        EXPECT_NEAR(per_locum / before, 1 + share * 0.04, 1e-4) << "share " << share;
+      }
+      before = per_locum;
+    }
+  }
+}
+
+// Locum demand under caseload pressure: with a positive sensitivity the
+// authorities above the stress threshold want, and get, more locums.
+TEST(LocumDemand, CaseloadPressureRaisesTheLocumsWanted) {
+  Scenario s = pledgesim_test::london(1);
+  const auto base = pledgesim_test::run_total(s, kAgencyFte);
+  s.agency.locum_demand_caseload_sensitivity = 5;
+  const auto pressed = pledgesim_test::run_total(s, kAgencyFte);
+  EXPECT_GT(pressed.all, 1.03 * base.all);
+  // Barking and Dagenham (caseload 19.7 against a threshold of 17) gains.
+  EXPECT_GT(pressed.by_employer[0], base.by_employer[0]);
+}
+
+}  // namespace
+}  // namespace pledgesim::models
