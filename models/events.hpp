@@ -67,6 +67,8 @@ inline constexpr std::array<std::string_view, kEventKindCount> kEventKindNames =
 
 // The kind of a change from (from, employer) to (to, employer'); `same`:
 // the employer is unchanged. Precondition: something changed.
+// `same`: the same employer and post (a move between the councils of one
+// aggregate is not the same post: a move).
 constexpr EventKind event_kind(Status from, Status to, bool same) {
   if (to == Status::exited) return EventKind::exit;
   const bool post_from = holds_post(from), post_to = holds_post(to);

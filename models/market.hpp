@@ -340,8 +340,9 @@ class LabourMarket {
   void record_series(std::size_t e, const std::int64_t* flows, const std::int64_t* s);
   void build_offer_cdfs();
   // Events: one row into block `block`'s buffer; the blocks gathered in order.
+  // (`internal`: a move between the councils of one aggregate.)
   void note_event(std::size_t block, std::size_t i, Status from, Status to, std::int16_t from_emp,
-                  std::int16_t to_emp);
+                  std::int16_t to_emp, bool internal);
   void gather_events();
   // The openings of one kind heard of from one home zone: sample(u) is the
   // authority whose cumulative weight first exceeds u x total (exactly the

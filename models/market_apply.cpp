@@ -145,7 +145,7 @@ inline void LabourMarket::carry_out_move(std::size_t block, std::size_t i, Move&
     col_.status[i] = static_cast<std::uint8_t>(m.to);
     col_.employer[i] = m.to_emp;
     if (!m.same_post()) col_.tenure_weeks[i] = 0;
-    if (record_events_) note_event(block, i, m.from, m.to, m.from_emp, m.to_emp);
+    if (record_events_) note_event(block, i, m.from, m.to, m.from_emp, m.to_emp, m.internal);
   }
   if (m.left_post()) {
     col_.left_perm_weeks[i] = 0;

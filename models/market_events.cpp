@@ -14,9 +14,9 @@ namespace pledgesim::models {
 using namespace detail;
 
 void LabourMarket::note_event(std::size_t block, std::size_t i, Status from, Status to,
-                              std::int16_t from_emp, std::int16_t to_emp) {
+                              std::int16_t from_emp, std::int16_t to_emp, bool internal) {
   MarketEvents& ev = block_events_[block];
-  const bool same = from_emp == to_emp;
+  const bool same = from_emp == to_emp && !internal;
   const bool agency = from == Status::agency || to == Status::agency;
   // Pay of the new position, GBP a week: a post's salary (the ASYE rate in
   // the first year, a progression pathway's uplift included) / 52; locum and

@@ -86,6 +86,35 @@ std::vector<IndicatorDef> make_defs() {
   d.push_back(def("agency_to_perm", "FTE", Y,
                   "permanent starters who were agency workers, in the year", {"agency_to_perm"},
                   flow("agency_to_perm"), 1, "FTE", 0));
+  // Leavers and starters split as DfE reports them (leaving the sector,
+  // going agency, moving to another council), as rates of in-post FTE.
+  const auto share_of_in_post = [](std::function<double(P)> flow_of) {
+    return [flow_of](P g) { return 100 * ratio(flow_of(g), g.stock("permanent_fte")); };
+  };
+  const auto out_of_sector = [](P g) {
+    return g.flow("leavers") - g.flow("moves_out") - g.flow("perm_to_agency");
+  };
+  d.push_back(def("leavers_out_of_sector", "FTE", Y,
+                  "permanent leavers who left council social work (the profession, a break or "
+                  "other work), in the year",
+                  {"leavers", "moves_out", "perm_to_agency"}, out_of_sector, 1, "FTE", 0));
+  d.push_back(def("leaver_rate_out_of_sector", "%", Y,
+                  "leavers_out_of_sector / FTE in post at 30 September",
+                  {"leavers", "moves_out", "perm_to_agency", "permanent_fte"},
+                  share_of_in_post(out_of_sector), 1, "%", 1));
+  d.push_back(def("leaver_rate_to_agency", "%", Y, "perm_to_agency / FTE in post at 30 September",
+                  {"perm_to_agency", "permanent_fte"},
+                  share_of_in_post([](P g) { return g.flow("perm_to_agency"); }), 1, "%", 1));
+  d.push_back(def("leaver_rate_to_other_council", "%", Y, "moves_out / FTE in post at 30 September",
+                  {"moves_out", "permanent_fte"},
+                  share_of_in_post([](P g) { return g.flow("moves_out"); }), 1, "%", 1));
+  d.push_back(def(
+      "starters_new_or_returning", "FTE", Y,
+      "permanent starters who came neither from another council nor from agency "
+      "work (newly qualified, returners), in the year",
+      {"starters", "moves_in", "agency_to_perm"},
+      [](P g) { return g.flow("starters") - g.flow("moves_in") - g.flow("agency_to_perm"); }, 1,
+      "FTE", 0));
   d.push_back(def(
       "mean_tenure_years", "years", Y,
       "mean tenure of permanent staff in their post at 30 September (FTE-weighted)",

@@ -16,12 +16,15 @@ namespace ps = pledgesim::sim;
 namespace pledgesim_test {
 
 // The built-in scenario's London authorities only (no neighbouring regions),
-// in a market that stays as it was at the start (no inputs that change over
-// time: tests of a rule compare against fixed figures; tests/models/
-// test_inputs.cpp tests the inputs).
+// in a market that stays as it was at the start, with one behaviour for
+// all (no inputs that change over time, shocks or regional behaviour: tests
+// of a rule compare against fixed figures; test_inputs.cpp and
+// test_regional.cpp test those).
 inline pm::Scenario london(std::int64_t years = 2) {
   pm::Scenario s = pm::builtin_default_scenario();
   s.inputs = {};
+  s.shocks.clear();
+  s.behaviour_by_region.clear();
   s.years = years;
   s.seed = 11;
   std::erase_if(s.authorities, [](const pm::AuthorityData& a) { return a.region != "London"; });

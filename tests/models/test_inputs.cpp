@@ -347,6 +347,7 @@ TEST(CapRule, CapsRiseByTheirShareOfThePayAward) {
 // authorities above the stress threshold want, and get, more locums.
 TEST(LocumDemand, CaseloadPressureRaisesTheLocumsWanted) {
   Scenario s = pledgesim_test::london(1);
+  s.agency.locum_demand_caseload_sensitivity = 0;
   const auto base = pledgesim_test::run_total(s, kAgencyFte);
   s.agency.locum_demand_caseload_sensitivity = 5;
   const auto pressed = pledgesim_test::run_total(s, kAgencyFte);
