@@ -184,7 +184,7 @@ CalibrationSpec read_calibration_spec(const std::string& text, const fs::path& f
     if (!def)  // a shock or region the scenario does not have
       throw models::ScenarioError(
           {{file.string(), 0, p.key,
-            "names no shock or region of the scenario " +
+            "names no shock, region or policy number of the scenario " +
                 (spec.scenario.empty() ? std::string("(built-in)") : spec.scenario.string())}});
     if (!std::holds_alternative<double*>(def->target(base)))
       throw models::ScenarioError(

@@ -264,7 +264,7 @@ std::string invalid_at(const models::Scenario& base, const SweepSpec& spec, std:
     return x >= 0 && x <= 1 ? "" : "a share must lie within [0, 1]";
   if (p.kind == SweepParameter::Kind::scenario_key) {
     const models::ParamDef* def = models::find_param(p.key, base);
-    if (!def) return "the scenario has no shock or region that " + p.key + " names";
+    if (!def) return "the scenario has no shock, region or policy number that " + p.key + " names";
     if (!(x >= def->min && x <= def->max)) {
       why << "outside the key's range [" << def->min << ", " << def->max << "]";
       return why.str();

@@ -5,6 +5,7 @@
 #include <deque>
 #include <mutex>
 
+#include "models/policy_kinds.hpp"
 #include "models/scenario_schema.hpp"
 
 namespace pledgesim::models {
@@ -48,6 +49,29 @@ std::optional<std::pair<std::string, std::string>> split_regional(const std::str
   return std::pair{key.substr(kByRegion.size(), dot - kByRegion.size()), key.substr(dot + 1)};
 }
 
+// (index, field) of "policies.N.FIELD".
+std::optional<std::pair<std::size_t, std::string>> split_policy(const std::string& key) {
+  constexpr std::string_view kPolicies = "policies.";
+  if (!key.starts_with(kPolicies)) return std::nullopt;
+  const std::size_t dot = key.find('.', kPolicies.size());
+  if (dot == std::string::npos || dot == kPolicies.size() || dot - kPolicies.size() > 6)
+    return std::nullopt;
+  std::size_t index = 0;
+  for (std::size_t k = kPolicies.size(); k < dot; ++k) {
+    if (key[k] < '0' || key[k] > '9') return std::nullopt;
+    index = index * 10 + static_cast<std::size_t>(key[k] - '0');
+  }
+  return std::pair{index, key.substr(dot + 1)};
+}
+
+// A policy's number (a double, required by its kind): a lever's strength.
+const PolicyField* policy_number(PolicyKind kind, const std::string& field) {
+  for (const PolicyField& f : policy_kind(kind).fields)
+    if (f.key == field && !f.optional && std::holds_alternative<double Policy::*>(f.member))
+      return &f;
+  return nullptr;
+}
+
 std::optional<std::string> shock_name(const std::string& key) {
   if (!key.starts_with(kShocks) || !key.ends_with(kMultiplier) ||
       key.size() <= kShocks.size() + kMultiplier.size())
@@ -81,6 +105,21 @@ const ParamDef* param_form(const std::string& key) {
         [](Scenario&) -> ParamDef::Target { return static_cast<double*>(nullptr); }};
     return &shock;
   }
+  if (const auto policy = split_policy(key)) {
+    // The widest range of the field over the kinds that have it.
+    static std::mutex mutex;
+    static std::deque<ParamDef> forms;
+    const std::lock_guard lock(mutex);
+    for (const ParamDef& p : forms)
+      if (p.key == policy->second) return &p;
+    const PolicyField* found = nullptr;
+    for (const auto& kind : policy_kinds())
+      if (const PolicyField* f = policy_number(kind.kind, policy->second)) found = f;
+    if (!found) return nullptr;
+    return &forms.emplace_back(
+        ParamDef{policy->second, found->min, found->max, std::string(found->what),
+                 [](Scenario&) -> ParamDef::Target { return static_cast<double*>(nullptr); }});
+  }
   const auto regional = split_regional(key);
   if (!regional || !behaviour_member(regional->second)) return nullptr;
   return static_param("behaviour." + regional->second);
@@ -103,6 +142,24 @@ const ParamDef* find_param(const std::string& key, const Scenario& s) {
                                            if (sh.name == name) return &sh.multiplier;
                                          return static_cast<double*>(nullptr);
                                        }});
+  }
+  if (const auto policy = split_policy(key)) {
+    const auto& [index, field] = *policy;
+    if (index >= s.policies.size()) return nullptr;
+    const PolicyField* f = policy_number(s.policies[index].kind, field);
+    if (!f) return nullptr;
+    const std::lock_guard lock(mutex);
+    for (const ParamDef& p : made)
+      if (p.key == key) return &p;
+    const auto member = std::get<double Policy::*>(f->member);
+    return &made.emplace_back(
+        ParamDef{key, f->min, f->max,
+                 std::string(f->what) + " of policy " + std::to_string(index) + " (" +
+                     std::string(policy_kind(s.policies[index].kind).name()) + ")",
+                 [index, member](Scenario& sc) -> ParamDef::Target {
+                   return index < sc.policies.size() ? &(sc.policies[index].*member)
+                                                     : static_cast<double*>(nullptr);
+                 }});
   }
   const auto regional = split_regional(key);
   if (!regional || !behaviour_member(regional->second)) return nullptr;

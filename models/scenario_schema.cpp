@@ -383,7 +383,9 @@ std::string scenario_keys_markdown() {
     out << "`" << k << "`" << (&k == &regional_behaviour_keys().back() ? ".\n" : ", ");
   out << "\nBesides the keys above, sweeps, calibration and `--set` reach "
          "`shocks.NAME.multiplier` and `behaviour_by_region.REGION.KEY` by name (a region's key "
-         "not set in the file starts from the scenario-wide value).\n";
+         "not set in the file starts from the scenario-wide value), and sweeps and calibration "
+         "reach a lever's strength as `policies.N.FIELD` (N from 0 in file order; FIELD a "
+         "number its kind requires, e.g. `screen_share`).\n";
   out << "\nOptional `agencies = [ {...}, ... ]` (default: one agency with `agency.margin_share`); "
          "each agency places locums where it earns the largest margin:\n\n"
       << "| key | meaning |\n|---|---|\n"

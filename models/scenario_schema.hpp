@@ -30,7 +30,9 @@ const std::vector<std::string>& regional_behaviour_keys();
 Scenario::Behaviour behaviour_in_region(const Scenario& s, const std::string& region);
 // A numeric key, one of scenario_params() or one naming a part of `s`:
 // shocks.NAME.multiplier, behaviour_by_region.REGION.KEY (a region of s's
-// authorities; setting it through the target adds the key to the region).
+// authorities; setting it through the target adds the key to the region),
+// policies.N.FIELD (a lever's strength: a number its kind requires, e.g.
+// policies.3.screen_share; N counts from 0 in file order).
 // nullptr when the key is neither. The definition lives as long as the program.
 const ParamDef* find_param(const std::string& key, const Scenario& s);
 // For a key of scenario_params() or of the form of the keys above, a

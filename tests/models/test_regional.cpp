@@ -78,6 +78,27 @@ TEST(DynamicKeys, ShocksAndRegionsAreReachedByName) {
   EXPECT_EQ(param_form("behaviour_by_region.Anywhere.switching_cost"), nullptr);
 }
 
+// A lever's strength (a number its kind requires) by the policy's index.
+TEST(DynamicKeys, LeverStrengthsAreReachedByIndex) {
+  Scenario s = parse_scenario(kTwoRegions +
+                                  "[[policies]]\nkind = \"cooling_off\"\nstart = 2017-10-01\n"
+                                  "weeks = 13\n"
+                                  "[[policies]]\nkind = \"shared_references\"\n"
+                                  "start = 2017-10-01\nscreen_share = 0.5\n",
+                              "s.toml");
+  const ParamDef* screen = find_param("policies.1.screen_share", s);
+  ASSERT_NE(screen, nullptr);
+  EXPECT_EQ(screen->min, 0);
+  EXPECT_EQ(screen->max, 1);
+  *std::get<double*>(screen->target(s)) = 0.8;
+  EXPECT_EQ(s.policies[1].screen_share, 0.8);
+  EXPECT_EQ(find_param("policies.0.screen_share", s), nullptr);  // not a cooling-off field
+  EXPECT_EQ(find_param("policies.0.weeks", s), nullptr);         // whole weeks: sweeps only
+  EXPECT_EQ(find_param("policies.2.screen_share", s), nullptr);  // no third policy
+  EXPECT_NE(param_form("policies.7.screen_share"), nullptr);
+  EXPECT_EQ(param_form("policies.x.screen_share"), nullptr);
+}
+
 // Post holders who can only leave the profession: each region's stock
 // survives at that region's exit rate (binomial, checked at 4 SDs), and
 // raising the South East's changes nothing in the North, bit for bit.
