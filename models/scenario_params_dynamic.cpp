@@ -144,7 +144,8 @@ const ParamDef* find_param(const std::string& key, const Scenario& s) {
                                        }});
   }
   if (const auto policy = split_policy(key)) {
-    const auto& [index, field] = *policy;
+    const std::size_t index = policy->first;
+    const std::string field = policy->second;
     if (index >= s.policies.size()) return nullptr;
     const PolicyField* f = policy_number(s.policies[index].kind, field);
     if (!f) return nullptr;
@@ -163,7 +164,7 @@ const ParamDef* find_param(const std::string& key, const Scenario& s) {
   }
   const auto regional = split_regional(key);
   if (!regional || !behaviour_member(regional->second)) return nullptr;
-  const auto& [region, field] = *regional;
+  const std::string region = regional->first, field = regional->second;
   if (std::none_of(s.authorities.begin(), s.authorities.end(),
                    [&](const AuthorityData& a) { return a.region == region; }))
     return nullptr;
