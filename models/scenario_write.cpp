@@ -14,6 +14,16 @@ toml::date toml_date(sim::Date d) {
   return toml::date{d.year(), static_cast<std::uint8_t>(d.month()),
                     static_cast<std::uint8_t>(d.day())};
 }
+// A scope as the file spells it: a list of authority names, or its text.
+void insert_scope(toml::table& t, const PolicyScope& scope) {
+  if (scope.kind == PolicyScope::Kind::authorities) {
+    toml::array names;
+    for (const auto& n : scope.authorities) names.push_back(n);
+    t.insert("scope", std::move(names));
+  } else {
+    t.insert("scope", scope.to_string());
+  }
+}
 }  // namespace
 
 std::string to_toml(const Scenario& scenario) {
@@ -101,13 +111,7 @@ std::string to_toml(const Scenario& scenario) {
     t.insert("kind", std::string(kPolicyKindNames[static_cast<int>(p.kind)]));
     t.insert("start", toml_date(p.start));
     if (p.end) t.insert("end", toml_date(*p.end));
-    if (p.scope.kind == PolicyScope::Kind::authorities) {
-      toml::array names;
-      for (const auto& n : p.scope.authorities) names.push_back(n);
-      t.insert("scope", std::move(names));
-    } else {
-      t.insert("scope", p.scope.to_string());
-    }
+    insert_scope(t, p.scope);
     for (const auto& field : policy_kind(p.kind).fields)
       std::visit(
           [&](auto member) {
@@ -138,13 +142,7 @@ std::string to_toml(const Scenario& scenario) {
       t.insert("multiplier", sh.multiplier);
       if (sh.start) t.insert("start", toml_date(*sh.start));
       if (sh.end) t.insert("end", toml_date(*sh.end));
-      if (sh.scope.kind == PolicyScope::Kind::authorities) {
-        toml::array names;
-        for (const auto& n : sh.scope.authorities) names.push_back(n);
-        t.insert("scope", std::move(names));
-      } else {
-        t.insert("scope", sh.scope.to_string());
-      }
+      insert_scope(t, sh.scope);
       if (!sh.note.empty()) t.insert("note", sh.note);
       shocks.insert(sh.name, std::move(t));
     }

@@ -77,12 +77,14 @@ struct Observed {
 };
 
 // The largest |observed - expected| / sd over every state and checkpoint,
-// under the chain P: the simulation agrees with P when this is below 4.
-double largest_z(const Observed& o, const Eigen::Matrix3d& P) {
-  Eigen::Matrix3d Pt = Eigen::Matrix3d::Identity();  // t-step transition probabilities, P^t
+// under the chain whose week-w matrix is P_at(w) (w from 0): the simulation
+// agrees with it when this is below 4.
+template <class WeeklyMatrix>
+double largest_z_varying(const Observed& o, const WeeklyMatrix& P_at) {
+  Eigen::Matrix3d Pt = Eigen::Matrix3d::Identity();  // t-step transition probabilities
   double worst = 0;
   for (int t = 1; t <= 104; ++t) {
-    Pt = Pt * P;
+    Pt = Pt * P_at(t - 1);
     if (t % 13 != 0) continue;
     for (int state : {kPost, kInactive, kExited}) {
       const double expected = o.n0 * Pt.col(state);
@@ -93,6 +95,11 @@ double largest_z(const Observed& o, const Eigen::Matrix3d& P) {
     }
   }
   return worst;
+}
+
+// The same under a constant chain P (t-step probabilities P^t).
+double largest_z(const Observed& o, const Eigen::Matrix3d& P) {
+  return largest_z_varying(o, [&](int) { return P; });
 }
 
 // Counts by state of a run of s, at the start and every 13 weeks.
@@ -249,20 +256,8 @@ TEST(MarkovCrossCheck, ShocksMultiplyTheirHazardsExactlyWhileInForce) {
   };
   // The largest z over states and checkpoints under the weekly chains.
   auto worst = [&](double exit_f, double break_f, double return_f) {
-    Eigen::Matrix3d Pt = Eigen::Matrix3d::Identity();
-    double z = 0;
-    for (int t = 1; t <= 104; ++t) {
-      Pt = Pt * chain_at(t - 1, exit_f, break_f, return_f);
-      if (t % 13 != 0) continue;
-      for (int state : {kPost, kInactive, kExited}) {
-        const double expected = o.n0 * Pt.col(state);
-        double variance = 0;
-        for (int from : {kPost, kInactive})
-          variance += o.n0(from) * Pt(from, state) * (1 - Pt(from, state));
-        z = std::max(z, std::abs(o.at[t / 13 - 1](state) - expected) / std::sqrt(variance));
-      }
-    }
-    return z;
+    return largest_z_varying(o,
+                             [&](int week) { return chain_at(week, exit_f, break_f, return_f); });
   };
   EXPECT_LT(worst(3.0, 0.5, 2.0), 4.0);
   EXPECT_GT(worst(1.0, 0.5, 2.0), 4.0) << "the exit shock has no effect";
