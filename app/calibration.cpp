@@ -1,149 +1,28 @@
+// Calibration's evaluations and its three steps: best fit, misfit scale,
+// posterior (app/calibration.hpp).
 #include "app/calibration.hpp"
 
-#include <unistd.h>
+#include <boost/math/distributions/normal.hpp>
 
-#include <toml++/toml.h>
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <map>
-#include <sstream>
 
 #include "analysis/cpp/indicators.hpp"
 #include "analysis/cpp/intervals.hpp"
-#include "analysis/cpp/nelder_mead.hpp"
 #include "analysis/cpp/run_memory.hpp"
-#include "app/toml_checker.hpp"
 #include "models/runner.hpp"
-#include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
+#include "sim/core/parallel.hpp"
+#include "sim/core/random.hpp"
+#include "sim/io/memory_recorder.hpp"
 
 namespace pledgesim::app {
 
-namespace fs = std::filesystem;
 namespace an = pledgesim::analysis;
-using models::ScenarioIssue;
 
 namespace {
-
-// Reads a targets file, collecting every problem as file:line: key: message.
-class SpecReader : public TomlChecker {
- public:
-  explicit SpecReader(const fs::path& file) : TomlChecker(file.string()) {}
-
-  CalibrationSpec read(const toml::table& root, const fs::path& file) {
-    CalibrationSpec spec;
-    spec.file = file;
-    const std::vector<std::string> known = {"scenario",        "years",      "seed",
-                                            "replications",    "parameters", "targets",
-                                            "max_evaluations", "description"};
-    unknown_fields(root, "", known);
-    read_run_keys(root, file, spec.scenario, spec.years, spec.seed);
-    if (const auto* n = root.get("replications"))
-      spec.replications = integer(*n, "replications", 2, 1000);
-    if (const auto* n = root.get("max_evaluations"))
-      spec.max_evaluations = static_cast<int>(integer(*n, "max_evaluations", 1, 100000));
-    read_parameters(root, spec);
-    read_targets(root, spec);
-    return spec;
-  }
-
- private:
-  std::optional<double> number(const toml::table& t, const std::string& field,
-                               const std::string& where, bool required) {
-    const toml::node* n = t.get(field);
-    if (!n) {
-      if (required) issue(&t, where + "." + field, "missing");
-      return std::nullopt;
-    }
-    const auto v = n->value<double>();
-    if (!v || !std::isfinite(*v)) {
-      issue(n, where + "." + field, "expected a number");
-      return std::nullopt;
-    }
-    return v;
-  }
-  void read_parameters(const toml::table& root, CalibrationSpec& spec) {
-    std::vector<std::string> keys;
-    for (const auto& p : models::scenario_params()) keys.push_back(p.key);
-    each_table(root, "parameters", [&](const toml::table& t, const std::string& where) {
-      unknown_fields(t, where, {"key", "min", "max", "start", "note"});
-      CalibrationParameter p;
-      const toml::node* key = t.get("key");
-      const auto name = key ? key->value<std::string>() : std::nullopt;
-      const auto* def = find_param(name ? *name : "");
-      if (!def) {
-        issue(key ? key : &t, where + ".key",
-              name ? "not a numeric scenario key: '" + *name + "'" + hint(*name, keys)
-                   : std::string("missing: a scenario key such as behaviour.exit_rate_per_year"));
-        return;
-      }
-      p.key = *name;
-      const auto lo = number(t, "min", where, true), hi = number(t, "max", where, true);
-      p.start = number(t, "start", where, false);
-      if (!lo || !hi) return;
-      p.min = *lo, p.max = *hi;
-      if (!(p.min < p.max))
-        issue(t.get("max"), where + ".max", "must be above min");
-      else if (p.min < def->min || p.max > def->max) {
-        std::ostringstream m;
-        m << "bounds must lie within the key's range [" << def->min << ", " << def->max << "]";
-        issue(t.get("min"), where + ".min", m.str());
-      }
-      if (p.start && (*p.start < p.min || *p.start > p.max))
-        issue(t.get("start"), where + ".start", "must lie within [min, max]");
-      for (const auto& q : spec.parameters)
-        if (q.key == p.key) issue(key, where + ".key", "listed twice");
-      spec.parameters.push_back(p);
-    });
-  }
-
-  void read_targets(const toml::table& root, CalibrationSpec& spec) {
-    std::vector<std::string> names;
-    for (const auto& d : an::indicator_defs()) names.push_back(d.name);
-    each_table(root, "targets", [&](const toml::table& t, const std::string& where) {
-      unknown_fields(t, where, {"indicator", "group", "year", "observed", "sd", "source"});
-      CalibrationTarget g;
-      const toml::node* ind = t.get("indicator");
-      const auto name = ind ? ind->value<std::string>() : std::nullopt;
-      if (!name || !an::find_indicator(*name)) {
-        issue(ind ? ind : &t, where + ".indicator",
-              name ? "unknown indicator '" + *name + "'" + hint(*name, names)
-                   : std::string("missing"));
-      } else {
-        g.indicator = *name;
-      }
-      const toml::node* group = t.get("group");
-      if (auto s = group ? group->value<std::string>() : std::nullopt)
-        g.group = *s;
-      else
-        issue(group ? group : &t, where + ".group",
-              "expected a group name such as \"London\" or \"Inner London\"");
-      if (const toml::node* y = t.get("year"))
-        g.year = static_cast<int>(integer(*y, where + ".year", 1900, 2200));
-      else
-        issue(&t, where + ".year", "missing");
-      if (auto v = number(t, "observed", where, true)) g.observed = *v;
-      if (auto v = number(t, "sd", where, false)) {
-        if (*v <= 0)
-          issue(t.get("sd"), where + ".sd", "must be positive");
-        else
-          g.sd = *v;
-      }
-      if (const toml::node* s = t.get("source")) g.source = s->value_or(std::string());
-      spec.targets.push_back(g);
-    });
-  }
-
-  static const models::ParamDef* find_param(const std::string& key) {
-    return models::param_form(key);
-  }
-};
-
-models::Scenario load_base(const CalibrationSpec& spec, const models::ScenarioFiles& files) {
-  return spec.scenario.empty() ? models::builtin_default_scenario()
-                               : models::load_scenario_file(spec.scenario, {}, files);
-}
 
 double scenario_value(models::Scenario s, const std::string& key) {
   if (const models::ParamDef* p = models::find_param(key, s))
@@ -160,63 +39,118 @@ void set_scenario_value(models::Scenario& s, const std::string& key, double valu
   throw std::logic_error("calibration parameter " + key + " is not a scenario key");
 }
 
-}  // namespace
-
-namespace {
-
-const std::string kTargetsHeading = "invalid targets file";
-
-CalibrationSpec read_calibration_spec(const std::string& text, const fs::path& file,
-                                      const models::ScenarioFiles& files) {
-  const toml::table root = parse_toml_text(text, file);
-  SpecReader reader(file);
-  CalibrationSpec spec = reader.read(root, file);
-  if (!reader.issues().empty()) throw models::ScenarioError(reader.issues());
-  // A scenario that cannot be read is this file's problem (its `scenario` line).
-  if (!spec.scenario.empty() && !files.read(spec.scenario))
-    throw models::ScenarioError(
-        {{file.string(), root["scenario"].node()->source().begin.line, "scenario",
-          "scenario file '" + spec.scenario.string() + "' cannot be opened"}});
-  // The scenario must load, and integer keys cannot be fitted by a continuous search.
-  models::Scenario base = load_base(spec, files);
-  for (const auto& p : spec.parameters) {
-    const models::ParamDef* def = models::find_param(p.key, base);
-    if (!def)  // a shock or region the scenario does not have
-      throw models::ScenarioError(
-          {{file.string(), 0, p.key,
-            "names no shock, region or policy number of the scenario " +
-                (spec.scenario.empty() ? std::string("(built-in)") : spec.scenario.string())}});
-    if (!std::holds_alternative<double*>(def->target(base)))
-      throw models::ScenarioError(
-          {{file.string(), 0, p.key,
-            "an integer key cannot be calibrated; fix it in the scenario"}});
+// chi^2 of `point`, and each fitted target's own share (its miss over its sigma, squared).
+void score(CalibrationPoint& point, const MissWeights& weights) {
+  std::vector<double> misses;
+  for (std::size_t k = 0; k < point.fits.size(); ++k) {
+    TargetFit& fit = point.fits[k];
+    misses.push_back(fit.mean - fit.target.observed);
+    fit.contribution = fit.target.fitted ? std::pow(misses.back() / weights.sigma(k), 2) : 0.0;
+    if (!std::isfinite(fit.contribution)) fit.contribution = 1e6;  // e.g. a 0/0 rate
   }
-  return spec;
+  point.objective = weights.chi2(misses);
+}
+
+// Box coordinates <-> parameter values.
+struct Box {
+  const std::vector<CalibrationParameter>& p;
+  std::vector<double> values(const Eigen::VectorXd& u) const {
+    std::vector<double> v;
+    for (std::size_t k = 0; k < p.size(); ++k)
+      v.push_back(p[k].min + u(static_cast<Eigen::Index>(k)) * (p[k].max - p[k].min));
+    return v;
+  }
+  double unit(std::size_t k, double x) const { return (x - p[k].min) / (p[k].max - p[k].min); }
+};
+
+std::vector<an::UnitPrior> unit_priors(const std::vector<CalibrationParameter>& parameters) {
+  std::vector<an::UnitPrior> priors;
+  for (const auto& p : parameters) {
+    an::UnitPrior u;
+    if (p.prior_mean && p.prior_sd) {
+      u.normal = true;
+      u.mean = (*p.prior_mean - p.min) / (p.max - p.min);
+      u.sd = *p.prior_sd / (p.max - p.min);
+    }
+    priors.push_back(u);
+  }
+  return priors;
+}
+
+// The prior's 5% and 95% quantiles, in the parameter's units.
+std::pair<double, double> prior_interval(const CalibrationParameter& p) {
+  if (!(p.prior_mean && p.prior_sd))
+    return {p.min + 0.05 * (p.max - p.min), p.min + 0.95 * (p.max - p.min)};
+  const boost::math::normal n(*p.prior_mean, *p.prior_sd);
+  const double lo = boost::math::cdf(n, p.min), hi = boost::math::cdf(n, p.max);
+  return {boost::math::quantile(n, lo + 0.05 * (hi - lo)),
+          boost::math::quantile(n, lo + 0.95 * (hi - lo))};
+}
+
+// The particles in a random order (Fisher-Yates on counter-based numbers):
+// resampling leaves copies of one ancestor side by side, and a run with
+// fewer replications than sets uses the first ones (models::assign_sets).
+an::SmcResult shuffled(an::SmcResult smc, std::uint64_t seed) {
+  const sim::RandomStreams streams(seed, 0x5348554646ULL);  // "SHUFF"
+  for (std::size_t i = smc.particles.size(); i > 1; --i) {
+    const double u = sim::u01(streams.words(0, i, 0)[0]);
+    const auto j = std::min(i - 1, static_cast<std::size_t>(u * static_cast<double>(i)));
+    std::swap(smc.particles[i - 1], smc.particles[j]);
+    std::swap(smc.evaluations[i - 1], smc.evaluations[j]);
+  }
+  return smc;
+}
+
+PosteriorResult summarise_posterior(const CalibrationSpec& spec, const an::SmcResult& smc,
+                                    const Box& box, const std::vector<double>& sigma) {
+  PosteriorResult post;
+  post.stages = smc.stages;
+  post.evaluations = smc.evaluations_used;
+  post.reached = smc.reached_posterior;
+  const std::size_t n = smc.particles.size();
+  for (const auto& p : spec.parameters) post.ensemble.keys.push_back(p.key);
+  post.ensemble.weights.assign(n, 1.0 / static_cast<double>(n));
+  for (const auto& x : smc.particles) post.ensemble.sets.push_back(box.values(x));
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    std::vector<double> v;
+    for (const auto& set : post.ensemble.sets) v.push_back(set[k]);
+    ParameterPosterior pp;
+    for (double x : v) pp.mean += x / static_cast<double>(n);
+    pp.median = an::sample_quantile(v, 0.5);
+    pp.lo90 = an::sample_quantile(v, 0.05);
+    pp.hi90 = an::sample_quantile(v, 0.95);
+    std::tie(pp.prior_lo90, pp.prior_hi90) = prior_interval(spec.parameters[k]);
+    pp.width_ratio = (pp.hi90 - pp.lo90) / (pp.prior_hi90 - pp.prior_lo90);
+    post.parameters.push_back(pp);
+  }
+  constexpr double z90 = 1.6448536269514722;
+  for (std::size_t k = 0; k < spec.targets.size(); ++k) {
+    std::vector<double> v;
+    for (const auto& e : smc.evaluations) v.push_back(e.outputs[k]);
+    TargetPrediction tp;
+    tp.observed = spec.targets[k].observed;
+    double var = 0;
+    for (double x : v) tp.mean += x / static_cast<double>(n);
+    for (double x : v) var += (x - tp.mean) * (x - tp.mean) / static_cast<double>(n - 1);
+    tp.lo90 = an::sample_quantile(v, 0.05);
+    tp.hi90 = an::sample_quantile(v, 0.95);
+    const double half = z90 * std::sqrt(var + sigma[k] * sigma[k]);
+    tp.observed_lo90 = tp.mean - half;
+    tp.observed_hi90 = tp.mean + half;
+    post.targets.push_back(tp);
+  }
+  return post;
 }
 
 }  // namespace
 
-CalibrationSpec parse_calibration_spec(const std::string& text, const fs::path& file,
-                                       const models::ScenarioFiles& files) {
-  return models::under_heading(kTargetsHeading,
-                               [&] { return read_calibration_spec(text, file, files); });
-}
-
-CalibrationSpec load_calibration_spec(const fs::path& file) {
-  return models::under_heading(kTargetsHeading, [&] {
-    return read_calibration_spec(read_text_file(file, "targets file"), file, models::disk_files());
-  });
-}
-
-models::Scenario calibration_base(const CalibrationSpec& spec) {
-  std::vector<models::Override> overrides = {{"seed", std::to_string(spec.seed)}};
-  if (spec.years) overrides.insert(overrides.begin(), {"years", std::to_string(*spec.years)});
-  return spec.scenario.empty() ? models::builtin_default_scenario(overrides)
-                               : models::load_scenario_file(spec.scenario, overrides);
+bool TargetPrediction::covers() const {
+  return observed >= observed_lo90 && observed <= observed_hi90;
 }
 
 CalibrationPoint evaluate_point(const CalibrationSpec& spec, const models::Scenario& base,
-                                const std::vector<double>& values, std::size_t threads) {
+                                const std::vector<double>& values, std::size_t threads,
+                                const MissWeights* weights) {
   models::Scenario scenario = base;
   for (std::size_t k = 0; k < values.size(); ++k)
     set_scenario_value(scenario, spec.parameters[k].key, values[k]);
@@ -240,130 +174,113 @@ CalibrationPoint evaluate_point(const CalibrationSpec& spec, const models::Scena
   for (const auto& t : spec.targets) {
     TargetFit fit;
     fit.target = t;
-    const auto values = an::find_replicates(table, t.indicator, t.group, t.year);
-    if (!values)
+    const auto replicates = an::find_replicates(table, t.indicator, t.group, t.year);
+    if (!replicates)
       throw std::runtime_error("target " + t.indicator + " / " + t.group + " / " +
                                std::to_string(t.year) + " is not in the run (group or year)");
-    const an::Interval iv = an::mean_interval(*values);
+    const an::Interval iv = an::mean_interval(*replicates);
     fit.mean = iv.mean, fit.lo90 = iv.lo, fit.hi90 = iv.hi;
-    fit.contribution = std::pow((iv.mean - t.observed) / t.sd, 2);
-    if (!std::isfinite(fit.contribution)) fit.contribution = 1e6;  // e.g. a 0/0 rate
-    point.objective += fit.contribution;
+    double ss = 0;
+    std::size_t finite = 0;
+    for (double x : *replicates)
+      if (std::isfinite(x)) ss += (x - iv.mean) * (x - iv.mean), ++finite;
+    fit.noise = finite > 1
+                    ? std::sqrt(ss / static_cast<double>(finite - 1) / static_cast<double>(finite))
+                    : 0.0;
+    fit.replicates.assign(replicates->begin(), replicates->end());
     point.fits.push_back(fit);
   }
+  score(point, weights ? *weights : MissWeights(spec.targets));
   return point;
 }
 
 CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
                             const CalibrationProgress& progress) {
   const models::Scenario base = calibration_base(spec);
+  const Box box{spec.parameters};
   const auto n = static_cast<Eigen::Index>(spec.parameters.size());
   Eigen::VectorXd start(n);
   for (Eigen::Index k = 0; k < n; ++k) {
     const auto& p = spec.parameters[static_cast<std::size_t>(k)];
-    const double x = p.start.value_or(std::clamp(scenario_value(base, p.key), p.min, p.max));
-    start(k) = (x - p.min) / (p.max - p.min);
+    start(k) = box.unit(static_cast<std::size_t>(k),
+                        p.start.value_or(std::clamp(scenario_value(base, p.key), p.min, p.max)));
   }
-  auto to_values = [&](const Eigen::VectorXd& u) {
-    std::vector<double> v;
-    for (Eigen::Index k = 0; k < n; ++k) {
-      const auto& p = spec.parameters[static_cast<std::size_t>(k)];
-      v.push_back(p.min + u(k) * (p.max - p.min));
-    }
-    return v;
-  };
   CalibrationResult result;
+  // The targets' covariance between replications, measured once at the
+  // start with more replications than each evaluation runs.
+  CalibrationSpec noisy = spec;
+  noisy.replications = std::max(spec.noise_replications, spec.replications);
+  const CalibrationPoint measured = evaluate_point(noisy, base, box.values(start), threads);
+  std::vector<std::vector<double>> replicates;
+  for (const auto& f : measured.fits) replicates.push_back(f.replicates);
+  MissWeights weights(spec.targets, replicates, spec.replications);
+  result.start = evaluate_point(spec, base, box.values(start), threads, &weights);
+  result.best = result.start;
+
+  // 1. The best fit.
   int evaluation = 0;
-  bool first = true;
-  const an::Objective f = [&](const Eigen::VectorXd& u) {
-    const CalibrationPoint point = evaluate_point(spec, base, to_values(u), threads);
-    if (first) result.start = point, result.best = point, first = false;
+  const int budget = spec.max_evaluations;
+  const an::Objective objective = [&](const Eigen::VectorXd& u) {
+    CalibrationPoint point = evaluate_point(spec, base, box.values(u), threads, &weights);
     if (point.objective < result.best.objective) result.best = point;
-    if (progress) progress(++evaluation, point, result.best);
+    if (progress) {
+      char line[96];
+      std::snprintf(line, sizeof line, "objective %.4g  best %.4g", point.objective,
+                    result.best.objective);
+      progress("optimiser", ++evaluation, budget, line);
+    }
     return point.objective;
   };
-  an::NelderMeadOptions options;
-  options.max_evaluations = spec.max_evaluations;
-  const an::NelderMeadResult nm = an::minimise_in_unit_box(f, start, options);
-  result.evaluations = nm.evaluations;
-  result.converged = nm.converged;
+  an::BoxOptimiserOptions o;
+  o.global_evaluations = budget / 2;
+  o.local_evaluations = budget - o.global_evaluations;
+  o.local_method = spec.local_method;
+  o.seed = spec.seed;
+  const an::BoxOptimiserResult opt = an::minimise_in_unit_box(objective, start, o);
+  result.evaluations = opt.evaluations;
+  result.converged = opt.converged;
+  result.stages = opt.stages;
+  result.trace = opt.trace;
+
+  // 2. The misfit scale: chi^2 per degree of freedom at the best fit.
+  std::size_t fitted = 0;
+  for (const auto& t : spec.targets) fitted += t.fitted;
+  const double dof =
+      static_cast<double>(std::max<std::ptrdiff_t>(1, static_cast<std::ptrdiff_t>(fitted) - n));
+  if (spec.posterior.scale_for_misfit && result.best.objective > dof)
+    result.misfit_scale = std::sqrt(result.best.objective / dof);
+  weights.scale(result.misfit_scale);
+  for (std::size_t k = 0; k < spec.targets.size(); ++k) result.sigma.push_back(weights.sigma(k));
+
+  // 3. The posterior.
+  if (spec.posterior.particles == 0) return result;
+  const std::vector<double>& sigma = result.sigma;
+  std::atomic<long> done{0};
+  const an::BatchLikelihood likelihood = [&](const std::vector<Eigen::VectorXd>& points) {
+    std::vector<an::SmcEvaluation> out(points.size());
+    sim::for_each_index(points.size(), [&](std::size_t i) {
+      const CalibrationPoint p =
+          evaluate_point(spec, base, box.values(points[i]), threads, &weights);
+      out[i].log_likelihood = -0.5 * p.objective;
+      for (const auto& f : p.fits) out[i].outputs.push_back(f.mean);
+    });
+    done += static_cast<long>(points.size());
+    if (progress) progress("posterior", done, spec.posterior.max_evaluations, "");
+    return out;
+  };
+  an::SmcOptions so;
+  so.particles = spec.posterior.particles;
+  so.max_evaluations = spec.posterior.max_evaluations;
+  so.ess_fraction = spec.posterior.ess_fraction;
+  so.min_moves = spec.posterior.min_moves;
+  so.max_moves = spec.posterior.max_moves;
+  so.seed = spec.seed;
+  const an::SmcResult smc =
+      shuffled(an::sample_posterior(likelihood, unit_priors(spec.parameters), so), spec.seed);
+  if (smc.particles.empty())
+    throw std::runtime_error("the posterior sampler drew no particles");
+  result.posterior = summarise_posterior(spec, smc, box, sigma);
   return result;
-}
-
-std::string format_fit_table(const CalibrationSpec& spec, const CalibrationResult& r) {
-  std::ostringstream out;
-  char buf[256];
-  out << "| parameter | start | fitted | bounds |\n|---|---|---|---|\n";
-  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
-    const auto& p = spec.parameters[k];
-    std::snprintf(buf, sizeof buf, "| `%s` | %.4g | %.4g | [%g, %g] |\n", p.key.c_str(),
-                  r.start.values[k], r.best.values[k], p.min, p.max);
-    out << buf;
-  }
-  out << "\n| target | group | year | observed | simulated mean | 90% interval | source |\n"
-      << "|---|---|---|---|---|---|---|\n";
-  for (const auto& f : r.best.fits) {
-    std::snprintf(buf, sizeof buf, "| %s | %s | %d | %.1f | %.1f | %.1f to %.1f | %s |\n",
-                  f.target.indicator.c_str(), f.target.group.c_str(), f.target.year,
-                  f.target.observed, f.mean, f.lo90, f.hi90, f.target.source.c_str());
-    out << buf;
-  }
-  std::snprintf(buf, sizeof buf,
-                "\nObjective (sum of squared misses in sd units): %.3g at the start, %.3g fitted; "
-                "%d evaluations of %zu replications each%s.\n",
-                r.start.objective, r.best.objective, r.evaluations, spec.replications,
-                r.converged ? "" : " (stopped at max_evaluations)");
-  out << buf;
-  return out.str();
-}
-
-std::string calibration_result_toml(const CalibrationSpec& spec, const CalibrationResult& r) {
-  toml::table root;
-  toml::table fit;
-  fit.insert("targets_file", spec.file.string());
-  fit.insert("scenario",
-             spec.scenario.empty() ? std::string("<built-in>") : spec.scenario.string());
-  fit.insert("seed", static_cast<std::int64_t>(spec.seed));
-  fit.insert("replications", static_cast<std::int64_t>(spec.replications));
-  fit.insert("evaluations", r.evaluations);
-  fit.insert("converged", r.converged);
-  fit.insert("objective_start", r.start.objective);
-  fit.insert("objective", r.best.objective);
-  root.insert("fit", std::move(fit));
-  // Fitted values nested as in a scenario file ([behaviour] exit_rate_per_year = ...).
-  toml::table fitted;
-  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
-    toml::table* t = &fitted;
-    std::string path = spec.parameters[k].key;
-    for (std::size_t dot; (dot = path.find('.')) != std::string::npos;) {
-      const std::string part = path.substr(0, dot);
-      path = path.substr(dot + 1);
-      if (!t->contains(part)) t->insert(part, toml::table{});
-      t = t->get(part)->as_table();
-    }
-    t->insert(path, r.best.values[k]);
-  }
-  root.insert("fitted", std::move(fitted));
-  toml::array targets;
-  for (const auto& f : r.best.fits) {
-    toml::table t;
-    t.insert("indicator", f.target.indicator);
-    t.insert("group", f.target.group);
-    t.insert("year", f.target.year);
-    t.insert("observed", f.target.observed);
-    t.insert("sd", f.target.sd);
-    t.insert("simulated_mean", f.mean);
-    if (std::isfinite(f.lo90)) t.insert("lo90", f.lo90);
-    if (std::isfinite(f.hi90)) t.insert("hi90", f.hi90);
-    t.insert("contribution", f.contribution);
-    if (!f.target.source.empty()) t.insert("source", f.target.source);
-    targets.push_back(std::move(t));
-  }
-  root.insert("targets", std::move(targets));
-  std::ostringstream out;
-  out << "# pledgesim calibration result: the [fitted] tables can be pasted into a scenario.\n"
-      << toml::toml_formatter(root) << '\n';
-  return out.str();
 }
 
 }  // namespace pledgesim::app

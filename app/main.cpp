@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
       pa::add_run_command(app),      pa::add_resume_command(app),
       pa::add_validate_command(app), pa::add_summarize_command(app),
       pa::add_compare_command(app),  pa::add_calibrate_command(app),
+      pa::add_backtest_command(app),
       pa::add_sweep_command(app),    pa::add_sensitivity_command(app),
       pa::add_keys_command(app),     pa::add_metrics_command(app),
   };

@@ -6,10 +6,13 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <set>
 
 #include "analysis/cpp/annual_summary.hpp"
 #include "analysis/cpp/run_file.hpp"
 #include "models/market.hpp"
+#include "models/parameter_ensemble.hpp"
 #include "models/runner.hpp"
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
@@ -43,6 +46,24 @@ int run_command(const RunOptions& o) {
 
 namespace {
 
+// The parameter ensemble a run gives its replications (run --parameters).
+struct Ensemble {
+  models::ParameterEnsemble sets;
+  std::string source;  // the file's name, as given
+};
+
+// What the output records of it: each replication's set and values.
+sim::ParameterTable parameter_table(const Ensemble& e, std::size_t replications) {
+  sim::ParameterTable t;
+  t.source = e.source;
+  t.keys = e.sets.keys;
+  for (std::size_t set : models::assign_sets(e.sets, replications)) {
+    t.sets.push_back(static_cast<std::int64_t>(set));
+    t.values.insert(t.values.end(), e.sets.sets[set].begin(), e.sets.sets[set].end());
+  }
+  return t;
+}
+
 // Where a resumed run starts: its checkpoint, read and checked.
 struct ResumeFrom {
   const sim::CheckpointReader& reader;
@@ -62,7 +83,7 @@ std::string checkpoint_tmp(const fs::path& ckpt) {
 // (with `from`) from a checkpoint; the file, checkpoints, messages and the
 // summary are this command's part. `text` is the resolved scenario recorded.
 int execute(const models::Scenario& scenario, const std::string& text, const RunOptions& o,
-            const fs::path& out, ResumeFrom* from, const char* cmd) {
+            const fs::path& out, const Ensemble* ensemble, ResumeFrom* from, const char* cmd) {
   const std::size_t replications = std::max<std::size_t>(1, o.replications);
   if (o.events && replications > 1)
     throw sim::InputError(
@@ -95,6 +116,21 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
   settings.record_events = o.events;
   settings.check_invariants = o.check;
   settings.scenario_text = text;
+  std::string ensemble_text;  // kept in checkpoints, so that a resume runs the same sets
+  if (ensemble) {
+    settings.replication_parameters = models::ensemble_parameters(ensemble->sets, replications);
+    settings.parameter_table = parameter_table(*ensemble, replications);
+    ensemble_text = models::parameter_ensemble_csv(ensemble->sets);
+    if (!o.quiet) {
+      const auto& sets = settings.parameter_table.sets;
+      const std::size_t distinct = std::set<std::int64_t>(sets.begin(), sets.end()).size();
+      std::fprintf(
+          stderr,
+          "%s: parameters from %s: %zu sets of %zu keys; %zu replications run %zu of them\n", cmd,
+          ensemble->source.c_str(), ensemble->sets.sets.size(), ensemble->sets.keys.size(),
+          replications, distinct);
+    }
+  }
   if (from) settings.created_utc = from->reader.info().output_created_utc;
   settings.stop_requested = [&](std::int64_t stepped) {
     return sim::interrupted() || (o.stop_after_weeks > 0 && stepped == o.stop_after_weeks);
@@ -126,6 +162,8 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
     ci.events = o.events;
     ci.compress = o.compress;
     ci.checkpoint_every = o.checkpoint_every;
+    ci.parameters_text = ensemble_text;
+    ci.parameters_source = ensemble ? ensemble->source : "";
     ci.output = fs::absolute(out).string();
     ci.output_created_utc = recorder.created_utc();
     sim::CheckpointWriter writer(ckpt, ci);
@@ -221,8 +259,12 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
   }
   const fs::path out =
       o.out.empty() ? fs::path("results") / (scenario.name + ".h5") : fs::path(o.out);
+  // Read before any output is checked or written: a bad ensemble is bad input.
+  std::optional<Ensemble> ensemble;
+  if (!o.parameters.empty())
+    ensemble = Ensemble{models::load_parameter_ensemble(o.parameters, scenario), o.parameters};
   check_output(out, o.force);
-  return execute(scenario, text, o, out, nullptr, "pledgesim run");
+  return execute(scenario, text, o, out, ensemble ? &*ensemble : nullptr, nullptr, "pledgesim run");
 }
 
 int resume_command(const std::string& checkpoint, const RunOptions& options) {
@@ -260,6 +302,16 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
                           " exists: another run's checkpoint for this output; use --force to "
                           "replace it, or --out to choose another file");
 
+  // The ensemble of a run --parameters, read back as the run read it.
+  std::optional<Ensemble> ensemble;
+  models::ReplicationParameters parameters;
+  if (!ci.parameters_text.empty()) {
+    ensemble = Ensemble{models::parse_parameter_ensemble(
+                            ci.parameters_text, checkpoint + ":/parameters/text", scenario),
+                        ci.parameters_source};
+    parameters = models::ensemble_parameters(ensemble->sets, o.replications);
+  }
+
   // The markets of the batch in progress, built from the scenario and
   // loaded from the checkpoint before any output is written.
   ResumeFrom from{*reader, {}};
@@ -270,7 +322,8 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
     sim::ThreadLimit threads(o.threads);
     markets.resize(static_cast<std::size_t>(ci.batch_size));
     sim::for_each_index(markets.size(), [&](std::size_t k) {
-      markets[k] = models::make_replication(scenario, from.resume.batch_first + k, ci.events);
+      markets[k] =
+          models::make_replication(scenario, from.resume.batch_first + k, ci.events, parameters);
     });
     // One market at a time: the HDF5 library is not thread-safe.
     for (std::size_t k = 0; k < markets.size(); ++k) {
@@ -289,7 +342,7 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
                  static_cast<long long>(ci.weeks), static_cast<long long>(ci.batch_first),
                  static_cast<long long>(ci.batch_first + ci.batch_size - 1),
                  static_cast<long long>(ci.replications));
-  return execute(scenario, ci.scenario_text, o, out, &from, cmd);
+  return execute(scenario, ci.scenario_text, o, out, ensemble ? &*ensemble : nullptr, &from, cmd);
 }
 
 }  // namespace pledgesim::app

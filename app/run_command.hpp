@@ -19,6 +19,9 @@ struct RunOptions {
   std::size_t replications = 1;  // replication r > 0 runs on sim::replication_seed(seed, r)
   std::string out;               // empty: results/<scenario name>.h5
   std::vector<std::string> set;  // key=value overrides
+  // A parameter ensemble (models/parameter_ensemble.hpp): replication r runs
+  // set assign_sets(ensemble, replications)[r]. Empty: none.
+  std::string parameters;
   bool quiet = false;
   bool print_scenario = false;
   bool summary = true;
@@ -54,8 +57,8 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& options);
 // `pledgesim resume CHECKPOINT`: continues the run the checkpoint holds; the
 // finished file equals the uninterrupted run's. Of `options` it reads out
 // (default: CHECKPOINT without ".ckpt"), threads, quiet, force, summary,
-// check and the testing options; the rest (events, compress, ...) comes from
-// the checkpoint.
+// check and the testing options; the rest (events, compress, the parameter
+// ensemble, ...) comes from the checkpoint.
 int resume_command(const std::string& checkpoint, const RunOptions& options);
 
 }  // namespace pledgesim::app

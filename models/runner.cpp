@@ -12,8 +12,10 @@
 namespace pledgesim::models {
 
 std::unique_ptr<LabourMarket> make_replication(const Scenario& scenario, std::size_t replication,
-                                               bool record_events) {
+                                               bool record_events,
+                                               const ReplicationParameters& parameters) {
   Scenario s = scenario;
+  if (parameters) parameters(s, replication);
   s.seed = sim::replication_seed(scenario.seed, replication);
   auto market = std::make_unique<LabourMarket>(s);
   market->set_event_recording(record_events);
@@ -34,6 +36,7 @@ sim::RunInfo run_info(const Scenario& scenario, const RunSettings& settings,
   info.entities = market.employer_table();
   info.series = metric_specs();
   info.replication_seeds = sim::replication_seeds(scenario.seed, replications);
+  info.parameters = settings.parameter_table;
   if (settings.record_events) info.events = market.event_table();
   info.created_utc = settings.created_utc;
   return info;
@@ -71,7 +74,8 @@ RunOutcome run_scenario(const Scenario& scenario, sim::Recorder& recorder,
   if (resume)
     markets = std::move(resume->markets);
   else
-    markets.push_back(make_replication(scenario, 0, settings.record_events));
+    markets.push_back(
+        make_replication(scenario, 0, settings.record_events, settings.replication_parameters));
   begin_recorder(recorder, run_info(scenario, settings, *markets.front(), replications));
   if (settings.on_begin) settings.on_begin();
 
@@ -87,7 +91,8 @@ RunOutcome run_scenario(const Scenario& scenario, sim::Recorder& recorder,
       markets.resize(n);
       sim::for_each_index(n, [&](std::size_t k) {
         if (first > 0 || k > 0)
-          markets[k] = make_replication(scenario, first + k, settings.record_events);
+          markets[k] = make_replication(scenario, first + k, settings.record_events,
+                                        settings.replication_parameters);
       });
     }
     auto batch_at = [&](std::int64_t w) { return Batch{first, markets, w}; };

@@ -42,6 +42,9 @@ struct ResumePoint {
   std::vector<std::unique_ptr<LabourMarket>> markets;
 };
 
+// Sets replication r's parameters on its copy of the scenario.
+using ReplicationParameters = std::function<void(Scenario& scenario, std::size_t replication)>;
+
 struct RunSettings {
   std::size_t replications = 1;
   std::size_t threads = 0;        // worker threads; 0: all cores
@@ -51,6 +54,13 @@ struct RunSettings {
   // to_toml(scenario). A resumed run passes its checkpoint's text.
   std::string scenario_text;
   std::string created_utc;  // RunInfo::created_utc (a resumed run keeps the original)
+  // Optional: gives replication r its own parameters (a parameter ensemble,
+  // `run --parameters`), applied to the scenario before its market is built.
+  // Must depend on r only, so the output stays the same for any thread count.
+  ReplicationParameters replication_parameters;
+  // What the recorder records of them (RunInfo::parameters): the keys and
+  // each replication's values.
+  sim::ParameterTable parameter_table;
 
   // Hooks, all optional.
   // Asked before each week; true stops the run there (default: a Ctrl-C or
@@ -88,9 +98,11 @@ struct RecorderStartError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Replication `replication`'s market: the scenario on its replication seed.
+// Replication `replication`'s market: the scenario on its replication seed,
+// with its own parameters where `parameters` gives them.
 std::unique_ptr<LabourMarket> make_replication(const Scenario& scenario, std::size_t replication,
-                                               bool record_events);
+                                               bool record_events,
+                                               const ReplicationParameters& parameters = {});
 
 // Runs `scenario` (resolved: loaded, overridden and checked) into `recorder`
 // from week 0, or from `resume`. The recorder is begun here and finished when

@@ -12,24 +12,29 @@ Summary summarize(const RunFile& run, const SummaryOptions& o) {
   s.employers = run.employers();
   s.first_date = run.dates.front();
   s.last_date = run.dates.back();
+  s.interval = o.interval.value_or(default_interval_kind(run.has_parameters()));
+  if (run.has_parameters())
+    s.parameter_source = run.parameter_source.empty() ? "(unnamed)" : run.parameter_source;
   s.table = compute_indicators(run, o.by, o.indicators);
   const auto& t = s.table;
   for (std::size_t i = 0; i < t.indicators.size(); ++i) {
     const std::size_t P = t.periods(t.indicators[i]).size();
     std::vector<Interval> v;
     for (std::size_t g = 0; g < t.groups.size(); ++g)
-      for (std::size_t p = 0; p < P; ++p) v.push_back(mean_interval(t.replicates(i, g, p)));
+      for (std::size_t p = 0; p < P; ++p)
+        v.push_back(interval_of(s.interval, t.replicates(i, g, p)));
     s.intervals.push_back(std::move(v));
   }
   return s;
 }
 
-std::string summary_interval_note(std::size_t replications) {
+std::string summary_interval_note(std::size_t replications, IntervalKind kind, bool parameters) {
   if (replications < 2)
     return "one replication: values of that run, no interval (an interval needs "
            "--replications R >= 2)";
-  return "mean across " + std::to_string(replications) +
-         " replications; lo90/hi90 = 90% confidence interval of the mean (Student t, " +
+  const std::string bounds = kind == IntervalKind::kMean ? "lo90/hi90" : "pi90_lo/pi90_hi";
+  return "mean across " + std::to_string(replications) + " replications; " + bounds + " = " +
+         interval_name(kind) + " (" + interval_scope(kind, parameters) + "; Student t, " +
          std::to_string(replications - 1) + " df)";
 }
 
@@ -51,10 +56,17 @@ std::string table_format(const Summary& s) {
                 s.scenario_name.c_str(), static_cast<unsigned long long>(s.seed), s.employers,
                 s.first_date.c_str(), s.last_date.c_str());
   out += line;
+  const bool parameters = !s.parameter_source.empty();
+  if (parameters)
+    out += "Parameters: each replication ran a set of the ensemble " + s.parameter_source +
+           " (/replications/parameters).\n";
   if (t.replications >= 2)
     out += "Cells: mean across " + std::to_string(t.replications) +
-           " replications +/- half-width of the 90% confidence interval of the mean (Student t, " +
-           std::to_string(t.replications - 1) + " df).\n";
+           " replications +/- half-width of the " + interval_name(s.interval) + " (" +
+           interval_scope(s.interval, parameters) + "; Student t, " +
+           std::to_string(t.replications - 1) + " df)" +
+           (s.interval == IntervalKind::kPrediction ? ": where one more replication would fall.\n"
+                                                    : ".\n");
   else
     out +=
         "Cells: values of the single replication (run with --replications R >= 2 for "
@@ -103,9 +115,10 @@ std::string table_format(const Summary& s) {
 
 std::string csv_format(const Summary& s) {
   const auto& t = s.table;
+  // The bounds' names say the kind: lo90/hi90 (mean, as ever) or pi90_lo/pi90_hi.
   std::string out =
-      "scenario,file,level,group,indicator,units,period_type,period,weeks,replications,mean,lo90,"
-      "hi90\n";
+      "scenario,file,level,group,indicator,units,period_type,period,weeks,replications,mean," +
+      std::string(s.interval == IntervalKind::kMean ? "lo90,hi90" : "pi90_lo,pi90_hi") + "\n";
   for (std::size_t g = 0; g < t.groups.size(); ++g)
     for (std::size_t i = 0; i < t.indicators.size(); ++i) {
       const auto& d = t.indicators[i];
@@ -125,12 +138,19 @@ std::string csv_format(const Summary& s) {
 
 std::string json_format(const Summary& s) {
   const auto& t = s.table;
-  std::string out = "{\n  \"command\": \"summarize\",\n  \"file\": " + json_string(s.path) +
-                    ",\n  \"scenario\": " + json_string(s.scenario_name) +
-                    ",\n  \"seed\": " + std::to_string(s.seed) +
-                    ",\n  \"replications\": " + std::to_string(t.replications) +
-                    ",\n  \"interval\": " + json_string(summary_interval_note(t.replications)) +
-                    ",\n  \"skipped\": [";
+  const bool mean = s.interval == IntervalKind::kMean;
+  const std::string lo = mean ? "\"lo90\"" : "\"pi90_lo\"", hi = mean ? "\"hi90\"" : "\"pi90_hi\"";
+  std::string out =
+      "{\n  \"command\": \"summarize\",\n  \"file\": " + json_string(s.path) +
+      ",\n  \"scenario\": " + json_string(s.scenario_name) +
+      ",\n  \"seed\": " + std::to_string(s.seed) +
+      ",\n  \"replications\": " + std::to_string(t.replications) +
+      ",\n  \"interval_kind\": " + json_string(interval_kind_name(s.interval)) +
+      ",\n  \"interval\": " +
+      json_string(summary_interval_note(t.replications, s.interval, !s.parameter_source.empty())) +
+      ",\n  \"parameters\": " +
+      (s.parameter_source.empty() ? std::string("null") : json_string(s.parameter_source)) +
+      ",\n  \"skipped\": [";
   for (std::size_t k = 0; k < t.skipped.size(); ++k)
     out += (k ? ", " : "") + json_string(t.skipped[k]);
   out += "],\n  \"rows\": [";
@@ -149,7 +169,7 @@ std::string json_format(const Summary& s) {
             ", \"period\": " + json_string(periods[p].label()) +
             ", \"weeks\": " + std::to_string(periods[p].weeks()) +
             ", \"replications\": " + std::to_string(iv.n) + ", \"mean\": " + json_number(iv.mean) +
-            ", \"lo90\": " + json_number(iv.lo) + ", \"hi90\": " + json_number(iv.hi) + "}";
+            ", " + lo + ": " + json_number(iv.lo) + ", " + hi + ": " + json_number(iv.hi) + "}";
         first = false;
       }
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace pledgesim::analysis {
 
@@ -27,6 +28,41 @@ void check_compatible(const RunFile& a, const RunFile& b) {
                        b.dates.front() + " to " + b.dates.back() + "): " + why +
                        "; run both scenarios with the same start and --years");
   }
+}
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// How the paired replications' parameters differ; "" when replication r ran
+// the same values in both files for every r < pairs (or neither has any).
+std::string parameter_mismatch(const RunFile& a, const RunFile& b, std::size_t pairs) {
+  if (!a.has_parameters() && !b.has_parameters()) return "";
+  if (a.has_parameters() != b.has_parameters()) {
+    const RunFile& with = a.has_parameters() ? a : b;
+    const RunFile& without = a.has_parameters() ? b : a;
+    return with.path + " ran its replications on parameter sets (" +
+           (with.parameter_source.empty() ? "/replications/parameters" : with.parameter_source) +
+           ") and " + without.path + " on its scenario's own values";
+  }
+  for (const auto& key : b.parameter_keys)
+    if (std::find(a.parameter_keys.begin(), a.parameter_keys.end(), key) == a.parameter_keys.end())
+      return "parameter " + key + " varies in " + b.path + " but not in " + a.path;
+  for (std::size_t ka = 0; ka < a.parameter_keys.size(); ++ka) {
+    const std::string& key = a.parameter_keys[ka];
+    const auto at = std::find(b.parameter_keys.begin(), b.parameter_keys.end(), key);
+    if (at == b.parameter_keys.end())
+      return "parameter " + key + " varies in " + a.path + " but not in " + b.path;
+    const std::size_t kb = static_cast<std::size_t>(at - b.parameter_keys.begin());
+    for (std::size_t r = 0; r < pairs; ++r)
+      if (a.parameter(r, ka) != b.parameter(r, kb))
+        return "replication " + std::to_string(r) + " ran " + key + " = " +
+               number_text(a.parameter(r, ka)) + " in " + a.path + " and " +
+               number_text(b.parameter(r, kb)) + " in " + b.path;
+  }
+  return "";
 }
 
 }  // namespace
@@ -63,6 +99,23 @@ Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions
       c.notes.push_back("written by different builds (" + a.software_version + ", " +
                         b.software_version + "): the same seed may not give common random numbers");
   }
+
+  // Paired comparisons keep common parameters, as they keep common seeds.
+  c.parameters = a.has_parameters() || b.has_parameters();
+  const std::string mismatch = parameter_mismatch(a, b, c.pairs);
+  c.common_parameters = c.parameters && mismatch.empty();
+  if (!mismatch.empty()) {
+    if (!o.allow_different_parameters)
+      throw CompareError(
+          "paired replications ran different parameters: " + mismatch +
+          ". A paired comparison needs common parameters: run both scenarios with the same "
+          "--parameters file and --replications (or pass --allow-different-parameters to pair "
+          "them anyway)");
+    c.notes.push_back("paired replications ran different parameters (" + mismatch +
+                      "): the differences include the parameters' differences, not only the "
+                      "scenarios'");
+  }
+  c.interval = o.interval.value_or(default_interval_kind(c.parameters));
 
   c.a = compute_indicators(a, o.by, o.indicators);
   c.b = compute_indicators(b, o.by, o.indicators);
@@ -119,7 +172,7 @@ Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions
         }
         row.a_mean = n ? sa / static_cast<double>(n) : std::nan("");
         row.b_mean = n ? sb / static_cast<double>(n) : std::nan("");
-        row.diff = mean_interval(d);
+        row.diff = interval_of(c.interval, d);
         c.rows.push_back(row);
       }
     }
@@ -127,14 +180,15 @@ Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions
   return c;
 }
 
-std::string compare_interval_note(std::size_t pairs) {
+std::string compare_interval_note(std::size_t pairs, IntervalKind kind, bool parameters) {
   if (pairs < 2)
     return "one replication: the point difference B - A only; an interval needs "
            "--replications R >= 2";
-  return "diff = mean of B - A over " + std::to_string(pairs) +
-         " paired replications; lo90/hi90 = 90% confidence interval of the mean difference "
-         "(paired Student t, " +
-         std::to_string(pairs - 1) + " df); excludes_zero = 1 when it excludes zero";
+  const std::string bounds = kind == IntervalKind::kMean ? "lo90/hi90" : "pi90_lo/pi90_hi";
+  return "diff = mean of B - A over " + std::to_string(pairs) + " paired replications; " + bounds +
+         " = " + interval_name(kind) + " of the paired differences (" +
+         interval_scope(kind, parameters) + "; paired Student t, " + std::to_string(pairs - 1) +
+         " df); excludes_zero = 1 when it excludes zero";
 }
 
 namespace {
@@ -146,11 +200,17 @@ std::string period_header(const Period& p) {
 std::string table_one(const Comparison& c) {
   std::string out =
       "B - A: " + c.b_name + " (" + c.b_path + ") minus " + c.a_name + " (" + c.a_path + ")\n";
+  std::string shared = c.common_seeds ? "common random numbers" : "";
+  if (c.common_parameters) shared += std::string(shared.empty() ? "" : ", ") + "common parameters";
   if (c.pairs >= 2)
     out += "Cells: mean difference over " + std::to_string(c.pairs) + " paired replications" +
-           (c.common_seeds ? " (common random numbers)" : "") +
-           " +/- half-width of its 90% confidence interval (paired Student t, " +
-           std::to_string(c.pairs - 1) + " df); * the interval excludes zero.\n";
+           (shared.empty() ? "" : " (" + shared + ")") + " +/- half-width of its " +
+           interval_name(c.interval) + " (" + interval_scope(c.interval, c.parameters) +
+           "; paired Student t, " + std::to_string(c.pairs - 1) + " df)" +
+           (c.interval == IntervalKind::kPrediction
+                ? ": where the difference of one more paired replication would fall"
+                : "") +
+           "; * the interval excludes zero.\n";
   else
     out +=
         "Cells: the difference of the single replications; no interval (it needs "
@@ -198,10 +258,14 @@ std::string format_comparisons(const std::vector<Comparison>& cs, Format format)
     for (std::size_t k = 0; k < cs.size(); ++k) out += (k ? "\n" : "") + table_one(cs[k]);
     return out;
   }
+  // The bounds' names say the kind: lo90/hi90 (mean, as ever) or pi90_lo/pi90_hi.
+  const bool mean = cs.empty() || cs.front().interval == IntervalKind::kMean;
+  const std::string lo = mean ? "lo90" : "pi90_lo", hi = mean ? "hi90" : "pi90_hi";
   if (format == Format::kCsv) {
     out =
         "baseline,scenario,baseline_file,file,level,group,indicator,units,period_type,period,"
-        "weeks,pairs,a_mean,b_mean,diff,lo90,hi90,excludes_zero\n";
+        "weeks,pairs,a_mean,b_mean,diff," +
+        lo + ',' + hi + ",excludes_zero\n";
     for (const auto& c : cs)
       for (const auto& row : c.rows) {
         const auto& d = c.a.indicators[row.indicator_a];
@@ -226,7 +290,10 @@ std::string format_comparisons(const std::vector<Comparison>& cs, Format format)
            ", \"file\": " + json_string(c.b_path) +
            ",\n      \"pairs\": " + std::to_string(c.pairs) +
            ", \"common_random_numbers\": " + (c.common_seeds ? "true" : "false") +
-           ",\n      \"interval\": " + json_string(compare_interval_note(c.pairs)) +
+           ", \"common_parameters\": " + (c.common_parameters ? "true" : "false") +
+           ",\n      \"interval_kind\": " + json_string(interval_kind_name(c.interval)) +
+           ",\n      \"interval\": " +
+           json_string(compare_interval_note(c.pairs, c.interval, c.parameters)) +
            ",\n      \"notes\": [";
     for (std::size_t n = 0; n < c.notes.size(); ++n)
       out += (n ? ", " : "") + json_string(c.notes[n]);
@@ -244,8 +311,8 @@ std::string format_comparisons(const std::vector<Comparison>& cs, Format format)
           ", \"period\": " + json_string(p.label()) + ", \"weeks\": " + std::to_string(p.weeks()) +
           ", \"pairs\": " + std::to_string(row.diff.n) +
           ", \"a_mean\": " + json_number(row.a_mean) + ", \"b_mean\": " + json_number(row.b_mean) +
-          ", \"diff\": " + json_number(row.diff.mean) + ", \"lo90\": " + json_number(row.diff.lo) +
-          ", \"hi90\": " + json_number(row.diff.hi) +
+          ", \"diff\": " + json_number(row.diff.mean) + ", \"" + lo +
+          "\": " + json_number(row.diff.lo) + ", \"" + hi + "\": " + json_number(row.diff.hi) +
           ", \"excludes_zero\": " + (row.diff.excludes_zero() ? "true" : "false") + "}";
     }
     out += "\n      ]\n    }";

@@ -1,10 +1,13 @@
 // `pledgesim compare A.h5 B.h5 [C.h5 ...]`: per indicator, group and period,
 // the difference B - A, paired replication by replication (replication r of
 // B against replication r of A: with the same seed and --replications they
-// share their random numbers), with the 90% t-interval of the mean paired
-// difference, flagged when it excludes zero.
+// share their random numbers; with the same --parameters file, their
+// parameters too), with a 90% t-interval of the paired differences (of their
+// mean, or a prediction interval: intervals.hpp), flagged when it excludes
+// zero.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +28,11 @@ struct CompareError : sim::InputError {
 struct CompareOptions {
   Grouping by = Grouping::kTotal;
   std::vector<std::string> indicators;  // empty: all
+  // none: default_interval_kind(either file has /replications/parameters)
+  std::optional<IntervalKind> interval = std::nullopt;
+  // Pair replications that ran different parameter values (or parameters
+  // in one file only) instead of refusing: a note says so.
+  bool allow_different_parameters = false;
 };
 
 struct ComparisonRow {
@@ -39,16 +47,22 @@ struct Comparison {
   std::string a_path, a_name, b_path, b_name;
   std::size_t pairs = 0;
   bool common_seeds = false;       // replication seeds equal pair by pair
+  bool parameters = false;         // either file's replications ran parameter sets
+  bool common_parameters = false;  // ... the same values pair by pair, in both
+  IntervalKind interval = IntervalKind::kMean;
   std::vector<std::string> notes;  // caveats, printed with the table and on stderr
   IndicatorTable a, b;
   std::vector<ComparisonRow> rows;  // by group, indicator, period
 };
 
-// Throws CompareError when the files differ in format or calendar.
+// Throws CompareError when the files differ in format or calendar, or (unless
+// allowed) their paired replications ran different parameter values.
 Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions& options = {});
 
-std::string compare_interval_note(std::size_t pairs);
+std::string compare_interval_note(std::size_t pairs, IntervalKind kind = IntervalKind::kMean,
+                                  bool parameters = false);
 
+// Comparisons of one call share their interval kind (the CSV has one header).
 std::string format_comparisons(const std::vector<Comparison>& comparisons, Format format);
 
 }  // namespace pledgesim::analysis

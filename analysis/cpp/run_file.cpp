@@ -160,6 +160,26 @@ void read_series_layout(const InputFile& f, RunFile& r) {
   }
 }
 
+// /replications/parameters [replications, keys] with its keys (optional).
+void read_parameters(const InputFile& f, RunFile& r) {
+  if (!f.has("replications/parameters")) return;
+  r.parameter_keys = f.strings("replications/parameter_keys");
+  const std::size_t K = r.parameter_keys.size();
+  if (K == 0) f.fail("/replications/parameter_keys is empty");
+  std::vector<hsize_t> dims;
+  r.parameters = f.numbers("replications/parameters", dims);
+  if (dims.size() != 2 || dims[0] != r.replications || dims[1] != K)
+    f.fail("/replications/parameters has shape " + InputFile::shape_text(dims) + ", not [" +
+           std::to_string(r.replications) + ", " + std::to_string(K) +
+           "] (replications, keys of /replications/parameter_keys)");
+  for (std::size_t i = 0; i < r.parameters.size(); ++i)
+    if (!std::isfinite(r.parameters[i]))
+      f.fail("/replications/parameters holds a value that is not finite (replication " +
+             std::to_string(i / K) + ", key " + r.parameter_keys[i % K] + ")");
+  if (f.has_attribute("replications/parameters", "source"))
+    r.parameter_source = f.string_attribute("replications/parameters", "source");
+}
+
 }  // namespace
 
 bool RunFile::has_series(const std::string& name) const {
@@ -207,6 +227,7 @@ RunFile open_run_file(const std::filesystem::path& p) {
   read_time(f, r);
   read_employers(f, r);
   read_series_layout(f, r);
+  read_parameters(f, r);
   return r;
 }
 

@@ -42,6 +42,11 @@ struct RunFile {
   std::uint64_t seed = 0;                        // root attribute: the base seed
   std::vector<std::uint64_t> replication_seeds;  // one per replication
   std::size_t replications = 1;
+  // /replications/parameters of a run --parameters: the keys, the values
+  // [replication][key] (row-major) and the ensemble file; empty: none.
+  std::vector<std::string> parameter_keys;
+  std::vector<double> parameters;
+  std::string parameter_source;
   std::vector<std::string> dates;  // /time/date: first day of each week (ISO)
   // /employers columns, one entry per employer (column order of the series).
   std::vector<std::string> employer_name, employer_region, employer_subregion;
@@ -53,6 +58,12 @@ struct RunFile {
   std::size_t weeks() const { return dates.size(); }
   std::size_t employers() const { return employer_name.size(); }
   bool has_series(const std::string& name) const;
+  // The replications ran different parameter sets (run --parameters).
+  bool has_parameters() const { return !parameter_keys.empty(); }
+  // Replication r's value of parameter_keys[k].
+  double parameter(std::size_t r, std::size_t k) const {
+    return parameters[r * parameter_keys.size() + k];
+  }
   // [replication][week][employer] as doubles; throws FileError if absent.
   std::vector<double> read_series(const std::string& name) const;
 };

@@ -42,6 +42,9 @@ def describe(run: Run) -> str:
     lines.append(f"  weeks        {len(run.weeks)}{span}")
     if run.has_replication_dim:
         lines.append(f"  replications {run.replications}")
+    if run.has_parameters:
+        lines.append(f"  parameters   {len(run.parameter_keys)} keys per replication from "
+                     f"{run.parameter_source or '(unnamed)'}: {', '.join(run.parameter_keys)}")
     emp = run.employers
     by_region = ""
     if "region" in emp and len(emp):

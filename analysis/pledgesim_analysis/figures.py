@@ -2,8 +2,9 @@
 
 Every function takes run files already opened with :func:`open_run` and a
 path to write; bands and error bars are 90% t-intervals across replications
-(of the mean for one scenario, of the mean paired difference for a change),
-left out when a run has a single replication.
+(for one scenario, of its values; for a change, of the paired differences),
+of the mean or prediction intervals by ``kind`` (see :mod:`.stats`), left
+out when a run has a single replication.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np  # noqa: E402
 
 from . import metrics  # noqa: E402
 from .reader import Run  # noqa: E402
-from .stats import mean_interval  # noqa: E402
+from .stats import interval  # noqa: E402
 
 RATE_TITLES = {
     "agency_rate": "Agency rate: agency FTE / (agency + in post FTE)",
@@ -25,23 +26,25 @@ RATE_TITLES = {
 }
 
 
-def rate_over_time(runs: list[Run], rate: str, path, group: str | None = None) -> None:
+def rate_over_time(runs: list[Run], rate: str, path, group: str | None = None,
+                   kind: str = "mean") -> None:
     """Weekly ``rate`` (agency_rate, turnover_rate or vacancy_rate) of the
     headline group (London, or all employers), one line per run: the mean
-    across replications with its 90% interval as a band."""
+    across replications with its 90% interval of ``kind`` as a band."""
     fig, ax = plt.subplots(figsize=(9, 4.5))
     for run in runs:
         name, mask = metrics.headline_group(run)
         group = group or name
         values = metrics.weekly_rates(run, mask)[rate]
-        mean, lo, hi = mean_interval(values, axis=0)
+        mean, lo, hi = interval(kind, values, axis=0)
         line, = ax.plot(run.dates, mean, label=f"{run.scenario_name} ({run.replications} rep.)")
         if run.replications >= 2:
             ax.fill_between(run.dates, lo, hi, color=line.get_color(), alpha=0.25, linewidth=0)
     ax.set_title(f"{RATE_TITLES[rate]}, {group}")
     ax.set_ylabel("%")
     ax.grid(alpha=0.3)
-    ax.legend(title="mean; band: 90% interval of the mean" if any(
+    band = "90% prediction interval" if kind == "prediction" else "90% interval of the mean"
+    ax.legend(title=f"mean; band: {band}" if any(
         r.replications >= 2 for r in runs) else None, fontsize=8, title_fontsize=8)
     fig.autofmt_xdate()
     fig.tight_layout()
@@ -95,10 +98,10 @@ def annual_costs(runs: list[Run], path) -> None:
     plt.close(fig)
 
 
-def borough_changes(base: Run, other: Run) -> dict:
+def borough_changes(base: Run, other: Run, kind: str = "mean") -> dict:
     """Per London employer present in both runs, B - A of the three DfE
     rates in the last complete year to 30 September, paired by replication:
-    {"year": label, "names": [...], rate: (mean, lo, hi) arrays}."""
+    {"year": label, "names": [...], rate: (mean, lo, hi) arrays, "kind": kind}."""
     names = [n for n, london in zip(base.employer_names, metrics.london_columns(base))
              if london and n in set(other.employer_names)]
     cols_a = {n: np.array(base.employer_names) == n for n in names}
@@ -113,7 +116,8 @@ def borough_changes(base: Run, other: Run) -> dict:
     out = {"year": a["periods"][y].label, "names": names}
     for rate in ("agency_rate", "turnover_rate", "vacancy_rate"):
         diff = b[rate][:pairs, y, :] - a[rate][:pairs, y, :]
-        out[rate] = mean_interval(diff, axis=0)
+        out[rate] = interval(kind, diff, axis=0)
+    out["kind"] = kind
     return out
 
 
@@ -138,7 +142,9 @@ def borough_change_chart(base: Run, other: Run, path, changes: dict | None = Non
     axes[0].set_yticks(np.arange(len(names)), [n.replace(" upon Thames", "") for n in names],
                        fontsize=8)
     fig.suptitle(f"Change per borough, {other.scenario_name} minus {base.scenario_name}, "
-                 f"year to 30 Sep {ch['year']} (bars: 90% paired interval)", fontsize=11)
+                 f"year to 30 Sep {ch['year']} (bars: 90% paired "
+                 f"{'prediction ' if ch.get('kind') == 'prediction' else ''}interval)",
+                 fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

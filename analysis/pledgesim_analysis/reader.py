@@ -11,6 +11,9 @@ how to read it. In short::
     /employers/<column>   one row per employer: name (dimension scale),
                           region, subregion, and integer columns
                           (signatory, inner_london, ...)
+    /replications/        index and seed of each replication; with ``run
+                          --parameters`` also parameters [replications,
+                          keys], parameter_keys and parameter_set
     /series/<metric>      [weeks, employers], or [replications, weeks,
                           employers] once runs hold replications; attributes
                           units and description
@@ -134,6 +137,11 @@ class Run:
     has_events
         True when the file has an ``/events`` table (``pledgesim run
         --events``); read it with :meth:`events`.
+    parameter_keys, parameters, parameter_source
+        For a ``pledgesim run --parameters``: the scenario keys, the values
+        each replication ran with (float array [replications, keys]) and the
+        ensemble file; ``()``, ``None`` and ``""`` otherwise. See
+        :attr:`has_parameters` and :meth:`parameter_frame`.
     """
 
     path: Path
@@ -148,8 +156,25 @@ class Run:
     replications: int = 1
     has_replication_dim: bool = False
     has_events: bool = False
+    parameter_keys: tuple = ()
+    parameters: np.ndarray | None = None
+    parameter_source: str = ""
 
     # -- convenience -----------------------------------------------------
+    @property
+    def has_parameters(self) -> bool:
+        """The replications ran different parameter sets (``run --parameters``)."""
+        return bool(self.parameter_keys)
+
+    def parameter_frame(self) -> pd.DataFrame:
+        """``/replications/parameters`` as a DataFrame: one row per
+        replication (index ``replication``), one column per key; empty
+        without parameters."""
+        if not self.has_parameters:
+            return pd.DataFrame(index=pd.RangeIndex(self.replications, name="replication"))
+        return pd.DataFrame(self.parameters, columns=list(self.parameter_keys),
+                            index=pd.RangeIndex(self.replications, name="replication"))
+
     @property
     def employer_names(self) -> list:
         """Employer names in series column order."""
@@ -407,6 +432,7 @@ def open_run(path: str | os.PathLike) -> Run:
         if len(reps) > 1 or len(ndims) > 1:
             _fail(path, "/series datasets disagree on the replication dimension: "
                   f"ranks {sorted(ndims)}, replications {sorted(reps)}")
+        keys, values, source = _read_parameters(path, f, next(iter(reps)))
 
     return Run(
         path=path,
@@ -421,7 +447,26 @@ def open_run(path: str | os.PathLike) -> Run:
         replications=reps.pop(),
         has_replication_dim=ndims.pop() == 3,
         has_events=has_events,
+        parameter_keys=keys,
+        parameters=values,
+        parameter_source=source,
     )
+
+
+def _read_parameters(path, f: h5py.File, replications: int):
+    """(keys, values [replications, keys], source) of /replications/parameters,
+    or ((), None, "") when the file has none."""
+    g = f.get("replications")
+    if not isinstance(g, h5py.Group) or "parameters" not in g:
+        return (), None, ""
+    if "parameter_keys" not in g:
+        _fail(path, "/replications/parameters has no /replications/parameter_keys")
+    keys = tuple(str(k) for k in _read_strings(g["parameter_keys"]))
+    values = np.asarray(g["parameters"][()], dtype=float)
+    if values.shape != (replications, len(keys)) or not keys:
+        _fail(path, f"/replications/parameters has shape {values.shape}, not "
+                    f"({replications}, {len(keys)}) (replications, parameter keys)")
+    return keys, values, str(_to_python(g["parameters"].attrs.get("source", "")))
 
 
 def _read_employers(path, group: h5py.Group) -> pd.DataFrame:

@@ -1,14 +1,12 @@
-// `pledgesim calibrate`: fit parameters to observed indicators (app/calibration.cpp).
-#include <cstdio>
-#include <filesystem>
+// `pledgesim calibrate`: fit parameters to observed indicators and sample
+// their posterior (app/calibration.cpp).
 #include <iostream>
 #include <memory>
 
 #include "app/calibration.hpp"
+#include "app/commands/calibration_run.hpp"
 #include "app/commands/command.hpp"
 #include "app/run_command.hpp"
-#include "sim/core/interrupt.hpp"
-#include "sim/io/output_file.hpp"
 
 namespace pledgesim::app {
 
@@ -24,29 +22,11 @@ struct CalibrateOptions {
 
 int calibrate_command(const CalibrateOptions& o) {
   const CalibrationSpec spec = load_calibration_spec(o.targets);
-  const std::string out =
-      o.out.empty()
-          ? "results/calibration_" + std::filesystem::path(o.targets).stem().string() + ".toml"
-          : o.out;
-  if (const auto problem = sim::output_file_problem(out, o.force)) throw sim::InputError(*problem);
-  const auto progress = [&](int k, const CalibrationPoint& point, const CalibrationPoint& best) {
-    if (o.quiet) return;
-    std::fprintf(stderr, "pledgesim calibrate: evaluation %d/%d  objective %.4g  best %.4g\n", k,
-                 spec.max_evaluations, point.objective, best.objective);
-  };
-  const sim::InterruptGuard interrupt_guard;
+  const CalibrationFiles files = calibration_files(o.targets, o.out, "calibration", o.force);
   CalibrationResult result;
-  try {
-    result = calibrate(spec, o.threads, progress);
-  } catch (const CalibrationInterrupted&) {
-    std::cerr << "pledgesim calibrate: interrupted; nothing was written (a calibration starts "
-                 "again from its first evaluation)\n";
-    return kInterruptedExit;
-  }
-  const std::string text = calibration_result_toml(spec, result);
-  sim::write_file_atomically(out, text);  // WriteError: exit 1
+  if (!run_calibration(spec, o.threads, o.quiet, "calibrate", result)) return kInterruptedExit;
+  write_calibration_files(files, spec, result, o.quiet, "calibrate");
   std::cout << format_fit_table(spec, result);
-  if (!o.quiet) std::cerr << "pledgesim calibrate: wrote " << out << '\n';
   return 0;
 }
 
@@ -56,19 +36,22 @@ Command add_calibrate_command(CLI::App& app) {
   auto o = std::make_shared<CalibrateOptions>();
   auto* cmd = app.add_subcommand(
       "calibrate",
-      "Fit behavioural parameters to observed indicators by the method of simulated moments "
-      "(Nelder-Mead, replications with common random numbers); prints the fit table");
+      "Fit behavioural parameters to observed indicators (NLopt: global then local search, "
+      "replications with common random numbers), then sample their posterior by sequential "
+      "Monte Carlo; prints the parameter, fit and convergence tables and writes the ensemble "
+      "for run --parameters");
   cmd->add_option("targets", o->targets,
-                  "Targets file (TOML): scenario, [[parameters]] with bounds, [[targets]] with "
-                  "observed values; see docs/calibration.md")
+                  "Targets file (TOML): scenario, [[parameters]] with bounds and priors, "
+                  "[[targets]] with observed values and uncertainties; see docs/calibration.md")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--out", o->out,
-                  "Result file (TOML; default results/calibration_<targets name>.toml)");
+                  "Result file (TOML; default results/calibration_<targets name>.toml); the "
+                  "ensemble goes beside it as <name>.ensemble.csv");
   cmd->add_option("--threads", o->threads, "Worker threads; 0 = all cores")
       ->check(CLI::Range(0, 4096));
   cmd->add_flag("--quiet,-q", o->quiet, "No progress lines on stderr");
-  cmd->add_flag("--force", o->force, "Overwrite the result file if it exists");
+  cmd->add_flag("--force", o->force, "Overwrite the result files if they exist");
   return {cmd, [o] { return calibrate_command(*o); }};
 }
 

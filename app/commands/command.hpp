@@ -24,6 +24,7 @@ Command add_validate_command(CLI::App& app);
 Command add_summarize_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
 Command add_calibrate_command(CLI::App& app);
+Command add_backtest_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app);
 Command add_sensitivity_command(CLI::App& app);
 Command add_keys_command(CLI::App& app);

@@ -1,4 +1,5 @@
 // `pledgesim compare`: paired differences between run files.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -14,25 +15,37 @@ Command add_compare_command(CLI::App& app) {
   struct State {
     std::vector<std::string> files;
     TableOptions table;
+    bool allow_different_parameters = false;
   };
   auto s = std::make_shared<State>();
   auto* cmd = app.add_subcommand(
       "compare",
       "Per indicator and year, B - A with a 90% interval from paired replications (common "
-      "random numbers), flagged when it excludes zero; each further file is compared with A");
+      "random numbers and, with run --parameters, common parameters), flagged when it excludes "
+      "zero; each further file is compared with A");
   cmd->add_option("files", s->files,
                   "A.h5 (the baseline) then B.h5 [C.h5 ...], written by pledgesim run")
       ->required()
       ->expected(2, -1);
   add_table_options(cmd, s->table);
+  cmd->add_flag("--allow-different-parameters", s->allow_different_parameters,
+                "Pair replications that ran different parameter values (run --parameters with "
+                "different files, or in one run only) instead of refusing: the differences then "
+                "mix the scenarios' effect with the parameters'");
   return {cmd, [s] {
             an::CompareOptions o;
             o.by = *an::parse_grouping(s->table.by);
             o.indicators = s->table.indicators;
-            const auto a = an::open_run_file(s->files.front());
+            o.allow_different_parameters = s->allow_different_parameters;
+            std::vector<an::RunFile> runs;
+            for (const auto& f : s->files) runs.push_back(an::open_run_file(f));
+            // One kind for every comparison (the CSV has one header).
+            const bool parameters = std::any_of(runs.begin(), runs.end(),
+                                                [](const auto& r) { return r.has_parameters(); });
+            o.interval = interval_option(s->table).value_or(an::default_interval_kind(parameters));
             std::vector<an::Comparison> cs;
-            for (std::size_t k = 1; k < s->files.size(); ++k)
-              cs.push_back(an::compare_runs(a, an::open_run_file(s->files[k]), o));
+            for (std::size_t k = 1; k < runs.size(); ++k)
+              cs.push_back(an::compare_runs(runs.front(), runs[k], o));
             std::cout << an::format_comparisons(cs, *an::parse_format(s->table.format));
             if (s->table.format != "table")
               for (const auto& c : cs)

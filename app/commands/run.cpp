@@ -40,6 +40,12 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--out", s->run.out,
                   "Output HDF5 file (default results/<scenario name>.h5); written as "
                   "FILE.partial and renamed when complete");
+  cmd->add_option("--parameters", s->run.parameters,
+                  "Parameter ensemble (CSV: weight,KEY,... one set a line, as `pledgesim "
+                  "calibrate` writes it): replication r runs one set, the same in every scenario "
+                  "run with this file and --replications, so paired comparisons share parameters "
+                  "as well as random numbers; recorded in /replications/parameters")
+      ->type_name("ENSEMBLE.csv");
   cmd->add_option("--set", s->run.set,
                   "Override a scenario key, e.g. --set behaviour.exit_rate_per_year=0.06 "
                   "(repeatable; values are TOML)");

@@ -19,7 +19,8 @@ Command add_summarize_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "summarize",
       "Print the DfE-style annual indicators (30 September snapshots, financial-year costs) of a "
-      "run file: means across replications with 90% intervals");
+      "run file: means across replications with 90% intervals (prediction intervals, which "
+      "include parameter uncertainty, for a run --parameters)");
   // (Files are checked by the readers, which also recognise NAME.partial.)
   cmd->add_option("file", s->file, "HDF5 file written by pledgesim run")->required();
   add_table_options(cmd, s->table);
@@ -27,6 +28,7 @@ Command add_summarize_command(CLI::App& app) {
             an::SummaryOptions o;
             o.by = *an::parse_grouping(s->table.by);
             o.indicators = s->table.indicators;
+            o.interval = interval_option(s->table);
             const auto summary = an::summarize(an::open_run_file(s->file), o);
             std::cout << an::format_summary(summary, *an::parse_format(s->table.format));
             if (s->table.format != "table")

@@ -198,6 +198,12 @@ CheckpointWriter::CheckpointWriter(fs::path path, const CheckpointInfo& info)
           s.path.filename().string() + "`; see docs/checkpoints.md");
   Handle g = h5::create_group(f, "scenario");
   h5::write_scalar_string(g, "text", info.scenario_text);
+  if (!info.parameters_text.empty()) {
+    Handle p = h5::create_group(f, "parameters");
+    h5::write_scalar_string(p, "text", info.parameters_text);
+    h5::write_string_attribute(p, "source", info.parameters_source);
+    h5::write_string_attribute(p, "text_fnv1a64", fnv1a64_hex(info.parameters_text));
+  }
 }
 
 CheckpointWriter::~CheckpointWriter() {
@@ -308,6 +314,19 @@ CheckpointReader::CheckpointReader(fs::path path) : impl_(std::make_unique<Impl>
       throw CheckpointError(name +
                             ": /scenario/text does not match its fingerprint (attribute "
                             "scenario_fnv1a64): the scenario was changed or damaged");
+    // Optional: a run --parameters; checked like the scenario, since a
+    // changed ensemble would resume with other values.
+    if (h5::exists(f, "parameters/text")) {
+      const Handle p(H5Gopen2(f, "parameters", H5P_DEFAULT), H5Gclose, "open /parameters");
+      i.parameters_text = h5::read_scalar_string(f, "parameters/text");
+      i.parameters_source =
+          H5Aexists(p, "source") > 0 ? h5::read_string_attribute(p, "source") : "";
+      if (H5Aexists(p, "text_fnv1a64") <= 0 ||
+          fnv1a64_hex(i.parameters_text) != h5::read_string_attribute(p, "text_fnv1a64"))
+        throw CheckpointError(name +
+                              ": /parameters/text does not match its fingerprint (attribute "
+                              "text_fnv1a64 of /parameters): the ensemble was changed or damaged");
+    }
     if (i.weeks <= 0 || i.weeks_done < 0 || i.weeks_done > i.weeks || i.replications < 1 ||
         i.batch_first < 0 || i.batch_size < 1 || i.batch_first + i.batch_size > i.replications ||
         i.checkpoint_every < 0)

@@ -7,6 +7,7 @@
 //                     batch_size, events, compress, checkpoint_every, output,
 //                     output_created_utc, saved_utc, scenario_fnv1a64
 //   /scenario/text    the fully resolved scenario
+//   /parameters/text  only for a run --parameters: its parameter ensemble (CSV)
 //   /state/<name>/... each model's state (StateWriter arrays; every dataset
 //                     carries a Fletcher-32 checksum)
 //   /output/...       what the run's output recorded so far (Hdf5Recorder)
@@ -50,6 +51,11 @@ struct CheckpointInfo {
   bool events = false;           // the run records /events
   bool compress = false;         // the run's output is compressed (run --compress)
   std::int64_t checkpoint_every = 0;
+  // A run with per-replication parameters (run --parameters): the ensemble
+  // as CSV and its file's name, so that a resumed run gives each
+  // replication the same set; empty: none. /parameters/text, attribute source.
+  std::string parameters_text;
+  std::string parameters_source;
   std::string output;              // the run's output file (absolute path)
   std::string output_created_utc;  // created_utc of that output
   std::string saved_utc;           // when this checkpoint was written

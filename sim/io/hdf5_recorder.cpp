@@ -152,6 +152,29 @@ void reserve_disk_space(hid_t file, const fs::path& partial, const fs::path& fin
                      "nothing was written under that name (the partial file is removed)");
 }
 
+// /replications/parameters [replications, keys] (float64, rows on the
+// replication scale), its keys and the set each replication ran.
+void write_parameters(hid_t group, hid_t replication_index, const RunInfo& info,
+                      std::size_t replications) {
+  const ParameterTable& t = info.parameters;
+  const hsize_t keys = t.keys.size();
+  if (t.values.size() != replications * keys || t.sets.size() != replications)
+    throw std::logic_error("Hdf5Recorder: the parameter table is not replications x keys");
+  Handle ds = h5::write_doubles(group, "parameters", t.values, {replications, keys});
+  h5::write_string_attribute(ds, "description",
+                             "value of each key of /replications/parameter_keys (columns) each "
+                             "replication (rows) ran with: run --parameters");
+  h5::write_string_attribute(ds, "source", t.source);
+  check(H5DSattach_scale(ds, replication_index, 0), "attach replication scale to parameters");
+  Handle keys_ds = h5::write_strings(group, "parameter_keys", t.keys);
+  h5::write_string_attribute(keys_ds, "description",
+                             "scenario key of each column of /replications/parameters");
+  Handle sets_ds = h5::write_int64s(group, "parameter_set", t.sets);
+  h5::write_string_attribute(sets_ds, "description",
+                             "set of the parameter ensemble (0 = its first data line) each "
+                             "replication ran");
+}
+
 // A write to the partial file failed (disk full, file too large, I/O error):
 // reported naming the final file; the destructor removes the partial one.
 [[noreturn]] void write_failed(const fs::path& final_path, const h5::Hdf5Error& e) {
@@ -250,6 +273,7 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
                                "attribute seed)");
     check(H5DSset_scale(replication_index_ds, "replication"),
           "make /replications/index a dimension scale");
+    if (!info.parameters.empty()) write_parameters(g, replication_index_ds, info, s.replications);
   }
 
   // Time axis: a dimension scale for the first dimension of every series.

@@ -45,6 +45,16 @@ struct EventTableSpec {
   std::vector<std::pair<std::string, std::vector<std::string>>> labels;  // e.g. kind_names
 };
 
+// The values of numeric scenario keys each replication ran with, when they
+// differ by replication (`run --parameters`): /replications/parameters.
+struct ParameterTable {
+  std::string source;              // where the sets came from (the ensemble file's name)
+  std::vector<std::string> keys;   // scenario keys, one column each
+  std::vector<std::int64_t> sets;  // per replication: the set of the source it ran
+  std::vector<double> values;      // [replication][key], row-major
+  bool empty() const { return keys.empty(); }
+};
+
 struct RunInfo {
   std::string scenario_name;
   std::string scenario_text;  // fully resolved scenario, enough to rerun
@@ -60,7 +70,8 @@ struct RunInfo {
   // [replications, weeks, entities]. Either way /replications/{index,seed}
   // record them (an empty list records `seed` as replication 0).
   std::vector<std::uint64_t> replication_seeds;
-  EntityTable entities;  // its first string column labels the series' columns
+  ParameterTable parameters;  // empty: every replication ran the scenario's values
+  EntityTable entities;       // its first string column labels the series' columns
   std::vector<SeriesSpec> series;
   std::optional<EventTableSpec> events;  // none: no event table
   std::string created_utc;               // empty: now (a resumed run keeps the original)

@@ -49,6 +49,7 @@ struct FileSpec {
   sim::Date start = kStart;
   std::string name = "handmade";
   std::string software_version = "test";
+  sim::ParameterTable parameters;  // /replications/parameters; empty: none
 };
 
 inline void write_run(const fs::path& out, const FileSpec& spec, const ValueFn& value) {
@@ -60,6 +61,7 @@ inline void write_run(const fs::path& out, const FileSpec& spec, const ValueFn& 
   info.weeks = spec.weeks;
   info.entities = employers();
   for (const auto& s : spec.series) info.series.push_back({s, "1", s, false});
+  info.parameters = spec.parameters;
   info.replication_seeds = spec.seeds;
   if (info.replication_seeds.empty())
     for (std::size_t r = 0; r < spec.replications; ++r) info.replication_seeds.push_back(r + 1);

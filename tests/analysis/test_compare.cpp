@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/io/hdf5_util.hpp"
@@ -125,6 +126,98 @@ TEST_F(Compare, NotesSeedAndReplicationMismatches) {
   ASSERT_GE(c.notes.size(), 2u);
   EXPECT_NE(c.notes[0].find("first 3 of each are paired"), std::string::npos);
   EXPECT_NE(c.notes[1].find("seeds differ"), std::string::npos);
+}
+
+// Replications 0..R-1 on sets 0..R-1 of a two-key ensemble; `shift` moves
+// one value, as a different ensemble would.
+sim::ParameterTable parameters(std::size_t replications, double shift = 0) {
+  sim::ParameterTable t{"ens.csv", {"behaviour.exit_rate_per_year", "agency.margin_share"}, {}, {}};
+  for (std::size_t r = 0; r < replications; ++r) {
+    t.sets.push_back(static_cast<std::int64_t>(r));
+    t.values.push_back(0.05 + 0.01 * static_cast<double>(r) + (r == 2 ? shift : 0));
+    t.values.push_back(0.2);
+  }
+  return t;
+}
+
+TEST_F(Compare, CommonParametersGivePredictionIntervalsOfTheDifferences) {
+  FileSpec with = spec(5);
+  with.parameters = parameters(5);
+  CompareOptions o;
+  o.by = Grouping::kAuthority;
+  const Comparison c = compare_runs(write("a.h5", with, base), write("b.h5", with, scenario_b), o);
+  EXPECT_TRUE(c.parameters);
+  EXPECT_TRUE(c.common_parameters);
+  EXPECT_EQ(c.interval, IntervalKind::kPrediction);
+  // Camden agency: differences 1..5, s^2 = 2.5; t(0.95; 4) s sqrt(1 + 1/5).
+  const ComparisonRow& agency = row(c, "Camden", "agency_fte");
+  EXPECT_NEAR(agency.diff.hi - 3.0, 2.131846786 * std::sqrt(2.5) * std::sqrt(1.2), 1e-8);
+  EXPECT_FALSE(agency.diff.excludes_zero());  // the mean interval's does (test above)
+  const std::string csv = format_comparisons({c}, Format::kCsv);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "baseline,scenario,baseline_file,file,level,group,indicator,units,period_type,"
+            "period,weeks,pairs,a_mean,b_mean,diff,pi90_lo,pi90_hi,excludes_zero");
+  const std::string table = format_comparisons({c}, Format::kTable);
+  EXPECT_NE(table.find("(common random numbers, common parameters) +/- half-width of its 90% "
+                       "prediction interval (parameters and chance;"),
+            std::string::npos)
+      << table;
+  const std::string json = format_comparisons({c}, Format::kJson);
+  EXPECT_NE(json.find("\"interval_kind\": \"prediction\""), std::string::npos);
+  EXPECT_NE(json.find("\"common_parameters\": true"), std::string::npos);
+
+  CompareOptions mean = o;
+  mean.interval = IntervalKind::kMean;
+  const Comparison m =
+      compare_runs(open_run_file(dir_ / "a.h5"), open_run_file(dir_ / "b.h5"), mean);
+  EXPECT_NEAR(row(m, "Camden", "agency_fte").diff.hi - 3.0,
+              2.131846786 * std::sqrt(2.5) / std::sqrt(5.0), 1e-8);
+}
+
+TEST_F(Compare, RefusesPairsThatRanDifferentParameters) {
+  FileSpec with = spec(5), shifted = spec(5), fewer_keys = spec(5);
+  with.parameters = parameters(5);
+  shifted.parameters = parameters(5, 0.001);
+  fewer_keys.parameters = parameters(5);
+  fewer_keys.parameters.keys.pop_back();
+  for (std::size_t r = 5; r-- > 0;)
+    fewer_keys.parameters.values.erase(fewer_keys.parameters.values.begin() +
+                                       static_cast<std::ptrdiff_t>(2 * r + 1));
+  const RunFile a = write("a.h5", with, base);
+  const struct {
+    const char* file;
+    FileSpec spec;
+    const char* why;
+  } cases[] = {
+      {"shifted.h5", shifted, "replication 2 ran behaviour.exit_rate_per_year = 0.07"},
+      {"none.h5", spec(5), "on its scenario's own values"},
+      {"fewer.h5", fewer_keys, "parameter agency.margin_share varies in"},
+  };
+  for (const auto& k : cases) {
+    const RunFile b = write(k.file, k.spec, scenario_b);
+    for (const auto& [x, y] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+      try {
+        compare_runs(*x, *y);
+        FAIL() << "compared " << x->path << " with " << y->path;
+      } catch (const CompareError& e) {
+        EXPECT_NE(std::string(e.what()).find(k.why), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("--allow-different-parameters"), std::string::npos);
+      }
+    }
+    CompareOptions allow;
+    allow.allow_different_parameters = true;
+    const Comparison c = compare_runs(a, b, allow);
+    EXPECT_FALSE(c.common_parameters);
+    EXPECT_EQ(c.interval, IntervalKind::kPrediction);
+    EXPECT_TRUE(std::any_of(c.notes.begin(), c.notes.end(), [](const std::string& n) {
+      return n.find("ran different parameters") != std::string::npos;
+    }));
+  }
+  // Only the paired replications count: B's extra replication may differ.
+  FileSpec longer = spec(6);
+  longer.parameters = parameters(6);
+  longer.parameters.values[10] = 0.5;  // replication 5
+  EXPECT_TRUE(compare_runs(a, write("longer.h5", longer, scenario_b)).common_parameters);
 }
 
 TEST_F(Compare, RefusesOtherCalendars) {

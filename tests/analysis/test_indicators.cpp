@@ -49,10 +49,11 @@ const std::vector<std::string> kSeries = {
 
 class Indicators : public TempDir {
  protected:
-  RunFile make(std::size_t replications) {
+  RunFile make(std::size_t replications, const sim::ParameterTable& parameters = {}) {
     FileSpec spec;
     spec.series = kSeries;
     spec.replications = replications;
+    spec.parameters = parameters;
     const auto path = dir_ / "run.h5";
     write_run(path, spec, value);
     return open_run_file(path);
@@ -227,6 +228,48 @@ TEST_F(Indicators, ReplicationsAndTheirInterval) {
   EXPECT_NE(json.find("\"replications\": 2"), std::string::npos);
   const std::string table = format_summary(s, Format::kTable);
   EXPECT_NE(table.find("190 +/-63"), std::string::npos) << table;
+}
+
+TEST_F(Indicators, ARunWithParametersGetsPredictionIntervalsByDefault) {
+  const RunFile run = make(2, {"ens.csv", {"behaviour.exit_rate_per_year"}, {1, 0}, {0.07, 0.05}});
+  ASSERT_TRUE(run.has_parameters());
+  EXPECT_EQ(run.parameter_source, "ens.csv");
+  EXPECT_EQ(run.parameter_keys, std::vector<std::string>{"behaviour.exit_rate_per_year"});
+  EXPECT_EQ(run.parameter(1, 0), 0.05);
+
+  const Summary s = summarize(run);
+  EXPECT_EQ(s.interval, IntervalKind::kPrediction);
+  std::size_t i = 0;
+  while (s.table.indicators[i].name != "inpost_fte") ++i;
+  // sd = 20 / sqrt(2); half-width = t(0.95; 1) sd sqrt(1 + 1/2).
+  const Interval& iv = s.at(i, 0, 0);
+  EXPECT_NEAR(iv.hi - iv.mean, 6.313751515 * 20 / std::sqrt(2.0) * std::sqrt(1.5), 1e-6);
+
+  // Every format says which kind: new bound names, the header's words.
+  const std::string csv = format_summary(s, Format::kCsv);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')),
+            "scenario,file,level,group,indicator,units,period_type,period,weeks,replications,"
+            "mean,pi90_lo,pi90_hi");
+  const std::string json = format_summary(s, Format::kJson);
+  EXPECT_NE(json.find("\"interval_kind\": \"prediction\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"pi90_lo\": "), std::string::npos);
+  EXPECT_EQ(json.find("\"lo90\""), std::string::npos);
+  EXPECT_NE(json.find("\"parameters\": \"ens.csv\""), std::string::npos);
+  const std::string table = format_summary(s, Format::kTable);
+  EXPECT_NE(table.find("90% prediction interval (parameters and chance"), std::string::npos)
+      << table;
+
+  // --interval mean: the interval of the mean, under its old names.
+  SummaryOptions o;
+  o.interval = IntervalKind::kMean;
+  const Summary m = summarize(run, o);
+  EXPECT_NEAR(m.at(i, 0, 0).hi - m.at(i, 0, 0).mean, 63.137515146, 1e-6);
+  const std::string mean_csv = format_summary(m, Format::kCsv);
+  EXPECT_EQ(mean_csv.substr(mean_csv.find("mean,"), 15), "mean,lo90,hi90\n");
+  EXPECT_NE(format_summary(m, Format::kTable).find("90% confidence interval of the mean"),
+            std::string::npos);
+  // A run without parameters keeps the interval of the mean by default.
+  EXPECT_EQ(summarize(make(2)).interval, IntervalKind::kMean);
 }
 
 TEST_F(Indicators, RejectsFilesThatAreNotRuns) {

@@ -355,6 +355,14 @@ RUN_VARIANTS = [
      r"/employers/inner_london\[1\] is 2, not 0 or 1"),
     ("replication-seeds-short", "run2", replace("replications/seed", lambda a: a[:1]),
      r"/replications/seed has 1 rows, not 2"),
+    # /replications/parameters of a run --parameters (run2p).
+    ("parameters-short", "run2p", replace("replications/parameters", lambda a: a[:1]),
+     r"/replications/parameters has shape \[1, 1\], not \[2, 1\]"),
+    ("parameters-nan", "run2p", set_value("replications/parameters", (1, 0), np.nan),
+     r"/replications/parameters holds a value that is not finite \(replication 1, key "
+     r"behaviour.inactive_rate_per_year\)"),
+    ("parameters-no-keys", "run2p", delete("replications/parameter_keys"),
+     r"/replications/parameter_keys"),
     # Values where counts and money are expected.
     ("nan-permanent", "run2", set_value("series/permanent_fte", (1, 52, 0), np.nan),
      r"/series/permanent_fte holds NaN at week 52 \(2018-09-30\), employer \"A\", replication 1"),
@@ -546,7 +554,9 @@ def run(binary, *args):
 def make_bases(binary, work):
     (work / "three.toml").write_text(SCENARIO)
     bases = {}
-    for name, extra in (("run2", ["--replications", "2"]), ("run1", [])):
+    (work / "ens.csv").write_text("weight,behaviour.inactive_rate_per_year\n1,0.02\n1,0.03\n")
+    for name, extra in (("run2", ["--replications", "2"]), ("run1", []),
+                        ("run2p", ["--replications", "2", "--parameters", work / "ens.csv"])):
         out = work / f"{name}.h5"
         code, _, err = run(binary, "run", work / "three.toml", "--out", out, "--seed", "5", "-q",
                            "--no-summary", *extra)

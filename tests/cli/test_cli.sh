@@ -187,9 +187,13 @@ check "calibrate: bad targets file exits 2" status_is 2
 check "calibrate: names file, line and key" err_has "targets_bad.toml:3: parameters\[0\].key: not a numeric scenario key"
 check "calibrate: no result file for bad input" no_file "$work/cal.toml"
 cat >"$work/targets_ok.toml" <<'EOF2'
-years = 1
+years = 2
 replications = 2
+noise_replications = 3
 max_evaluations = 3
+[posterior]
+particles = 4
+max_evaluations = 12
 [[parameters]]
 key = "behaviour.exit_rate_per_year"
 min = 0.03
@@ -199,12 +203,33 @@ indicator = "agency_rate"
 group = "London"
 year = 2018
 observed = 25.7
+[[targets]]
+indicator = "agency_rate"
+group = "London"
+year = 2019
+observed = 26.5
 EOF2
 run calibrate "$work/targets_ok.toml" --out "$work/cal.toml" --quiet
 check "calibrate: a small fit exits 0" status_is 0
 check "calibrate: prints the fit table" grep -q "| agency_rate | London | 2018 | 25.7 |" "$work/out"
+check "calibrate: prints the parameter table with intervals" \
+  grep -q "| parameter | prior | start | best fit | posterior median | 90% interval |" "$work/out"
+check "calibrate: reports the optimiser's stages" grep -q "global (CRS2-LM): " "$work/out"
 check "calibrate: writes the fitted value" grep -q "exit_rate_per_year = " "$work/cal.toml"
+check "calibrate: writes the ensemble beside the result" \
+  grep -q "^weight,behaviour.exit_rate_per_year$" "$work/cal.ensemble.csv"
+check "calibrate: the ensemble has one row per particle" \
+  test "$(grep -vc '^#' "$work/cal.ensemble.csv")" -eq 5
 check "calibrate: leaves no partial result" test ! -e "$work/cal.toml.partial"
+run backtest "$work/targets_ok.toml" --fit-until 2018 --out "$work/bt.toml" --quiet
+check "backtest: exits 0" status_is 0
+check "backtest: predicts the held-out year" \
+  grep -q "| agency_rate | London | 2019 | 26.5 | " "$work/out"
+check "backtest: reports coverage" grep -q "within their 90% prediction interval" "$work/out"
+run backtest "$work/targets_ok.toml" --fit-until 2019 --out "$work/bt2.toml" --quiet
+check "backtest: nothing left to predict exits 2" status_is 2
+check "backtest: says why" err_has "nothing is left to predict"
+check "backtest: no result file" no_file "$work/bt2.toml"
 
 run run --years 1 --check --out "$work/checked.h5" -q --no-summary
 check "run --check passes on the built-in scenario" status_is 0

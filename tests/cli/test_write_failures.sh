@@ -126,7 +126,10 @@ check "sensitivity without the limit stores the indices" [ $? -eq 0 ]
 scenario = "three.toml"
 years = 1
 replications = 2
+noise_replications = 2
 max_evaluations = 3
+[posterior]
+particles = 0
 [[parameters]]
 key = "behaviour.exit_rate_per_year"
 min = 0.03

@@ -24,7 +24,8 @@ SOURCE_ROOT = HERE.parent.parent
 if importlib.util.find_spec("pledgesim_analysis") is None:
     sys.path.insert(0, str(SOURCE_ROOT / "analysis"))
 from pledgesim_analysis import metrics, open_run, report  # noqa: E402
-from pledgesim_analysis.stats import mean_interval, t_quantile  # noqa: E402
+from pledgesim_analysis.stats import (  # noqa: E402
+    mean_interval, prediction_interval, t_quantile)
 from pledgesim_analysis.tilemap import TILES  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -132,6 +133,87 @@ class ReportTest(unittest.TestCase):
                                        annual["agency_rate"][:, y, 0])
 
 
+class ParametersTest(unittest.TestCase):
+    """Runs with ``--parameters``: the reader's parameters, prediction
+    intervals equal to `pledgesim summarize`'s, and the report's refusal of
+    runs whose paired replications ran different parameters."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="pledgesim_parameters_test_")
+        d = Path(cls.tmp.name)
+        cls.ensemble = d / "ens.csv"
+        cls.ensemble.write_text("weight,behaviour_by_region.London.exit_rate_per_year\n"
+                                "1,0.04\n1,0.05\n1,0.06\n", encoding="utf-8")
+        cls.base, cls.pledge, cls.plain = d / "base.h5", d / "pledge.h5", d / "plain.h5"
+        common = ["--years", "1", "--seed", "3", "--replications", "3", "-q", "--no-summary"]
+        pledge = str(SOURCE_ROOT / "scenarios" / "london_pledge_2022.toml")
+        for args in (["run", *common, "--parameters", str(cls.ensemble), "--out", str(cls.base)],
+                     ["run", pledge, *common, "--parameters", str(cls.ensemble), "--out",
+                      str(cls.pledge)],
+                     ["run", pledge, *common, "--out", str(cls.plain)]):
+            proc = run_pledgesim(*args)
+            if proc.returncode != 0:
+                raise AssertionError(f"pledgesim {' '.join(args)}: {proc.stderr}")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def report(self, *args):
+        with tempfile.TemporaryDirectory() as d:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pledgesim_analysis.report", *map(str, args), "--out", d],
+                capture_output=True, text=True, timeout=300,
+                env={**os.environ, "PYTHONPATH": str(SOURCE_ROOT / "analysis")})
+            html = (Path(d) / "report.html").read_text(encoding="utf-8") \
+                if proc.returncode == 0 else ""
+        return proc, html
+
+    def test_reader_gives_each_replications_values(self):
+        run = open_run(self.base)
+        self.assertTrue(run.has_parameters)
+        self.assertEqual(run.parameter_keys, ("behaviour_by_region.London.exit_rate_per_year",))
+        self.assertEqual(run.parameter_source, str(self.ensemble))
+        frame = run.parameter_frame()
+        self.assertEqual(frame.iloc[:, 0].tolist(), [0.04, 0.05, 0.06])
+        self.assertFalse(open_run(self.plain).has_parameters)
+
+    def test_prediction_intervals_agree_with_pledgesim_summarize(self):
+        proc = run_pledgesim("summarize", str(self.base), "--by", "authority", "--format", "csv",
+                             "--indicator", "agency_rate")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+        self.assertIn("pi90_lo", rows[0])  # the default for a run with parameters
+        rates = metrics.annual_rates(open_run(self.base))
+        labels = [p.label for p in rates["periods"]]
+        checked = 0
+        for row in rows:
+            if row["level"] != "authority":
+                continue
+            y, g = labels.index(row["period"]), rates["groups"].index(row["group"])
+            mean, lo, hi = prediction_interval(rates["agency_rate"][:, y, g])
+            self.assertAlmostEqual(lo, float(row["pi90_lo"]), places=7)
+            self.assertAlmostEqual(hi, float(row["pi90_hi"]), places=7)
+            checked += 1
+        self.assertGreater(checked, 30)
+
+    def test_report_defaults_to_prediction_intervals(self):
+        proc, html = self.report(self.base, self.pledge)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("90% prediction interval (parameters and chance)", html)
+        proc, html = self.report(self.base, self.pledge, "--interval", "mean")
+        self.assertIn("90% confidence interval of the mean (the average over", html)
+
+    def test_report_refuses_runs_on_different_parameters(self):
+        proc, _ = self.report(self.base, self.plain)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("paired replications ran different parameters", proc.stderr)
+        self.assertIn("--allow-different-parameters", proc.stderr)
+        proc, _ = self.report(self.base, self.plain, "--allow-different-parameters")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+
 class StatsAndTilesTest(unittest.TestCase):
     def test_t_quantiles(self):
         self.assertAlmostEqual(t_quantile(0.95, 1), 6.313751515, places=7)
@@ -144,6 +226,17 @@ class StatsAndTilesTest(unittest.TestCase):
         self.assertAlmostEqual(float(mean), 5.0)
         self.assertAlmostEqual(float(hi - mean), half, places=7)
         self.assertTrue(np.isnan(mean_interval(np.array([1.0]))[1]))
+
+    def test_prediction_interval_formula(self):
+        x = np.array([2, 4, 4, 4, 5, 5, 7, 9.0])
+        mean, lo, hi = prediction_interval(x)
+        half = 1.894578605 * np.sqrt(32 / 7) * np.sqrt(1 + 1 / 8)
+        self.assertAlmostEqual(float(hi - mean), half, places=7)
+        self.assertAlmostEqual(float(mean - lo), half, places=7)
+        _, mlo, mhi = mean_interval(x)
+        self.assertLess(float(lo), float(mlo))
+        self.assertGreater(float(hi), float(mhi))
+        self.assertTrue(np.isnan(prediction_interval(np.array([1.0]))[1]))
 
     def test_every_london_authority_of_the_baseline_has_a_tile(self):
         text = (SOURCE_ROOT / "scenarios" / "london_baseline.toml").read_text(encoding="utf-8")
