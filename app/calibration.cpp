@@ -256,6 +256,8 @@ CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
   if (spec.posterior.particles == 0) return result;
   const std::vector<double>& sigma = result.sigma;
   std::atomic<long> done{0};
+  std::string stage_note;  // the last tempering step, for the progress lines
+  std::size_t steps = 0;
   const an::BatchLikelihood likelihood = [&](const std::vector<Eigen::VectorXd>& points) {
     std::vector<an::SmcEvaluation> out(points.size());
     sim::for_each_index(points.size(), [&](std::size_t i) {
@@ -265,7 +267,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
       for (const auto& f : p.fits) out[i].outputs.push_back(f.mean);
     });
     done += static_cast<long>(points.size());
-    if (progress) progress("posterior", done, spec.posterior.max_evaluations, "");
+    if (progress) progress("posterior", done, spec.posterior.max_evaluations, stage_note);
     return out;
   };
   an::SmcOptions so;
@@ -275,10 +277,16 @@ CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
   so.min_moves = spec.posterior.min_moves;
   so.max_moves = spec.posterior.max_moves;
   so.seed = spec.seed;
-  const an::SmcResult smc =
-      shuffled(an::sample_posterior(likelihood, unit_priors(spec.parameters), so), spec.seed);
-  if (smc.particles.empty())
-    throw std::runtime_error("the posterior sampler drew no particles");
+  const an::SmcResult smc = shuffled(
+      an::sample_posterior(likelihood, unit_priors(spec.parameters), so,
+                           [&](const an::SmcStage& st) {
+                             char line[96];
+                             std::snprintf(line, sizeof line, "temperature %.4g after step %zu",
+                                           st.temperature, ++steps);
+                             stage_note = line;
+                           }),
+      spec.seed);
+  if (smc.particles.empty()) throw std::runtime_error("the posterior sampler drew no particles");
   result.posterior = summarise_posterior(spec, smc, box, sigma);
   return result;
 }

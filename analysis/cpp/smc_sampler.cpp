@@ -75,8 +75,13 @@ double ess_at(const std::vector<double>& ll, double delta) {
 class Sampler {
  public:
   Sampler(const BatchLikelihood& likelihood, const std::vector<UnitPrior>& priors,
-          const SmcOptions& o)
-      : f_(likelihood), priors_(priors), o_(o), draws_(o.seed), dim_(priors.size()) {
+          const SmcOptions& o, const SmcStageHook& on_stage)
+      : f_(likelihood),
+        priors_(priors),
+        o_(o),
+        on_stage_(on_stage),
+        draws_(o.seed),
+        dim_(priors.size()) {
     if (o.particles < 2) throw std::invalid_argument("the sampler needs at least 2 particles");
     scale_ = 2.38 / std::sqrt(static_cast<double>(std::max<std::size_t>(dim_, 1)));
   }
@@ -101,6 +106,7 @@ class Sampler {
       stage.ess = last_ess_;
       if (!move(t, step, stage)) return finish(false);
       result_.stages.push_back(stage);
+      if (on_stage_) on_stage_(stage);
     }
     return finish(true);
   }
@@ -109,6 +115,7 @@ class Sampler {
   const BatchLikelihood& f_;
   const std::vector<UnitPrior>& priors_;
   SmcOptions o_;
+  const SmcStageHook& on_stage_;
   Draws draws_;
   std::size_t dim_;
   double scale_;
@@ -254,8 +261,8 @@ class Sampler {
 }  // namespace
 
 SmcResult sample_posterior(const BatchLikelihood& likelihood, const std::vector<UnitPrior>& priors,
-                           const SmcOptions& options) {
-  return Sampler(likelihood, priors, options).run();
+                           const SmcOptions& options, const SmcStageHook& on_stage) {
+  return Sampler(likelihood, priors, options, on_stage).run();
 }
 
 double sample_quantile(std::vector<double> values, double q) {

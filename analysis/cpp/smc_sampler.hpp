@@ -45,6 +45,10 @@ struct SmcOptions {
   std::uint64_t seed = 1;
 };
 
+struct SmcStage;
+// Called after each tempering step (progress reports).
+using SmcStageHook = std::function<void(const SmcStage&)>;
+
 struct SmcStage {
   double temperature = 0;  // t reached in this step
   double ess = 0;          // effective sample size before resampling
@@ -63,7 +67,7 @@ struct SmcResult {
 };
 
 SmcResult sample_posterior(const BatchLikelihood& likelihood, const std::vector<UnitPrior>& priors,
-                           const SmcOptions& options);
+                           const SmcOptions& options, const SmcStageHook& on_stage = {});
 
 // Weighted summaries of one coordinate of a sample.
 double sample_quantile(std::vector<double> values, double q);
