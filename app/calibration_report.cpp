@@ -254,26 +254,42 @@ std::string format_backtest_table(const CalibrationSpec& spec, const Calibration
   if (!r.posterior) return out.str();
   out << "| held-out target | group | year | observed | predicted | error | 90% prediction "
          "interval | covered |\n|---|---|---|---|---|---|---|---|\n";
-  double abs_sum = 0, largest_rate = 0;
-  std::size_t held = 0, covered = 0;
+  // Errors are summarised in each target's own units: percentage points for
+  // rates, per cent of the observed value for levels (FTE, cases).
+  double rate_abs = 0, largest_rate = 0, level_rel = 0;
+  std::size_t held = 0, covered = 0, rates = 0, rates_within_2pp = 0, levels = 0;
   for (std::size_t k = 0; k < spec.targets.size(); ++k) {
     const CalibrationTarget& t = spec.targets[k];
     if (t.fitted) continue;
     const TargetPrediction& p = r.posterior->targets[k];
     const double error = p.mean - t.observed;
-    abs_sum += std::abs(error);
     ++held;
     covered += p.covers();
-    if (t.indicator.ends_with("_rate")) largest_rate = std::max(largest_rate, std::abs(error));
+    if (t.indicator.ends_with("_rate")) {
+      ++rates;
+      rate_abs += std::abs(error);
+      largest_rate = std::max(largest_rate, std::abs(error));
+      rates_within_2pp += std::abs(error) <= 2.0;
+    } else if (t.observed != 0) {
+      ++levels;
+      level_rel += std::abs(error / t.observed);
+    }
     out << format("| %s | %s | %d | %.1f | %.1f | %+.1f | %.1f to %.1f | %s |\n",
                   t.indicator.c_str(), t.group.c_str(), t.year, t.observed, p.mean, error,
                   p.observed_lo90, p.observed_hi90, p.covers() ? "yes" : "no");
   }
   out << format(
-      "\nHeld out: %zu targets; mean absolute error %.2f; largest error of a rate %.2f pp; "
-      "%zu of %zu (%.0f%%) within their 90%% prediction interval.\n",
-      held, abs_sum / static_cast<double>(held), largest_rate, covered, held,
-      100.0 * static_cast<double>(covered) / static_cast<double>(held));
+      "\nHeld out: %zu targets; %zu of %zu (%.0f%%) within their 90%% prediction "
+      "interval.\n",
+      held, covered, held, 100.0 * static_cast<double>(covered) / static_cast<double>(held));
+  if (rates > 0)
+    out << format("Rates: mean absolute error %.2f pp, largest %.2f pp; %zu of %zu within 2 pp.\n",
+                  rate_abs / static_cast<double>(rates), largest_rate, rates_within_2pp, rates);
+  if (levels > 0)
+    out << format(
+        "Levels (FTE, starters, leavers, caseload): mean absolute error %.1f%% of the "
+        "observed value.\n",
+        100.0 * level_rel / static_cast<double>(levels));
   return out.str();
 }
 

@@ -41,12 +41,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", PLEDGESIM_VERSION);
   const std::vector<pa::Command> commands = {
-      pa::add_run_command(app),      pa::add_resume_command(app),
-      pa::add_validate_command(app), pa::add_summarize_command(app),
-      pa::add_compare_command(app),  pa::add_calibrate_command(app),
-      pa::add_backtest_command(app),
-      pa::add_sweep_command(app),    pa::add_sensitivity_command(app),
-      pa::add_keys_command(app),     pa::add_metrics_command(app),
+      pa::add_run_command(app),         pa::add_resume_command(app),
+      pa::add_validate_command(app),    pa::add_summarize_command(app),
+      pa::add_compare_command(app),     pa::add_calibrate_command(app),
+      pa::add_backtest_command(app),    pa::add_sweep_command(app),
+      pa::add_sensitivity_command(app), pa::add_keys_command(app),
+      pa::add_metrics_command(app),
   };
 
   try {
