@@ -21,6 +21,7 @@
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/hdf5_recorder.hpp"
 #include "sim/io/output_file.hpp"
+#include "sim/io/output_lock.hpp"
 
 namespace pledgesim::app {
 
@@ -248,6 +249,15 @@ void check_output(const fs::path& out, bool force) {
   if (const auto problem = sim::output_file_problem(out, force)) throw sim::InputError(*problem);
 }
 
+// Takes the lock of `out` (sim/io/output_lock.hpp) and checks it again under
+// the lock: another writer may have put a file there since the first check.
+std::unique_ptr<sim::OutputLock> lock_output(const fs::path& out, bool force,
+                                             const std::string& command) {
+  auto lock = std::make_unique<sim::OutputLock>(out, command);
+  check_output(out, force);
+  return lock;
+}
+
 }  // namespace
 
 int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
@@ -264,6 +274,7 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
   if (!o.parameters.empty())
     ensemble = Ensemble{models::load_parameter_ensemble(o.parameters, scenario), o.parameters};
   check_output(out, o.force);
+  const auto lock = lock_output(out, o.force, "pledgesim run " + out.string());
   return execute(scenario, text, o, out, ensemble ? &*ensemble : nullptr, nullptr, "pledgesim run");
 }
 
@@ -295,6 +306,7 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
               ? fs::path(checkpoint.substr(0, checkpoint.size() - std::string(".ckpt").size()))
               : fs::path(ci.output);
   check_output(out, o.force);
+  const auto lock = lock_output(out, o.force, "pledgesim resume " + checkpoint);
   const fs::path own_ckpt = sim::checkpoint_path_for(out);
   std::error_code ec;
   if (fs::exists(own_ckpt) && !fs::equivalent(own_ckpt, checkpoint, ec) && !o.force)

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -25,6 +26,7 @@
 #include "sim/core/progress.hpp"
 #include "sim/io/hdf5_util.hpp"
 #include "sim/io/output_file.hpp"
+#include "sim/io/output_lock.hpp"
 
 #ifdef PLEDGESIM_WITH_MPI
 #include <mpi.h>
@@ -291,12 +293,26 @@ int sweep_command(const SweepOptions& o) {
     if (lead) throw sim::InputError(*problem);
     return 2;
   }
+  // The lead holds the output's lock (sim/io/output_lock.hpp) for the whole
+  // sweep: a second sweep to the same file refuses before touching the
+  // journal. Its outcome reaches the other ranks with the journal's.
+  std::unique_ptr<sim::OutputLock> lock;
+  std::string lock_problem;
   int journal_ok = 1;
-  if (lead) journal_ok = open_journal(dir, plan.spec.text) ? 1 : 0;
+  if (lead) {
+    try {
+      lock = std::make_unique<sim::OutputLock>(out, "pledgesim sweep " + o.sweep_file);
+      if (const auto again = sim::output_file_problem(out, o.force)) lock_problem = *again;
+    } catch (const sim::InputError& e) {
+      lock_problem = e.what();
+    }
+    journal_ok = lock_problem.empty() && open_journal(dir, plan.spec.text) ? 1 : 0;
+  }
 #ifdef PLEDGESIM_WITH_MPI
   if (mpi) MPI_Bcast(&journal_ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
   if (!journal_ok) {
+    if (lead && !lock_problem.empty()) throw sim::InputError(lock_problem);
     if (lead)
       throw sim::InputError(dir.string() +
                             " holds the runs of a different sweep file; remove it or choose "

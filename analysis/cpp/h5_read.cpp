@@ -9,6 +9,8 @@
 #include <new>
 #include <system_error>
 
+#include "sim/io/output_lock.hpp"
+
 namespace pledgesim::analysis {
 
 namespace h5 = sim::h5;
@@ -81,13 +83,24 @@ InputFile::InputFile(const fs::path& p, bool partial_hint) : path_(p.string()) {
     if (partial_hint && fs::exists(file + ".ckpt", ec))
       fail("no such file, but its checkpoint " + file +
            ".ckpt exists: an unfinished run; finish it with `pledgesim resume " + file + ".ckpt`");
-    if (partial_hint && fs::exists(file + ".partial", ec))
+    if (partial_hint && fs::exists(file + ".partial", ec)) {
+      if (const auto writer = sim::output_writer(p))
+        fail("no such file yet: " + file +
+             ".partial is being written by a run that is still going (" + *writer +
+             "); wait for it to finish");
       fail("no such file, but " + file +
-           ".partial exists: a run that was stopped or killed before it finished (or is still "
-           "running); run it again");
+           ".partial exists: a run that was stopped or killed before it finished (no process "
+           "is writing it now); run it again");
+    }
     fail("no such file");
   }
   if (fs::is_directory(st)) fail("is a directory, not a file");
+  if (partial_hint && file.ends_with(".partial")) {
+    if (const auto writer =
+            sim::output_writer(file.substr(0, file.size() - std::string(".partial").size())))
+      fail("is being written by a run that is still going (" + *writer +
+           "); wait for it to finish and read its result");
+  }
   if (!fs::is_regular_file(st)) fail("is not a regular file");
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(std::string("cannot be read (") + std::strerror(errno) + ")");

@@ -7,6 +7,7 @@
 #include "sim/core/input_error.hpp"
 #include "sim/core/interrupt.hpp"
 #include "sim/io/output_file.hpp"
+#include "sim/io/output_lock.hpp"
 
 namespace pledgesim::app {
 
@@ -19,8 +20,16 @@ CalibrationFiles calibration_files(const std::string& targets, const std::string
   std::filesystem::path e = f.result;
   e.replace_extension(".ensemble.csv");
   f.ensemble = e.string();
-  for (const auto& path : {f.result, f.ensemble})
-    if (const auto problem = sim::output_file_problem(path, force)) throw sim::InputError(*problem);
+  const auto check = [&] {
+    for (const auto& path : {f.result, f.ensemble})
+      if (const auto problem = sim::output_file_problem(path, force))
+        throw sim::InputError(*problem);
+  };
+  check();
+  // One lock for both files (sim/io/output_lock.hpp), then the checks again
+  // under it: another calibration may have written them meanwhile.
+  f.lock = std::make_shared<sim::OutputLock>(f.result, "pledgesim " + prefix + " " + targets);
+  check();
   return f;
 }
 

@@ -2,15 +2,19 @@
 // lines and writing its result and ensemble files atomically.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "app/calibration.hpp"
+#include "sim/io/output_lock.hpp"
 
 namespace pledgesim::app {
 
 struct CalibrationFiles {
   std::string result;    // TOML
   std::string ensemble;  // CSV; empty: none
+  // Held from the checks until the files are written (one writer at a time).
+  std::shared_ptr<sim::OutputLock> lock;
 };
 
 // The result file: `out`, or results/<prefix>_<targets name>.toml; the
