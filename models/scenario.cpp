@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "models/scenario_include.hpp"
+#include "models/scenario_labels.hpp"
 #include "models/scenario_reader.hpp"
 
 namespace pledgesim::models {
@@ -149,9 +150,11 @@ void ScenarioReader::read(toml::table& root, Scenario& s) {
     if (tables.count(key)) {
       issue(&node, key, "expected a table of keys, e.g. [" + key + "], not " + type_name(node));
     } else if (key == "name" || key == "description") {
-      if (auto v = node.value<std::string>())
+      if (auto v = node.value<std::string>()) {
         (key == "name" ? s.name : s.description) = *v;
-      else
+        if (auto why = text_problem(*v, key == "name" ? TextUse::kFileName : TextUse::kDescription))
+          issue(&node, key, *why);
+      } else
         issue(&node, key, "expected a string, not " + type_name(node));
     } else if (key == "start") {
       if (auto d = read_date(node, key)) s.start = *d;
@@ -261,10 +264,12 @@ void ScenarioReader::read_authorities(const toml::node& node, Scenario& s) {
           const std::string key(k.str());
           const std::string full = where + "." + key;
           auto text = [&](std::string& out) {
-            if (auto str = v.value<std::string>())
+            if (auto str = v.value<std::string>()) {
               out = *str;
-            else
+              if (auto why = text_problem(*str, TextUse::kLabel)) issue(&v, full, *why);
+            } else {
               issue(&v, full, "expected a string, not " + type_name(v));
+            }
           };
           auto number = [&](double& out, double max) {
             fte_ok &= read_number(v, full, 0, max, "a number", out);
@@ -332,10 +337,12 @@ void ScenarioReader::read_agencies(const toml::node& node, Scenario& s) {
           const std::string key(k.str());
           const std::string full = where + "." + key;
           if (key == "name") {
-            if (auto str = v.value<std::string>())
+            if (auto str = v.value<std::string>()) {
               a.name = *str;
-            else
+              if (auto why = text_problem(*str, TextUse::kLabel)) issue(&v, full, *why);
+            } else {
               issue(&v, full, "expected a string, not " + type_name(v));
+            }
           } else if (key == "offer_share") {
             read_number(v, full, 0, 1e6, "a non-negative weight", a.offer_share);
           } else if (key == "margin_share") {
