@@ -1,23 +1,21 @@
 // Running a sweep: the journal of completed runs (so an interrupted sweep
 // resumes), the single-process driver (oneTBB across runs), the MPI driver
 // (ranks take runs from a shared counter), and the output file.
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "analysis/cpp/indicators.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep.hpp"
+#include "app/sweep_journal.hpp"
 #include "models/market.hpp"
 #include "models/metrics.hpp"
 #include "sim/core/calendar.hpp"
@@ -55,69 +53,22 @@ struct Plan {
   }
 };
 
-// One file per completed run in OUT.runs/: the outcomes as raw doubles,
-// written to a temporary name and renamed, so an entry is whole or absent.
-fs::path journal_dir(const fs::path& out) {
-  return fs::path(out.string() + ".runs");
-}
-fs::path entry_path(const fs::path& dir, std::size_t run) {
-  return dir / ("run-" + std::to_string(run) + ".bin");
-}
-
-bool read_entry(const fs::path& dir, std::size_t run, std::size_t n, std::vector<double>& y) {
-  std::ifstream in(entry_path(dir, run), std::ios::binary);
-  if (!in) return false;
-  y.assign(n, 0);
-  in.read(reinterpret_cast<char*>(y.data()), static_cast<std::streamsize>(n * sizeof(double)));
-  return static_cast<std::size_t>(in.gcount()) == n * sizeof(double);
-}
-
-void write_entry(const fs::path& dir, std::size_t run, const std::vector<double>& y) {
-  // Checked writes (a full disk is reported as such); the temporary name
-  // holds the process id, as several processes may share a journal.
-  sim::write_file_atomically(
-      entry_path(dir, run),
-      std::string(reinterpret_cast<const char*>(y.data()), y.size() * sizeof(double)),
-      ".tmp" + std::to_string(::getpid()));
-}
-
-// Opens (or starts) the journal; false when it belongs to another sweep.
-bool open_journal(const fs::path& dir, const std::string& spec_text) {
-  const fs::path spec = dir / "sweep.toml";
-  if (fs::exists(spec)) {
-    std::ifstream in(spec, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str() == spec_text;
-  }
-  fs::create_directories(dir);
-  sim::write_file_atomically(spec, spec_text);
-  return true;
-}
-
-std::vector<std::size_t> pending_runs(const Plan& plan, const fs::path& dir) {
-  std::vector<std::size_t> pending;
-  std::vector<double> y;
-  for (std::size_t r = 0; r < plan.runs(); ++r)
-    if (!read_entry(dir, r, plan.values_per_run(), y)) pending.push_back(r);
-  return pending;
-}
-
-void do_run(const Plan& plan, std::size_t run, const fs::path& dir) {
+void do_run(const Plan& plan, std::size_t run, const SweepJournal& journal) {
   const std::size_t point = run / plan.spec.replications;
   const std::size_t replication = run % plan.spec.replications;
   models::Scenario s = scenario_at(plan.base, plan.spec, plan.values[point]);
   s.seed = run_seed(plan.spec, point, replication);
-  write_entry(dir, run, run_outcomes(plan.spec, s));
+  journal.write(run, run_outcomes(plan.spec, s));
 }
 
-void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out) {
+void write_sweep_file(const Plan& plan, const SweepJournal& journal, const fs::path& out) {
   const std::size_t R = plan.runs(), V = plan.values_per_run(), T = plan.weeks();
   const std::size_t P = plan.design.points(), D = plan.spec.parameters.size();
   std::vector<double> all(R * V), y;  // [run][value]
   for (std::size_t r = 0; r < R; ++r) {
-    if (!read_entry(dir, r, V, y))
-      throw std::runtime_error("run " + std::to_string(r) + " missing");
+    if (!journal.read(r, y))
+      throw std::runtime_error("run " + std::to_string(r) + " is missing from " +
+                               journal.dir().string() + " or damaged; run the sweep again");
     std::copy(y.begin(), y.end(), all.begin() + static_cast<std::ptrdiff_t>(r * V));
   }
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
@@ -224,14 +175,15 @@ void write_sweep_file(const Plan& plan, const fs::path& dir, const fs::path& out
     std::error_code ec;
     fs::remove(partial, ec);
     throw sim::WriteError(out, e.reason.empty() ? e.what() : e.reason,
-                          "the completed runs are kept in " + dir.string() +
+                          "the completed runs are kept in " + journal.dir().string() +
                               ": make room and run the same command again to write the file");
   }
   std::error_code ec;
   fs::rename(partial, out, ec);
   if (ec) {
     fs::remove(partial, ec);
-    throw sim::WriteError(out, ec.message(), "the completed runs are kept in " + dir.string());
+    throw sim::WriteError(out, ec.message(),
+                          "the completed runs are kept in " + journal.dir().string());
   }
 }
 
@@ -284,7 +236,8 @@ int sweep_command(const SweepOptions& o) {
   const fs::path out = o.out.empty()
                            ? fs::path("results") / (fs::path(o.sweep_file).stem().string() + ".h5")
                            : fs::path(o.out);
-  const fs::path dir = journal_dir(out);
+  const SweepJournal journal(out, plan.values_per_run());
+  const fs::path& dir = journal.dir();
   // Before any run (sim/io/output_file.hpp): the file, and its journal.
   std::optional<std::string> problem = sim::output_file_problem(out, o.force);
   if (!problem && fs::exists(dir) && !fs::is_directory(dir))
@@ -295,31 +248,38 @@ int sweep_command(const SweepOptions& o) {
   }
   // The lead holds the output's lock (sim/io/output_lock.hpp) for the whole
   // sweep: a second sweep to the same file refuses before touching the
-  // journal. Its outcome reaches the other ranks with the journal's.
+  // journal. The journal must belong to this very sweep (app/sweep_journal.hpp).
+  // The outcome reaches the other ranks as one flag.
   std::unique_ptr<sim::OutputLock> lock;
-  std::string lock_problem;
+  std::string journal_problem;
   int journal_ok = 1;
   if (lead) {
     try {
       lock = std::make_unique<sim::OutputLock>(out, "pledgesim sweep " + o.sweep_file);
-      if (const auto again = sim::output_file_problem(out, o.force)) lock_problem = *again;
+      if (const auto again = sim::output_file_problem(out, o.force)) journal_problem = *again;
     } catch (const sim::InputError& e) {
-      lock_problem = e.what();
+      journal_problem = e.what();
     }
-    journal_ok = lock_problem.empty() && open_journal(dir, plan.spec.text) ? 1 : 0;
+    if (journal_problem.empty())
+      if (const auto mismatch =
+              journal.open({plan.spec.text, models::to_toml(plan.base), PLEDGESIM_VERSION}))
+        journal_problem = *mismatch;
+    journal_ok = journal_problem.empty() ? 1 : 0;
   }
 #ifdef PLEDGESIM_WITH_MPI
   if (mpi) MPI_Bcast(&journal_ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
 #endif
   if (!journal_ok) {
-    if (lead && !lock_problem.empty()) throw sim::InputError(lock_problem);
-    if (lead)
-      throw sim::InputError(dir.string() +
-                            " holds the runs of a different sweep file; remove it or choose "
-                            "another --out");
+    if (lead) throw sim::InputError(journal_problem);
     return 2;
   }
-  std::vector<std::size_t> pending = pending_runs(plan, dir);
+  std::size_t damaged = 0;
+  std::vector<std::size_t> pending = journal.pending(plan.runs(), &damaged);
+  if (lead && damaged > 0)
+    std::fprintf(stderr,
+                 "pledgesim sweep: %zu entries in %s are damaged (wrong length or checksum); "
+                 "those runs are made again\n",
+                 damaged, dir.string().c_str());
   const std::size_t done_before = plan.runs() - pending.size();
   const bool stop_early = o.max_runs > 0 && o.max_runs < pending.size();
   if (stop_early) pending.resize(o.max_runs);
@@ -350,7 +310,7 @@ int sweep_command(const SweepOptions& o) {
       sim::for_each_index(pending.size(), [&](std::size_t k) {
         if (sim::interrupted()) return void(stopped = true);
         try {
-          do_run(plan, pending[k], dir);
+          do_run(plan, pending[k], journal);
           tick();
         } catch (const SweepInterrupted&) {
           stopped = true;
@@ -358,10 +318,7 @@ int sweep_command(const SweepOptions& o) {
       });
       if (stopped || sim::interrupted()) {
         progress.finish();
-        std::size_t left = 0;
-        std::vector<double> y;
-        for (std::size_t r = 0; r < plan.runs(); ++r)
-          left += !read_entry(dir, r, plan.values_per_run(), y);
+        const std::size_t left = journal.pending(plan.runs()).size();
         std::fprintf(stderr,
                      "pledgesim sweep: interrupted with %zu of %zu runs left; the others are "
                      "kept in %s. Run the same command again to continue.\n",
@@ -403,7 +360,7 @@ int sweep_command(const SweepOptions& o) {
           }
         });
         for (std::int64_t k; (k = next.fetch_add(1)) < total;) {
-          do_run(plan, pending[static_cast<std::size_t>(k)], dir);
+          do_run(plan, pending[static_cast<std::size_t>(k)], journal);
           tick();
         }
         server.join();
@@ -414,7 +371,7 @@ int sweep_command(const SweepOptions& o) {
           MPI_Send(&dummy, 1, MPI_INT, 0, kRequest, MPI_COMM_WORLD);
           MPI_Recv(&k, 1, MPI_INT64_T, 0, kReply, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
           if (k >= total) break;
-          do_run(plan, pending[static_cast<std::size_t>(k)], dir);
+          do_run(plan, pending[static_cast<std::size_t>(k)], journal);
         }
       }
       MPI_Barrier(MPI_COMM_WORLD);  // every run is in the journal
@@ -422,7 +379,7 @@ int sweep_command(const SweepOptions& o) {
 #endif
     progress.finish();
     if (lead && !stop_early) {
-      write_sweep_file(plan, dir, out);
+      write_sweep_file(plan, journal, out);
       fs::remove_all(dir);
     }
   } catch (const sim::WriteError&) {

@@ -5,18 +5,23 @@
 #include <sstream>
 
 #include "models/scenario_schema.hpp"
+#include "models/toml_depth.hpp"
+#include "sim/io/input_file.hpp"
 
 namespace pledgesim::app {
 
 std::string read_text_file(const std::filesystem::path& file, const std::string& what) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw models::ScenarioError({{file.string(), 0, "", "cannot open " + what}});
-  std::ostringstream read;
-  read << in.rdbuf();
-  return read.str();
+  sim::TextInput input = sim::read_text_input(file);
+  if (!input.text)
+    throw models::ScenarioError(
+        {{file.string(), 0, "", "cannot open " + what + ": " + input.problem}});
+  return std::move(*input.text);
 }
 
 toml::table parse_toml_text(const std::string& text, const std::filesystem::path& file) {
+  if (const auto deep = models::toml_depth_problem(text))
+    throw models::ScenarioError(
+        {{file.string(), deep->line, "", "nested too deep: " + deep->message}});
   try {
     return toml::parse(text, file.string());
   } catch (const toml::parse_error& e) {

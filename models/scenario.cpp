@@ -446,6 +446,9 @@ class BuiltinFiles : public ScenarioFiles {
   std::optional<std::string> read(const std::filesystem::path& path) const override {
     return path == kTable ? builtin_inputs_table_text() : disk_files().read(path);
   }
+  std::string why_unreadable(const std::filesystem::path& path) const override {
+    return disk_files().why_unreadable(path);
+  }
 
  private:
   inline static const std::filesystem::path kTable = "data/inputs_2017_2021.csv";

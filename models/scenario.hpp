@@ -221,6 +221,11 @@ class ScenarioFiles {
   virtual std::filesystem::path identity(const std::filesystem::path& path) const = 0;
   // The file's text; nullopt when it cannot be read.
   virtual std::optional<std::string> read(const std::filesystem::path& path) const = 0;
+  // Why read(path) gave nullopt, for the message ("no such file", "not a
+  // regular file (a FIFO)").
+  virtual std::string why_unreadable(const std::filesystem::path&) const {
+    return "cannot be read";
+  }
 };
 const ScenarioFiles& disk_files();
 

@@ -2,8 +2,9 @@
 #include "models/scenario_include.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+
+#include "models/toml_depth.hpp"
+#include "sim/io/input_file.hpp"
 
 namespace pledgesim::models {
 
@@ -11,16 +12,33 @@ namespace fs = std::filesystem;
 
 namespace detail {
 
+namespace {
+// A file including a file including ...: real scenarios use two or three.
+constexpr std::size_t kMaxIncludeDepth = 32;
+}  // namespace
+
 std::vector<ScenarioIssue> apply_overrides(toml::table& root,
                                            const std::vector<Override>& overrides) {
   std::vector<ScenarioIssue> issues;
   for (const auto& o : overrides) {
     toml::table fragment;
+    if (const auto deep = toml_depth_problem(o.key + " = " + o.value)) {
+      const std::string key = o.key.size() > 60 ? o.key.substr(0, 60) + "..." : o.key;
+      issues.push_back({"--set", 0, key, "nested too deep: " + deep->message});
+      continue;
+    }
     try {
       fragment = toml::parse("value = " + o.value, std::string_view("--set " + o.key));
     } catch (const toml::parse_error& e) {
       issues.push_back({"--set", 0, o.key,
                         "value '" + o.value + "' is not TOML: " + std::string(e.description())});
+      continue;
+    }
+    // "value = 1\ny = 2" parses, and would drop y without a word.
+    if (fragment.size() != 1 || !fragment.get("value")) {
+      issues.push_back(
+          {"--set", 0, o.key,
+           "value '" + o.value + "' is more than one TOML value; give one value per --set"});
       continue;
     }
     toml::table* table = &root;
@@ -49,6 +67,8 @@ std::vector<ScenarioIssue> apply_overrides(toml::table& root,
 }
 
 toml::table parse_root(const std::string& text, const std::string& source_name) {
+  if (const auto deep = toml_depth_problem(text))
+    throw ScenarioError({{source_name, deep->line, "", "nested too deep: " + deep->message}});
   try {
     return toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
@@ -63,9 +83,11 @@ std::string read_scenario_text(const ScenarioFiles& files, const fs::path& path,
                                const std::string& from) {
   std::optional<std::string> text = files.read(path);
   if (!text) {
-    if (from.empty()) throw ScenarioError({{path.string(), 0, "", "cannot open scenario file"}});
-    throw ScenarioError(
-        {{from, line, "include", "included file '" + path.string() + "' cannot be opened"}});
+    const std::string why = files.why_unreadable(path);
+    if (from.empty())
+      throw ScenarioError({{path.string(), 0, "", "cannot open scenario file: " + why}});
+    throw ScenarioError({{from, line, "include",
+                          "included file '" + path.string() + "' cannot be opened: " + why}});
   }
   return std::move(*text);
 }
@@ -106,6 +128,11 @@ toml::table resolve_includes(toml::table root, const std::string& source_name,
     throw ScenarioError({{source_name, line, "include",
                           "include cycle: " + cycle + canonical.filename().string()}});
   }
+  if (chain.size() >= kMaxIncludeDepth)
+    throw ScenarioError({{source_name, line, "include",
+                          "includes nested more than " + std::to_string(kMaxIncludeDepth) +
+                              " deep (" + chain.front().filename().string() + " -> ... -> " +
+                              canonical.filename().string() + ")"}});
   chain.push_back(canonical);
   toml::table base = resolve_includes(
       parse_root(read_scenario_text(files, path, line, source_name), path.string()), path.string(),
@@ -130,13 +157,10 @@ class DiskFiles : public ScenarioFiles {
     return error ? path.lexically_normal() : canonical;
   }
   std::optional<std::string> read(const fs::path& path) const override {
-    std::error_code error;
-    if (fs::is_directory(path, error)) return std::nullopt;  // would read as an empty file
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return sim::read_text_input(path).text;
+  }
+  std::string why_unreadable(const fs::path& path) const override {
+    return sim::read_text_input(path).problem;
   }
 };
 

@@ -105,7 +105,8 @@ void ScenarioReader::read_input_table(const toml::node& node, Scenario& s) {
     path = std::filesystem::path(*from).parent_path() / path;
   const std::optional<std::string> text = files_->read(path);
   if (!text) {
-    issue(&node, "inputs.table", "cannot open '" + path.string() + "'");
+    issue(&node, "inputs.table",
+          "cannot open '" + path.string() + "': " + files_->why_unreadable(path));
     return;
   }
   std::istringstream lines(*text);

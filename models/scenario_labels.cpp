@@ -41,8 +41,8 @@ std::optional<std::string> text_problem(std::string_view text, TextUse use) {
   }
   if (use == TextUse::kFileName) {
     if (text.empty()) return "is empty";
-    if (text.find('/') != std::string_view::npos || text.find('\\') != std::string_view::npos)
-      return "contains a path separator ('/' or '\\'); it becomes the file name results/NAME.h5";
+    if (text.find('/') != std::string_view::npos)
+      return "contains a path separator ('/'); it becomes the file name results/NAME.h5";
     if (text.front() == '.')
       return "starts with '.'; it becomes the file name results/NAME.h5 (a hidden or "
              "parent path)";

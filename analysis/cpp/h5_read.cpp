@@ -9,6 +9,7 @@
 #include <new>
 #include <system_error>
 
+#include "sim/io/input_file.hpp"
 #include "sim/io/output_lock.hpp"
 
 namespace pledgesim::analysis {
@@ -101,8 +102,11 @@ InputFile::InputFile(const fs::path& p, bool partial_hint) : path_(p.string()) {
       fail("is being written by a run that is still going (" + *writer +
            "); wait for it to finish and read its result");
   }
-  if (!fs::is_regular_file(st)) fail("is not a regular file");
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  // A FIFO or a device would block or never end (HDF5 reads it as a file);
+  // any size (0: HDF5 reads only what it needs).
+  if (const auto problem = sim::input_file_problem(p, 0)) fail(*problem);
+  // O_NONBLOCK: a FIFO put in its place since the check must not block here.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) fail(std::string("cannot be read (") + std::strerror(errno) + ")");
   ::close(fd);
   const auto size = fs::file_size(p, ec);
@@ -124,6 +128,8 @@ InputFile::InputFile(const fs::path& p, bool partial_hint) : path_(p.string()) {
     fail("cannot be opened as HDF5: the file is damaged" +
          (e.reason.empty() ? std::string() : " (HDF5: " + e.reason + ")") + partial_note);
   }
+  // Before anything is read: no object may take its data from elsewhere.
+  if (const auto problem = h5::foreign_storage_problem(file_)) fail(*problem);
 }
 
 void InputFile::fail(const std::string& what) const {

@@ -5,7 +5,10 @@
 //
 // InputFile opens a file read-only after checking that it exists, is a
 // readable regular file, is not empty, carries the HDF5 signature and opens
-// (a truncated or damaged file is reported as such). Its accessors check an
+// (a truncated or damaged file is reported as such), then refuses a file
+// that takes data from elsewhere (external storage, virtual datasets, soft
+// or external links) or declares datasets larger than it could hold
+// (sim::h5::foreign_storage_problem). Its accessors check an
 // object's kind, type class and shape before reading it. HDF5's automatic
 // error printing is off for the life of an InputFile.
 #pragma once

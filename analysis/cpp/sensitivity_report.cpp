@@ -15,6 +15,7 @@
 #include "analysis/cpp/run_file.hpp"
 #include "analysis/cpp/sensitivity.hpp"
 #include "sim/io/hdf5_util.hpp"
+#include "sim/io/input_file.hpp"
 #include "sim/io/output_file.hpp"
 
 namespace pledgesim::analysis {
@@ -271,10 +272,21 @@ void write_back(const std::filesystem::path& file, const Sweep& s,
   if (const auto why = sim::copy_file_checked(file, partial))
     throw sim::WriteError(file, *why, note);
   std::error_code ec;
+  // The copy is checked as the file was when it was read (it may have been
+  // replaced since): a link out of it would take the writes elsewhere.
+  auto refuse = [&](const std::string& problem) {
+    fs::remove(partial, ec);
+    throw FileError(file.string() + ": " + problem);
+  };
+  if (const auto problem = sim::input_file_problem(partial, 0)) refuse(*problem);
   try {
     h5::QuietErrors quiet;
     h5::Handle f(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
                  "open " + partial.string());
+    if (const auto problem = h5::foreign_storage_problem(f)) {
+      f.reset();
+      refuse(*problem);
+    }
     for (const auto& r : results)
       if (r.note.empty()) store(f, s, r, bootstrap);
     h5::check(H5Fflush(f, H5F_SCOPE_GLOBAL), "flush " + partial.string());

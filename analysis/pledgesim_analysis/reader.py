@@ -43,6 +43,7 @@ file again and reads just the datasets (and the replication) asked for, so a
 from __future__ import annotations
 
 import os
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,7 +227,7 @@ class Run:
         """One series as a numpy array [weeks, employers] (dtype as stored)."""
         self._check_metric(name)
         r = self._check_replication(replication)
-        with h5py.File(self.path, "r") as f:
+        with _open_file(self.path) as f:
             return self._read(f, name, r)
 
     def series(self, name: str, replication: int = 0) -> pd.DataFrame:
@@ -285,7 +286,7 @@ class Run:
         emp_col = np.tile(np.asarray(self.employer_names, dtype=object), n_weeks)
 
         parts = []
-        with h5py.File(self.path, "r") as f:
+        with _open_file(self.path) as f:
             for r in reps:
                 for name in names:
                     values = self._read(f, name, r).reshape(cell)
@@ -323,7 +324,7 @@ class Run:
         """
         if not self.has_events:
             raise KeyError(f"{self.path}: no /events table (run with pledgesim run --events)")
-        with h5py.File(self.path, "r") as f:
+        with _open_file(self.path) as f:
             g = f["events"]
             missing = [c for c in EVENT_COLUMNS if c not in g]
             if missing:
@@ -352,25 +353,116 @@ def _fail(path, message: str):
     raise ValueError(f"{path}: {message}")
 
 
+# A dataset declaring more bytes than deflate (the writer's only compression;
+# at most 1032:1 at any level) could pack into the whole file was never
+# written: a hand-made shape, refused before it is read (the same bound as
+# the program's readers, sim/io/hdf5_util.cpp).
+_MAX_DEFLATE_RATIO = 1032
+_DECLARED_SLACK_BYTES = 64 << 20
+_OWN_DATA = "; a pledgesim file must hold its own data"
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def _foreign_storage_problem(f: h5py.File) -> str | None:
+    """Why the open file does not hold all of its own data, or None: a soft,
+    external or user-defined link, a virtual dataset, a dataset with external
+    storage, or one declaring more data than the file could hold. Links are
+    listed, never followed."""
+    limit = _MAX_DEFLATE_RATIO * f.id.get_filesize() + _DECLARED_SLACK_BYTES
+
+    def check(name: bytes, info):
+        path = "/" + name.decode("utf-8", "replace")
+        if info.type == h5py.h5l.TYPE_SOFT:
+            target = f.id.links.get_val(name).decode("utf-8", "replace")
+            return (f"{path} is not a dataset or group but a soft link (to {target}); "
+                    "pledgesim files have no soft links")
+        if info.type == h5py.h5l.TYPE_EXTERNAL:
+            file, obj = (x.decode("utf-8", "replace") for x in f.id.links.get_val(name))
+            return (f"{path} is not a dataset or group but an external link (to {obj} in "
+                    f"{file}){_OWN_DATA}")
+        if info.type != h5py.h5l.TYPE_HARD:
+            return (f"{path} is not a dataset or group but a user-defined link (type "
+                    f"{info.type}){_OWN_DATA}")
+        obj = h5py.h5o.open(f.id, name)
+        if not isinstance(obj, h5py.h5d.DatasetID):
+            return None
+        dcpl = obj.get_create_plist()
+        layout = dcpl.get_layout()
+        if layout == h5py.h5d.VIRTUAL:
+            source = "no source"
+            if dcpl.get_virtual_count() > 0:
+                src_file = dcpl.get_virtual_filename(0)
+                source = (f"{dcpl.get_virtual_dsetname(0)} in "
+                          f"{'this file' if src_file == '.' else src_file}")
+            return (f"dataset {path} is a virtual dataset (VDS) that reads its data from "
+                    f"elsewhere ({source}){_OWN_DATA}")
+        if layout not in (h5py.h5d.COMPACT, h5py.h5d.CONTIGUOUS, h5py.h5d.CHUNKED):
+            return (f"dataset {path} has a storage layout pledgesim does not write (HDF5 "
+                    f"layout {layout}){_OWN_DATA}")
+        if dcpl.get_external_count() > 0:
+            external = dcpl.get_external(0)[0].decode("utf-8", "replace")
+            return (f"dataset {path} reads its data from an external file (external storage: "
+                    f"{external}){_OWN_DATA}")
+        space = obj.get_space()
+        shape = space.shape if space.get_simple_extent_type() == h5py.h5s.SIMPLE else ()
+        values = 0 if space.get_simple_extent_type() == h5py.h5s.NULL else 1
+        for d in shape:
+            values *= d
+        size = obj.get_type().get_size()
+        if values * size > limit:
+            return (f"dataset {path} declares {values * size} bytes (shape "
+                    f"[{', '.join(map(str, shape))}] of {size}-byte values), more than a file "
+                    f"of {f.id.get_filesize()} bytes can hold even compressed: its values were "
+                    f"never written{_OWN_DATA}")
+        return None
+
+    return f.id.links.visit(check, info=True)
+
+
+def _open_file(path: Path) -> h5py.File:
+    """Open a run file for reading after checking that it is a regular file
+    (a FIFO or a device would block or never end) and holds its own data.
+    Raises FileNotFoundError or ValueError (message starts with the file)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file") from None
+    if not stat.S_ISREG(mode):
+        kind = next((k for test, k in _KINDS if test(mode)), "not a plain file")
+        _fail(path, f"not a regular file ({kind})")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as exc:
+        raise ValueError(f"{path}: not an HDF5 file ({exc})") from exc
+    try:
+        problem = _foreign_storage_problem(f)
+    except Exception as exc:
+        f.close()
+        raise ValueError(f"{path}: its objects cannot be listed to check where they keep "
+                         f"their data: the file is damaged ({exc})") from exc
+    if problem:
+        f.close()
+        _fail(path, problem)
+    return f
+
+
 def open_run(path: str | os.PathLike) -> Run:
     """Open a pledgesim run file and read its metadata.
 
     Raises FileNotFoundError if ``path`` does not exist, and ValueError (whose
     message starts with the file name) if the file is not HDF5, is not a
-    pledgesim run file (root attribute ``format`` != "pledgesim"), is a run
+    pledgesim run file (root attribute ``format`` != "pledgesim"), is not a
+    regular file (a FIFO, a device, a directory), takes data from elsewhere
+    (external or soft links, virtual datasets, external storage) or declares
+    a dataset larger than the file could hold, is a run
     stopped early (root attribute ``incomplete`` = 1), is a checkpoint
     (``pledgesim resume`` finishes its run), or lacks a required
     dataset or has inconsistent shapes.
     """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError as exc:
-        raise ValueError(f"{path}: not an HDF5 file ({exc})") from exc
-
-    with f:
+    with _open_file(path) as f:
         fmt = _to_python(f.attrs.get("format"))
         if fmt == CHECKPOINT_FORMAT_NAME:
             _fail(path, "a checkpoint of an unfinished run, not a result; finish the run "

@@ -6,7 +6,7 @@
 
 #include "app/commands/command.hpp"
 #include "models/scenario.hpp"
-#include "sim/io/output_file.hpp"
+#include "sim/io/input_file.hpp"
 
 namespace pledgesim::app {
 
@@ -19,8 +19,8 @@ Command add_validate_command(CLI::App& app) {
   return {cmd, [files] {
             int status = 0;
             for (const auto& f : *files) {
-              if (const auto problem = sim::input_file_problem(f)) {
-                std::cerr << *problem << '\n';
+              if (const auto problem = sim::input_file_problem(f, sim::kMaxTextInputBytes)) {
+                std::cerr << f << ": " << *problem << '\n';
                 status = 2;
                 continue;
               }

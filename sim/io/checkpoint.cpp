@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "sim/io/hdf5_columns.hpp"
+#include "sim/io/input_file.hpp"
 
 namespace pledgesim::sim {
 
@@ -44,8 +45,7 @@ std::string utc_now_iso() {
 
 bool is_checkpoint_file(const fs::path& path) {
   h5::QuietErrors quiet;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec) || H5Fis_hdf5(path.c_str()) <= 0) return false;
+  if (input_file_problem(path, 0) || H5Fis_hdf5(path.c_str()) <= 0) return false;
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) return false;
   bool yes = false;
@@ -260,8 +260,10 @@ CheckpointReader::CheckpointReader(fs::path path) : impl_(std::make_unique<Impl>
   s.path = std::move(path);
   const std::string name = s.path.string();
   h5::QuietErrors quiet;
-  std::error_code ec;
-  if (!fs::exists(s.path, ec)) throw CheckpointError(name + ": no such file");
+  // A FIFO or a device would block or never end (HDF5 reads it as a file);
+  // any size (0: HDF5 reads only what it needs).
+  if (const auto problem = input_file_problem(s.path, 0))
+    throw CheckpointError(name + ": " + *problem);
   if (H5Fis_hdf5(s.path.c_str()) <= 0)
     throw CheckpointError(name + ": not an HDF5 file (damaged or not a checkpoint)");
   const hid_t f = H5Fopen(s.path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -270,6 +272,9 @@ CheckpointReader::CheckpointReader(fs::path path) : impl_(std::make_unique<Impl>
                           ": cannot be opened as HDF5 (truncated or damaged); resume from an "
                           "earlier copy or run again");
   s.file = Handle(f, H5Fclose, "open " + name);
+  // Before anything is read: no object may take its data from elsewhere.
+  if (const auto problem = h5::foreign_storage_problem(f))
+    throw CheckpointError(name + ": " + *problem);
   CheckpointInfo& i = s.info;
   try {
     if (H5Aexists(f, "format") <= 0 ||

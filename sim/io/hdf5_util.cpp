@@ -1,5 +1,6 @@
 #include "sim/io/hdf5_util.hpp"
 
+#include <limits>
 #include <utility>
 
 namespace pledgesim::sim::h5 {
@@ -265,6 +266,173 @@ std::vector<double> read_doubles(hid_t parent, const std::string& name,
     check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
           "read " + name);
   return out;
+}
+
+namespace {
+
+// Deflate, the writers' only compression (at level 1, which packs all-zero
+// data about 230:1), cannot pack more than 1032:1 at any level. A dataset
+// declaring more bytes than 1032 times the whole file therefore has values
+// that were never written (unallocated chunks, read as fill values): a
+// hand-made shape. The slack keeps small files whose later chunks are not
+// yet written (a stopped run's .partial, which readers refuse with their
+// own message) clear of the check.
+constexpr hsize_t kMaxDeflateRatio = 1032;
+constexpr hsize_t kDeclaredSlackBytes = hsize_t{64} << 20;
+
+constexpr hsize_t kMaxHsize = std::numeric_limits<hsize_t>::max();
+
+hsize_t saturating_product(hsize_t a, hsize_t b) {
+  return a != 0 && b > kMaxHsize / a ? kMaxHsize : a * b;
+}
+
+std::string dims_text(const std::vector<hsize_t>& dims) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+constexpr char kOwnData[] = "; a pledgesim file must hold its own data";
+
+// Where a soft link ("/path") or an external link ("/path in file.h5")
+// points; the link is not followed.
+std::string link_target(hid_t group, const char* name, const H5L_info_t& info) {
+  std::vector<char> value(info.u.val_size + 1, '\0');
+  if (H5Lget_val(group, name, value.data(), value.size(), H5P_DEFAULT) < 0) return "?";
+  if (info.type == H5L_TYPE_SOFT) return value.data();
+  unsigned flags = 0;
+  const char* file = nullptr;
+  const char* object = nullptr;
+  if (H5Lunpack_elink_val(value.data(), info.u.val_size, &flags, &file, &object) < 0) return "?";
+  return std::string(object ? object : "?") + " in " + (file ? file : "?");
+}
+
+// The first source ("/data in other.h5") of a virtual dataset.
+std::string virtual_source(hid_t dcpl) {
+  std::size_t count = 0;
+  if (H5Pget_virtual_count(dcpl, &count) < 0 || count == 0) return "no source";
+  const ssize_t file_length = H5Pget_virtual_filename(dcpl, 0, nullptr, 0);
+  const ssize_t dataset_length = H5Pget_virtual_dsetname(dcpl, 0, nullptr, 0);
+  if (file_length < 0 || dataset_length < 0) return "?";
+  std::string file(static_cast<std::size_t>(file_length) + 1, '\0');
+  std::string dataset(static_cast<std::size_t>(dataset_length) + 1, '\0');
+  H5Pget_virtual_filename(dcpl, 0, file.data(), file.size());
+  H5Pget_virtual_dsetname(dcpl, 0, dataset.data(), dataset.size());
+  file.resize(static_cast<std::size_t>(file_length));
+  dataset.resize(static_cast<std::size_t>(dataset_length));
+  return dataset + " in " + (file == "." ? "this file" : file);
+}
+
+std::optional<std::string> dataset_problem(hid_t dataset, const std::string& path,
+                                           hsize_t file_bytes) {
+  const std::string what = "dataset " + path;
+  Handle dcpl(H5Dget_create_plist(dataset), H5Pclose, "get the storage of " + what);
+  const H5D_layout_t layout = H5Pget_layout(dcpl);
+  if (layout == H5D_VIRTUAL)
+    return what + " is a virtual dataset (VDS) that reads its data from elsewhere (" +
+           virtual_source(dcpl) + ")" + kOwnData;
+  if (layout != H5D_CONTIGUOUS && layout != H5D_COMPACT && layout != H5D_CHUNKED)
+    return what + " has a storage layout pledgesim does not write (HDF5 layout " +
+           std::to_string(static_cast<int>(layout)) + ")" + kOwnData;
+  const int external = H5Pget_external_count(dcpl);
+  if (external < 0) throw Hdf5Error("HDF5: cannot get the storage of " + what, error_reason());
+  if (external > 0) {
+    std::vector<char> name(4096, '\0');
+    off_t offset = 0;
+    hsize_t size = 0;
+    const bool named = H5Pget_external(dcpl, 0, name.size() - 1, name.data(), &offset, &size) >= 0;
+    return what + " reads its data from an external file (external storage: " +
+           (named ? std::string(name.data()) : std::string("?")) + ")" + kOwnData;
+  }
+  Handle type(H5Dget_type(dataset), H5Tclose, "get the type of " + what);
+  Handle space(H5Dget_space(dataset), H5Sclose, "get the shape of " + what);
+  std::vector<hsize_t> dims;
+  hsize_t values = 1;
+  switch (H5Sget_simple_extent_type(space)) {
+    case H5S_NULL:
+      values = 0;
+      break;
+    case H5S_SCALAR:
+      break;
+    case H5S_SIMPLE: {
+      const int rank = H5Sget_simple_extent_ndims(space);
+      if (rank < 0) throw Hdf5Error("HDF5: cannot get the shape of " + what, error_reason());
+      dims.resize(static_cast<std::size_t>(rank));
+      check(H5Sget_simple_extent_dims(space, dims.data(), nullptr), "get the shape of " + what);
+      for (const hsize_t d : dims) values = saturating_product(values, d);
+      break;
+    }
+    default:
+      throw Hdf5Error("HDF5: cannot get the shape of " + what, error_reason());
+  }
+  const std::size_t value_bytes = H5Tget_size(type);
+  const hsize_t bytes = saturating_product(values, value_bytes);
+  const hsize_t most = saturating_product(kMaxDeflateRatio, file_bytes);
+  const hsize_t limit =
+      most > kMaxHsize - kDeclaredSlackBytes ? kMaxHsize : most + kDeclaredSlackBytes;
+  if (bytes > limit)
+    return what + " declares " + (bytes == kMaxHsize ? "more than 2^64" : std::to_string(bytes)) +
+           " bytes (shape " + dims_text(dims) + " of " + std::to_string(value_bytes) +
+           "-byte values), more than a file of " + std::to_string(file_bytes) +
+           " bytes can hold even compressed: its values were never written" + kOwnData;
+  return std::nullopt;
+}
+
+struct StorageWalk {
+  hsize_t file_bytes = 0;
+  std::optional<std::string> problem;
+  std::string error;  // why the walk could not go on
+};
+
+// H5Lvisit callback: stops (1) at the first link or dataset that is refused.
+// It recurses through hard links only, so `name` is a path of hard links.
+herr_t check_link(hid_t group, const char* name, const H5L_info_t* info, void* data) {
+  auto& walk = *static_cast<StorageWalk*>(data);
+  const std::string path = std::string("/") + name;
+  // No exception may cross the C library: each becomes a failed walk.
+  try {
+    switch (info->type) {
+      case H5L_TYPE_HARD:
+        break;
+      case H5L_TYPE_SOFT:
+        walk.problem = path + " is not a dataset or group but a soft link (to " +
+                       link_target(group, name, *info) + "); pledgesim files have no soft links";
+        return 1;
+      case H5L_TYPE_EXTERNAL:
+        walk.problem = path + " is not a dataset or group but an external link (to " +
+                       link_target(group, name, *info) + ")" + kOwnData;
+        return 1;
+      default:
+        walk.problem = path + " is not a dataset or group but a user-defined link (type " +
+                       std::to_string(static_cast<int>(info->type)) + ")" + kOwnData;
+        return 1;
+    }
+    Handle object(H5Oopen(group, name, H5P_DEFAULT), H5Oclose, "open " + path);
+    if (H5Iget_type(object) != H5I_DATASET) return 0;
+    walk.problem = dataset_problem(object, path, walk.file_bytes);
+    return walk.problem ? 1 : 0;
+  } catch (const Hdf5Error& e) {
+    walk.error = e.what();
+  } catch (const std::exception& e) {
+    walk.error = std::string("cannot check ") + path + " (" + e.what() + ")";
+  }
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> foreign_storage_problem(hid_t file) {
+  QuietErrors quiet;
+  StorageWalk walk;
+  if (H5Fget_filesize(file, &walk.file_bytes) < 0)
+    return "its size cannot be read (HDF5: " + error_reason() + ")";
+  const herr_t status = H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, check_link, &walk);
+  if (walk.problem) return walk.problem;
+  if (status < 0)
+    return "its objects cannot be listed to check where they keep their data: the file is "
+           "damaged (" +
+           (walk.error.empty() ? "HDF5: " + error_reason() : walk.error) + ")";
+  return std::nullopt;
 }
 
 QuietErrors::QuietErrors() {

@@ -5,6 +5,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -80,6 +81,19 @@ std::vector<std::string> read_strings(hid_t parent, const std::string& name);
 std::string read_scalar_string(hid_t parent, const std::string& name);
 // Reads a whole numeric dataset as doubles; `dims` receives its shape.
 std::vector<double> read_doubles(hid_t parent, const std::string& name, std::vector<hsize_t>& dims);
+
+// Why an open file does not hold all of its own data, or nullopt when it
+// does. Called right after opening a file to read, before anything is read:
+// pledgesim writes only contiguous, compact or chunked datasets and hard
+// links, so anything else (a dataset with external storage, a virtual
+// dataset, an external, soft or user-defined link) reads another file's
+// data, nonsense, or blocks (external storage in a FIFO), and is refused.
+// So is a dataset declaring far more bytes than the file could hold even
+// compressed (a hand-made shape of 1e12 with no chunk written), which would
+// exhaust memory. The reason names the object, e.g. "dataset /series/x
+// reads its data from an external file (external storage: raw.bin); a
+// pledgesim file must hold its own data". No link is followed.
+std::optional<std::string> foreign_storage_problem(hid_t file);
 
 // Silences HDF5's automatic error printing for the life of the object
 // (errors are reported by our exceptions instead).

@@ -92,17 +92,6 @@ std::optional<std::string> output_file_problem(const fs::path& out, bool force) 
   return std::nullopt;
 }
 
-std::optional<std::string> input_file_problem(const fs::path& in) {
-  std::error_code ec;
-  const auto st = fs::status(in, ec);
-  if (!fs::exists(st)) return in.string() + ": no such file";
-  if (fs::is_directory(st)) return in.string() + ": is a directory, not a file";
-  const int fd = ::open(in.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return in.string() + ": cannot be read (" + std::strerror(errno) + ")";
-  ::close(fd);
-  return std::nullopt;
-}
-
 void write_file_atomically(const fs::path& path, const std::string& text,
                            const std::string& partial_suffix) {
   fs::path partial = path;

@@ -47,10 +47,6 @@ struct WriteError : std::runtime_error {
 // The message names the file or the directory.
 std::optional<std::string> output_file_problem(const std::filesystem::path& out, bool force);
 
-// Why `in` cannot be read as an input file, or nullopt when it can: missing,
-// a directory, or not readable (the message names the file and the reason).
-std::optional<std::string> input_file_problem(const std::filesystem::path& in);
-
 // Writes `text` to PATH + partial_suffix, flushes it to disk and renames it
 // to `path` (creating directories). On any failure removes the partial file,
 // leaves `path` as it was, and throws WriteError naming `path` and the

@@ -85,7 +85,7 @@ fi
 
 # --- validate --------------------------------------------------------------------
 refused "validate a missing file" "$work/missing.toml" validate "$work/missing.toml"
-refused "validate a directory" "$work/adir: is a directory" validate "$work/adir"
+refused "validate a directory" "$work/adir: not a regular file (a directory)" validate "$work/adir"
 refused "validate with no file" "files" validate
 
 # --- summarize and compare -------------------------------------------------------

@@ -108,7 +108,41 @@ cp "$work/two.toml" "$work/two_copy.toml"
 "$bin" sweep "$work/sweep.toml" --out "$work/j.h5" --quiet --max-runs 1
 "$bin" sweep "$work/other.toml" --out "$work/j.h5" --quiet 2>"$work/err"
 check "a journal of another sweep is refused (exit 2)" [ $? -eq 2 ]
-check "and the message says so" grep -q "different sweep file" "$work/err"
+check "and the message says the sweep file changed" grep -q "different sweep: the sweep file changed" "$work/err"
+
+# The journal belongs to one sweep: an edited base scenario, or an edited
+# file it includes, refuses the rerun instead of mixing old and new runs.
+cp "$work/two.toml" "$work/two_saved.toml"
+"$bin" sweep "$work/sweep.toml" --out "$work/edit.h5" --quiet --max-runs 3
+sed -i 's/nqsw_intake_per_year = 20/nqsw_intake_per_year = 40/' "$work/two.toml"
+"$bin" sweep "$work/sweep.toml" --out "$work/edit.h5" --quiet 2>"$work/err"
+check "a rerun after the base scenario was edited is refused (exit 2)" [ $? -eq 2 ]
+check "and the message says the base scenario changed and how to start afresh" \
+  grep -q "the base scenario .* changed since they were made.*to start afresh, remove" "$work/err"
+check "and the journal is left as it was" \
+  test "$(ls "$work/edit.h5.runs" | grep -c '^run-')" -eq 3
+cp "$work/two_saved.toml" "$work/two.toml"
+printf 'include = "two.toml"\nname = "inc"\n' >"$work/inc.toml"
+sed 's/^scenario = "two.toml"/scenario = "inc.toml"/' "$work/sweep.toml" >"$work/inc_sweep.toml"
+"$bin" sweep "$work/inc_sweep.toml" --out "$work/inc.h5" --quiet --max-runs 3
+sed -i 's/weeks = 26/weeks = 13/' "$work/two.toml"
+"$bin" sweep "$work/inc_sweep.toml" --out "$work/inc.h5" --quiet 2>"$work/err"
+check "a rerun after an included file was edited is refused (exit 2)" [ $? -eq 2 ]
+check "and the message names the base scenario" grep -q "the base scenario" "$work/err"
+cp "$work/two_saved.toml" "$work/two.toml"
+"$bin" sweep "$work/inc_sweep.toml" --out "$work/inc.h5" --quiet
+check "with the include restored, the same sweep continues" [ $? -eq 0 ]
+
+# Journal entries carry their length and a checksum: an edited or truncated
+# entry is made again, never copied into the result.
+"$bin" sweep "$work/sweep.toml" --out "$work/bad_entry.h5" --quiet --max-runs 6
+printf '\x7f' | dd of="$work/bad_entry.h5.runs/run-0.bin" bs=1 seek=40 conv=notrunc 2>/dev/null
+truncate -s 20 "$work/bad_entry.h5.runs/run-1.bin"
+printf 'garbage' >"$work/bad_entry.h5.runs/run-2.bin"
+"$bin" sweep "$work/sweep.toml" --out "$work/bad_entry.h5" 2>"$work/err" >/dev/null
+check "a sweep with damaged journal entries completes (exit 0)" [ $? -eq 0 ]
+check "and says 3 entries were damaged and made again" grep -q "3 entries in .* are damaged" "$work/err"
+check "and its file equals the uninterrupted sweep's" h5diff -q "$work/full.h5" "$work/bad_entry.h5"
 
 cat >"$work/bad.toml" <<'EOF2'
 scenario = "two.toml"
