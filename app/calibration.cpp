@@ -239,6 +239,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
   const an::BoxOptimiserResult opt = an::minimise_in_unit_box(objective, start, o);
   result.evaluations = opt.evaluations;
   result.converged = opt.converged;
+  result.flat = opt.flat;
   result.stages = opt.stages;
   result.trace = opt.trace;
 

@@ -136,6 +136,9 @@ struct CalibrationResult {
   CalibrationPoint start, best;
   int evaluations = 0;  // the optimiser's
   bool converged = false;
+  // Every optimiser evaluation gave the same chi^2 (to its relative
+  // tolerance): the targets cannot move the parameters (see warning()).
+  bool flat = false;
   std::vector<analysis::OptimiserStage> stages;
   std::vector<double> trace;  // the objective at each optimiser evaluation
   std::vector<double> sigma;  // each target's sqrt(S_kk), misfit scale included
@@ -166,6 +169,10 @@ using CalibrationProgress =
 
 CalibrationResult calibrate(const CalibrationSpec& spec, std::size_t threads,
                             const CalibrationProgress& progress = {});
+
+// What the user must know before trusting the fit (a flat objective), in a
+// sentence; empty when there is nothing to say.
+std::string calibration_warning(const CalibrationResult& result);
 
 // The tables of `pledgesim calibrate` in Markdown: parameters (start, best
 // fit, posterior with its 90% interval), then targets (observed, best fit,

@@ -12,6 +12,8 @@
 
 namespace pledgesim::app {
 
+namespace an = pledgesim::analysis;
+
 namespace {
 
 std::string format(const char* fmt, auto... args) {
@@ -76,7 +78,9 @@ void convergence_report(std::ostringstream& out, const CalibrationSpec& spec,
       "\nOptimiser: chi^2 (sum of squared misses in sigma units) %.4g at the start, %.4g at the "
       "best fit, after %d evaluations of %zu replications each; %s.\n",
       r.start.objective, r.best.objective, r.evaluations, spec.replications,
-      r.converged ? "converged" : "not converged (see the stages)");
+      r.converged ? "converged"
+      : r.flat    ? "NOT converged: the objective is flat (see the warning above)"
+                  : "not converged (see the stages)");
   for (const auto& s : r.stages)
     out << format("- %s: %d evaluations, best %.4g, stopped: %s\n", s.name.c_str(), s.evaluations,
                   s.best, s.stop.c_str());
@@ -122,8 +126,20 @@ void convergence_report(std::ostringstream& out, const CalibrationSpec& spec,
 
 }  // namespace
 
+std::string calibration_warning(const CalibrationResult& r) {
+  if (!r.flat || r.trace.empty()) return {};
+  const auto [lo, hi] = std::minmax_element(r.trace.begin(), r.trace.end());
+  return format(
+      "objective flat: every evaluation gave the same chi-square (%.10g to %.10g over %d "
+      "evaluations, less than %g of its size apart): the targets cannot move the parameters, and "
+      "the best fit is no better than the start. Look for a target whose sd is tiny beside the "
+      "others' or whose observed value lies far beyond anything the model produces.",
+      *lo, *hi, r.evaluations, an::BoxOptimiserOptions{}.value_tolerance);
+}
+
 std::string format_fit_table(const CalibrationSpec& spec, const CalibrationResult& r) {
   std::ostringstream out;
+  if (const std::string w = calibration_warning(r); !w.empty()) out << "Warning: " << w << "\n\n";
   parameter_table(out, spec, r);
   target_table(out, r);
   convergence_report(out, spec, r);
@@ -140,6 +156,8 @@ std::string calibration_result_toml(const CalibrationSpec& spec, const Calibrati
   fit.insert("replications", static_cast<std::int64_t>(spec.replications));
   fit.insert("evaluations", r.evaluations);
   fit.insert("converged", r.converged);
+  fit.insert("flat", r.flat);
+  if (const std::string w = calibration_warning(r); !w.empty()) fit.insert("warning", w);
   fit.insert("objective_start", r.start.objective);
   fit.insert("objective", r.best.objective);
   fit.insert("misfit_scale", r.misfit_scale);

@@ -6,10 +6,12 @@
 #include <sstream>
 
 #include "analysis/cpp/indicators.hpp"
+#include "analysis/cpp/periods.hpp"
 #include "app/calibration.hpp"
 #include "app/toml_checker.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_schema.hpp"
+#include "sim/core/calendar.hpp"
 
 namespace pledgesim::app {
 
@@ -18,6 +20,34 @@ namespace an = pledgesim::analysis;
 using models::ScenarioIssue;
 
 namespace {
+
+std::string num(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
+// The smallest sd a target may have, in the indicator's units. sd is how far
+// the model may honestly miss the figure: a simulation's replications differ
+// by far more than 0.01% of a figure or 0.01 of its unit (a hundredth of a
+// percentage point, FTE, case, year or pound), and no figure of this kind is
+// published finer (DfE: rates and FTE to one decimal). A tighter target
+// dwarfs every other one in chi^2, and two that the model always gives
+// equal (London and "all" when every authority is in London) leave chi^2 a
+// constant to within the optimiser's tolerance: the fit cannot move.
+double sd_floor(double observed) {
+  return std::max(0.01, 1e-4 * std::abs(observed));
+}
+
+// Observed values no group can take: a share in per cent outside [0, 100], a
+// negative level (everything but agency_premium_gbp, a difference of pay).
+std::string impossible_observed(const an::IndicatorDef& d, double observed) {
+  if (d.units == "%" && (observed < 0 || observed > 100))
+    return num(observed) + " is outside [0, 100]: " + d.name + " is a rate in per cent";
+  if (d.units != "%" && d.name != "agency_premium_gbp" && observed < 0)
+    return num(observed) + " is negative: " + d.name + " (" + d.units + ") is at least 0";
+  return {};
+}
 
 // Reads a targets file, collecting every problem as file:line: key: message.
 class SpecReader : public TomlChecker {
@@ -195,13 +225,26 @@ class SpecReader : public TomlChecker {
         g.year = static_cast<int>(integer(*y, where + ".year", 1900, 2200));
       else
         issue(&t, where + ".year", "missing");
-      if (auto v = number(t, "observed", where, true)) g.observed = *v;
+      const auto observed = number(t, "observed", where, true);
+      if (observed) g.observed = *observed;
+      const an::IndicatorDef* def = an::find_indicator(g.indicator);
+      bool possible = observed.has_value();
+      if (observed && def)
+        if (const std::string why = impossible_observed(*def, *observed); !why.empty())
+          issue(t.get("observed"), where + ".observed", why), possible = false;
       if (auto v = number(t, "sd", where, false)) {
         if (*v <= 0)
           issue(t.get("sd"), where + ".sd", "must be positive");
         else
           g.sd = *v;
       }
+      if (possible && g.sd > 0 && g.sd < sd_floor(*observed))
+        issue(t.get("sd") ? t.get("sd") : &t, where + ".sd",
+              num(g.sd) + (t.get("sd") ? "" : " (the default)") + " is below " +
+                  num(sd_floor(*observed)) +
+                  ", the smallest sd a target may have (0.01 in the indicator's units or 0.01% "
+                  "of the observed value, the larger): no model reproduces a figure more "
+                  "closely, and so tight a target leaves the fit nothing to move");
       if (auto v = number(t, "rounding", where, false)) {
         if (*v < 0)
           issue(t.get("rounding"), where + ".rounding", "must not be negative");
@@ -210,8 +253,102 @@ class SpecReader : public TomlChecker {
       }
       if (const toml::node* s = t.get("source")) g.source = s->value_or(std::string());
       spec.targets.push_back(g);
+      target_tables_.push_back(&t);
     });
   }
+
+ public:
+  // The checks that need the scenario: each target's year must be one the
+  // run reports, its group one of the scenario's, and a level within reach
+  // of the scenario's size. Found here, not after the first simulation.
+  void check_targets(const models::Scenario& base, const CalibrationSpec& spec) {
+    const std::int64_t years = spec.years.value_or(base.years);
+    std::vector<std::string> dates;
+    const sim::WeeklyClock clock(base.start);
+    const std::int64_t weeks = clock.weeks_in_years(static_cast<int>(years));
+    for (std::int64_t w = 0; w < weeks; ++w) dates.push_back(clock.week_start(w).iso());
+    const std::string scenario = spec.scenario.empty()
+                                     ? std::string("the built-in scenario")
+                                     : "the scenario (" + spec.scenario.filename().string() + ")";
+    const std::string runs = scenario + " runs " + std::to_string(years) + " year" +
+                             (years == 1 ? "" : "s") + " from " + base.start.iso();
+
+    std::vector<std::string> groups;
+    double establishment = 0, caseload = 0;
+    bool inner = false, outer = false;
+    for (const auto& a : base.authorities) {
+      if (std::find(groups.begin(), groups.end(), a.region) == groups.end())
+        groups.push_back(a.region);
+      if (a.region == "London") (a.inner_london ? inner : outer) = true;
+      establishment += a.inpost_fte + a.vacancy_fte;
+      caseload = std::max(caseload, a.caseload);
+    }
+    if (inner) groups.push_back("Inner London");
+    if (outer) groups.push_back("Outer London");
+    groups.push_back("all");
+
+    for (std::size_t k = 0; k < spec.targets.size() && k < target_tables_.size(); ++k) {
+      const CalibrationTarget& g = spec.targets[k];
+      const toml::table& t = *target_tables_[k];
+      const std::string where = "targets[" + std::to_string(k) + "]";
+      const an::IndicatorDef* def = an::find_indicator(g.indicator);
+      if (!def) continue;  // reported already
+      // (Not when the year, or the run's years, is itself wrong: reported already.)
+      if (t.get("year") && !reported(where + ".year") && !reported("years"))
+        check_year(*def, g.year, t, where, dates, runs);
+      if (!g.group.empty() && std::find(groups.begin(), groups.end(), g.group) == groups.end()) {
+        std::string known;
+        for (const auto& n : groups) known += (known.empty() ? "" : ", ") + n;
+        issue(t.get("group"), where + ".group",
+              "'" + g.group + "' is not a group of " + scenario + ": expected one of " + known +
+                  hint(g.group, groups));
+      }
+      // A level far beyond the scenario's size is out of the model's reach:
+      // chi^2 is then its miss alone, whatever the parameters.
+      if (!t.get("observed")) continue;
+      if ((def->units == "FTE" || def->units == "FTE-years") && g.observed > 100 * establishment)
+        issue(t.get("observed"), where + ".observed",
+              num(g.observed) + " is above " + num(100 * establishment) +
+                  ", 100 times the establishment of " + scenario + " (" + num(establishment) +
+                  " FTE in post or vacant at the start, all authorities)");
+      else if (def->units == "cases per FTE" && caseload > 0 && g.observed > 100 * caseload)
+        issue(t.get("observed"), where + ".observed",
+              num(g.observed) + " is above " + num(100 * caseload) +
+                  ", 100 times the largest caseload of " + scenario + " at the start (" +
+                  num(caseload) + " cases per FTE)");
+    }
+    // In the file's order, whichever check found them.
+    std::stable_sort(
+        issues_.begin(), issues_.end(),
+        [](const ScenarioIssue& a, const ScenarioIssue& b) { return a.line < b.line; });
+  }
+
+ private:
+  bool reported(const std::string& key) const {
+    return std::any_of(issues_.begin(), issues_.end(),
+                       [&](const ScenarioIssue& i) { return i.key == key; });
+  }
+
+  void check_year(const an::IndicatorDef& def, int year, const toml::table& t,
+                  const std::string& where, const std::vector<std::string>& dates,
+                  const std::string& runs) {
+    const std::vector<an::Period> periods = an::make_periods(dates, def.kind);
+    for (const auto& p : periods)
+      if (p.year == year) return;
+    const bool september = def.kind == an::PeriodKind::kYearToSeptember;
+    std::string reported =
+        september ? "the years to 30 September " : "the financial years ending in March ";
+    if (periods.empty())
+      reported = september ? "no year to 30 September" : "no financial year";
+    else
+      reported +=
+          std::to_string(periods.front().year) + " to " + std::to_string(periods.back().year);
+    issue(t.get("year"), where + ".year",
+          std::to_string(year) + " is not simulated: " + runs + " and reports " + reported +
+              (september ? "" : " (" + def.name + " is a financial-year indicator)"));
+  }
+
+  std::vector<const toml::table*> target_tables_;  // spec.targets' tables, in order
 
   static const models::ParamDef* find_param(const std::string& key) {
     return models::param_form(key);
@@ -234,14 +371,25 @@ CalibrationSpec read_calibration_spec(const std::string& text, const fs::path& f
   const toml::table root = parse_toml_text(text, file);
   SpecReader reader(file);
   CalibrationSpec spec = reader.read(root, file);
-  if (!reader.issues().empty()) throw models::ScenarioError(reader.issues());
+  const bool readable = spec.scenario.empty() || files.read(spec.scenario);
+  if (!reader.issues().empty()) {
+    // The targets' checks against the scenario too, so that every problem
+    // is reported at once; a scenario that does not load waits its turn.
+    if (readable) try {
+        reader.check_targets(load_base(spec, files), spec);
+      } catch (const std::exception&) {
+      }
+    throw models::ScenarioError(reader.issues());
+  }
   // A scenario that cannot be read is this file's problem (its `scenario` line).
-  if (!spec.scenario.empty() && !files.read(spec.scenario))
+  if (!readable)
     throw models::ScenarioError(
         {{file.string(), root["scenario"].node()->source().begin.line, "scenario",
           "scenario file '" + spec.scenario.string() + "' cannot be opened"}});
   // The scenario must load, and integer keys cannot be fitted by a continuous search.
   models::Scenario base = load_base(spec, files);
+  reader.check_targets(base, spec);
+  if (!reader.issues().empty()) throw models::ScenarioError(reader.issues());
   for (const auto& p : spec.parameters) {
     const models::ParamDef* def = models::find_param(p.key, base);
     if (!def)  // a shock or region the scenario does not have

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "app/commands/command.hpp"
+#include "app/commands/decimal_options.hpp"
 #include "sim/core/input_error.hpp"
+#include "sim/core/printable.hpp"
 #include "sim/io/output_file.hpp"
 
 namespace {
@@ -23,11 +25,12 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, 
     known = known || (argc > 1 && c->get_name() == argv[1]);
   }
   if (argc > 1 && argv[1][0] != '-' && !known) {
-    std::cerr << "pledgesim: unknown command '" << argv[1] << "' (commands: " << commands
-              << ")\nRun with --help for usage.\n";
+    std::cerr << "pledgesim: unknown command '" << pledgesim::sim::printable(argv[1])
+              << "' (commands: " << commands << ")\nRun with --help for usage.\n";
     return 2;
   }
-  std::cerr << "pledgesim: " << e.what() << "\nRun with --help for usage.\n";
+  std::cerr << "pledgesim: " << pledgesim::sim::printable(e.what())
+            << "\nRun with --help for usage.\n";
   return 2;
 }
 
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
       pa::add_sensitivity_command(app), pa::add_keys_command(app),
       pa::add_metrics_command(app),
   };
+  pa::read_integers_as_decimal(app);
 
   try {
     app.parse(argc, argv);
@@ -67,15 +71,17 @@ int main(int argc, char** argv) {
     try {
       return command.run();
     } catch (const pledgesim::sim::InputError& e) {
-      std::cerr << who << ": " << (e.heading().empty() ? "" : e.heading() + "\n") << e.what()
-                << '\n';
+      // Messages quote text from files: no escape sequence reaches the terminal.
+      std::cerr << who << ": " << (e.heading().empty() ? "" : e.heading() + "\n")
+                << pledgesim::sim::printable(e.what()) << '\n';
       return 2;
     } catch (const pledgesim::sim::WriteError& e) {
-      std::cerr << "pledgesim: " << e.what() << '\n';  // disk full, file too large, I/O error
+      std::cerr << "pledgesim: " << pledgesim::sim::printable(e.what())
+                << '\n';  // disk full, file too large, I/O error
       std::cout.flush();
       pledgesim::sim::exit_after_write_error(1);
     } catch (const std::exception& e) {
-      std::cerr << "pledgesim: internal error: " << e.what() << '\n';
+      std::cerr << "pledgesim: internal error: " << pledgesim::sim::printable(e.what()) << '\n';
       return 1;
     }
   }

@@ -1,5 +1,6 @@
 #include "app/run_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -15,7 +16,9 @@
 #include "models/parameter_ensemble.hpp"
 #include "models/runner.hpp"
 #include "sim/core/interrupt.hpp"
+#include "sim/core/memory.hpp"
 #include "sim/core/parallel.hpp"
+#include "sim/core/printable.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/core/replication.hpp"
 #include "sim/io/checkpoint.hpp"
@@ -237,8 +240,8 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
     analysis::SummaryOptions so;
     so.indicators = {"inpost_fte",   "agency_fte", "agency_rate",    "turnover_rate",
                      "vacancy_rate", "caseload",   "total_cost_gbp", "agency_cost_gbp"};
-    std::cout << analysis::format_summary(analysis::summarize(analysis::open_run_file(out), so),
-                                          analysis::Format::kTable);
+    std::cout << sim::printable(analysis::format_summary(
+        analysis::summarize(analysis::open_run_file(out), so), analysis::Format::kTable));
   }
   return 0;
 }
@@ -247,6 +250,24 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
 // (sim/io/output_file.hpp).
 void check_output(const fs::path& out, bool force) {
   if (const auto problem = sim::output_file_problem(out, force)) throw sim::InputError(*problem);
+}
+
+// Refuses a run whose markets the machine cannot hold (one per replication
+// running at once: a batch is as large as the threads), before any work.
+void check_memory(const models::Scenario& scenario, const RunOptions& o) {
+  const auto available = sim::available_memory_bytes();
+  if (!available) return;
+  const std::size_t threads = o.threads ? o.threads : sim::max_concurrency();
+  const std::size_t at_once = std::max<std::size_t>(1, std::min(o.replications, threads));
+  const std::uint64_t one = models::LabourMarket::memory_bound_bytes(scenario);
+  const std::uint64_t need = one * at_once;
+  if (need <= *available) return;
+  throw sim::InputError(
+      "the scenario needs up to " + sim::memory_words(need) + " (" + sim::memory_words(one) +
+      " a replication, " + std::to_string(at_once) + " at once), and this process can take " +
+      sim::memory_words(*available) +
+      ": use fewer threads (--threads), fewer or smaller authorities, fewer years, or a "
+      "machine with more memory");
 }
 
 // Takes the lock of `out` (sim/io/output_lock.hpp) and checks it again under
@@ -273,6 +294,7 @@ int run_resolved(const models::Scenario& scenario, const RunOptions& o) {
   std::optional<Ensemble> ensemble;
   if (!o.parameters.empty())
     ensemble = Ensemble{models::load_parameter_ensemble(o.parameters, scenario), o.parameters};
+  check_memory(scenario, o);
   check_output(out, o.force);
   const auto lock = lock_output(out, o.force, "pledgesim run " + out.string());
   return execute(scenario, text, o, out, ensemble ? &*ensemble : nullptr, nullptr, "pledgesim run");
@@ -305,6 +327,7 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
     out = checkpoint.ends_with(".ckpt")
               ? fs::path(checkpoint.substr(0, checkpoint.size() - std::string(".ckpt").size()))
               : fs::path(ci.output);
+  check_memory(scenario, o);
   check_output(out, o.force);
   const auto lock = lock_output(out, o.force, "pledgesim resume " + checkpoint);
   const fs::path own_ckpt = sim::checkpoint_path_for(out);

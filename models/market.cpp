@@ -119,7 +119,7 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   for (const std::string& region : region_names_)
     region_behaviour_.push_back(behaviour_in_region(scenario_, region));
   update_rate_rules();
-  add_columns();
+  add_columns(population_);
   create_initial_population();
   for (std::size_t i = 0; i < population_.size(); ++i) start_candidates(i);
   update_prices();
@@ -145,7 +145,30 @@ LabourMarket::LabourMarket(const Scenario& scenario)
   if (spin_weeks_ > 0) transitions_ = {}, last_intake_ = 0, step_stats_ = {};
 }
 
-void LabourMarket::add_columns() {
+std::uint64_t LabourMarket::memory_bound_bytes(const Scenario& scenario) {
+  sim::Population empty;
+  add_columns(empty);
+  std::uint64_t row_bytes = 0;
+  for (const auto& column : empty.columns()) row_bytes += column->element_bytes();
+  double employed = 0, intake = 0, shared_intake = 0;
+  for (const auto& a : scenario.authorities) {
+    employed += std::round(a.inpost_fte) + std::round(a.agency_fte);
+    if (a.nqsw_intake_per_year >= 0)
+      intake += std::round(a.nqsw_intake_per_year);
+    else
+      shared_intake = static_cast<double>(scenario.population.nqsw_intake_per_year);
+  }
+  const double years = static_cast<double>(scenario.years + scenario.spin_up_years + 1);
+  const double rows =
+      employed * (1 + scenario.population.inactive_share) +
+      (intake + shared_intake + static_cast<double>(scenario.authorities.size())) * years;
+  // Per authority: weekly series of every metric, ledgers and tables (a few
+  // kilobytes each, generously).
+  const double tables = static_cast<double>(scenario.authorities.size()) * 64.0 * 1024.0;
+  return static_cast<std::uint64_t>(rows * static_cast<double>(row_bytes) + tables);
+}
+
+void LabourMarket::add_columns(sim::Population& population_) {
   population_.add_column<std::uint8_t>("status", static_cast<std::uint8_t>(Status::inactive));
   population_.add_column<std::uint8_t>("role", 0);
   population_.add_column<std::int16_t>("employer", kNoEmployer);

@@ -63,6 +63,14 @@ class LabourMarket {
  public:
   explicit LabourMarket(const Scenario& scenario);
 
+  // An upper bound on the memory one market of `scenario` takes: its
+  // practitioner rows (everyone at the start and every September intake of
+  // the spin-up and the run, at their unshocked sizes) times the bytes of a
+  // row, plus the per-authority tables. Known before anything is allocated,
+  // so a run too big for the machine is refused with a message instead of
+  // std::bad_alloc partway.
+  static std::uint64_t memory_bound_bytes(const Scenario& scenario);
+
   void step();
 
   // Weeks run since the scenario's start (the spin-up, run on construction,
@@ -188,7 +196,7 @@ class LabourMarket {
     std::span<std::int16_t> application;     // authority * 2 + kind, or -1
   };
 
-  void add_columns();
+  static void add_columns(sim::Population& population);
   void bind_columns();
   void create_initial_population();
   void draw_weights(sim::AgentDraws& d, std::size_t id);

@@ -366,6 +366,15 @@ void ScenarioReader::read_agencies(const toml::node& node, Scenario& s) {
 }
 
 void ScenarioReader::check_consistency(const Scenario& s, const toml::table& root) {
+  // Output files date each week YYYY-MM-DD (/time/date), and their readers
+  // refuse any other form: the last week must start by 9999-12-31.
+  if (const sim::Date last = s.start.plus_days(7 * (s.weeks() - 1)); last.year() > 9999) {
+    const char* key = root.get("start") || !root.get("years") ? "start" : "years";
+    issue(root.get(key), key,
+          "the run's last week would start on " + last.iso() + ", after 9999-12-31 (start " +
+              s.start.iso() + ", years = " + std::to_string(s.years) +
+              "); output files date weeks YYYY-MM-DD");
+  }
   std::set<std::string> zones;
   for (const auto& a : s.authorities) zones.insert(a.region + "/" + a.subregion);
   if (zones.size() > 255)

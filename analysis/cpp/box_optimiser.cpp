@@ -7,10 +7,13 @@
 #include <exception>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 
 namespace pledgesim::analysis {
 
 namespace {
+
+constexpr std::string_view kConverged = " (converged)";
 
 std::string stop_reason(nlopt::result r) {
   switch (r) {
@@ -100,7 +103,7 @@ struct Stage {
     stage.best = result.value;
     stage.stop = stop_reason(r);
     if (r == nlopt::FTOL_REACHED || r == nlopt::XTOL_REACHED || r == nlopt::SUCCESS)
-      stage.stop += " (converged)";
+      stage.stop += kConverged;
     return stage;
   }
 };
@@ -124,8 +127,20 @@ BoxOptimiserResult minimise_in_unit_box(const Objective& f, const Eigen::VectorX
   if (options.local_evaluations > 0) {
     result.stages.push_back(stage.run(local, "local (" + options.local_method + ")",
                                       options.local_evaluations, options));
-    const auto [lo, hi] = std::minmax_element(result.trace.begin(), result.trace.end());
-    result.converged = result.stages.back().stop.ends_with("(converged)") && *lo < *hi;
+    result.converged = result.stages.back().stop.ends_with(kConverged);
+  }
+  // Flat: the whole trace within the local stage's relative tolerance. Such
+  // an objective (one constant term dwarfing the rest, or every value
+  // clamped) meets ftol and xtol at its first steps, wherever it starts.
+  const auto [lo, hi] = std::minmax_element(result.trace.begin(), result.trace.end());
+  result.flat = result.trace.size() > 1 &&
+                *hi - *lo <= options.value_tolerance * std::max(std::abs(*lo), std::abs(*hi));
+  if (result.flat) {
+    result.converged = false;
+    for (auto& s : result.stages)
+      if (s.stop.ends_with(kConverged)) s.stop.resize(s.stop.size() - kConverged.size());
+    if (!result.stages.empty())
+      result.stages.back().stop += " (not converged: the objective is flat)";
   }
   return result;
 }

@@ -42,6 +42,10 @@ struct BoxOptimiserResult {
   // The local stage met a tolerance before its budget ran out, and the
   // objective was not flat (a flat objective meets every tolerance at once).
   bool converged = false;
+  // Every evaluation gave the same value, to within value_tolerance relative
+  // to its size: nothing the optimiser tried moved the objective, so its
+  // point says nothing (and is never reported converged).
+  bool flat = false;
   std::vector<OptimiserStage> stages;
   std::vector<double> trace;  // the objective at every evaluation, in order
 };

@@ -79,11 +79,12 @@ Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions
     c.notes.push_back("the files hold " + std::to_string(a.replications) + " and " +
                       std::to_string(b.replications) + " replications: the first " +
                       std::to_string(c.pairs) + " of each are paired");
-  c.common_seeds = std::equal(a.replication_seeds.begin(),
+  // Only the paired replications count: a file with more replications than
+  // the other still shares seeds with it over the first `pairs`.
+  c.common_seeds = a.replication_seeds.size() >= c.pairs && b.replication_seeds.size() >= c.pairs &&
+                   std::equal(a.replication_seeds.begin(),
                               a.replication_seeds.begin() + static_cast<std::ptrdiff_t>(c.pairs),
-                              b.replication_seeds.begin(), b.replication_seeds.end());
-  if (a.replication_seeds.size() < c.pairs || b.replication_seeds.size() < c.pairs)
-    c.common_seeds = false;
+                              b.replication_seeds.begin());
   if (a.rng_contract != b.rng_contract) {
     c.common_seeds = false;
     c.notes.push_back("written under different random-number contracts (" +

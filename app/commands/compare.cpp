@@ -6,6 +6,7 @@
 #include "analysis/cpp/compare.hpp"
 #include "app/commands/command.hpp"
 #include "app/commands/table_options.hpp"
+#include "sim/core/printable.hpp"
 
 namespace pledgesim::app {
 
@@ -32,26 +33,27 @@ Command add_compare_command(CLI::App& app) {
                 "Pair replications that ran different parameter values (run --parameters with "
                 "different files, or in one run only) instead of refusing: the differences then "
                 "mix the scenarios' effect with the parameters'");
-  return {cmd, [s] {
-            an::CompareOptions o;
-            o.by = *an::parse_grouping(s->table.by);
-            o.indicators = s->table.indicators;
-            o.allow_different_parameters = s->allow_different_parameters;
-            std::vector<an::RunFile> runs;
-            for (const auto& f : s->files) runs.push_back(an::open_run_file(f));
-            // One kind for every comparison (the CSV has one header).
-            const bool parameters = std::any_of(runs.begin(), runs.end(),
-                                                [](const auto& r) { return r.has_parameters(); });
-            o.interval = interval_option(s->table).value_or(an::default_interval_kind(parameters));
-            std::vector<an::Comparison> cs;
-            for (std::size_t k = 1; k < runs.size(); ++k)
-              cs.push_back(an::compare_runs(runs.front(), runs[k], o));
-            std::cout << an::format_comparisons(cs, *an::parse_format(s->table.format));
-            if (s->table.format != "table")
-              for (const auto& c : cs)
-                for (const auto& n : c.notes) std::cerr << "pledgesim compare: note: " << n << '\n';
-            return 0;
-          }};
+  return {
+      cmd, [s] {
+        an::CompareOptions o;
+        o.by = *an::parse_grouping(s->table.by);
+        o.indicators = s->table.indicators;
+        o.allow_different_parameters = s->allow_different_parameters;
+        std::vector<an::RunFile> runs;
+        for (const auto& f : s->files) runs.push_back(an::open_run_file(f));
+        // One kind for every comparison (the CSV has one header).
+        const bool parameters =
+            std::any_of(runs.begin(), runs.end(), [](const auto& r) { return r.has_parameters(); });
+        o.interval = interval_option(s->table).value_or(an::default_interval_kind(parameters));
+        std::vector<an::Comparison> cs;
+        for (std::size_t k = 1; k < runs.size(); ++k)
+          cs.push_back(an::compare_runs(runs.front(), runs[k], o));
+        std::cout << sim::printable(an::format_comparisons(cs, *an::parse_format(s->table.format)));
+        if (s->table.format != "table")
+          for (const auto& c : cs)
+            for (const auto& n : c.notes) std::cerr << "pledgesim compare: note: " << n << '\n';
+        return 0;
+      }};
 }
 
 }  // namespace pledgesim::app

@@ -4,6 +4,7 @@
 
 #include "analysis/cpp/sensitivity_report.hpp"
 #include "app/commands/command.hpp"
+#include "sim/core/printable.hpp"
 
 namespace pledgesim::app {
 
@@ -38,7 +39,7 @@ Command add_sensitivity_command(CLI::App& app) {
                 "(another method or --bootstrap count)");
   return {cmd, [s] {
             s->options.write_back = !s->no_write;
-            std::cout << analysis::sensitivity_report(s->file, s->options);
+            std::cout << sim::printable(analysis::sensitivity_report(s->file, s->options));
             return 0;
           }};
 }

@@ -5,6 +5,7 @@
 #include "analysis/cpp/annual_summary.hpp"
 #include "app/commands/command.hpp"
 #include "app/commands/table_options.hpp"
+#include "sim/core/printable.hpp"
 
 namespace pledgesim::app {
 
@@ -30,7 +31,8 @@ Command add_summarize_command(CLI::App& app) {
             o.indicators = s->table.indicators;
             o.interval = interval_option(s->table);
             const auto summary = an::summarize(an::open_run_file(s->file), o);
-            std::cout << an::format_summary(summary, *an::parse_format(s->table.format));
+            std::cout << sim::printable(
+                an::format_summary(summary, *an::parse_format(s->table.format)));
             if (s->table.format != "table")
               for (const auto& k : summary.table.skipped)
                 std::cerr << "pledgesim summarize: not computed: " << k << '\n';

@@ -6,6 +6,7 @@
 
 #include "app/commands/command.hpp"
 #include "models/scenario.hpp"
+#include "sim/core/printable.hpp"
 #include "sim/io/input_file.hpp"
 
 namespace pledgesim::app {
@@ -28,7 +29,7 @@ Command add_validate_command(CLI::App& app) {
                 models::load_scenario_file(f);
                 std::cout << f << ": ok\n";
               } catch (const models::ScenarioError& e) {
-                std::cerr << e.what() << '\n';
+                std::cerr << sim::printable(e.what()) << '\n';
                 status = 2;
               }
             }

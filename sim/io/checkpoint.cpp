@@ -43,6 +43,24 @@ std::string utc_now_iso() {
   return buf;
 }
 
+namespace {
+// The fields a resume trusts, in one line: its fingerprint is stored beside
+// them, so an edited field (replications = 1e9, another output) is refused
+// instead of allocating without end or writing elsewhere. (The software
+// version is left out: a checkpoint of another program is refused, saying
+// so, where it is compared.)
+std::string fields_text(const CheckpointInfo& i) {
+  return "scenario_name=" + i.scenario_name + "\nseed=" + std::to_string(i.seed) +
+         "\nweeks=" + std::to_string(i.weeks) + "\nweeks_done=" + std::to_string(i.weeks_done) +
+         "\nreplications=" + std::to_string(i.replications) +
+         "\nbatch_first=" + std::to_string(i.batch_first) +
+         "\nbatch_size=" + std::to_string(i.batch_size) + "\nevents=" + std::to_string(i.events) +
+         "\ncompress=" + std::to_string(i.compress) +
+         "\ncheckpoint_every=" + std::to_string(i.checkpoint_every) + "\noutput=" + i.output +
+         "\noutput_created_utc=" + i.output_created_utc + "\n";
+}
+}  // namespace
+
 bool is_checkpoint_file(const fs::path& path) {
   h5::QuietErrors quiet;
   if (input_file_problem(path, 0) || H5Fis_hdf5(path.c_str()) <= 0) return false;
@@ -191,6 +209,7 @@ CheckpointWriter::CheckpointWriter(fs::path path, const CheckpointInfo& info)
   h5::write_string_attribute(f, "output_created_utc", info.output_created_utc);
   h5::write_string_attribute(f, "saved_utc", utc_now_iso());
   h5::write_string_attribute(f, "scenario_fnv1a64", fnv1a64_hex(info.scenario_text));
+  h5::write_string_attribute(f, "fields_fnv1a64", fnv1a64_hex(fields_text(info)));
   h5::write_string_attribute(
       f, "description",
       "pledgesim checkpoint of an unfinished run (not a result): continue it with "
@@ -312,6 +331,11 @@ CheckpointReader::CheckpointReader(fs::path path) : impl_(std::make_unique<Impl>
     i.output = string_attr("output");
     i.output_created_utc = string_attr("output_created_utc");
     i.saved_utc = string_attr("saved_utc");
+    if (fnv1a64_hex(fields_text(i)) != string_attr("fields_fnv1a64"))
+      throw CheckpointError(name +
+                            ": its root attributes do not match their fingerprint (attribute "
+                            "fields_fnv1a64): the checkpoint was edited or damaged; resume from "
+                            "an earlier copy or run again");
     if (!h5::exists(f, "scenario/text"))
       throw CheckpointError(name + ": /scenario/text is missing");
     i.scenario_text = h5::read_scalar_string(f, "scenario/text");

@@ -1,6 +1,7 @@
 #include "sim/io/output_file.hpp"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -57,6 +58,23 @@ void exit_after_write_error(int status) {
 
 std::optional<std::string> output_file_problem(const fs::path& out, bool force) {
   std::error_code ec;
+  // Files are written beside the output under longer names (.ckpt.tmp is the
+  // longest suffix): each must fit the file system's limit on a name.
+  constexpr std::size_t kLongestSuffix = sizeof(".ckpt.tmp") - 1;
+  const std::size_t name_bytes = out.filename().string().size();
+  if (name_bytes + kLongestSuffix > NAME_MAX)
+    return "cannot write " + out.filename().string().substr(0, 40) + "...: the file name is " +
+           std::to_string(name_bytes) + " bytes; at most " +
+           std::to_string(NAME_MAX - kLongestSuffix) + " (the system allows " +
+           std::to_string(NAME_MAX) + ", and files named OUT.partial, OUT.lock and " +
+           "OUT.ckpt.tmp go beside it)";
+  for (const char* beside : {".ckpt", ".ckpt.tmp", ".lock"}) {
+    fs::path path = out;
+    path += beside;
+    if (fs::is_directory(path, ec))
+      return "cannot write " + out.string() + ": " + path.string() +
+             " (where pledgesim keeps a file beside the output) is a directory";
+  }
   const auto st = fs::status(out, ec);
   if (fs::is_directory(st))
     return out.string() + " is a directory; give a file name (e.g. " + (out / "result").string() +

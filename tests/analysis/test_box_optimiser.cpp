@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <string>
 
 #include "analysis/cpp/box_optimiser.hpp"
 
@@ -68,7 +69,39 @@ TEST(BoxOptimiser, AFlatObjectiveIsNeverReportedConverged) {
   const auto f = [](const Eigen::VectorXd&) { return 7.0; };
   const auto r = pa::minimise_in_unit_box(f, Eigen::Vector2d(0.5, 0.5));
   EXPECT_FALSE(r.converged);
+  EXPECT_TRUE(r.flat);
   EXPECT_EQ(r.value, 7.0);
+  for (const auto& s : r.stages) EXPECT_EQ(s.stop.find("(converged)"), std::string::npos) << s.stop;
+}
+
+TEST(BoxOptimiser, AnObjectiveFlatToItsToleranceIsNotReportedConverged) {
+  // A calibration whose one target is far beyond the model's reach: chi^2 is
+  // a huge constant, and what the parameters change is below one part in
+  // 10^9 of it. The local stage meets ftol at once; that is not convergence.
+  const auto f = [](const Eigen::VectorXd& u) {
+    return 3e21 + 1e11 * (u - Eigen::Vector2d(0.3, 0.6)).squaredNorm();
+  };
+  const auto r = pa::minimise_in_unit_box(f, Eigen::Vector2d(0.9, 0.1));
+  EXPECT_FALSE(r.converged);
+  EXPECT_TRUE(r.flat);
+  ASSERT_EQ(r.stages.size(), 2u);
+  EXPECT_TRUE(r.stages[1].stop.ends_with("(not converged: the objective is flat)"))
+      << r.stages[1].stop;
+  EXPECT_EQ(r.stages[1].stop.find("(converged)"), std::string::npos) << r.stages[1].stop;
+}
+
+TEST(BoxOptimiser, ALargeObjectiveThatMovesIsNotFlat) {
+  // The same size, but the parameters move it by a fraction of itself.
+  const auto f = [](const Eigen::VectorXd& u) {
+    return 3e21 * (1 + (u - Eigen::Vector2d(0.3, 0.6)).squaredNorm());
+  };
+  pa::BoxOptimiserOptions o;
+  o.local_evaluations = 2000;
+  const auto r = pa::minimise_in_unit_box(f, Eigen::Vector2d(0.9, 0.1), o);
+  EXPECT_FALSE(r.flat);
+  EXPECT_TRUE(r.converged) << r.stages.back().stop;
+  EXPECT_NEAR(r.best(0), 0.3, 1e-2);
+  EXPECT_NEAR(r.best(1), 0.6, 1e-2);
 }
 
 TEST(BoxOptimiser, TheObjectivesExceptionsPassThrough) {

@@ -128,6 +128,20 @@ TEST_F(Compare, NotesSeedAndReplicationMismatches) {
   EXPECT_NE(c.notes[1].find("seeds differ"), std::string::npos);
 }
 
+// 5 and 3 replications of one seed: the 3 pairs share their seeds, and
+// comparing in either order must say so (the check once compared 3 seeds
+// with all 5 and said the seeds differed).
+TEST_F(Compare, UnequalReplicationsOfOneSeedStillShareSeeds) {
+  const RunFile five = write("a.h5", spec(5), base);
+  const RunFile three = write("b.h5", spec(3), scenario_b);
+  for (const Comparison& c : {compare_runs(five, three, {}), compare_runs(three, five, {})}) {
+    EXPECT_EQ(c.pairs, 3u);
+    EXPECT_TRUE(c.common_seeds);
+    for (const auto& note : c.notes)
+      EXPECT_EQ(note.find("seeds differ"), std::string::npos) << note;
+  }
+}
+
 // Replications 0..R-1 on sets 0..R-1 of a two-key ensemble; `shift` moves
 // one value, as a different ensemble would.
 sim::ParameterTable parameters(std::size_t replications, double shift = 0) {

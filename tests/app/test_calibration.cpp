@@ -93,6 +93,187 @@ observed = 25
   }
 }
 
+// Targets that cannot inform the fit, and targets the run does not produce,
+// are refused when the file is read (before any simulation), each at its
+// line and key, all at once.
+TEST(Calibration, TargetsThatCannotInformTheFitAreRefusedWithLineAndKey) {
+  const pledgesim::test_util::ScopedTempDir temp("calibration");
+  const fs::path& dir = temp.path();
+  write(dir / "four.toml", kScenario);  // establishment 1380 FTE, largest caseload 17
+  write(dir / "bad.toml", R"(scenario = "four.toml"
+years = 2  # years to 30 September 2018-2019; financial years ending March 2018-2019
+
+[[parameters]]
+key = "behaviour.exit_rate_per_year"
+min = 0.03
+max = 0.1
+
+[[targets]]  # 0: an sd no model can meet
+indicator = "agency_rate"
+group = "London"
+year = 2018
+observed = 25
+sd = 1e-9
+
+[[targets]]  # 1: a rate over 100%
+indicator = "vacancy_rate"
+group = "London"
+year = 2018
+observed = 250
+
+[[targets]]  # 2: a negative level
+indicator = "leavers"
+group = "Inner London"
+year = 2019
+observed = -5
+
+[[targets]]  # 3: a level far beyond the scenario's size
+indicator = "inpost_fte"
+group = "London"
+year = 2019
+observed = 1e12
+sd = 1e9
+
+[[targets]]  # 4: a caseload far beyond the scenario's
+indicator = "caseload"
+group = "all"
+year = 2018
+observed = 5000
+
+[[targets]]  # 5: a year before the first simulated
+indicator = "turnover_rate"
+group = "Outer London"
+year = 2017
+observed = 15
+
+[[targets]]  # 6: a financial year after the last
+indicator = "total_cost_gbp"
+group = "London"
+year = 2020
+observed = 9e7
+sd = 9e6
+
+[[targets]]  # 7: a group the scenario does not have
+indicator = "agency_rate"
+group = "Londn"
+year = 2018
+observed = 20
+
+[[targets]]  # 8: the default sd (1) below 0.01% of a large level
+indicator = "agency_fte"
+group = "London"
+year = 2018
+observed = 50000
+)");
+  try {
+    pa::load_calibration_spec(dir / "bad.toml");
+    FAIL() << "expected problems";
+  } catch (const pledgesim::models::ScenarioError& e) {
+    const std::string text = e.what();
+    for (const char* expected : {
+             "bad.toml:14: targets[0].sd: 1e-09 is below 0.01, the smallest sd a target may have "
+             "(0.01 in the indicator's units or 0.01% of the observed value, the larger)",
+             "bad.toml:20: targets[1].observed: 250 is outside [0, 100]: vacancy_rate is a rate "
+             "in per cent",
+             "bad.toml:26: targets[2].observed: -5 is negative: leavers (FTE) is at least 0",
+             "bad.toml:32: targets[3].observed: 1e+12 is above 138000, 100 times the "
+             "establishment of the scenario (four.toml) (1380 FTE in post or vacant at the "
+             "start, all authorities)",
+             "bad.toml:39: targets[4].observed: 5000 is above 1700, 100 times the largest "
+             "caseload of the scenario (four.toml) at the start (17 cases per FTE)",
+             "bad.toml:44: targets[5].year: 2017 is not simulated: the scenario (four.toml) runs "
+             "2 years from 2017-10-01 and reports the years to 30 September 2018 to 2019",
+             "bad.toml:50: targets[6].year: 2020 is not simulated: the scenario (four.toml) runs "
+             "2 years from 2017-10-01 and reports the financial years ending in March 2018 to "
+             "2019 (total_cost_gbp is a financial-year indicator)",
+             "bad.toml:56: targets[7].group: 'Londn' is not a group of the scenario (four.toml): "
+             "expected one of London, Inner London, Outer London, all (did you mean 'London'?)",
+             "bad.toml:60: targets[8].sd: 1 (the default) is below 5, the smallest sd",
+         })
+      EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n---\n" << text;
+    // Nothing else: the good parts of each target pass.
+    std::size_t lines = 0;
+    for (std::size_t at = 0; (at = text.find("bad.toml:", at)) != std::string::npos; ++at) ++lines;
+    EXPECT_EQ(lines, 9u) << text;
+    // In the file's order, whichever check found them.
+    EXPECT_LT(text.find("bad.toml:56:"), text.find("bad.toml:60:")) << text;
+  }
+}
+
+// The same rules leave a sensible file alone: an sd at the floor, a level of
+// zero with the default sd, a negative agency premium (a difference of pay),
+// a rate of 100%, the last financial year, the scenario's own years.
+TEST(Calibration, TargetsAtTheEdgeOfTheRulesAreAccepted) {
+  const pledgesim::test_util::ScopedTempDir temp("calibration");
+  const fs::path& dir = temp.path();
+  write(dir / "four.toml", kScenario);  // 3 years
+  write(dir / "good.toml", R"(scenario = "four.toml"
+[[parameters]]
+key = "behaviour.exit_rate_per_year"
+min = 0.03
+max = 0.1
+[[targets]]
+indicator = "agency_rate"
+group = "Inner London"
+year = 2020
+observed = 100
+sd = 0.01
+[[targets]]
+indicator = "bank_fte"
+group = "all"
+year = 2018
+observed = 0
+[[targets]]
+indicator = "agency_premium_gbp"
+group = "London"
+year = 2020
+observed = -2000
+sd = 500
+[[targets]]
+indicator = "inpost_fte"
+group = "Outer London"
+year = 2019
+observed = 50000
+sd = 5
+)");
+  const pa::CalibrationSpec spec = pa::load_calibration_spec(dir / "good.toml");
+  ASSERT_EQ(spec.targets.size(), 4u);
+  EXPECT_EQ(spec.targets[2].observed, -2000);
+}
+
+// A target the model cannot approach (a cost a million times the
+// scenario's) makes chi^2 a constant to within the optimiser's tolerance:
+// the fit must say so, not report convergence at its start.
+TEST(Calibration, AFlatObjectiveIsReportedAsSuchNotConverged) {
+  const pledgesim::test_util::ScopedTempDir temp("calibration");
+  write(temp.path() / "four.toml", kScenario);
+  pa::CalibrationSpec spec;
+  spec.file = temp.path() / "flat.toml";
+  spec.scenario = temp.path() / "four.toml";
+  spec.years = 2;
+  spec.replications = 2;
+  spec.noise_replications = 3;
+  spec.max_evaluations = 30;
+  spec.posterior.particles = 0;
+  pa::CalibrationParameter p;
+  p.key = "behaviour.exit_rate_per_year", p.min = 0.03, p.max = 0.1;
+  spec.parameters = {p};
+  spec.targets = {{"total_cost_gbp", "London", 2019, 1e15, 1e11, 0, "", true}};
+  const pa::CalibrationResult r = pa::calibrate(spec, 2);
+  EXPECT_TRUE(r.flat);
+  EXPECT_FALSE(r.converged);
+  const std::string table = pa::format_fit_table(spec, r);
+  EXPECT_EQ(table.find("Warning: objective flat: every evaluation gave the same chi-square ("), 0u)
+      << table;
+  EXPECT_NE(table.find("the targets cannot move the parameters"), std::string::npos) << table;
+  EXPECT_NE(table.find("NOT converged: the objective is flat"), std::string::npos) << table;
+  EXPECT_EQ(table.find("(converged)"), std::string::npos) << table;
+  const std::string toml = pa::calibration_result_toml(spec, r);
+  EXPECT_NE(toml.find("converged = false"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("flat = true"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("warning = \"objective flat: "), std::string::npos) << toml;
+}
+
 namespace {
 
 // Synthetic data: the model's own output at known values on another seed (so

@@ -262,6 +262,17 @@ sed 's/^/    /' "$work/err"
 check "a scenario that does not fit the state: exit 2" status_is 2
 check "and names the checkpoint and what differs" err_has "edited.ckpt:/state/replication_0: population has 15773 rows, fewer than the 16873 the scenario starts with"
 check "no output for a bad checkpoint" test ! -e "$work/x.h5" -a ! -e "$work/x.h5.partial"
+# An edited root attribute (replications = 1e9 used to allocate without end).
+cp "$work/good.ckpt" "$work/fields.ckpt"
+"$py" -c "
+import h5py, sys, numpy
+with h5py.File(sys.argv[1], 'r+') as f:
+    f.attrs['replications'] = numpy.int64(10**9)
+" "$work/fields.ckpt"
+run resume "$work/fields.ckpt" --out "$work/x.h5"
+check "an edited root attribute: exit 2" status_is 2
+check "and says the attributes were edited" err_has "fields.ckpt: its root attributes do not match their fingerprint"
+check "no output for an edited checkpoint" test ! -e "$work/x.h5" -a ! -e "$work/x.h5.partial"
 run resume "$work/good.ckpt" --out "$work/x.h5" --threads 2 -q --no-summary
 check "the untouched copy still resumes" status_is 0
 check "to the uninterrupted run" same_run "$work/ref_ev.h5" "$work/x.h5"

@@ -186,6 +186,38 @@ run calibrate "$work/targets_bad.toml" --out "$work/cal.toml"
 check "calibrate: bad targets file exits 2" status_is 2
 check "calibrate: names file, line and key" err_has "targets_bad.toml:3: parameters\[0\].key: not a numeric scenario key"
 check "calibrate: no result file for bad input" no_file "$work/cal.toml"
+# Targets the run does not produce, or that cannot inform the fit, are
+# refused when the file is read: at once, not after the first simulation
+# (here 16 replications of 30 years of the built-in scenario).
+cat >"$work/targets_unfit.toml" <<'EOF2'
+years = 30
+noise_replications = 16
+[[parameters]]
+key = "behaviour.exit_rate_per_year"
+min = 0.03
+max = 0.1
+[[targets]]
+indicator = "agency_rate"
+group = "London"
+year = 2016
+observed = 25
+[[targets]]
+indicator = "agency_rate"
+group = "London"
+year = 2018
+observed = 25
+sd = 1e-9
+EOF2
+t0=$SECONDS
+timeout 60 "$bin" calibrate "$work/targets_unfit.toml" --out "$work/cal.toml" >"$work/out" 2>"$work/err"
+echo $? >"$work/status"
+check "calibrate: a target year before the run exits 2 (not 'internal error')" status_is 2
+check "calibrate: ... before any simulation (< 5 s)" test $((SECONDS - t0)) -le 5
+check "calibrate: names the year's line, key and the simulated years" \
+  err_has "targets_unfit.toml:10: targets\[0\].year: 2016 is not simulated: the built-in scenario runs 30 years from 2017-10-01 and reports the years to 30 September 2018 to 2047"
+check "calibrate: names the tiny sd's line and key, and the floor" \
+  err_has "targets_unfit.toml:17: targets\[1\].sd: 1e-09 is below 0.01, the smallest sd a target may have"
+check "calibrate: no result file for unfit targets" no_file "$work/cal.toml"
 cat >"$work/targets_ok.toml" <<'EOF2'
 years = 2
 replications = 2

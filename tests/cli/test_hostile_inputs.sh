@@ -99,4 +99,39 @@ check "--set keeps refusing malformed values (exit 2)" [ $? -eq 2 ]
 "$bin" run good.toml --set 'behaviour.exit_rate_per_year=0.05 # a comment' --out ok.h5 -q >/dev/null 2>&1
 check "--set with a trailing comment is still one value (exit 0)" [ $? -eq 0 ]
 
+# Memory: a population the process cannot hold is refused before it starts
+# (it ended with "internal error: std::bad_alloc").
+(ulimit -v 2000000
+ refused "a population over the memory limit" "the scenario needs up to" \
+   run good.toml --years 100 --set population.nqsw_intake_per_year=900000 --out o.h5)
+grep -q "and this process can take" "$work/err"
+check "and says how much there is" [ $? -eq 0 ]
+(ulimit -v 2000000; "$bin" run good.toml --out small.h5 -q >/dev/null 2>&1)
+check "a small run under the same limit still runs (exit 0)" [ $? -eq 0 ]
+
+# Numbers with leading zeros are decimal (010 was read as octal 8); other
+# bases are refused.
+"$bin" run good.toml --years 010 --seed 010 --out zeros.h5 -q >/dev/null 2>&1
+check "--years 010 --seed 010: exit 0" [ $? -eq 0 ]
+check "and means 10 years (522 weeks, not 8 years' 418)" grep -q "/time/date .*Dataset {522}" <(h5ls -r zeros.h5)
+check "and seed 10" grep -q "(0): 10$" <(h5dump -a /seed zeros.h5 2>/dev/null)
+refused "--seed 0x10" "'0x10' is not a decimal whole number" run good.toml --seed 0x10 --out o.h5
+
+# Output names the file system cannot take, and directories where files go.
+long=$(printf 'x%.0s' $(seq 1 300))
+refused "an output name of 300 bytes" "the file name is 303 bytes; at most 246" \
+  run good.toml --out "$long.h5"
+mkdir -p o.h5.ckpt.tmp
+refused "a directory where the checkpoint's temporary file goes" \
+  "o.h5.ckpt.tmp (where pledgesim keeps a file beside the output) is a directory" \
+  run good.toml --checkpoint-every 10 --out o.h5
+rmdir o.h5.ckpt.tmp
+
+# Text from files reaches the terminal without escape sequences.
+printf 'include = "good.toml"\n[behaviour]\n"\\u001b[2Jred" = 1\n' >escape.toml
+"$bin" run escape.toml --out o.h5 >"$work/out" 2>"$work/err"
+check "an unknown key holding an escape sequence: exit 2" [ $? -eq 2 ]
+check "is printed as \\x1b" grep -qF 'behaviour.\x1b[2Jred' "$work/err"
+check "and no ESC byte reaches the terminal" [ "$(tr -dc '\033' <"$work/err" | wc -c)" -eq 0 ]
+
 finish "hostile inputs: "

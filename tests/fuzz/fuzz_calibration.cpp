@@ -33,9 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   for (const auto& p : spec.parameters) {
-    const pm::ParamDef* def = nullptr;
-    for (const auto& d : pm::scenario_params())
-      if (d.key == p.key) def = &d;
+    // A key of scenario_params(), or one naming a part of the scenario
+    // (behaviour_by_region.REGION.KEY, shocks.NAME.multiplier,
+    // policies.N.FIELD), with its range.
+    const pm::ParamDef* def = pm::param_form(p.key);
     if (!def) pf::fail("an accepted calibration parameter is not a scenario key", p.key);
     if (!(p.min < p.max && p.min >= def->min && p.max <= def->max))
       pf::fail("an accepted calibration parameter's bounds are not inside its key's range", p.key);

@@ -28,12 +28,28 @@ SandboxFiles::SandboxFiles() {
   const fs::path source(PLEDGESIM_SOURCE_DIR);
   const fs::path library = source / "scenarios";
   const fs::path malformed = source / "tests" / "scenarios" / "malformed";
+  // The scenarios, and the tables they read (data/inputs_2017_2021.csv, ...).
   for (const auto& entry : fs::recursive_directory_iterator(library))
-    if (entry.is_regular_file() && entry.path().extension() == ".toml")
+    if (entry.is_regular_file() &&
+        (entry.path().extension() == ".toml" || entry.path().extension() == ".csv"))
       files_[key_of(entry.path().lexically_relative(library))] = slurp(entry.path());
   for (const auto& entry : fs::directory_iterator(malformed))
     if (entry.is_regular_file() && entry.path().extension() == ".toml")
       files_[key_of(entry.path().filename())] = slurp(entry.path());
+  // An include chain longer than the loader allows (32 files):
+  // chain/00.toml -> chain/01.toml -> ... -> chain/40.toml, a small scenario.
+  for (int k = 0; k <= kChainLast; ++k) {
+    char name[32];
+    std::snprintf(name, sizeof name, "chain/%02d.toml", k);
+    char next[64];
+    std::snprintf(next, sizeof next, "include = \"%02d.toml\"\ndescription = \"chain %d\"\n", k + 1,
+                  k);
+    files_[name] = k < kChainLast
+                       ? std::string(next)
+                       : "name = \"chain_end\"\nyears = 1\nauthorities = [\n  { name = \"A\", "
+                         "region = \"R\", inpost_fte = 10, vacancy_fte = 2, agency_fte = 1, "
+                         "caseload = 16 },\n]\n";
+  }
   if (!files_.count("london_baseline.toml") || !files_.count("base.part.toml"))
     fail("fuzz sandbox: scenario files not found under " + source.string());
 }
