@@ -32,14 +32,17 @@ std::uint64_t fnv1a64(const char* bytes, std::size_t n) {
 // The manifest: one `key = "value"` line per fingerprint, in a fixed order.
 struct Manifest {
   std::string sweep, scenario, version;
+  std::size_t runs = 0;
+  std::string sweep_file;
   std::string text() const {
     return "# pledgesim sweep journal: the runs here belong to this sweep only\n"
            "sweep_fnv1a64 = \"" +
            sweep + "\"\nscenario_fnv1a64 = \"" + scenario + "\"\nsoftware_version = \"" + version +
-           "\"\n";
+           "\"\nruns = \"" + std::to_string(runs) + "\"\nsweep_file = \"" + sweep_file + "\"\n";
   }
   static Manifest of(const SweepIdentity& id) {
-    return {sim::fnv1a64_hex(id.sweep_text), sim::fnv1a64_hex(id.scenario_text), id.version};
+    return {sim::fnv1a64_hex(id.sweep_text), sim::fnv1a64_hex(id.scenario_text), id.version,
+            id.runs, id.sweep_file};
   }
 };
 

@@ -261,8 +261,8 @@ int sweep_command(const SweepOptions& o) {
       journal_problem = e.what();
     }
     if (journal_problem.empty())
-      if (const auto mismatch =
-              journal.open({plan.spec.text, models::to_toml(plan.base), PLEDGESIM_VERSION}))
+      if (const auto mismatch = journal.open({plan.spec.text, models::to_toml(plan.base),
+                                              PLEDGESIM_VERSION, plan.runs(), o.sweep_file}))
         journal_problem = *mismatch;
     journal_ok = journal_problem.empty() ? 1 : 0;
   }

@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev
   libbenchmark-dev libgtest-dev libgmock-dev librandom123-dev
   libtomlplusplus-dev libboost-dev libnlopt-cxx-dev libopenmpi-dev openmpi-bin
-  python3-h5py python3-numpy python3-pandas python3-matplotlib
+  python3-h5py python3-numpy python3-pandas python3-scipy python3-matplotlib
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <sstream>
 #include <system_error>
 
 #include "sim/io/input_file.hpp"
@@ -72,6 +73,35 @@ H5I_type_t object_type(hid_t file, const std::string& path) {
   return t;
 }
 
+// An unfinished sweep leaves its completed runs in FILE.runs/ (app/sweep_journal):
+// say how many of how many, and how to continue.
+std::string unfinished_sweep(const std::string& file) {
+  const fs::path dir = file + ".runs";
+  std::size_t done = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().filename().string().starts_with("run-") && entry.path().extension() == ".bin")
+      ++done;
+  const sim::TextInput manifest = sim::read_text_input(dir / "journal.toml", 1 << 16);
+  auto value = [&](const std::string& key) -> std::string {
+    if (!manifest.text) return "";
+    std::istringstream lines(*manifest.text);
+    const std::string head = key + " = \"";
+    for (std::string line; std::getline(lines, line);)
+      if (line.starts_with(head) && line.size() > head.size() && line.back() == '"')
+        return line.substr(head.size(), line.size() - head.size() - 1);
+    return "";
+  };
+  const std::string runs = value("runs"), sweep = value("sweep_file");
+  std::string out = "no such file yet: an unfinished sweep, " + std::to_string(done) +
+                    (runs.empty() ? "" : " of " + runs) + " runs done (kept in " + dir.string() +
+                    ")";
+  if (const auto writer = sim::output_writer(file))
+    return out + "; it is still running (" + *writer + "): wait for it to finish";
+  return out + "; run `pledgesim sweep " + (sweep.empty() ? "SWEEP.toml" : sweep) + " --out " +
+         file + "` again to continue";
+}
+
 }  // namespace
 
 InputFile::InputFile(const fs::path& p, bool partial_hint) : path_(p.string()) {
@@ -93,6 +123,7 @@ InputFile::InputFile(const fs::path& p, bool partial_hint) : path_(p.string()) {
            ".partial exists: a run that was stopped or killed before it finished (no process "
            "is writing it now); run it again");
     }
+    if (partial_hint && fs::is_directory(file + ".runs", ec)) fail(unfinished_sweep(file));
     fail("no such file");
   }
   if (fs::is_directory(st)) fail("is a directory, not a file");

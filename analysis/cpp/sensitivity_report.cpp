@@ -319,6 +319,17 @@ std::string format_table(const std::string& file, const Sweep& s,
                 : std::string("no intervals"));
   out += "; " + std::to_string(k) + " parameters, mean of " + std::to_string(s.replications) +
          " replication" + (s.replications == 1 ? "" : "s") + " per point)\n";
+  // Too small a design gives indices that look precise and mean little.
+  constexpr std::size_t kFewSobolSamples = 64, kFewMorrisTrajectories = 10;
+  if (!morris && s.design.samples < kFewSobolSamples)
+    out += "Warning: " + std::to_string(s.design.samples) +
+           " base samples are too few for Sobol indices to mean much (estimates can fall outside "
+           "[0, 1] and their intervals are wide); use samples = " +
+           std::to_string(kFewSobolSamples) + " or more, several hundred for small indices\n";
+  if (morris && s.design.samples < kFewMorrisTrajectories)
+    out += "Warning: " + std::to_string(s.design.samples) +
+           " trajectories are too few for Morris effects to rank parameters reliably; use " +
+           std::to_string(kFewMorrisTrajectories) + " or more\n";
   if (morris)
     out +=
         "mu* = mean |elementary effect|, sigma = its standard deviation, in outcome units per "
@@ -434,7 +445,7 @@ std::string sensitivity_report(const std::filesystem::path& sweep_file,
   Sweep s;
   std::vector<OutcomeResult> results;
   {
-    const InputFile f(sweep_file);
+    const InputFile f(sweep_file, true);
     if (options.write_back) {
       // The indices are stored through a copy renamed over the file.
       if (::access(file.c_str(), W_OK) != 0)

@@ -1,4 +1,4 @@
-"""Student t quantiles and t-intervals (no SciPy needed).
+"""Student t quantiles (SciPy) and t-intervals.
 
 The same definitions as the C++ ``analysis/cpp/intervals.hpp``, with s the
 sample standard deviation of n replications, undefined (NaN) for n < 2:
@@ -13,69 +13,23 @@ sample standard deviation of n replications, undefined (NaN) for n < 2:
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
+import scipy.stats
 
 LEVEL = 0.90
 
 
-def _beta_cf(a: float, b: float, x: float) -> float:
-    tiny = 1e-300
-    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 1001):
-        m2 = 2.0 * m
-        for aa in (m * (b - m) * x / ((a - 1.0 + m2) * (a + m2)),
-                   -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1.0 + m2))):
-            d = 1.0 + aa * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + aa / c
-            c = c if abs(c) > tiny else tiny
-            h *= d * c
-        if abs(d * c - 1.0) < 1e-15:
-            break
-    return h
-
-
-def _incomplete_beta(a: float, b: float, x: float) -> float:
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                     + a * math.log(x) + b * math.log1p(-x))
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _beta_cf(a, b, x) / a
-    return 1.0 - front * _beta_cf(b, a, 1.0 - x) / b
-
-
 def t_cdf(t: float, df: float) -> float:
-    tail = 0.5 * _incomplete_beta(0.5 * df, 0.5, df / (df + t * t))
-    return 1.0 - tail if t >= 0 else tail
+    """Distribution function of Student's t with ``df`` degrees of freedom."""
+    return float(scipy.stats.t.cdf(t, df))
 
 
 def t_quantile(p: float, df: float) -> float:
     """Quantile of Student's t with ``df`` degrees of freedom."""
     if not 0 < p < 1 or not df > 0:
         raise ValueError("t_quantile needs 0 < p < 1 and df > 0")
-    if p < 0.5:
-        return -t_quantile(1 - p, df)
-    if p == 0.5:
-        return 0.0
-    lo, hi = 0.0, 1.0
-    while t_cdf(hi, df) < p:
-        hi *= 2
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if t_cdf(mid, df) < p:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-13 * hi:
-            break
-    return 0.5 * (lo + hi)
+    return float(scipy.stats.t.ppf(p, df))
 
 
 #: The interval kinds (``summarize``/``compare --interval``).

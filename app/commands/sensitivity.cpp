@@ -20,9 +20,8 @@ Command add_sensitivity_command(CLI::App& app) {
       "Sensitivity indices of a sweep's outcomes: Morris elementary effects (mu*, sigma) for a "
       "morris design, Sobol first- and total-order indices with 90% bootstrap intervals for a "
       "saltelli design; printed and stored in the file under /sensitivity");
-  cmd->add_option("file", s->file, "HDF5 file written by pledgesim sweep")
-      ->required()
-      ->check(CLI::ExistingFile);
+  // No ExistingFile check: the reader says more (an unfinished sweep's progress).
+  cmd->add_option("file", s->file, "HDF5 file written by pledgesim sweep")->required();
   cmd->add_option("--outcome", s->options.outcomes,
                   "Only these outcomes (repeatable; default all), e.g. "
                   "--outcome agency_rate.London.2022");

@@ -152,6 +152,21 @@ class SensitivityReport : public TempDir {
   }
 };
 
+// Indices from a handful of samples look as precise as any: the report says
+// they mean little; a design of a sensible size gets no warning.
+TEST_F(SensitivityReport, WarnsWhenTheDesignIsTooSmallForItsIndices) {
+  SensitivityOptions o;
+  o.write_back = false;
+  const std::string few = sensitivity_report(write(spec(DesignKind::saltelli, 4), "few.h5"), o);
+  EXPECT_NE(few.find("Warning: 4 base samples are too few for Sobol indices"), std::string::npos)
+      << few;
+  const std::string enough =
+      sensitivity_report(write(spec(DesignKind::saltelli, 64), "enough.h5"), o);
+  EXPECT_EQ(enough.find("Warning"), std::string::npos) << enough;
+  const std::string morris = sensitivity_report(write(spec(DesignKind::morris, 3), "m.h5"), o);
+  EXPECT_NE(morris.find("Warning: 3 trajectories are too few"), std::string::npos) << morris;
+}
+
 TEST_F(SensitivityReport, SobolOnASaltelliSweepIsWrittenBack) {
   const auto file = write(spec(DesignKind::saltelli, 512));
   SensitivityOptions o;

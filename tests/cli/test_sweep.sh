@@ -80,6 +80,10 @@ check "common random numbers: the same 2 seeds repeat at every point" \
 check "--max-runs stops early without the final file" test ! -e "$work/resumed.h5"
 check "--max-runs keeps 7 completed runs in the journal" \
   test "$(ls "$work/resumed.h5.runs" | grep -c '^run-')" -eq 7
+"$bin" sensitivity "$work/resumed.h5" >"$work/out" 2>"$work/err"
+check "sensitivity of an unfinished sweep: exit 2" [ $? -eq 2 ]
+check "and says how far it got and how to continue" grep -qF \
+  "no such file yet: an unfinished sweep, 7 of 24 runs done (kept in $work/resumed.h5.runs); run \`pledgesim sweep $work/sweep.toml --out $work/resumed.h5\` again to continue" "$work/err"
 "$bin" sweep "$work/sweep.toml" --out "$work/resumed.h5" --quiet
 check "a resumed sweep equals an uninterrupted one" h5diff -q "$work/full.h5" "$work/resumed.h5"
 
