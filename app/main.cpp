@@ -12,6 +12,7 @@
 #include "app/commands/decimal_options.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/core/printable.hpp"
+#include "sim/core/version.hpp"
 #include "sim/io/output_file.hpp"
 
 namespace {
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
       "pledgesim: an agent-based simulator of the labour market for children's social workers.\n"
       "Run `pledgesim <command> --help` for each command's options."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", PLEDGESIM_VERSION);
+  app.set_version_flag("--version", pledgesim::sim::kSoftwareVersion);
   const std::vector<pa::Command> commands = {
       pa::add_run_command(app),         pa::add_resume_command(app),
       pa::add_validate_command(app),    pa::add_summarize_command(app),

@@ -21,6 +21,7 @@
 #include "sim/core/printable.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/core/replication.hpp"
+#include "sim/core/version.hpp"
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/hdf5_recorder.hpp"
 #include "sim/io/output_file.hpp"
@@ -154,7 +155,7 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
   settings.checkpoint_every = o.checkpoint_every;
   settings.checkpoint = [&](const models::Batch& batch) {
     sim::CheckpointInfo ci;
-    ci.software_version = PLEDGESIM_VERSION;
+    ci.software_version = sim::kSoftwareVersion;
     ci.scenario_name = scenario.name;
     ci.scenario_text = text;
     ci.seed = scenario.seed;
@@ -305,9 +306,9 @@ int resume_command(const std::string& checkpoint, const RunOptions& options) {
   const sim::InterruptGuard interrupt_guard;
   const auto reader = std::make_unique<sim::CheckpointReader>(checkpoint);
   const sim::CheckpointInfo& ci = reader->info();
-  if (ci.software_version != PLEDGESIM_VERSION)
+  if (ci.software_version != sim::kSoftwareVersion)
     throw sim::CheckpointError(checkpoint + ": written by pledgesim " + ci.software_version +
-                               ", this is pledgesim " + PLEDGESIM_VERSION +
+                               ", this is pledgesim " + sim::kSoftwareVersion +
                                "; a checkpoint resumes only with the program that wrote it (run "
                                "the scenario again with this one)");
   const models::Scenario scenario = models::under_heading(

@@ -18,7 +18,7 @@ namespace pledgesim::app {
 struct SweepIdentity {
   std::string sweep_text;     // the sweep file as read
   std::string scenario_text;  // the base scenario, resolved (models::to_toml)
-  std::string version;        // PLEDGESIM_VERSION
+  std::string version;        // sim::kSoftwareVersion
   // Not fingerprinted; recorded so that readers of an unfinished sweep's
   // output can say how far it got and how to continue.
   std::size_t runs = 0;    // runs in the whole sweep

@@ -22,6 +22,7 @@
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/progress.hpp"
+#include "sim/core/version.hpp"
 #include "sim/io/hdf5_util.hpp"
 #include "sim/io/output_file.hpp"
 #include "sim/io/output_lock.hpp"
@@ -81,7 +82,7 @@ void write_sweep_file(const Plan& plan, const SweepJournal& journal, const fs::p
                     "create " + partial.string());
     h5::write_string_attribute(file, "format", "pledgesim-sweep");
     h5::write_int_attribute(file, "format_version", 1);
-    h5::write_string_attribute(file, "software_version", PLEDGESIM_VERSION);
+    h5::write_string_attribute(file, "software_version", sim::kSoftwareVersion);
     h5::write_int_attribute(file, "rng_contract", models::kRngContract);
     h5::write_int_attribute(file, "seed", static_cast<std::int64_t>(plan.spec.seed));
     h5::write_string_attribute(file, "seed_policy",
@@ -262,7 +263,7 @@ int sweep_command(const SweepOptions& o) {
     }
     if (journal_problem.empty())
       if (const auto mismatch = journal.open({plan.spec.text, models::to_toml(plan.base),
-                                              PLEDGESIM_VERSION, plan.runs(), o.sweep_file}))
+                                              sim::kSoftwareVersion, plan.runs(), o.sweep_file}))
         journal_problem = *mismatch;
     journal_ok = journal_problem.empty() ? 1 : 0;
   }

@@ -7,6 +7,7 @@
 #include "sim/core/interrupt.hpp"
 #include "sim/core/parallel.hpp"
 #include "sim/core/replication.hpp"
+#include "sim/core/version.hpp"
 #include "sim/io/output_file.hpp"
 
 namespace pledgesim::models {
@@ -29,7 +30,7 @@ sim::RunInfo run_info(const Scenario& scenario, const RunSettings& settings,
   sim::RunInfo info;
   info.scenario_name = scenario.name;
   info.scenario_text = settings.scenario_text.empty() ? to_toml(scenario) : settings.scenario_text;
-  info.software_version = PLEDGESIM_VERSION;
+  info.software_version = sim::kSoftwareVersion;
   info.rng_contract = kRngContract;
   info.seed = scenario.seed;
   info.weeks = scenario.weeks();

@@ -8,7 +8,13 @@ packages=(
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools libcli11-dev
   libbenchmark-dev libgtest-dev libgmock-dev librandom123-dev
   libtomlplusplus-dev libboost-dev libnlopt-cxx-dev libopenmpi-dev openmpi-bin
+  libboost-math-dev
   python3-h5py python3-numpy python3-pandas python3-scipy python3-matplotlib
+  python3-xarray python3-h5netcdf python3-plotly
+  # the Python package `pledgesim` (pybind11) and its notebooks
+  python3-dev pybind11-dev python3-pybind11 python3-nbconvert python3-ipykernel
+  # tests: the report in a real browser, the README's R snippet, its SLURM example
+  chromium r-cran-hdf5r slurm-wlm munge
 )
 
 missing=()

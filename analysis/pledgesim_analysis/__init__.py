@@ -5,8 +5,8 @@ from it) and use Debian's interpreter, which has h5py, numpy and pandas::
 
     PYTHONPATH=analysis /usr/bin/python3 -m pledgesim_analysis results/london_baseline.h5
 
-    >>> from pledgesim_analysis import open_run
-    >>> run = open_run("results/london_baseline.h5")
+    >>> from pledgesim_analysis import read_run
+    >>> run = read_run("results/london_baseline.h5")
     >>> run.series("agency_fte")             # DataFrame: dates x employers
     >>> run.long_frame(["starters", "leavers"])  # tidy: date, week, employer, metric, value
     >>> run.events()                         # with run --events: one row per event
@@ -15,6 +15,6 @@ See docs/reading-output.md for the file layout and for reading it without
 this package (plain h5py/pandas, R with hdf5r, h5dump).
 """
 
-from .reader import EVENT_COLUMNS, FORMAT_NAME, KNOWN_FORMAT_VERSIONS, Run, open_run
+from .reader import EVENT_COLUMNS, FORMAT_NAME, KNOWN_FORMAT_VERSIONS, Run, read_run
 
-__all__ = ["open_run", "Run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS", "EVENT_COLUMNS"]
+__all__ = ["read_run", "Run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS", "EVENT_COLUMNS"]

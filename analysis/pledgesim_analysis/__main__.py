@@ -11,7 +11,7 @@ import argparse
 import sys
 import tomllib
 
-from .reader import Run, open_run
+from .reader import Run, read_run
 
 
 def _scenario_description(run: Run) -> str:
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for i, path in enumerate(args.files):
         try:
-            run = open_run(path)
+            run = read_run(path)
         except (OSError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 2

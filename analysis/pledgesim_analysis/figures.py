@@ -1,6 +1,6 @@
 """Figures of one or more run files (PNG, matplotlib's Agg backend).
 
-Every function takes run files already opened with :func:`open_run` and a
+Every function takes run files already opened with :func:`read_run` and a
 path to write; bands and error bars are 90% t-intervals across replications
 (for one scenario, of its values; for a change, of the paired differences),
 of the mean or prediction intervals by ``kind`` (see :mod:`.stats`), left

@@ -26,15 +26,15 @@ how to read it. In short::
 
 Example::
 
-    from pledgesim_analysis import open_run
+    from pledgesim_analysis import read_run
 
-    run = open_run("results/london_baseline.h5")
+    run = read_run("results/london_baseline.h5")
     agency = run.series("agency_fte")          # rows: dates, columns: employers
     print(agency.attrs["units"], agency.iloc[-1].sum())
     tidy = run.long_frame(["starters", "leavers"])
     events = run.events()                      # with --events: one row per event
 
-`open_run` reads only the small metadata (attributes, time axis, employer
+`read_run` reads only the small metadata (attributes, time axis, employer
 table) and checks the layout; each `series` / `long_frame` call opens the
 file again and reads just the datasets (and the replication) asked for, so a
 `Run` holds no open HDF5 handle and can be kept around or pickled freely.
@@ -53,7 +53,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["Run", "open_run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS", "EVENT_COLUMNS"]
+__all__ = ["Run", "read_run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS", "EVENT_COLUMNS"]
 
 #: Value of the root attribute ``format`` in every pledgesim run file.
 FORMAT_NAME = "pledgesim"
@@ -105,7 +105,7 @@ def _read_strings(dataset: h5py.Dataset) -> np.ndarray:
 class Run:
     """Metadata of one pledgesim run file, with methods that read its series.
 
-    Create it with :func:`open_run`. Attributes:
+    Create it with :func:`read_run`. Attributes:
 
     path
         The run file.
@@ -448,7 +448,7 @@ def _open_file(path: Path) -> h5py.File:
     return f
 
 
-def open_run(path: str | os.PathLike) -> Run:
+def read_run(path: str | os.PathLike) -> Run:
     """Open a pledgesim run file and read its metadata.
 
     Raises FileNotFoundError if ``path`` does not exist, and ValueError (whose

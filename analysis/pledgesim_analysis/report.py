@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from . import figures, metrics
-from .reader import open_run
+from .reader import read_run
 from .stats import INTERVAL_KINDS, default_interval_kind, interval, interval_title
 from .tilemap import draw_tilemap
 
@@ -142,7 +142,7 @@ def build_report(paths, out_dir, kind: str | None = None,
     ``allow_different_parameters``)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    runs = [open_run(p) for p in paths]
+    runs = [read_run(p) for p in paths]
     base = runs[0]
     for run in runs[1:]:
         if run.attrs.get("format_version") != base.attrs.get("format_version"):

@@ -306,7 +306,7 @@ import sys
 sys.path.insert(0, sys.argv[2])
 import pledgesim_analysis as pa
 try:
-    pa.open_run(sys.argv[1])
+    pa.read_run(sys.argv[1])
 except ValueError as e:
     assert 'incomplete run' in str(e), e
 else:

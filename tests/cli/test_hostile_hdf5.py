@@ -294,9 +294,9 @@ def refused(args, path, expect):
 # "read" when all of that succeeded, else the exception.
 PY_READ = """
 import sys
-from pledgesim_analysis import open_run
+from pledgesim_analysis import read_run
 try:
-    run = open_run(sys.argv[1])
+    run = read_run(sys.argv[1])
     for name in run.metrics:
         run.array(name, 0)
     print("read")

@@ -21,7 +21,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 if importlib.util.find_spec("pledgesim_analysis") is None:  # ctest sets PYTHONPATH
     sys.path.insert(0, str(HERE.parent.parent / "analysis"))
-from pledgesim_analysis import EVENT_COLUMNS, open_run  # noqa: E402
+from pledgesim_analysis import EVENT_COLUMNS, read_run  # noqa: E402
 
 _tmp: tempfile.TemporaryDirectory | None = None
 
@@ -55,7 +55,7 @@ class EventsTest(unittest.TestCase):
         cls.path = workdir() / "events.h5"
         pledgesim("run", "--years", "2", "--seed", "4", "--events", "--out", str(cls.path),
                   "-q", "--no-summary")
-        cls.rf = open_run(cls.path)
+        cls.rf = read_run(cls.path)
         cls.events = cls.rf.events()
 
     def test_run_says_it_has_events(self):
@@ -150,7 +150,7 @@ class EventsTest(unittest.TestCase):
     def test_file_without_events(self):
         path = workdir() / "plain.h5"
         pledgesim("run", "--years", "1", "--out", str(path), "-q", "--no-summary")
-        run = open_run(path)
+        run = read_run(path)
         self.assertFalse(run.has_events)
         with self.assertRaises(KeyError):
             run.events()
@@ -164,7 +164,7 @@ class CheckpointRefusedTest(unittest.TestCase):
         ckpt = Path(str(out) + ".ckpt")
         self.assertTrue(ckpt.exists())
         with self.assertRaises(ValueError) as cm:
-            open_run(ckpt)
+            read_run(ckpt)
         self.assertIn("a checkpoint of an unfinished run", str(cm.exception))
         self.assertIn("pledgesim resume", str(cm.exception))
 

@@ -37,7 +37,7 @@ SNIPPET_DOCS = [SOURCE_ROOT / "docs" / "reading-output.md", SOURCE_ROOT / "READM
 
 if importlib.util.find_spec("pledgesim_analysis") is None:  # ctest sets PYTHONPATH
     sys.path.insert(0, str(SOURCE_ROOT / "analysis"))
-from pledgesim_analysis import open_run  # noqa: E402
+from pledgesim_analysis import read_run  # noqa: E402
 
 SEED = 3
 YEARS = 2
@@ -239,19 +239,19 @@ class CompressedRunFileTest(unittest.TestCase):
             self.assertLess(stored[1] * 3, stored[0])
 
     def test_reader_reads_the_same_frames(self):
-        plain, packed = open_run(self.plain), open_run(self.path)
+        plain, packed = read_run(self.plain), read_run(self.path)
         self.assertEqual(plain.metrics, packed.metrics)
         for name in plain.metrics:
             pd.testing.assert_frame_equal(plain.series(name), packed.series(name))
 
 
 class ReaderTest(unittest.TestCase):
-    """pledgesim_analysis.open_run on the generated file."""
+    """pledgesim_analysis.read_run on the generated file."""
 
     @classmethod
     def setUpClass(cls):
         cls.path = generated_run_file()
-        cls.run_file = open_run(cls.path)
+        cls.run_file = read_run(cls.path)
         with h5py.File(cls.path, "r") as f:
             cls.n_weeks = f["time/week"].shape[0]
             cls.n_emp = f["employers/name"].shape[0]
@@ -368,8 +368,8 @@ class ReplicationLayoutTest(unittest.TestCase):
                 ds = f["series"].create_dataset(name, data=np.stack([data, data * 2]))
                 for key in ("units", "description"):
                     ds.attrs[key] = attrs[key]
-        cls.run_file = open_run(cls.path)
-        cls.orig = open_run(src)
+        cls.run_file = read_run(cls.path)
+        cls.orig = read_run(src)
 
     @classmethod
     def tearDownClass(cls):
@@ -398,7 +398,7 @@ class ReplicationLayoutTest(unittest.TestCase):
 
 
 class NotARunFileTest(unittest.TestCase):
-    """open_run refuses other files with a ValueError naming the file."""
+    """read_run refuses other files with a ValueError naming the file."""
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="pledgesim_reader_bad_")
@@ -409,7 +409,7 @@ class NotARunFileTest(unittest.TestCase):
 
     def assert_refused(self, path: Path, *fragments: str):
         with self.assertRaises(ValueError) as cm:
-            open_run(path)
+            read_run(path)
         message = str(cm.exception)
         self.assertIn(str(path), message)
         for fragment in fragments:
@@ -445,7 +445,7 @@ class NotARunFileTest(unittest.TestCase):
 
     def test_missing_file(self):
         with self.assertRaises(FileNotFoundError):
-            open_run(self.dir / "absent.h5")
+            read_run(self.dir / "absent.h5")
 
 
 class CommandLineTest(unittest.TestCase):
@@ -509,7 +509,7 @@ class ReadmeSnippetTest(unittest.TestCase):
     def test_snippet_runs(self):
         path = generated_run_file()
         namespace = self.run_snippet(path)
-        run = open_run(path)
+        run = read_run(path)
         wide = namespace["wide"][run.employer_names]
         pd.testing.assert_frame_equal(wide, run.series("agency_fte").astype(float),
                                       check_flags=False, check_names=False)
@@ -527,7 +527,7 @@ class ReadmeSnippetTest(unittest.TestCase):
             subprocess.run([binary, "run", "--years", "1", "--seed", "4", "--replications", "3",
                             "--out", str(path), "-q", "--no-summary"], check=True, timeout=300)
             namespace = self.run_snippet(path)
-            run = open_run(path)
+            run = read_run(path)
             tidy = namespace["tidy"]
             self.assertEqual(list(tidy.columns), ["replication", "date", "employer", "agency_fte"])
             self.assertEqual(len(tidy), 3 * len(run.weeks) * len(run.employers))

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 SOURCE_ROOT = HERE.parent.parent
 if importlib.util.find_spec("pledgesim_analysis") is None:
     sys.path.insert(0, str(SOURCE_ROOT / "analysis"))
-from pledgesim_analysis import metrics, open_run, report  # noqa: E402
+from pledgesim_analysis import metrics, read_run, report  # noqa: E402
 from pledgesim_analysis.stats import (  # noqa: E402
     mean_interval, prediction_interval, t_quantile)
 from pledgesim_analysis.tilemap import TILES  # noqa: E402
@@ -108,7 +108,7 @@ class ReportTest(unittest.TestCase):
                              "--indicator", "vacancy_rate")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         rows = list(csv.DictReader(io.StringIO(proc.stdout)))
-        run = open_run(self.base)
+        run = read_run(self.base)
         rates = metrics.annual_rates(run)
         labels = [p.label for p in rates["periods"]]
         checked = 0
@@ -124,7 +124,7 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(checked, 3 * len(labels) * len(run.employers))
 
     def test_weekly_rates_at_the_snapshot_equal_the_annual_ones(self):
-        run = open_run(self.base)
+        run = read_run(self.base)
         name, mask = metrics.headline_group(run)
         weekly = metrics.weekly_rates(run, mask)
         annual = metrics.annual_rates(run, {name: mask})
@@ -171,13 +171,13 @@ class ParametersTest(unittest.TestCase):
         return proc, html
 
     def test_reader_gives_each_replications_values(self):
-        run = open_run(self.base)
+        run = read_run(self.base)
         self.assertTrue(run.has_parameters)
         self.assertEqual(run.parameter_keys, ("behaviour_by_region.London.exit_rate_per_year",))
         self.assertEqual(run.parameter_source, str(self.ensemble))
         frame = run.parameter_frame()
         self.assertEqual(frame.iloc[:, 0].tolist(), [0.04, 0.05, 0.06])
-        self.assertFalse(open_run(self.plain).has_parameters)
+        self.assertFalse(read_run(self.plain).has_parameters)
 
     def test_prediction_intervals_agree_with_pledgesim_summarize(self):
         proc = run_pledgesim("summarize", str(self.base), "--by", "authority", "--format", "csv",
@@ -185,7 +185,7 @@ class ParametersTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stderr)
         rows = list(csv.DictReader(io.StringIO(proc.stdout)))
         self.assertIn("pi90_lo", rows[0])  # the default for a run with parameters
-        rates = metrics.annual_rates(open_run(self.base))
+        rates = metrics.annual_rates(read_run(self.base))
         labels = [p.label for p in rates["periods"]]
         checked = 0
         for row in rows:
