@@ -57,18 +57,6 @@ struct Ensemble {
   std::string source;  // the file's name, as given
 };
 
-// What the output records of it: each replication's set and values.
-sim::ParameterTable parameter_table(const Ensemble& e, std::size_t replications) {
-  sim::ParameterTable t;
-  t.source = e.source;
-  t.keys = e.sets.keys;
-  for (std::size_t set : models::assign_sets(e.sets, replications)) {
-    t.sets.push_back(static_cast<std::int64_t>(set));
-    t.values.insert(t.values.end(), e.sets.sets[set].begin(), e.sets.sets[set].end());
-  }
-  return t;
-}
-
 // Where a resumed run starts: its checkpoint, read and checked.
 struct ResumeFrom {
   const sim::CheckpointReader& reader;
@@ -124,7 +112,8 @@ int execute(const models::Scenario& scenario, const std::string& text, const Run
   std::string ensemble_text;  // kept in checkpoints, so that a resume runs the same sets
   if (ensemble) {
     settings.replication_parameters = models::ensemble_parameters(ensemble->sets, replications);
-    settings.parameter_table = parameter_table(*ensemble, replications);
+    settings.parameter_table =
+        models::ensemble_table(ensemble->sets, ensemble->source, replications);
     ensemble_text = models::parameter_ensemble_csv(ensemble->sets);
     if (!o.quiet) {
       const auto& sets = settings.parameter_table.sets;

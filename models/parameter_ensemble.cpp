@@ -4,17 +4,16 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
-#include <system_error>
 #include <variant>
 
 #include "models/scenario_reader.hpp"
 #include "models/scenario_schema.hpp"
+#include "sim/io/input_file.hpp"
 
 namespace pledgesim::models {
 
@@ -190,21 +189,9 @@ class Reader {
 };
 
 std::string read_ensemble_file(const fs::path& file) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(file, ec);
-  if (ec || !fs::exists(status)) fail(file, "cannot open parameter ensemble (no such file)");
-  if (!fs::is_regular_file(status))
-    fail(file, "not a regular file (a parameter ensemble is a CSV file)");
-  const std::uintmax_t size = fs::file_size(file, ec);
-  if (ec) fail(file, "cannot read parameter ensemble (" + ec.message() + ")");
-  if (size > kMaxBytes)
-    fail(file, "is " + std::to_string(size) + " bytes; a parameter ensemble is at most " +
-                   std::to_string(kMaxBytes >> 20) + " MiB");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) fail(file, "cannot open parameter ensemble");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  sim::TextInput input = sim::read_text_input(file, kMaxBytes);
+  if (!input.text) fail(file, "cannot read parameter ensemble: " + input.problem);
+  return std::move(*input.text);
 }
 
 }  // namespace
@@ -293,6 +280,18 @@ ReplicationParameters ensemble_parameters(const ParameterEnsemble& ensemble,
       **value = shared->values[replication][k];
     }
   };
+}
+
+sim::ParameterTable ensemble_table(const ParameterEnsemble& ensemble, const std::string& source,
+                                   std::size_t replications) {
+  sim::ParameterTable t;
+  t.source = source;
+  t.keys = ensemble.keys;
+  for (std::size_t set : assign_sets(ensemble, replications)) {
+    t.sets.push_back(static_cast<std::int64_t>(set));
+    t.values.insert(t.values.end(), ensemble.sets[set].begin(), ensemble.sets[set].end());
+  }
+  return t;
 }
 
 }  // namespace pledgesim::models

@@ -55,4 +55,9 @@ std::vector<std::size_t> assign_sets(const ParameterEnsemble& ensemble, std::siz
 ReplicationParameters ensemble_parameters(const ParameterEnsemble& ensemble,
                                           std::size_t replications);
 
+// What a run records of it (RunSettings::parameter_table): each
+// replication's set and values, and `source`, the file's name as given.
+sim::ParameterTable ensemble_table(const ParameterEnsemble& ensemble, const std::string& source,
+                                   std::size_t replications);
+
 }  // namespace pledgesim::models

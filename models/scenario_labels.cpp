@@ -1,4 +1,5 @@
 #include "models/scenario_labels.hpp"
+#include "sim/core/printable.hpp"
 
 #include <cstdio>
 
@@ -25,15 +26,9 @@ std::optional<std::string> text_problem(std::string_view text, TextUse use) {
   if (text.size() > limit)
     return "is " + std::to_string(text.size()) + " bytes long; at most " + std::to_string(limit);
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    // C0 controls and DEL; C1 controls (U+0080..U+009F, UTF-8 C2 80..C2 9F).
-    unsigned cp = 0x110000;
-    if (c < 0x20 || c == 0x7f)
-      cp = c;
-    else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-             static_cast<unsigned char>(text[i + 1]) <= 0x9f)
-      cp = static_cast<unsigned char>(text[i + 1]);
-    if (cp == 0x110000) continue;
+    const auto control = sim::control_character_at(text, i);
+    if (!control) continue;
+    const unsigned cp = control->code_point;
     if (use == TextUse::kDescription && (cp == '\n' || cp == '\t')) continue;
     return "contains a control character (" + code_point(cp) + ") at byte " + std::to_string(i) +
            (use == TextUse::kDescription ? "; only tabs and line breaks are allowed"

@@ -322,4 +322,15 @@ std::string format_comparisons(const std::vector<Comparison>& cs, Format format)
   return out;
 }
 
+std::vector<Comparison> compare_with_first(const std::vector<RunFile>& runs,
+                                           CompareOptions options) {
+  const bool parameters =
+      std::any_of(runs.begin(), runs.end(), [](const RunFile& r) { return r.has_parameters(); });
+  options.interval = options.interval.value_or(default_interval_kind(parameters));
+  std::vector<Comparison> comparisons;
+  for (std::size_t k = 1; k < runs.size(); ++k)
+    comparisons.push_back(compare_runs(runs.front(), runs[k], options));
+  return comparisons;
+}
+
 }  // namespace pledgesim::analysis

@@ -59,6 +59,12 @@ struct Comparison {
 // allowed) their paired replications ran different parameter values.
 Comparison compare_runs(const RunFile& a, const RunFile& b, const CompareOptions& options = {});
 
+// runs[0] against each later run, with one interval kind for them all (the
+// CSV has one header): options.interval, or the default for the files when
+// any of them carries /replications/parameters.
+std::vector<Comparison> compare_with_first(const std::vector<RunFile>& runs,
+                                           CompareOptions options);
+
 std::string compare_interval_note(std::size_t pairs, IntervalKind kind = IntervalKind::kMean,
                                   bool parameters = false);
 

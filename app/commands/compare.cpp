@@ -41,13 +41,8 @@ Command add_compare_command(CLI::App& app) {
         o.allow_different_parameters = s->allow_different_parameters;
         std::vector<an::RunFile> runs;
         for (const auto& f : s->files) runs.push_back(an::open_run_file(f));
-        // One kind for every comparison (the CSV has one header).
-        const bool parameters =
-            std::any_of(runs.begin(), runs.end(), [](const auto& r) { return r.has_parameters(); });
-        o.interval = interval_option(s->table).value_or(an::default_interval_kind(parameters));
-        std::vector<an::Comparison> cs;
-        for (std::size_t k = 1; k < runs.size(); ++k)
-          cs.push_back(an::compare_runs(runs.front(), runs[k], o));
+        o.interval = interval_option(s->table);
+        const std::vector<an::Comparison> cs = an::compare_with_first(runs, o);
         std::cout << sim::printable(an::format_comparisons(cs, *an::parse_format(s->table.format)));
         if (s->table.format != "table")
           for (const auto& c : cs)
