@@ -132,10 +132,14 @@ for _ in $(seq 50); do
 done
 [ -S "$cluster/munge/socket" ] || skip "munged did not start" "$cluster/log/munged.out"
 
-# One node (this host) with its real CPU count, one partition; the daemons
-# run as the user running the test, so it works as root and as anyone else.
+# One node (this host) with at least the 2 CPUs the job asks for (on a
+# 1-CPU machine config_overrides lets slurmd take the configured count), one
+# partition; the daemons run as the user running the test, so it works as
+# root and as anyone else.
 node=$(hostname -s)
 user=$(id -un)
+cpus=$(nproc)
+[ "$cpus" -ge 2 ] || cpus=2
 cat >"$SLURM_CONF" <<EOF
 ClusterName=pledgesim-test
 SlurmctldHost=$node(127.0.0.1)
@@ -163,7 +167,8 @@ SchedulerType=sched/builtin
 MpiDefault=none
 ReturnToService=2
 KillWait=2
-NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=100 State=UNKNOWN
+SlurmdParameters=config_overrides
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=100 State=UNKNOWN
 PartitionName=debug Nodes=$node Default=YES MaxTime=10 State=UP
 EOF
 slurmctld -D >"$cluster/log/slurmctld.out" 2>&1 &
@@ -181,7 +186,7 @@ for _ in $(seq 100); do
 done
 [ "$up" -eq 1 ] || skip "the node did not become idle within 20 s (state: $(sinfo -h -o %T 2>&1))" \
   "$cluster/log/slurmctld.log" "$cluster/log/slurmd.log"
-echo "one-node cluster up: $node, $(nproc) CPUs, slurmctld port $port"
+echo "one-node cluster up: $node, $cpus CPUs, slurmctld port $port"
 check "srun offers the pmix MPI plugin (srun --mpi=list)" \
   bash -c 'srun --mpi=list 2>&1 | grep -qw pmix'
 
