@@ -361,6 +361,7 @@ bool read_csv_design(SweepSpec& spec, const models::Scenario& base, const toml::
   for (const auto& n : names) name_list += (name_list.empty() ? "" : ", ") + n;
   constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::vector<std::size_t> column_of(k, kNone);
+  bool listed = false;
   for (std::size_t c = 0; c < table.header.size(); ++c) {
     const auto it = std::find(names.begin(), names.end(), table.header[c]);
     if (it != names.end()) {
@@ -370,8 +371,9 @@ bool read_csv_design(SweepSpec& spec, const models::Scenario& base, const toml::
     const std::string near = models::closest_key(table.header[c], names);
     add(table.header_line, "column " + std::to_string(c + 1),
         "'" + table.header[c] + "' is not a parameter of " + sweep +
-            (near.empty() ? "" : " (did you mean '" + near + "'?)") + "; its [[parameters]] are " +
-            name_list);
+            (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+            (listed ? "" : "; its [[parameters]] are " + name_list));
+    listed = true;  // the list once, at the first stranger
   }
   for (std::size_t j = 0; j < k; ++j)
     if (column_of[j] == kNone)

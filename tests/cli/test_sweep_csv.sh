@@ -177,8 +177,11 @@ bad() {  # bad NAME CONTENT EXPECTED-TEXT [WEEKS-EXTRA]
 h='behaviour.exit_rate_per_year,policies[0].weeks,signatory_share.London\n'
 bad empty '' "empty.csv: empty: expected a header line naming the parameters"
 bad only_header "# no rows\n$h" "only_header.csv:2: no points"
-bad unknown_column "behaviour.exit_rate_per_year,policies[0].weeks,signatory_share.London,behaviour.exit_rat\n0.1,0,0,1\n" \
-  "unknown_column.csv:1: column 4: 'behaviour.exit_rat' is not a parameter of"
+bad unknown_column "weight,behaviour.exit_rate_per_year,policies[0].weeks,signatory_share.London,behaviour.exit_rate_per_yer\n1,0.1,0,0,1\n" \
+  "unknown_column.csv:1: column 5: 'behaviour.exit_rate_per_yer' is not a parameter of $work/unknown_column.toml (did you mean 'behaviour.exit_rate_per_year'?)"
+check "unknown_column: the sweep's parameters listed once, at the first unknown column" \
+  test "$(grep -c "its \[\[parameters\]\] are" "$work/err")" -eq 1 -a \
+  "$(grep -c "column 1: 'weight' is not a parameter .*; its \[\[parameters\]\] are behaviour.exit_rate_per_year, policies\[0\].weeks, signatory_share.London$" "$work/err")" -eq 1
 bad missing_column "behaviour.exit_rate_per_year,signatory_share.London\n0.1,0\n" \
   "missing_column.csv:1: no column for parameters[1] (policies[0].weeks)"
 bad repeated_column "behaviour.exit_rate_per_year,policies[0].weeks,policies[0].weeks,signatory_share.London\n0.1,0,0,0\n" \
