@@ -149,7 +149,13 @@ class Sweep:
             self.replications = int(replication.max()) + 1 if len(replication) else 0
             self.runs_planned = len(self.values) * self.replications
             self.outcomes = {}
+            # Sweep format 2 labels the outcomes for xarray: beside them in
+            # /outcomes lie the dimension `run` and copies of the /runs
+            # columns (its coordinates), which are not outcomes.
+            coordinates = set(f["runs"]) | {"run", "week", "date"}
             for name, ds in f["outcomes"].items():
+                if name in coordinates or not isinstance(ds, h5py.Dataset):
+                    continue
                 y = np.asarray(ds[()], dtype=float)
                 if y.shape != self.point.shape:
                     raise ValueError(f"{self.path}: /outcomes/{name} has {y.shape} values for "

@@ -12,11 +12,14 @@ import importlib.util
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
 from pathlib import Path
+
+import h5py
 
 HERE = Path(__file__).resolve().parent
 SOURCE_ROOT = HERE.parent.parent
@@ -202,6 +205,22 @@ class SweepReportTest(unittest.TestCase):
         self.assertIn("no range (values from the design file)", page)
         self.assertIn("3 distinct, 0.05 to 0.1", page)
         self.assertNotIn('id="small-design"', page)
+
+    def test_format_2_coordinates_beside_the_outcomes_are_not_outcomes(self):
+        # Sweep format 2 writes, inside /outcomes, the dimension `run` and
+        # copies of the /runs columns as its coordinates.
+        name = "morris_small_format2"
+        path = Path(self.tmp.name) / f"{name}.h5"
+        shutil.copy(self.files["morris_small"], path)
+        with h5py.File(path, "r+") as f:
+            f.attrs["format_version"] = 2
+            for column in f["runs"]:
+                f["outcomes"].create_dataset(column, data=f["runs"][column][()])
+        self.files[name] = path
+        page = self.report(name)
+        self.assertEqual(len(figures(page, "scatter")), len(OUTCOMES))
+        self.assertEqual(len(figures(page, "indices")), len(OUTCOMES))
+        self.assertNotIn("behaviour.exit_rate_per_year against each parameter", page)
 
     def test_outcomes_option_picks_outcomes_and_refuses_unknown_ones(self):
         page = self.report("morris_small", outcomes=["leavers.all.2018"])
