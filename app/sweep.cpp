@@ -2,10 +2,12 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "analysis/cpp/grouping.hpp"
 #include "analysis/cpp/indicators.hpp"
 #include "analysis/cpp/run_memory.hpp"
+#include "app/design_csv.hpp"
 #include "app/toml_checker.hpp"
 #include "models/metrics.hpp"
 #include "models/policy_kinds.hpp"
@@ -53,9 +56,9 @@ class SweepReader : public TomlChecker {
   explicit SweepReader(std::string file) : TomlChecker(std::move(file)) {}
 
   void read(const toml::table& root, SweepSpec& spec, const fs::path& file) {
-    const std::vector<std::string> known = {"scenario",    "years",   "seed",       "replications",
-                                            "seed_policy", "design",  "samples",    "morris_levels",
-                                            "parameters",  "outputs", "description"};
+    const std::vector<std::string> known = {
+        "scenario", "years",         "seed",       "replications", "seed_policy", "design",
+        "samples",  "morris_levels", "parameters", "outputs",      "description", "design_file"};
     unknown_fields(root, "", known);
     read_run_keys(root, file, spec.scenario, spec.years, spec.seed);
     if (const auto* n = root.get("replications"))
@@ -73,13 +76,31 @@ class SweepReader : public TomlChecker {
       if (kind)
         spec.design.kind = *kind;
       else
-        issue(n, "design", "expected \"grid\", \"latin_hypercube\", \"saltelli\" or \"morris\"");
+        issue(n, "design",
+              "expected \"grid\", \"latin_hypercube\", \"saltelli\", \"morris\" or \"csv\"");
     } else {
-      issue(nullptr, "design", "missing: grid, latin_hypercube, saltelli or morris");
+      issue(nullptr, "design", "missing: grid, latin_hypercube, saltelli, morris or csv");
     }
-    if (const auto* n = root.get("samples"))
-      spec.design.samples = static_cast<std::size_t>(integer(*n, "samples", 1, 1e7));
-    else if (spec.design.kind != an::DesignKind::grid)
+    const bool csv = spec.design.kind == an::DesignKind::csv;
+    if (const auto* n = root.get("design_file")) {
+      const auto s = n->value<std::string>();
+      if (!csv)
+        issue(n, "design_file", "only for design = \"csv\" (points read from a CSV file)");
+      else if (!s || s->empty())
+        issue(n, "design_file", "expected a CSV file name, relative to this file");
+      else
+        spec.design_file = file.parent_path() / *s;
+    } else if (csv) {
+      issue(nullptr, "design_file",
+            "missing: the CSV file of the design's points (a header naming the parameters, "
+            "then one row per point), relative to this file");
+    }
+    if (const auto* n = root.get("samples")) {
+      if (csv)
+        issue(n, "samples", "a csv design has one point per row of its design_file: no samples");
+      else
+        spec.design.samples = static_cast<std::size_t>(integer(*n, "samples", 1, 1e7));
+    } else if (spec.design.kind != an::DesignKind::grid && !csv)
       issue(nullptr, "samples",
             "missing: points (latin_hypercube), base samples (saltelli) or trajectories (morris)");
     if (const auto* n = root.get("morris_levels"))
@@ -155,7 +176,14 @@ class SweepReader : public TomlChecker {
         p.kind = SweepParameter::Kind::signatory_share;
         p.key = *region;
       }
-      if (const toml::node* v = t.get("values")) {
+      const bool csv = spec.design.kind == an::DesignKind::csv;
+      if (const toml::node* v = t.get("values"); v && csv) {
+        issue(v, where + ".values",
+              "a csv design takes its values from design_file: give min and max to check them "
+              "against, or neither");
+      } else if (csv && !t.contains("min") && !t.contains("max")) {
+        p.ranged = false;  // the CSV's values, checked against the key's own limits only
+      } else if (v) {
         const toml::array* arr = v->as_array();
         for (std::size_t k = 0; arr && k < arr->size(); ++k)
           if (auto x = arr->get(k)->value<double>(); x && std::isfinite(*x)) p.values.push_back(*x);
@@ -287,6 +315,116 @@ std::string invalid_at(const models::Scenario& base, const SweepSpec& spec, std:
   return "";
 }
 
+// The shortest text that reads back as x ("0.1", not "0.10000000000000001").
+std::string shortest(double x) {
+  char buf[32];
+  const auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;
+  return std::string(buf, end);
+}
+
+// A csv design: the points of spec.design_file, its columns matched to the
+// sweep's parameters by name (in any order), every value checked as a range's
+// ends are (whole numbers where the parameter takes them, inside the range
+// the sweep file gives, and the smallest and largest of each column making
+// a scenario the loader accepts). Fills the design and the values; false
+// (with `issues`) when the file does not do.
+bool read_csv_design(SweepSpec& spec, const models::Scenario& base, const toml::table& root,
+                     const models::ScenarioFiles& files, std::vector<ScenarioIssue>& issues) {
+  const std::string sweep = spec.file.string(), csv = spec.design_file.string();
+  const toml::node* key = root.get("design_file");
+  const std::int64_t key_line = key ? key->source().begin.line : 0;
+  const auto text = files.read(spec.design_file);
+  if (!text) {
+    issues.push_back({sweep, key_line, "design_file",
+                      "'" + csv + "' cannot be read: " + files.why_unreadable(spec.design_file)});
+    return false;
+  }
+  NumberTable table;
+  try {
+    table = parse_number_csv(*text, csv);
+  } catch (const models::ScenarioError& e) {
+    issues.insert(issues.end(), e.issues().begin(), e.issues().end());
+    return false;
+  }
+  const std::size_t before = issues.size(), k = spec.parameters.size();
+  constexpr std::size_t kMaxIssues = 20;  // as the CSV parser: enough to see what is wrong
+  std::size_t more = 0;
+  auto add = [&](std::int64_t line, const std::string& where, const std::string& message) {
+    if (issues.size() - before < kMaxIssues)
+      issues.push_back({csv, line, where, message});
+    else
+      ++more;
+  };
+  std::vector<std::string> names;
+  for (const auto& p : spec.parameters) names.push_back(p.name());
+  std::string name_list;
+  for (const auto& n : names) name_list += (name_list.empty() ? "" : ", ") + n;
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> column_of(k, kNone);
+  bool listed = false;
+  for (std::size_t c = 0; c < table.header.size(); ++c) {
+    const auto it = std::find(names.begin(), names.end(), table.header[c]);
+    if (it != names.end()) {
+      column_of[static_cast<std::size_t>(it - names.begin())] = c;
+      continue;
+    }
+    const std::string near = models::closest_key(table.header[c], names);
+    add(table.header_line, "column " + std::to_string(c + 1),
+        "'" + table.header[c] + "' is not a parameter of " + sweep +
+            (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+            (listed ? "" : "; its [[parameters]] are " + name_list));
+    listed = true;  // the list once, at the first stranger
+  }
+  for (std::size_t j = 0; j < k; ++j)
+    if (column_of[j] == kNone)
+      add(table.header_line, "",
+          "no column for parameters[" + std::to_string(j) + "] (" + names[j] +
+              "): the header names every parameter of the sweep");
+  if (issues.size() > before) return false;
+
+  const std::size_t rows = table.rows();
+  spec.design_values.assign(rows * k, 0.0);
+  spec.design.given.assign(rows * k, 0.0);
+  for (std::size_t j = 0; j < k; ++j) {
+    const SweepParameter& p = spec.parameters[j];
+    const std::size_t c = column_of[j];
+    const std::string where = column_label(table, c);
+    const std::string which = "parameters[" + std::to_string(j) + "]";
+    std::size_t lowest = 0, highest = 0;
+    bool fits = true;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double x = table.at(r, c);
+      if (p.integer && x != std::round(x)) {
+        add(table.lines[r], where, shortest(x) + ": " + which + " takes whole numbers");
+        fits = false;
+      } else if (p.ranged && !(x >= p.min && x <= p.max)) {
+        add(table.lines[r], where,
+            shortest(x) + " is outside the range [" + shortest(p.min) + ", " + shortest(p.max) +
+                "] that " + sweep + " gives " + which);
+        fits = false;
+      }
+      if (x < table.at(lowest, c)) lowest = r;
+      if (x > table.at(highest, c)) highest = r;
+      spec.design_values[r * k + j] = x;
+      spec.design.given[r * k + j] = !p.ranged       ? std::numeric_limits<double>::quiet_NaN()
+                                     : p.max > p.min ? (x - p.min) / (p.max - p.min)
+                                                     : 0.5;
+    }
+    if (!fits) continue;
+    for (const std::size_t r : {lowest, highest}) {
+      const std::string why = invalid_at(base, spec, j, table.at(r, c));
+      if (why.empty()) continue;
+      add(table.lines[r], where, "at " + shortest(table.at(r, c)) + ": " + why);
+      break;  // one report per parameter
+    }
+  }
+  if (more > 0) issues.push_back({csv, 0, "", std::to_string(more) + " more problems not listed"});
+  if (issues.size() > before) return false;
+  spec.design.samples = rows;
+  spec.design_text = *text;
+  return true;
+}
+
 }  // namespace
 
 namespace {
@@ -330,7 +468,8 @@ SweepSpec read_sweep_spec(const std::string& text, const fs::path& file,
                               " (" + std::string(kind) + ")"});
         continue;
       }
-      if (p.kind == SweepParameter::Kind::policy_field && p.policy >= base.policies.size())
+      if ((p.kind == SweepParameter::Kind::policy_field && p.policy >= base.policies.size()) ||
+          !p.ranged)
         continue;
       // Its lowest and highest values (as point_values gives them) must make valid runs.
       const auto node = root["parameters"][k];
@@ -352,8 +491,11 @@ SweepSpec read_sweep_spec(const std::string& text, const fs::path& file,
         break;  // one report per parameter
       }
     }
+    const bool csv_read = spec.design.kind != an::DesignKind::csv ||
+                          (issues.empty() && read_csv_design(spec, base, root, files, issues));
     try {
-      an::design_points(spec.design);  // its checks, without making (maybe millions of) points
+      // Its checks, without making (maybe millions of) points.
+      if (csv_read) an::design_points(spec.design);
     } catch (const std::invalid_argument& e) {
       issues.push_back({file.string(), 0, "design", e.what()});
     }
@@ -397,8 +539,13 @@ SweepSpec load_sweep_spec(const fs::path& file) {
 
 std::vector<double> point_values(const SweepSpec& spec, const an::Design& design,
                                  std::size_t point) {
+  const std::size_t dims = spec.parameters.size();
+  if (design.kind == an::DesignKind::csv) {  // the values as the file gives them
+    const auto row = spec.design_values.begin() + static_cast<std::ptrdiff_t>(point * dims);
+    return {row, row + static_cast<std::ptrdiff_t>(dims)};
+  }
   std::vector<double> v;
-  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+  for (std::size_t k = 0; k < dims; ++k) {
     const auto& p = spec.parameters[k];
     const double u = design.at(point, k);
     double x;

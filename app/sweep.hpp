@@ -1,6 +1,7 @@
 // Parameter sweeps: many runs of one base scenario at the points of an
-// experimental design (grid, Latin hypercube, Saltelli, Morris), with
-// replications, into one HDF5 file of annual outcomes per run.
+// experimental design (grid, Latin hypercube, Saltelli, Morris, or points
+// read from a CSV file), with replications, into one HDF5 file of annual
+// outcomes per run.
 //
 // A sweep file (TOML) names the base scenario, the parameters to vary (any
 // numeric scenario key, a field of one of the scenario's [[policies]], or the
@@ -32,7 +33,8 @@ struct SweepParameter {
   std::string key;          // scenario_key: "behaviour.exit_rate_per_year"; policy_field:
                             // the field ("weeks", "rate_scale", ...); signatory_share: the region
   std::size_t policy = 0;   // policy_field: index into the scenario's [[policies]]
-  double min = 0, max = 0;  // a range ...
+  double min = 0, max = 0;  // a range (a csv design may leave it out: ranged = false) ...
+  bool ranged = true;
   std::vector<double> values;  // ... or a list of values
   std::size_t levels = 3;      // grid levels of a range
   bool integer = false;        // values are rounded (weeks, whole numbers)
@@ -58,6 +60,12 @@ struct SweepSpec {
   std::size_t replications = 1;
   bool common_random_numbers = true;  // replication r uses the same seed at every point
   analysis::DesignSpec design;
+  // A csv design: its file (relative paths from the sweep file's directory),
+  // its text (fingerprinted by the journal) and its values as given,
+  // row-major [points][parameters] in the parameters' order.
+  std::filesystem::path design_file;
+  std::string design_text;
+  std::vector<double> design_values;
   std::vector<SweepParameter> parameters;
   std::vector<SweepOutput> outputs;
 };
@@ -76,7 +84,8 @@ models::Scenario load_sweep_base(const SweepSpec& spec,
                                  const models::ScenarioFiles& files = models::disk_files());
 
 // The parameter values of a design point (unit coordinates mapped to ranges
-// or lists) and the base scenario with them applied.
+// or lists; a csv design's values as given) and the base scenario with them
+// applied.
 std::vector<double> point_values(const SweepSpec& spec, const analysis::Design& design,
                                  std::size_t point);
 models::Scenario scenario_at(const models::Scenario& base, const SweepSpec& spec,

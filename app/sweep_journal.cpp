@@ -34,15 +34,21 @@ struct Manifest {
   std::string sweep, scenario, version;
   std::size_t runs = 0;
   std::string sweep_file;
+  std::string design;
   std::string text() const {
     return "# pledgesim sweep journal: the runs here belong to this sweep only\n"
            "sweep_fnv1a64 = \"" +
            sweep + "\"\nscenario_fnv1a64 = \"" + scenario + "\"\nsoftware_version = \"" + version +
-           "\"\nruns = \"" + std::to_string(runs) + "\"\nsweep_file = \"" + sweep_file + "\"\n";
+           "\"\nruns = \"" + std::to_string(runs) + "\"\nsweep_file = \"" + sweep_file +
+           "\"\ndesign_fnv1a64 = \"" + design + "\"\n";
   }
   static Manifest of(const SweepIdentity& id) {
-    return {sim::fnv1a64_hex(id.sweep_text), sim::fnv1a64_hex(id.scenario_text), id.version,
-            id.runs, id.sweep_file};
+    return {sim::fnv1a64_hex(id.sweep_text),
+            sim::fnv1a64_hex(id.scenario_text),
+            id.version,
+            id.runs,
+            id.sweep_file,
+            sim::fnv1a64_hex(id.design_text)};
   }
 };
 
@@ -74,6 +80,7 @@ std::optional<std::string> SweepJournal::open(const SweepIdentity& id) const {
     fs::create_directories(dir_);
     sim::write_file_atomically(dir_ / "sweep.toml", id.sweep_text);
     sim::write_file_atomically(dir_ / "scenario.toml", id.scenario_text);
+    if (!id.design_text.empty()) sim::write_file_atomically(dir_ / "design.csv", id.design_text);
     sim::write_file_atomically(manifest, want.text());
     return std::nullopt;
   }
@@ -85,12 +92,20 @@ std::optional<std::string> SweepJournal::open(const SweepIdentity& id) const {
   const auto sweep = value_of(*input.text, "sweep_fnv1a64");
   const auto scenario = value_of(*input.text, "scenario_fnv1a64");
   const auto version = value_of(*input.text, "software_version");
+  // A journal written before designs could come from a file has no design
+  // line: its sweep made its own points, as an empty design text says.
+  const std::string design = value_of(*input.text, "design_fnv1a64").value_or(sim::fnv1a64_hex(""));
   if (!sweep || !scenario || !version)
     return manifest.string() + " is damaged (a fingerprint is missing)" + afresh;
   std::vector<std::string> changed;
   if (*sweep != want.sweep) changed.push_back("the sweep file");
   if (*scenario != want.scenario)
     changed.push_back("the base scenario (or a file it includes, or an inputs table)");
+  if (design != want.design)
+    changed.push_back(
+        "the design's points file (design_file; the points the runs were made at "
+        "are in " +
+        (dir_ / "design.csv").string() + ")");
   if (*version != want.version)
     changed.push_back("the program (pledgesim " + *version + " made them, this is " + want.version +
                       ")");

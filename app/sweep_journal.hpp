@@ -2,7 +2,8 @@
 // so an interrupted sweep continues where it stopped. It is trusted only for
 // the sweep that wrote it: a manifest records a fingerprint of everything
 // that determines a run (the sweep file, the base scenario as resolved with
-// its includes, the program version), and each entry carries its length and
+// its includes, a csv design's points file, the program version), and each
+// entry carries its length and
 // a checksum, so an edited or truncated entry is recomputed, never used.
 #pragma once
 
@@ -23,6 +24,9 @@ struct SweepIdentity {
   // output can say how far it got and how to continue.
   std::size_t runs = 0;    // runs in the whole sweep
   std::string sweep_file;  // as given on the command line
+  // Fingerprinted: a csv design's points file as read (empty for designs the
+  // sweep makes itself, which its own text determines).
+  std::string design_text;
 };
 
 class SweepJournal {

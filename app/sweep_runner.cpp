@@ -262,8 +262,9 @@ int sweep_command(const SweepOptions& o) {
       journal_problem = e.what();
     }
     if (journal_problem.empty())
-      if (const auto mismatch = journal.open({plan.spec.text, models::to_toml(plan.base),
-                                              sim::kSoftwareVersion, plan.runs(), o.sweep_file}))
+      if (const auto mismatch =
+              journal.open({plan.spec.text, models::to_toml(plan.base), sim::kSoftwareVersion,
+                            plan.runs(), o.sweep_file, plan.spec.design_text}))
         journal_problem = *mismatch;
     journal_ok = journal_problem.empty() ? 1 : 0;
   }

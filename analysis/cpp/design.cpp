@@ -70,13 +70,15 @@ const char* design_kind_name(DesignKind kind) {
       return "saltelli";
     case DesignKind::morris:
       return "morris";
+    case DesignKind::csv:
+      return "csv";
   }
   return "unknown";
 }
 
 std::optional<DesignKind> parse_design_kind(const std::string& name) {
-  for (DesignKind k :
-       {DesignKind::grid, DesignKind::latin_hypercube, DesignKind::saltelli, DesignKind::morris})
+  for (DesignKind k : {DesignKind::grid, DesignKind::latin_hypercube, DesignKind::saltelli,
+                       DesignKind::morris, DesignKind::csv})
     if (name == design_kind_name(k)) return k;
   return std::nullopt;
 }
@@ -126,6 +128,13 @@ std::size_t design_points(const DesignSpec& s) {
       checked_mul(points, s.dimensions, "morris");
       return points;
     }
+    case DesignKind::csv:
+      check_common(s);
+      if (checked_mul(s.samples, s.dimensions, "csv") != s.given.size())
+        throw std::invalid_argument("design: csv has " + std::to_string(s.given.size()) +
+                                    " coordinates for " + std::to_string(s.samples) +
+                                    " points of " + std::to_string(s.dimensions) + " dimensions");
+      return s.samples;
   }
   throw std::invalid_argument("design: unknown kind");
 }
@@ -210,6 +219,11 @@ Design make_design(const DesignSpec& s) {
       }
       break;
     }
+    case DesignKind::csv:
+      d.dimensions = s.dimensions;
+      d.samples = s.samples;
+      d.unit = s.given;
+      break;
   }
   return d;
 }

@@ -45,6 +45,12 @@
 //                 that coordinate pi(m) moved by +Delta or -Delta, where pi is a
 //                 random permutation of the dimensions. Every dimension moves
 //                 exactly once per trajectory.
+//
+// csv             Points made elsewhere (SALib, the EMA Workbench, a
+//                 spreadsheet) and read by the sweep from a CSV file: `given`
+//                 holds them as unit coordinates, in the file's row order,
+//                 NaN where a parameter has no range to scale by. samples =
+//                 points. No estimator here applies to them.
 #pragma once
 
 #include <cstddef>
@@ -55,9 +61,9 @@
 
 namespace pledgesim::analysis {
 
-enum class DesignKind { grid, latin_hypercube, saltelli, morris };
+enum class DesignKind { grid, latin_hypercube, saltelli, morris, csv };
 
-// "grid", "latin_hypercube", "saltelli", "morris".
+// "grid", "latin_hypercube", "saltelli", "morris", "csv".
 const char* design_kind_name(DesignKind kind);
 // The inverse of design_kind_name (exact names only).
 std::optional<DesignKind> parse_design_kind(const std::string& name);
@@ -66,11 +72,13 @@ struct DesignSpec {
   DesignKind kind = DesignKind::latin_hypercube;
   std::size_t dimensions = 0;  // grid: may be 0, then grid_levels.size()
   // LHS: points; Saltelli: base sample N (points = N * (k + 2));
-  // Morris: trajectories r (points = r * (k + 1)); grid: ignored.
+  // Morris: trajectories r (points = r * (k + 1)); csv: the points given;
+  // grid: ignored.
   std::size_t samples = 0;
   std::vector<std::size_t> grid_levels;  // grid: levels per dimension (each >= 1)
   std::size_t morris_levels = 4;         // Morris grid levels p (even, >= 2)
   std::uint64_t seed = 1;
+  std::vector<double> given;  // csv: row-major [samples][dimensions] unit coordinates
 };
 
 struct Design {
@@ -79,6 +87,7 @@ struct Design {
   std::size_t samples = 0;        // as in DesignSpec (grid: the number of points)
   std::size_t morris_levels = 0;  // Morris only (0 otherwise)
   std::vector<double> unit;       // row-major [points][dimensions], each in [0, 1]
+                                  // (csv: NaN where a parameter has no range)
 
   std::size_t points() const { return dimensions == 0 ? 0 : unit.size() / dimensions; }
   double at(std::size_t point, std::size_t dim) const { return unit[point * dimensions + dim]; }
@@ -88,7 +97,8 @@ struct Design {
 
 // Builds the design; throws std::invalid_argument with a message naming the
 // problem for a bad spec (no dimensions, no samples, odd Morris levels, a
-// grid_levels size that does not match, a design too large to store, ...).
+// grid_levels size that does not match, csv points that do not fill
+// samples x dimensions, a design too large to store, ...).
 Design make_design(const DesignSpec& spec);
 
 // The number of points make_design(spec) would produce, with the same checks.

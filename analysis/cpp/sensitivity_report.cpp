@@ -100,12 +100,22 @@ Sweep read_sweep(const InputFile& f) {
   const auto kind = parse_design_kind(kind_name);
   if (!kind)
     f.fail("/design.kind \"" + kind_name +
-           "\" is not one of grid, latin_hypercube, saltelli, morris");
+           "\" is not one of grid, latin_hypercube, saltelli, morris, csv");
   if (*kind == DesignKind::grid || *kind == DesignKind::latin_hypercube)
     f.fail("the sweep used a " + kind_name +
            " design, which supports no sensitivity indices (neither variance-based "
            "Sobol indices nor Morris elementary effects); run the sweep with a saltelli "
            "design (Sobol indices) or a morris design (elementary effects)");
+  // Points from a CSV file have neither the radial layout Sobol estimators
+  // need nor Morris trajectories; outcome against each parameter is what they
+  // support (the sweep report's scatter panels).
+  if (*kind == DesignKind::csv)
+    f.fail(
+        "the sweep took its points from a CSV file (design = \"csv\"), which supports no "
+        "sensitivity indices: Sobol indices need a saltelli design and elementary effects a "
+        "morris design, whose points follow a set layout; see each outcome against each "
+        "parameter with `python3 -m pledgesim_analysis.sweep_report " +
+        f.path() + " --out DIR`");
   const std::int64_t dims = f.int_attribute("design", "dimensions");
   const std::int64_t samples = f.int_attribute("design", "samples");
   if (dims <= 0 || samples <= 0)

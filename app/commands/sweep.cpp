@@ -10,7 +10,8 @@ Command add_sweep_command(CLI::App& app) {
   auto o = std::make_shared<SweepOptions>();
   auto* cmd = app.add_subcommand(
       "sweep",
-      "Run a base scenario at the points of a design (grid, Latin hypercube, Saltelli, Morris) "
+      "Run a base scenario at the points of a design (grid, Latin hypercube, Saltelli, Morris, or "
+      "points from a CSV file) "
       "with replications, in parallel (or across MPI ranks under mpirun), into one HDF5 file of "
       "annual outcomes per run; rerunning an interrupted sweep resumes it");
   cmd->add_option("sweep", o->sweep_file, "Sweep file (TOML); see docs/sweeps.md")

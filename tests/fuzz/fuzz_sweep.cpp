@@ -38,9 +38,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const pm::Scenario base = pa::load_sweep_base(spec, pf::SandboxFiles::instance());
   // Each parameter's extremes, as point_values gives them (rounded when whole).
   std::vector<double> lowest, highest;
-  for (const auto& p : spec.parameters) {
+  const std::size_t k = spec.parameters.size();
+  for (std::size_t j = 0; j < k; ++j) {
+    const auto& p = spec.parameters[j];
     double lo = p.min, hi = p.max;
-    if (!p.values.empty()) {
+    if (!spec.design_values.empty()) {  // a csv design: its column's extremes
+      lo = hi = spec.design_values[j];
+      for (std::size_t i = j; i < spec.design_values.size(); i += k) {
+        lo = std::min(lo, spec.design_values[i]);
+        hi = std::max(hi, spec.design_values[i]);
+      }
+    } else if (!p.values.empty()) {
       lo = *std::min_element(p.values.begin(), p.values.end());
       hi = *std::max_element(p.values.begin(), p.values.end());
     }
