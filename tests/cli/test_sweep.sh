@@ -8,23 +8,7 @@ bin=$1
 mpirun=${2:-}
 source "$(dirname "$0")/../common/cli_helpers.sh"  # $work, check, run, status_is, ...
 
-cat >"$work/two.toml" <<'EOF2'
-name = "two"
-start = 2017-10-01
-years = 1
-authorities = [
-  { name = "A", region = "London", subregion = "East", inpost_fte = 120, vacancy_fte = 30, agency_fte = 25, caseload = 16 },
-  { name = "B", region = "London", subregion = "West", inner_london = true, inpost_fte = 100, vacancy_fte = 25, agency_fte = 20, caseload = 15 },
-]
-[population]
-nqsw_intake_per_year = 20
-
-[[policies]]
-kind = "cooling_off"
-start = 2017-10-01
-scope = "signatories"
-weeks = 26
-EOF2
+cp "$(dirname "$0")/../common/two_authorities.toml" "$work/two.toml"
 cat >"$work/sweep.toml" <<'EOF2'
 scenario = "two.toml"
 seed = 3

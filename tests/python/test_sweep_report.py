@@ -29,22 +29,7 @@ from pledgesim_analysis import sweep_report  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-SCENARIO = """name = "two"
-start = 2017-10-01
-years = 1
-authorities = [
-  { name = "A", region = "London", subregion = "East", inpost_fte = 120, vacancy_fte = 30, agency_fte = 25, caseload = 16 },
-  { name = "B", region = "London", subregion = "West", inner_london = true, inpost_fte = 100, vacancy_fte = 25, agency_fte = 20, caseload = 15 },
-]
-[population]
-nqsw_intake_per_year = 20
-
-[[policies]]
-kind = "cooling_off"
-start = 2017-10-01
-scope = "signatories"
-weeks = 26
-"""
+SCENARIO = (Path(__file__).resolve().parents[1] / "common" / "two_authorities.toml").read_text()
 
 PARAMETERS = """
 [[parameters]]

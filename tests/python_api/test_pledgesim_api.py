@@ -103,6 +103,25 @@ class RunInMemory(_Files):
                 np.testing.assert_array_equal(memory["seed"].values, on_disk["seed"].values)
                 np.testing.assert_array_equal(memory["date"].values, on_disk["date"].values)
 
+    def test_parameter_ensemble_as_run_parameters(self):
+        ensemble = ROOT / "scenarios/calibration/london_fit.ensemble.csv"
+        history = ROOT / "scenarios/london_history.toml"
+        memory = pledgesim.run(history, years=YEARS, seed=SEED, replications=3,
+                               parameters=ensemble)
+        out = self.dir / "history_parameters.h5"
+        program("run", str(history), "--years", str(YEARS), "--seed", str(SEED),
+                "--replications", "3", "--parameters", str(ensemble), "--out", str(out),
+                "--quiet", "--no-summary")
+        on_disk = pledgesim.open_run(out)
+        np.testing.assert_array_equal(memory["parameter_values"].values,
+                                      on_disk["parameter_values"].values)
+        np.testing.assert_array_equal(memory["agency_fte"].values, on_disk["agency_fte"].values)
+        # Replication r ran set r: the values differ between replications.
+        self.assertFalse(np.array_equal(memory["parameter_values"].values[0],
+                                        memory["parameter_values"].values[1]))
+        # With an ensemble the summary defaults to prediction intervals, as the program's.
+        self.assertIn("pi90_lo", pledgesim.summarize(memory).columns)
+
     def test_same_result_for_any_thread_count(self):
         one = pledgesim.run(COMPETITIVE, years=YEARS, seed=SEED, replications=2, threads=1)
         two = pledgesim.run(COMPETITIVE, years=YEARS, seed=SEED, replications=2, threads=2)

@@ -134,9 +134,10 @@ def _dataset_metadata(ds: xr.Dataset) -> dict[str, Any]:
     def column(name: str, default):
         return ds[name].values.tolist() if name in ds.coords else [default] * employers.size
 
-    keys = list(ds["parameter"].values.astype(str)) if "parameter" in ds.dims else []
-    values = (ds["parameter_value"].transpose("replication", "parameter").values.ravel().tolist()
+    keys = [str(k) for k in ds["parameter"].values] if "parameter" in ds.dims else []
+    values = (ds["parameter_values"].transpose("replication", "parameter").values.ravel().tolist()
               if keys else [])
+    source = str(ds["parameter_values"].attrs.get("source", "")) if keys else ""
     return {
         "path": str(a.get("source", f"<memory: {a.get('scenario_name', '')}>")),
         "software_version": str(a.get("software_version", "")),
@@ -151,5 +152,5 @@ def _dataset_metadata(ds: xr.Dataset) -> dict[str, Any]:
         "employer_inner_london": [int(x) for x in column("inner_london", 0)],
         "parameter_keys": keys,
         "parameters": values,
-        "parameter_source": str(a.get("parameter_source", "")),
+        "parameter_source": source,
     }
