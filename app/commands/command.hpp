@@ -29,5 +29,6 @@ Command add_sweep_command(CLI::App& app);
 Command add_sensitivity_command(CLI::App& app);
 Command add_keys_command(CLI::App& app);
 Command add_metrics_command(CLI::App& app);
+Command add_diff_command(CLI::App& app);
 
 }  // namespace pledgesim::app

@@ -89,7 +89,7 @@ class ReportTest(unittest.TestCase):
 
     def test_headline_table(self):
         html = (self.out / "report.html").read_text(encoding="utf-8")
-        self.assertIn("Headline, London", html)
+        self.assertIn("Headline: London", html)
         self.assertIn("agency rate %, year to 30 Sep 2019", html)
         self.assertIn("london_pledge_2022 − london_baseline", html)
 
