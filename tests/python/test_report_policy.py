@@ -29,8 +29,9 @@ from pledgesim_analysis.tilemap import TILES, tile_key, tile_label  # noqa: E402
 
 SCENARIOS = SOURCE_ROOT / "scenarios"
 
-# Two councils outside London; the second adds a dated lever and changes a
-# behaviour key, so the diff has keys only in B and a differing value.
+# Two councils outside London; the second adds a dated lever, changes a
+# behaviour key and adds a region's own value (a key part that must be
+# quoted), so the diff has keys only in B and a differing value.
 NORTH_WEST = """name = "north_west_pair"
 description = "Two north-west councils, no agreement"
 start = 2017-10-01
@@ -52,6 +53,9 @@ description = "The pair with a twelve-week cooling-off period for a year"
 
 [behaviour]
 search_rate_per_year = 0.2
+
+[behaviour_by_region."North West"]
+exit_rate_per_year = 0.05
 
 [[policies]]
 kind = "cooling_off"
@@ -234,6 +238,8 @@ class PolicyReportTest(unittest.TestCase):
         self.assertEqual(changes["behaviour.search_rate_per_year"], "differs")
         self.assertEqual(changes["policies[0].end"], "only in B")
         self.assertEqual(changes["name"], "differs")
+        self.assertEqual(changes['behaviour_by_region."North West".exit_rate_per_year'],
+                         "only in B")
 
     def test_python_diff_matches_pledgesim_diff_from_the_run_files(self):
         """The report reads /scenario/text; run with other --years and
