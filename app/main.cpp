@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
       pa::add_compare_command(app),     pa::add_calibrate_command(app),
       pa::add_backtest_command(app),    pa::add_sweep_command(app),
       pa::add_sensitivity_command(app), pa::add_keys_command(app),
-      pa::add_metrics_command(app),
+      pa::add_metrics_command(app),     pa::add_diff_command(app),
   };
   pa::read_integers_as_decimal(app);
 

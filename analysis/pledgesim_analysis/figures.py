@@ -1,10 +1,13 @@
 """Figures of one or more run files (PNG, matplotlib's Agg backend).
 
-Every function takes run files already opened with :func:`read_run` and a
-path to write; bands and error bars are 90% t-intervals across replications
-(for one scenario, of its values; for a change, of the paired differences),
-of the mean or prediction intervals by ``kind`` (see :mod:`.stats`), left
-out when a run has a single replication.
+Every function takes run files already opened with :func:`read_run`, the
+readable label of each run (the report's ``--labels`` or the scenario
+names), the employers to count (one boolean mask per run: the report's
+``--region``) and a path to write. Bands and error bars are 90%
+t-intervals across replications (for one scenario, of its values; for a
+change, of the paired differences), of the mean or prediction intervals by
+``kind`` (see :mod:`.stats`), left out when a run has a single replication.
+Time axes are ticked in years.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from . import metrics  # noqa: E402
 from .reader import Run  # noqa: E402
@@ -24,127 +30,225 @@ RATE_TITLES = {
     "turnover_rate": "Turnover: leavers in the last 52 weeks / FTE in post",
     "vacancy_rate": "Vacancy rate: vacancies / (vacancies + in post FTE)",
 }
+RATES = tuple(RATE_TITLES)
 
 
-def rate_over_time(runs: list[Run], rate: str, path, group: str | None = None,
-                   kind: str = "mean") -> None:
+def band_name(kind: str) -> str:
+    return "90% prediction interval" if kind == "prediction" else "90% interval of the mean"
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant figures in fixed notation (19.4,
+    158, 0.0234; 1580 stays 1580): costs read £19.4m against £19.1m, not 19
+    against 19."""
+    if not np.isfinite(value):
+        return "–"
+    if value == 0:
+        return "0"
+    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))
+    return f"{value:.{decimals}f}"
+
+
+def year_axis(ax) -> None:
+    """Ticks at 1 January, labelled with the year (not ``2019-01``)."""
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
+def rate_over_time(runs: list[Run], labels: list[str], masks: list[np.ndarray], rate: str,
+                   path, group: str, kind: str = "mean", weeks: slice = slice(None)) -> None:
     """Weekly ``rate`` (agency_rate, turnover_rate or vacancy_rate) of the
-    headline group (London, or all employers), one line per run: the mean
-    across replications with its 90% interval of ``kind`` as a band."""
+    employers in ``masks``, one line per run over ``weeks``: the mean across
+    replications with its 90% interval of ``kind`` as a band."""
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    for run in runs:
-        name, mask = metrics.headline_group(run)
-        group = group or name
-        values = metrics.weekly_rates(run, mask)[rate]
+    for run, label, mask in zip(runs, labels, masks):
+        values = metrics.weekly_rates(run, mask)[rate][:, weeks]
+        dates = run.dates[weeks]
         mean, lo, hi = interval(kind, values, axis=0)
-        line, = ax.plot(run.dates, mean, label=f"{run.scenario_name} ({run.replications} rep.)")
+        line, = ax.plot(dates, mean, label=f"{label} ({run.replications} rep.)")
         if run.replications >= 2:
-            ax.fill_between(run.dates, lo, hi, color=line.get_color(), alpha=0.25, linewidth=0)
-    ax.set_title(f"{RATE_TITLES[rate]}, {group}")
+            ax.fill_between(dates, lo, hi, color=line.get_color(), alpha=0.25, linewidth=0)
+    ax.set_title(f"{RATE_TITLES[rate]}, {group}", fontsize=11)
     ax.set_ylabel("%")
     ax.grid(alpha=0.3)
-    band = "90% prediction interval" if kind == "prediction" else "90% interval of the mean"
-    ax.legend(title=f"mean; band: {band}" if any(
+    year_axis(ax)
+    ax.legend(title=f"mean; band: {band_name(kind)}" if any(
         r.replications >= 2 for r in runs) else None, fontsize=8, title_fontsize=8)
-    fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-def annual_costs(runs: list[Run], path) -> None:
-    """Cost per complete financial year of the headline group, stacked by
-    component, one bar per run in each year (means across replications)."""
-    frames = []
-    for k, run in enumerate(runs):
-        _, mask = metrics.headline_group(run)
+def cost_totals(run: Run, mask: np.ndarray, financial_years: list[str] | None = None,
+                kind: str = "mean") -> pd.DataFrame:
+    """Total cost per financial year of the employers in ``mask`` in GBP
+    million: columns ``period``, ``mean``, ``lo``, ``hi`` (90% interval of
+    ``kind`` across replications), whole financial years only (those in
+    ``financial_years`` when given)."""
+    df = metrics.annual_costs(run, mask)
+    df = df[df.complete]
+    if financial_years is not None:
+        df = df[df.period.isin(financial_years)]
+    totals = df.groupby(["period", "replication"], sort=False)["gbp"].sum().unstack("period")
+    rows = []
+    for period in totals.columns:
+        mean, lo, hi = interval(kind, totals[period].to_numpy() / 1e6)
+        rows.append({"period": period, "mean": float(mean), "lo": float(lo), "hi": float(hi)})
+    return pd.DataFrame(rows, columns=["period", "mean", "lo", "hi"])
+
+
+def annual_costs(runs: list[Run], labels: list[str], masks: list[np.ndarray], path, group: str,
+                 financial_years: list[str] | None = None, kind: str = "mean") -> tuple:
+    """Cost per whole financial year of the employers in ``masks``, stacked
+    by component (means across replications), one bar per run in each year,
+    its total written above the bar's 90% interval (three significant
+    figures). The axis is made to hold the interval and its label."""
+    frames, totals = [], []
+    for k, (run, mask) in enumerate(zip(runs, masks)):
         df = metrics.annual_costs(run, mask)
-        if df.complete.any():  # whole financial years only, when the run has any
-            df = df[df.complete]
+        df = df[df.complete]
+        if financial_years is not None:
+            df = df[df.period.isin(financial_years)]
         df = df.groupby(["period", "component"], sort=False)["gbp"].mean().reset_index()
-        df["run"] = k
         frames.append(df)
+        totals.append(cost_totals(run, mask, financial_years, kind).set_index("period"))
     components = [c for c, _, _ in metrics.COST_COMPONENTS
                   if any((f.component == c).any() for f in frames)]
     periods = sorted(set().union(*(set(f.period) for f in frames)))
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, ax = plt.subplots(figsize=(10, 5.2))
     width = 0.8 / max(len(runs), 1)
     cmap = plt.get_cmap("tab10")
     hatches = ["", "//", "..", "xx", "\\\\"]
     x = np.arange(len(periods))
-    for k, (run, df) in enumerate(zip(runs, frames)):
+    top = 0.0
+    for k, (df, tot) in enumerate(zip(frames, totals)):
+        xs = x + (k - (len(runs) - 1) / 2) * width
         bottom = np.zeros(len(periods))
         for c_i, comp in enumerate(components):
             sel = df[df.component == comp].set_index("period")["gbp"]
             vals = np.array([sel.get(p, 0.0) for p in periods]) / 1e6
-            ax.bar(x + (k - (len(runs) - 1) / 2) * width, vals, width * 0.95, bottom=bottom,
-                   color=cmap(c_i), hatch=hatches[k % len(hatches)], edgecolor="white",
-                   label=comp if k == 0 else None)
+            ax.bar(xs, vals, width * 0.95, bottom=bottom, color=cmap(c_i),
+                   hatch=hatches[k % len(hatches)], edgecolor="white")
             bottom += vals
-        for xi, total in zip(x, bottom):
-            ax.text(xi + (k - (len(runs) - 1) / 2) * width, total, f"{total:.0f}", ha="center",
-                    va="bottom", fontsize=7)
+        for xi, p in zip(xs, periods):
+            if p not in tot.index:
+                continue
+            mean, lo, hi = tot.loc[p, ["mean", "lo", "hi"]]
+            label_at = mean
+            if np.isfinite(lo):
+                ax.errorbar(xi, mean, yerr=[[mean - lo], [hi - mean]], color="black",
+                            capsize=3, linewidth=1)
+                label_at = hi
+            ax.annotate(significant(mean), (xi, label_at), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=7)
+            top = max(top, label_at)
+    ylim = top * 1.15 if top > 0 else 1.0  # room for the labels above the intervals
+    ax.set_ylim(0, ylim)
     ax.set_xticks(x, periods)
+    ax.set_xlabel("financial year (April to March)")
     ax.set_ylabel("GBP million")
-    group = metrics.headline_group(runs[0])[0]
-    names = ", ".join(f"{r.scenario_name}{' (' + h + ')' if h else ''}"
-                      for r, h in zip(runs, ["", "hatched //", "hatched ..", "hatched xx"]))
-    ax.set_title(f"Annual cost by component, {group}, financial years\nbars left to right: {names}",
-                 fontsize=10)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(f"Annual cost by component, {group}", fontsize=11)
+    handles = [Patch(facecolor=cmap(i), label=c) for i, c in enumerate(components)]
+    handles += [Patch(facecolor="white", edgecolor="grey", hatch=hatches[k % len(hatches)] * 2,
+                      label=f"bar {k + 1}: {label}") for k, label in enumerate(labels)]
+    if any(r.replications >= 2 for r in runs):
+        handles.append(plt.Line2D([], [], color="black", label=f"total: {band_name(kind)}"))
+    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return ylim, top
 
 
-def borough_changes(base: Run, other: Run, kind: str = "mean") -> dict:
-    """Per London employer present in both runs, B - A of the three DfE
-    rates in the last complete year to 30 September, paired by replication:
+def borough_changes(base: Run, other: Run, kind: str = "mean", names: list[str] | None = None,
+                    year: int | None = None) -> dict:
+    """Per employer (``names``, default: the London ones) present in both
+    runs, B - A of the three DfE rates in the last complete year to 30
+    September (up to ``year`` when given), paired by replication:
     {"year": label, "names": [...], rate: (mean, lo, hi) arrays, "kind": kind}."""
-    names = [n for n, london in zip(base.employer_names, metrics.london_columns(base))
-             if london and n in set(other.employer_names)]
+    if names is None:
+        names = [n for n, london in zip(base.employer_names, metrics.london_columns(base))
+                 if london]
+    names = [n for n in names if n in set(other.employer_names)]
     cols_a = {n: np.array(base.employer_names) == n for n in names}
     cols_b = {n: np.array(other.employer_names) == n for n in names}
     a = metrics.annual_rates(base, cols_a)
     b = metrics.annual_rates(other, cols_b)
-    years = [i for i, p in enumerate(a["periods"]) if p.complete]
+    years = [i for i, p in enumerate(a["periods"])
+             if p.complete and (year is None or p.year <= year)]
     if not years:
         raise ValueError(f"{base.path}: no complete year to 30 September to compare")
     y = years[-1]
     pairs = min(base.replications, other.replications)
     out = {"year": a["periods"][y].label, "names": names}
-    for rate in ("agency_rate", "turnover_rate", "vacancy_rate"):
+    for rate in RATES:
         diff = b[rate][:pairs, y, :] - a[rate][:pairs, y, :]
         out[rate] = interval(kind, diff, axis=0)
     out["kind"] = kind
     return out
 
 
-def borough_change_chart(base: Run, other: Run, path, changes: dict | None = None) -> None:
-    """Horizontal bars: per London borough, B - A in agency rate, turnover and
-    vacancy rate (percentage points), with 90% paired intervals."""
-    ch = changes or borough_changes(base, other)
-    order = np.argsort(ch["agency_rate"][0])
+def axis_limit(mean, lo, hi) -> float:
+    """Half-width of a symmetric axis that fits the bulk of the bars: the
+    90th percentile of the interval ends' distance from zero, or the 90th of
+    the means' if larger, with 10% to spare. One very uncertain borough then
+    no longer sets the scale: its bar or interval is cut at the axis and
+    marked (:func:`borough_change_chart`)."""
+    def q(values, p):
+        v = np.abs(np.asarray(values, dtype=float))
+        v = v[np.isfinite(v)]
+        return float(np.quantile(v, p)) if v.size else 0.0
+    limit = 1.1 * max(q(np.concatenate([np.ravel(lo), np.ravel(hi)]), 0.9), q(mean, 0.9))
+    return limit if limit > 0 else 1.0
+
+
+def borough_change_chart(base: Run, other: Run, labels: tuple[str, str], path,
+                         changes: dict, rates=RATES) -> list[str]:
+    """Horizontal bars: per borough, B - A in each of ``rates`` (percentage
+    points), with 90% paired intervals; the axis fits the bulk
+    (:func:`axis_limit`) and bars or intervals beyond it end in an arrow with
+    their end written. Returns "borough: rate mean, interval [lo, hi]" for
+    each one cut."""
+    ch = changes
+    order = np.argsort(ch[rates[0]][0])
     names = [ch["names"][i] for i in order]
-    fig, axes = plt.subplots(1, 3, figsize=(13, 0.28 * len(names) + 1.8), sharey=True)
-    for ax, rate in zip(axes, ("agency_rate", "turnover_rate", "vacancy_rate")):
+    fig, axes = plt.subplots(1, len(rates), figsize=(4.4 * len(rates) + 0.8,
+                                                     0.28 * len(names) + 2.0),
+                             sharey=True, squeeze=False)
+    axes = axes[0]
+    cut = []
+    for ax, rate in zip(axes, rates):
         mean, lo, hi = (v[order] for v in ch[rate])
+        limit = axis_limit(mean, lo, hi)
         y = np.arange(len(names))
         colors = ["#b2182b" if m > 0 else "#2166ac" for m in mean]
-        err = None
+        ax.barh(y, np.clip(mean, -limit, limit), color=colors, alpha=0.8)
         if np.isfinite(lo).any():
-            err = np.vstack([mean - lo, hi - mean])
-        ax.barh(y, mean, xerr=err, color=colors, alpha=0.8, error_kw={"elinewidth": 0.8})
+            clo, chi = np.clip(lo, -limit, limit), np.clip(hi, -limit, limit)
+            ax.hlines(y, clo, chi, color="black", linewidth=0.8)
+        for yi, n, m, a, b in zip(y, names, mean, lo, hi):
+            if not (abs(m) > limit or a < -limit or b > limit):
+                continue
+            cut.append(f"{n}: {rate.replace('_', ' ')} {m:+.1f} pp, interval [{a:+.1f}, {b:+.1f}]")
+            for end, edge, marker in ((np.nanmin([a, m]), -limit, "<"),
+                                      (np.nanmax([b, m]), limit, ">")):
+                if abs(end) > limit and np.sign(end) == np.sign(edge):
+                    ax.plot(edge, yi, marker=marker, color="black", markersize=5)
+                    ax.annotate(f"{end:+.0f}", (edge, yi), xytext=(-3 if edge > 0 else 3, 4),
+                                textcoords="offset points", fontsize=6,
+                                ha="right" if edge > 0 else "left")
+        ax.set_xlim(-limit, limit)
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_title(rate.replace("_", " ") + " (pp)", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(np.arange(len(names)), [n.replace(" upon Thames", "") for n in names],
                        fontsize=8)
-    fig.suptitle(f"Change per borough, {other.scenario_name} minus {base.scenario_name}, "
-                 f"year to 30 Sep {ch['year']} (bars: 90% paired "
-                 f"{'prediction ' if ch.get('kind') == 'prediction' else ''}interval)",
-                 fontsize=11)
+    fig.suptitle(f"Change per borough, {labels[1]} minus {labels[0]}, year to 30 Sep "
+                 f"{ch['year']}\nlines: 90% paired "
+                 f"{'prediction ' if ch.get('kind') == 'prediction' else ''}interval; "
+                 "arrows: bar or interval cut at the axis (its end written)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return cut

@@ -1,8 +1,8 @@
 """A London tile map: one square per borough, placed roughly where the
 borough lies (column west to east, row north to south), in the manner of the
 "London squared" maps. Names are those of scenarios/london_baseline.toml (DfE
-returns); Kingston and Richmond report jointly, so their joint return
-colours both their squares. Employers not in the table (e.g. neighbouring
+returns); Kingston and Richmond report jointly, so their joint return is
+drawn as one tile spanning both squares. Employers not in the table (e.g. neighbouring
 regions) are not drawn.
 """
 
@@ -58,17 +58,46 @@ TILES["Kingston upon Thames / Richmond upon Thames"] = (
 )
 
 
+#: A note for the page wherever a joint return is drawn.
+JOINT_RETURN_NOTE = ("Kingston upon Thames and Richmond upon Thames make one joint return (one "
+                     "employer in the model): the map draws it once, as one tile spanning both "
+                     "boroughs' squares, labelled RIC/KIN.")
+
+
 def tile_positions(names) -> dict[str, list[tuple[int, int, str]]]:
     """The squares of those ``names`` that the map knows."""
     return {n: TILES[n] for n in names if n in TILES}
+
+
+def tile_label(name: str) -> str:
+    """The abbreviation drawn on ``name``'s tile ("RIC/KIN" for the joint
+    return: its squares are drawn as one tile)."""
+    return "/".join(label for _, _, label in sorted(TILES[name]))
+
+
+def is_joint(name: str) -> bool:
+    """``name`` is a joint return of several boroughs (several squares)."""
+    return len(TILES.get(name, ())) > 1
+
+
+def tile_key(names) -> list[tuple[str, str]]:
+    """(abbreviation, employer name) of every tile drawn for ``names``, in
+    the map's reading order (north to south, west to east)."""
+    known = tile_positions(names)
+    order = sorted(known, key=lambda n: min((row, col) for col, row, _ in known[n]))
+    return [(tile_label(n), n) for n in order]
 
 
 def draw_tilemap(values: dict[str, float], path, title: str, units: str = "pp",
                  flagged: dict[str, bool] | None = None) -> None:
     """Write a PNG tile map of ``values`` (employer name -> number), on a
     diverging colour scale centred on zero. ``flagged`` marks with * the
-    boroughs whose change is distinguishable from zero."""
+    boroughs whose change is distinguishable from zero. A joint return is one
+    tile spanning its boroughs' squares (they are neighbours in one row), so
+    its value shows once. Raises ValueError when no employer has a tile."""
     known = tile_positions(values)
+    if not known:
+        raise ValueError("no employer is a London borough: nothing to draw on the tile map")
     finite = [v for n, v in values.items() if n in known and math.isfinite(v)]
     vmax = max((abs(v) for v in finite), default=1.0) or 1.0
     norm = colors.TwoSlopeNorm(vmin=-vmax, vcenter=0.0, vmax=vmax)
@@ -77,14 +106,16 @@ def draw_tilemap(values: dict[str, float], path, title: str, units: str = "pp",
     for name, squares in known.items():
         v = values[name]
         face = cmap(norm(v)) if math.isfinite(v) else (0.85, 0.85, 0.85, 1)
-        for col, row, label in squares:
-            ax.add_patch(plt.Rectangle((col, -row), 0.94, 0.94, facecolor=face,
-                                       edgecolor="white"))
-            dark = math.isfinite(v) and abs(norm(v) - 0.5) > 0.3
-            star = "*" if flagged and flagged.get(name) else ""
-            text = f"{label}\n{v:+.1f}{star}" if math.isfinite(v) else f"{label}\n–"
-            ax.text(col + 0.47, -row + 0.47, text, ha="center", va="center", fontsize=8,
-                    color="white" if dark else "black")
+        col = min(c for c, _, _ in squares)
+        row = squares[0][1]
+        width = max(c for c, _, _ in squares) - col + 0.94
+        ax.add_patch(plt.Rectangle((col, -row), width, 0.94, facecolor=face, edgecolor="white"))
+        dark = math.isfinite(v) and abs(norm(v) - 0.5) > 0.3
+        star = "*" if flagged and flagged.get(name) else ""
+        label = tile_label(name)
+        text = f"{label}\n{v:+.1f}{star}" if math.isfinite(v) else f"{label}\n–"
+        ax.text(col + width / 2, -row + 0.47, text, ha="center", va="center", fontsize=8,
+                color="white" if dark else "black")
     ax.set_xlim(-0.2, 8.2)
     ax.set_ylim(-6.2, 1.2)
     ax.set_aspect("equal")

@@ -89,7 +89,7 @@ class ReportTest(unittest.TestCase):
 
     def test_headline_table(self):
         html = (self.out / "report.html").read_text(encoding="utf-8")
-        self.assertIn("Headline, London", html)
+        self.assertIn("Headline: London", html)
         self.assertIn("agency rate %, year to 30 Sep 2019", html)
         self.assertIn("london_pledge_2022 − london_baseline", html)
 
@@ -202,8 +202,14 @@ class ParametersTest(unittest.TestCase):
         proc, html = self.report(self.base, self.pledge)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("90% prediction interval (parameters and chance)", html)
+        # The caveat box says so, and what it means, in words.
+        self.assertIn("Intervals are 90% prediction intervals.</b> Each replication runs one "
+                      "set of parameter values drawn from the calibration's ensemble", html)
+        self.assertNotIn("Monte-Carlo", html)
         proc, html = self.report(self.base, self.pledge, "--interval", "mean")
         self.assertIn("90% confidence interval of the mean (the average over", html)
+        self.assertIn("Intervals are 90% confidence intervals of the mean over a parameter "
+                      "ensemble.", html)
 
     def test_report_refuses_runs_on_different_parameters(self):
         proc, _ = self.report(self.base, self.plain)

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""The report, opened in headless Chromium (ctest `report_browser`).
+
+    report_in_browser.py ARTIFACT_DIR
+
+Makes two small runs (PLEDGESIM_BIN), writes their report, and checks with
+browser_check.py that it renders: every image decoded, no script or console
+error, nothing fetched from the network, body text and a screenshot that is
+not blank. The full-page screenshot is kept as ARTIFACT_DIR/report.png (its
+path printed). First, the checker must fail a page with a broken image, a
+script error and no text, so that a checker that cannot fail does not pass.
+Exit 0 pass, 1 fail, 77 (ctest SKIP_RETURN_CODE) Chromium is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCE_ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+from browser_check import SKIP, check_page, find_browser  # noqa: E402
+
+BROKEN_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>broken</title></head>
+<body><img src="data:image/png;base64,iVBORw0KGgoAAAA" alt="truncated PNG">
+<script>undefinedFunction();</script></body></html>"""
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    artifacts = Path(sys.argv[1])
+    if find_browser() is None:
+        print("SKIP: Chromium is not installed (Debian: apt-get install chromium); the report "
+              "was not checked in a browser")
+        return SKIP
+    binary = os.environ["PLEDGESIM_BIN"]
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="pledgesim_browser_") as tmp:
+        d = Path(tmp)
+        broken = d / "broken.html"
+        broken.write_text(BROKEN_PAGE, encoding="utf-8")
+        _, problems = check_page(broken)
+        expected = ("broken image", "script error", "the page is blank")
+        missing = [e for e in expected if not any(p.startswith(e) for p in problems)]
+        print(f"checker on a broken page: {len(problems)} problem(s) found")
+        if missing:
+            print(f"FAIL: the checker did not report: {', '.join(missing)}")
+            failed = True
+
+        runs = []
+        for scenario in ("london_competitive.toml", "london_pledge_2022.toml"):
+            out = d / scenario.replace(".toml", ".h5")
+            subprocess.run([binary, "run", str(SOURCE_ROOT / "scenarios" / scenario), "--years",
+                            "2", "--seed", "2", "--replications", "3", "-q", "--no-summary",
+                            "--out", str(out)], check=True, timeout=300)
+            runs.append(str(out))
+        proc = subprocess.run(
+            [sys.executable, "-m", "pledgesim_analysis.report", *runs, "--out", str(d / "report")],
+            capture_output=True, text=True, timeout=300,
+            env={**os.environ, "PYTHONPATH": str(SOURCE_ROOT / "analysis")})
+        if proc.returncode != 0:
+            print(f"FAIL: the report exited {proc.returncode}: {proc.stderr}")
+            return 1
+        page = d / "report" / "report.html"
+        figures = sorted(p.name for p in (d / "report").glob("*.png"))
+        said, problems = check_page(page, artifacts / "report.png")
+        for line in said:
+            print(line)
+        images = next(line for line in said if line.startswith("images:"))
+        if f"images: {len(figures)}," not in images:
+            problems.append(f"the page shows {images}, the report wrote {len(figures)} figures")
+        for p in problems:
+            print(f"FAIL: {p}")
+        failed = failed or bool(problems)
+    print("report in Chromium: " + ("FAILED" if failed else "ok"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
