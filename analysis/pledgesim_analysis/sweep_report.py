@@ -286,10 +286,11 @@ def _parameter_rows(sweep: Sweep) -> list[tuple[str, str, str]]:
 
 
 def write_sweep_report(path: str | os.PathLike, out_dir: str | os.PathLike, *,
-                       outcomes: list[str] | None = None) -> Path:
+                       outcomes: list[str] | None = None, title: str | None = None) -> Path:
     """Write ``out_dir/report.html`` for the sweep file ``path`` and return its
     path. ``outcomes`` restricts the report to those annual outcomes (names as
-    in /outcomes, e.g. ``agency_rate.London.2022``). Raises
+    in /outcomes, e.g. ``agency_rate.London.2022``); ``title`` replaces the
+    page's heading (default: "pledgesim sweep: FILE"). Raises
     :class:`UnfinishedSweep` (a ValueError) for a sweep that has not finished,
     ValueError for a file that is not a sweep file or an unknown outcome, and
     FileNotFoundError for a missing one."""
@@ -303,10 +304,11 @@ def write_sweep_report(path: str | os.PathLike, out_dir: str | os.PathLike, *,
         names = list(outcomes)
     spec = sweep.spec()
     e = html.escape
+    heading = title or f"pledgesim sweep: {sweep.path.name}"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>pledgesim sweep report: {e(sweep.path.name)}</title>",
+        f"<title>{e(heading)}</title>",
         "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
         "padding:4px 8px;text-align:left}figure{margin:2em 0}img{max-width:100%}"
@@ -314,7 +316,7 @@ def write_sweep_report(path: str | os.PathLike, out_dir: str | os.PathLike, *,
         "#c9a100;padding:0.6em 1em}.note{background:#eef4fb;border:1px solid #9bb7d4;"
         "padding:0.6em 1em}</style>",
         "</head><body>",
-        f"<h1>pledgesim sweep: {e(sweep.path.name)}</h1>",
+        f"<h1>{e(heading)}</h1>",
         f"<p>Written {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC from "
         f"<code>{e(str(sweep.path))}</code> (pledgesim {e(str(sweep.software_version))}, "
         f"sweep format version {e(str(sweep.format_version))}).</p>",
@@ -386,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"directory for {REPORT_NAME} (created)")
     parser.add_argument("--outcome", action="append", default=None, metavar="NAME",
                         help="only this outcome (repeatable), e.g. agency_rate.London.2022")
+    parser.add_argument("--title", help="the page's heading (default: pledgesim sweep: FILE)")
     parser.add_argument("--force", action="store_true", help="replace the report already in DIR")
     args = parser.parse_args(argv)
     out = Path(args.out)
@@ -397,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
               "to choose another directory", file=sys.stderr)
         return 2
     try:
-        path = write_sweep_report(args.file, out, outcomes=args.outcome)
+        path = write_sweep_report(args.file, out, outcomes=args.outcome, title=args.title)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -173,6 +173,10 @@ class SweepReportTest(unittest.TestCase):
         self.assertIn("<td>policies[0].weeks</td><td>range [0, 26]</td>", page)
         self.assertIn("saltelli; 32 points from 8 base samples", page)
         self.assertIn("two.toml", page)
+        self.assertIn("<h1>pledgesim sweep: ", page)
+        titled = self.report("sobol_small", title="Pledge levers <2022>")
+        self.assertIn("<h1>Pledge levers &lt;2022&gt;</h1>", titled)
+        self.assertNotIn("<h1>pledgesim sweep: ", titled)
 
     def test_without_stored_indices_it_says_how_to_compute_them(self):
         page = self.report("sobol_pending")
