@@ -260,6 +260,40 @@ class OpenRunTest(unittest.TestCase):
             build_dataset(series={}, **dict(kwargs, dates=["06/01/2020", "x"]))
 
 
+def python_blocks(document: Path, after: str) -> list:
+    """The ```python blocks of `document` between the line starting with
+    `after` and the next heading."""
+    text = document.read_text()
+    start = text.index(after)
+    end = text.find("\n#", start + len(after))
+    section = text[start:end if end > 0 else len(text)]
+    return [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
+
+
+class DocumentedExamples(unittest.TestCase):
+    """The xarray examples of README.md and docs/reading-output.md run, on
+    this test's files in place of the ones they name."""
+
+    def run_blocks(self, document, after, count):
+        """Runs the first `count` python blocks after `after`."""
+        blocks = python_blocks(SOURCE_ROOT / document, after)[:count]
+        self.assertEqual(len(blocks), count, f"{document}: python blocks after {after!r}")
+        names = {"results/london_baseline.h5": files()["one"],
+                 "results/with_events.h5": files()["one"],
+                 "results/pledge_levers.h5": files()["sweep"],
+                 '"Camden"': '"A"'}  # an authority of three.toml
+        for block in blocks:
+            for name, path in names.items():
+                block = block.replace(name, str(path))
+            exec(compile(block, f"{document} (after {after!r})", "exec"), {})
+
+    def test_readme(self):
+        self.run_blocks("README.md", "With xarray (labelled dimensions", 1)
+
+    def test_reading_output(self):
+        self.run_blocks("docs/reading-output.md", "### With xarray", 2)
+
+
 class Version1Fixtures(unittest.TestCase):
     """Files written before format 2 read as the same numbers."""
 

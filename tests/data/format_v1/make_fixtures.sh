@@ -1,7 +1,7 @@
 #!/bin/sh
 # Writes the format-1 fixtures of this directory with a pledgesim built
 # before format 2 (commit 25d4dae): PLEDGESIM=path/to/old/pledgesim sh make_fixtures.sh
-# The tests (tests/python/test_dataset.py, tests/cli/test_format_v1.sh) run
+# The tests (tests/python/test_dataset.py) run
 # the same commands with the current build and compare the values.
 set -eu
 cd "$(dirname "$0")"
