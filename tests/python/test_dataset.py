@@ -247,6 +247,20 @@ class OpenRunTest(unittest.TestCase):
                 open_run(files()["replicated"], group="events")
             with self.assertRaises(FileNotFoundError):
                 open_run(Path(d) / "absent.h5")
+            # reader.py's storage checks guard sweep files too.
+            linked = Path(d) / "linked.h5"
+            shutil.copyfile(files()["sweep"], linked)
+            with h5py.File(linked, "r+") as f:
+                f["outcomes"]["elsewhere"] = h5py.ExternalLink("other.h5", "/x")
+            with self.assertRaisesRegex(ValueError, f"^{linked}: /outcomes/elsewhere is not a "
+                                                    "dataset or group but an external link"):
+                open_run(linked)
+            stopped = Path(d) / "stopped.h5"
+            shutil.copyfile(files()["one"], stopped)
+            with h5py.File(stopped, "r+") as f:
+                f.attrs["incomplete"] = np.int64(1)
+            with self.assertRaisesRegex(ValueError, f"^{stopped}: an incomplete run"):
+                open_run(stopped)
 
     def test_build_dataset_checks_shapes(self):
         kwargs = dict(units={}, descriptions={}, dates=["2020-01-06", "2020-01-13"],
