@@ -313,8 +313,8 @@ class Version1Fixtures(unittest.TestCase):
     version-2 files of the same runs made now. The comparison holds while the
     model draws the same numbers for a seed (rng_contract 3, unchanged
     model): a change of the model that changes them must rewrite the
-    fixtures (make_fixtures.sh, with a build of that model writing format 1,
-    e.g. this tree with kFormatVersion and the sweep's set back to 1)."""
+    fixtures (make_fixtures.sh with a build that writes format 1: commit
+    25d4dae with the model change applied)."""
 
     def test_fixtures_are_version_1(self):
         for name in ("one", "replicated", "sweep"):
