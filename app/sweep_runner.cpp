@@ -23,6 +23,7 @@
 #include "sim/core/parallel.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/core/version.hpp"
+#include "sim/io/hdf5_dimensions.hpp"
 #include "sim/io/hdf5_util.hpp"
 #include "sim/io/output_file.hpp"
 #include "sim/io/output_lock.hpp"
@@ -62,6 +63,75 @@ void do_run(const Plan& plan, std::size_t run, const SweepJournal& journal) {
   journal.write(run, run_outcomes(plan.spec, s));
 }
 
+// Sweep file format: 2 labels /outcomes and /weekly for xarray (the
+// dimension `run` with the /runs columns as coordinates, and `week` with
+// `date`, inside each group); 1 had them unlabelled.
+constexpr std::int64_t kSweepFormatVersion = 2;
+
+// The /runs columns but `run`: coordinates of the run dimension.
+struct RunColumns {
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> integers;
+  std::vector<std::pair<std::string, std::vector<double>>> doubles;
+};
+
+// The dimensions written into a group of outputs, to attach to each output.
+struct LabelledGroup {
+  std::vector<h5::Handle> datasets;  // scales and coordinates, kept open
+  std::vector<hid_t> scales;
+  std::vector<std::string> labels, coordinates;
+  void label(hid_t ds, std::size_t rank) const {
+    h5::attach_dimensions(ds, {scales.begin(), scales.begin() + static_cast<std::ptrdiff_t>(rank)},
+                          {labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(rank)});
+    std::vector<std::string> used;
+    for (const auto& c : coordinates)
+      if (rank > 1 || c != "date") used.push_back(c);
+    h5::write_coordinates_attribute(ds, used);
+  }
+};
+
+// Writes into `group` the dimension `run` (0..runs-1) with the /runs columns
+// attached, and with `dates` also `week` and its `date` (CF days since the
+// first week), as the run file's /series has them.
+LabelledGroup label_group(hid_t group, const RunColumns& columns,
+                          const std::vector<std::string>* dates) {
+  LabelledGroup d;
+  const std::size_t runs = columns.integers.front().second.size();
+  std::vector<std::int64_t> run(runs);
+  for (std::size_t r = 0; r < runs; ++r) run[r] = static_cast<std::int64_t>(r);
+  auto scale = [&](h5::Handle ds, const std::string& name) {
+    h5::make_dimension(ds, name);
+    d.scales.push_back(ds.get());
+    d.labels.push_back(name);
+    d.datasets.push_back(std::move(ds));
+    return d.scales.back();
+  };
+  auto coordinate = [&](h5::Handle ds, hid_t on, const std::string& label,
+                        const std::string& name) {
+    h5::attach_dimensions(ds, {on}, {label});
+    d.coordinates.push_back(name);
+    d.datasets.push_back(std::move(ds));
+  };
+  const hid_t run_scale = scale(h5::write_int64s(group, "run", run), "run");
+  for (const auto& [name, values] : columns.integers)
+    coordinate(h5::write_int64s(group, name, values), run_scale, "run", name);
+  for (const auto& [name, values] : columns.doubles)
+    coordinate(h5::write_doubles(group, name, values, {runs}), run_scale, "run", name);
+  if (dates) {
+    std::vector<std::int32_t> week(dates->size()), days(dates->size());
+    for (std::size_t w = 0; w < week.size(); ++w) {
+      week[w] = static_cast<std::int32_t>(w);
+      days[w] = static_cast<std::int32_t>(7 * w);
+    }
+    const hid_t week_scale = scale(h5::write_int32s(group, "week", week), "week");
+    h5::Handle date = h5::write_int32s(group, "date", days);
+    h5::write_string_attribute(date, "units", "days since " + dates->front());
+    h5::write_string_attribute(date, "calendar", "proleptic_gregorian");
+    h5::write_string_attribute(date, "description", "first day of each week");
+    coordinate(std::move(date), week_scale, "week", "date");
+  }
+  return d;
+}
+
 void write_sweep_file(const Plan& plan, const SweepJournal& journal, const fs::path& out) {
   const std::size_t R = plan.runs(), V = plan.values_per_run(), T = plan.weeks();
   const std::size_t P = plan.design.points(), D = plan.spec.parameters.size();
@@ -81,7 +151,7 @@ void write_sweep_file(const Plan& plan, const SweepJournal& journal, const fs::p
     h5::Handle file(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
                     "create " + partial.string());
     h5::write_string_attribute(file, "format", "pledgesim-sweep");
-    h5::write_int_attribute(file, "format_version", 1);
+    h5::write_int_attribute(file, "format_version", kSweepFormatVersion);
     h5::write_string_attribute(file, "software_version", sim::kSoftwareVersion);
     h5::write_int_attribute(file, "rng_contract", models::kRngContract);
     h5::write_int_attribute(file, "seed", static_cast<std::int64_t>(plan.spec.seed));
@@ -110,6 +180,7 @@ void write_sweep_file(const Plan& plan, const SweepJournal& journal, const fs::p
       for (const auto& v : plan.values) values.insert(values.end(), v.begin(), v.end());
       h5::write_doubles(g, "value", values, {P, D});
     }
+    RunColumns columns;
     {
       auto g = h5::create_group(file, "runs");
       std::vector<std::int64_t> run(R), point(R), replication(R), seed(R);
@@ -120,22 +191,24 @@ void write_sweep_file(const Plan& plan, const SweepJournal& journal, const fs::p
         seed[r] = static_cast<std::int64_t>(
             run_seed(plan.spec, r / plan.spec.replications, r % plan.spec.replications));
       }
+      columns.integers = {{"point", point}, {"replication", replication}, {"seed", seed}};
       h5::write_int64s(g, "run", run);
-      h5::write_int64s(g, "point", point);
-      h5::write_int64s(g, "replication", replication);
-      h5::write_int64s(g, "seed", seed);
+      for (const auto& [name, values] : columns.integers) h5::write_int64s(g, name, values);
       // Every varied parameter, per run, for readers that want a flat table.
       for (std::size_t d = 0; d < D; ++d) {
         std::vector<double> col(R);
         for (std::size_t r = 0; r < R; ++r) col[r] = plan.values[r / plan.spec.replications][d];
         h5::write_doubles(g, plan.spec.parameters[d].name(), col, {R});
+        columns.doubles.emplace_back(plan.spec.parameters[d].name(), std::move(col));
       }
     }
     {
       // Annual outcomes: one value per run (what `sensitivity` reads);
       // weekly series: [runs, weeks] under /weekly, with /time/date.
       auto annual = h5::create_group(file, "outcomes");
+      const LabelledGroup annual_dims = label_group(annual, columns, nullptr);
       std::optional<h5::Handle> weekly;
+      std::optional<LabelledGroup> weekly_dims;
       std::size_t offset = 0;
       for (const auto& o : plan.spec.outputs) {
         const std::size_t n = o.weekly() ? T : 1;
@@ -145,6 +218,7 @@ void write_sweep_file(const Plan& plan, const SweepJournal& journal, const fs::p
         offset += n;
         if (!o.weekly()) {
           auto ds = h5::write_doubles(annual, o.name(), block, {R});
+          annual_dims.label(ds, 1);
           const an::IndicatorDef* def = an::find_indicator(o.indicator);
           h5::write_string_attribute(ds, "units", def ? def->units : "");
           h5::write_string_attribute(ds, "description",
@@ -160,8 +234,10 @@ void write_sweep_file(const Plan& plan, const SweepJournal& journal, const fs::p
           for (std::size_t w = 0; w < T; ++w)
             dates.push_back(clock.week_start(static_cast<std::int64_t>(w)).iso());
           h5::write_strings(time, "date", dates);
+          weekly_dims.emplace(label_group(*weekly, columns, &dates));
         }
         auto ds = h5::write_doubles(*weekly, o.name(), block, {R, T});
+        weekly_dims->label(ds, 2);
         for (const auto& m : models::metric_specs())
           if (m.name == o.series) {
             h5::write_string_attribute(ds, "units", m.units);

@@ -9,7 +9,8 @@ namespace pledgesim::analysis {
 namespace {
 
 void check_compatible(const RunFile& a, const RunFile& b) {
-  if (a.format != b.format || a.format_version != b.format_version)
+  // Files of format 1 and 2 read the same (run_file.cpp), so they compare.
+  if (a.format != b.format)
     throw CompareError("cannot compare files of different formats: " + a.path + " is " + a.format +
                        " format_version " + std::to_string(a.format_version) + ", " + b.path +
                        " is " + b.format + " format_version " + std::to_string(b.format_version));

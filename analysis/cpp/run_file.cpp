@@ -14,6 +14,9 @@ namespace h5 = sim::h5;
 
 namespace {
 
+// The oldest run-file format this build reads.
+constexpr std::int64_t kOldestFormatVersion = 1;
+
 void check_format(const InputFile& f, RunFile& r) {
   if (!f.has_attribute("", "format"))
     f.fail(
@@ -38,15 +41,19 @@ void check_format(const InputFile& f, RunFile& r) {
                 ? std::to_string(f.int_attribute("", "complete_weeks")) + " weeks"
                 : std::string("an unknown number of weeks")) +
            "); run it again to get a complete file");
+  // Format 1 differs from 2 only in where the series' dimensions live
+  // (docs/output-format.md#versions): both are read.
   r.format_version = f.int_attribute("", "format_version");
-  if (r.format_version < sim::kFormatVersion)
+  const std::string readable = "format_version " + std::to_string(kOldestFormatVersion) + " to " +
+                               std::to_string(sim::kFormatVersion);
+  if (r.format_version < kOldestFormatVersion)
     f.fail("format_version " + std::to_string(r.format_version) +
-           " is older than this pledgesim reads (format_version " +
-           std::to_string(sim::kFormatVersion) + "); run the scenario again to rewrite it");
+           " is older than this pledgesim reads (" + readable +
+           "); run the scenario again to rewrite it");
   if (r.format_version > sim::kFormatVersion)
     f.fail("format_version " + std::to_string(r.format_version) +
-           " is newer than this pledgesim reads (format_version " +
-           std::to_string(sim::kFormatVersion) + "); read it with a newer pledgesim");
+           " is newer than this pledgesim reads (" + readable +
+           "); read it with a newer pledgesim");
   const std::int64_t seed = f.int_attribute("", "seed");
   if (seed < 0) f.fail("root attribute 'seed' is negative (" + std::to_string(seed) + ")");
   r.seed = static_cast<std::uint64_t>(seed);
@@ -120,7 +127,14 @@ void read_employers(const InputFile& f, RunFile& r) {
 
 void read_series_layout(const InputFile& f, RunFile& r) {
   f.require_group("series");
-  r.series_names = f.members("series");
+  // From format 2, /series also holds its dimensions and their coordinates.
+  for (auto& name : f.members("series")) {
+    const bool coordinate =
+        r.format_version >= 2 &&
+        std::find(std::begin(sim::kSeriesCoordinates), std::end(sim::kSeriesCoordinates), name) !=
+            std::end(sim::kSeriesCoordinates);
+    if (!coordinate) r.series_names.push_back(std::move(name));
+  }
   if (r.series_names.empty()) f.fail("/series holds no datasets");
   const std::size_t W = r.weeks(), E = r.employers();
   std::optional<std::size_t> rank;

@@ -24,7 +24,11 @@ namespace h5 = sim::h5;
 
 namespace {
 
-constexpr std::int64_t kSweepFormatVersion = 1;
+// Sweep formats read: 2 (written now) adds, inside /outcomes and /weekly,
+// the dimension `run` with copies of the /runs columns (and `week`, `date`),
+// which are not outcomes; 1 had none.
+constexpr std::int64_t kOldestSweepFormatVersion = 1;
+constexpr std::int64_t kSweepFormatVersion = 2;
 
 void write_double_attribute(hid_t object, const std::string& name, double value) {
   h5::Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
@@ -80,10 +84,11 @@ Sweep read_sweep(const InputFile& f) {
     f.fail("not a pledgesim sweep file (root attribute 'format' is \"" + format +
            "\", not \"pledgesim-sweep\")");
   const std::int64_t version = f.int_attribute("", "format_version");
-  if (version != kSweepFormatVersion)
+  if (version < kOldestSweepFormatVersion || version > kSweepFormatVersion)
     f.fail("sweep format_version " + std::to_string(version) + " is not supported (this " +
-           "software reads version " + std::to_string(kSweepFormatVersion) + "; the file is " +
-           (version < kSweepFormatVersion ? "older" : "newer") + ")");
+           "software reads versions " + std::to_string(kOldestSweepFormatVersion) + " to " +
+           std::to_string(kSweepFormatVersion) + "; the file is " +
+           (version < kOldestSweepFormatVersion ? "older" : "newer") + ")");
   for (const char* path : {"design", "design/parameter", "design/unit", "runs/point", "outcomes"})
     if (!f.has(path)) f.fail(std::string("/") + path + " is missing");
   f.require_group("design");
@@ -467,7 +472,14 @@ std::string sensitivity_report(const std::filesystem::path& sweep_file,
                         "--no-write to print them only)");
     }
     s = read_sweep(f);
-    const std::vector<std::string> available = f.members("outcomes");
+    std::vector<std::string> available = f.members("outcomes");
+    if (f.int_attribute("", "format_version") >= 2) {  // its coordinates are not outcomes
+      std::vector<std::string> coordinates = f.members("runs");
+      coordinates.push_back("run");
+      std::erase_if(available, [&](const std::string& n) {
+        return std::find(coordinates.begin(), coordinates.end(), n) != coordinates.end();
+      });
+    }
     std::vector<std::string> names = options.outcomes.empty() ? available : options.outcomes;
     if (names.empty()) f.fail("/outcomes holds no datasets");
     for (const auto& n : names)

@@ -16,7 +16,10 @@ how to read it. In short::
                           keys], parameter_keys and parameter_set
     /series/<metric>      [weeks, employers], or [replications, weeks,
                           employers] once runs hold replications; attributes
-                          units and description
+                          units and description. From format_version 2
+                          /series also holds its dimensions (week,
+                          employer, replication) and their coordinates
+                          (SERIES_COORDINATES), so that xarray labels them
     /events/<column>      optional (``pledgesim run --events``): one row per
                           change of a practitioner's status or employer;
                           columns week, practitioner, kind, from_status,
@@ -53,13 +56,19 @@ import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["Run", "read_run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS", "EVENT_COLUMNS"]
+__all__ = ["Run", "read_run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS", "EVENT_COLUMNS",
+           "SERIES_COORDINATES"]
 
 #: Value of the root attribute ``format`` in every pledgesim run file.
 FORMAT_NAME = "pledgesim"
 #: ``format_version`` values this reader was written against. A file with
 #: another version is still read (with a warning) as long as its layout checks.
-KNOWN_FORMAT_VERSIONS = frozenset({1})
+KNOWN_FORMAT_VERSIONS = frozenset({1, 2})
+#: Datasets of /series that are not series but its dimensions and their
+#: coordinates (format 2, which labels the series for xarray/h5netcdf; see
+#: docs/output-format.md#versions). Format 1 files have none.
+SERIES_COORDINATES = frozenset({"replication", "seed", "week", "date", "employer", "region",
+                                "subregion", "inner_london", "signatory", "signatory_from"})
 
 #: Value of the root attribute ``format`` of a checkpoint (not a result).
 CHECKPOINT_FORMAT_NAME = "pledgesim-checkpoint"
@@ -504,8 +513,9 @@ def read_run(path: str | os.PathLike) -> Run:
         n_weeks, n_emp = len(weeks), len(employers)
 
         metrics, units, descriptions, reps, ndims = [], {}, {}, set(), set()
+        coordinates = SERIES_COORDINATES if isinstance(version, int) and version >= 2 else ()
         for name, ds in sorted(f["series"].items()):
-            if not isinstance(ds, h5py.Dataset):
+            if not isinstance(ds, h5py.Dataset) or name in coordinates:
                 continue
             if ds.ndim not in (2, 3) or ds.shape[-2:] != (n_weeks, n_emp):
                 _fail(

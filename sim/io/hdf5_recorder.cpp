@@ -15,6 +15,7 @@
 
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/hdf5_columns.hpp"
+#include "sim/io/hdf5_dimensions.hpp"
 #include "sim/io/hdf5_util.hpp"
 #include "sim/io/output_file.hpp"
 
@@ -56,6 +57,7 @@ struct Hdf5Recorder::State {
   bool events = false;
   std::string events_group;
   std::vector<Handle> event_ds;                       // [0] = week
+  Handle event_index_ds;                              // /events/event: row numbers
   std::vector<ColumnType> event_types;                // [0] = i32
   std::vector<std::vector<unsigned char>> event_buf;  // raw rows per column
   std::int64_t events_buffered = 0;
@@ -67,6 +69,7 @@ struct Hdf5Recorder::State {
   void close_datasets() {
     series_ds.clear();
     event_ds.clear();
+    event_index_ds.reset();
     week_ds.reset();
     date_ds.reset();
   }
@@ -77,6 +80,7 @@ struct Hdf5Recorder::State {
     series_ds.clear();
     for (auto& ds : event_ds) ds.close("close an event column of " + partial_path.string());
     event_ds.clear();
+    if (event_index_ds.get() >= 0) event_index_ds.close("close the event index");
     week_ds.close("close /time/week");
     date_ds.close("close /time/date");
   }
@@ -175,6 +179,101 @@ void write_parameters(hid_t group, hid_t replication_index, const RunInfo& info,
                              "replication ran");
 }
 
+// Seed of each replication (int64 like the root seed: R has no unsigned
+// 64-bit type; seeds are < 2^63).
+std::vector<std::int64_t> replication_seeds(const RunInfo& info, std::size_t replications) {
+  std::vector<std::int64_t> seeds(replications);
+  for (std::size_t r = 0; r < replications; ++r)
+    seeds[r] = static_cast<std::int64_t>(
+        info.replication_seeds.empty() ? info.seed : info.replication_seeds[r]);
+  return seeds;
+}
+
+// The dimensions of /series, inside /series (format 2; see
+// hdf5_dimensions.hpp): `replication` (with R > 1) and its `seed`, `week`
+// and its `date` (days since the first week's start, CF time: xarray
+// decodes it to datetime64; its units are written with the first week),
+// and the entity label (`employer`) with the entity table's other columns.
+struct SeriesDimensions {
+  std::vector<Handle> datasets;     // kept open while the series are attached
+  std::vector<hid_t> scales;        // per series axis
+  std::vector<std::string> labels;  // per series axis
+  std::vector<std::string> coordinates;
+  bool is_coordinate(const std::string& name) const {
+    return std::find(labels.begin(), labels.end(), name) != labels.end() ||
+           std::find(coordinates.begin(), coordinates.end(), name) != coordinates.end();
+  }
+};
+
+SeriesDimensions write_series_dimensions(hid_t series, const RunInfo& info,
+                                         std::size_t replications) {
+  SeriesDimensions d;
+  auto scale = [&](Handle ds, const std::string& name, const std::string& description) {
+    h5::write_string_attribute(ds, "description", description);
+    h5::make_dimension(ds, name);
+    d.scales.push_back(ds.get());
+    d.labels.push_back(name);
+    d.datasets.push_back(std::move(ds));
+    return d.scales.back();
+  };
+  auto coordinate = [&](Handle ds, hid_t on, const std::string& name,
+                        const std::string& description) {
+    if (!description.empty()) h5::write_string_attribute(ds, "description", description);
+    h5::attach_dimensions(ds, {on}, {d.labels.back()});
+    d.coordinates.push_back(name);
+    d.datasets.push_back(std::move(ds));
+  };
+  if (replications > 1) {
+    std::vector<std::int64_t> index(replications);
+    for (std::size_t r = 0; r < replications; ++r) index[r] = static_cast<std::int64_t>(r);
+    const hid_t rep = scale(h5::write_int64s(series, kReplicationDimension, index),
+                            kReplicationDimension, "replication (row of /replications/index)");
+    coordinate(h5::write_int64s(series, "seed", replication_seeds(info, replications)), rep, "seed",
+               "random seed of each replication");
+  }
+  std::vector<std::int32_t> week(static_cast<std::size_t>(std::max<std::int64_t>(info.weeks, 0)));
+  std::vector<std::int32_t> days(week.size());
+  for (std::size_t w = 0; w < week.size(); ++w) {
+    week[w] = static_cast<std::int32_t>(w);
+    days[w] = static_cast<std::int32_t>(7 * w);
+  }
+  // No "units" on week: "weeks since start" reads as CF time to xarray.
+  const hid_t wk = scale(h5::write_int32s(series, kWeekDimension, week), kWeekDimension,
+                         "weeks since the start of the run (row of /time/week)");
+  Handle date = h5::write_int32s(series, "date", days);
+  h5::write_string_attribute(date, "calendar", "proleptic_gregorian");
+  coordinate(std::move(date), wk, "date", "first day of each week");
+  const EntityTable& t = info.entities;
+  if (t.strings.empty()) throw std::logic_error("Hdf5Recorder: the entity table has no labels");
+  const hid_t ent = scale(h5::write_strings(series, kEmployerDimension, t.strings.front().second),
+                          kEmployerDimension,
+                          "name of each " + std::string(kEmployerDimension) + " (/" + t.group +
+                              "/" + t.strings.front().first + ")");
+  for (std::size_t k = 1; k < t.strings.size(); ++k)
+    coordinate(h5::write_strings(series, t.strings[k].first, t.strings[k].second), ent,
+               t.strings[k].first, "");
+  for (const auto& [name, values] : t.integers)
+    coordinate(h5::write_int32s(series, name, values), ent, name, "");
+  return d;
+}
+
+// The units of /series/date, once the first week's date is known.
+void write_date_units(hid_t file, const std::string& first_date) {
+  Handle ds(H5Dopen2(file, "series/date", H5P_DEFAULT), H5Dclose, "open /series/date");
+  h5::write_string_attribute(ds, "units", "days since " + first_date);
+}
+
+// Rows [first, end) of the event index /events/event: their row numbers,
+// the dataset extended to `end` rows.
+void write_event_index(hid_t ds, std::int64_t first, std::int64_t end) {
+  if (end <= first) return;
+  const hsize_t size[1] = {static_cast<hsize_t>(end)};
+  check(H5Dset_extent(ds, size), "extend the event index");
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(end - first));
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = first + static_cast<std::int64_t>(i);
+  write_rows(ds, H5T_NATIVE_INT64, 1, first, end - first, 0, rows.data());
+}
+
 // A write to the partial file failed (disk full, file too large, I/O error):
 // reported naming the final file; the destructor removes the partial one.
 [[noreturn]] void write_failed(const fs::path& final_path, const h5::Hdf5Error& e) {
@@ -259,15 +358,10 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
   Handle replication_index_ds;
   {
     Handle g = h5::create_group(s.file, "replications");
-    std::vector<std::int64_t> index(s.replications), seeds(s.replications);
-    for (std::size_t r = 0; r < s.replications; ++r) {
-      index[r] = static_cast<std::int64_t>(r);
-      // int64 like the root seed: R has no unsigned 64-bit type (seeds are < 2^63).
-      seeds[r] = static_cast<std::int64_t>(
-          info.replication_seeds.empty() ? info.seed : info.replication_seeds[r]);
-    }
+    std::vector<std::int64_t> index(s.replications);
+    for (std::size_t r = 0; r < s.replications; ++r) index[r] = static_cast<std::int64_t>(r);
     replication_index_ds = h5::write_int64s(g, "index", index);
-    Handle seed_ds = h5::write_int64s(g, "seed", seeds);
+    Handle seed_ds = h5::write_int64s(g, "seed", replication_seeds(info, s.replications));
     h5::write_string_attribute(seed_ds, "description",
                                "random seed of each replication (replication 0 runs on the root "
                                "attribute seed)");
@@ -276,7 +370,8 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
     if (!info.parameters.empty()) write_parameters(g, replication_index_ds, info, s.replications);
   }
 
-  // Time axis: a dimension scale for the first dimension of every series.
+  // Time axis (format 1 attached these scales to the series; format 2 keeps
+  // them for readers of /time and labels the series from /series itself).
   Handle time = h5::create_group(s.file, "time");
   const hsize_t wdims[1] = {static_cast<hsize_t>(s.weeks)};
   const hsize_t wchunk[1] = {static_cast<hsize_t>(std::clamp<std::int64_t>(s.weeks, 1, 4096))};
@@ -288,7 +383,8 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
   h5::write_string_attribute(s.week_ds, "units", "weeks since start");
   h5::write_string_attribute(s.date_ds, "description", "first day of each week (ISO 8601)");
 
-  // Entity table: its first string column is the scale of the second dimension.
+  // Entity table: its first string column is a scale (attached to the series
+  // in format 1; /series has its own copy in format 2).
   Handle entities = h5::create_group(s.file, info.entities.group);
   Handle label_ds;
   for (const auto& [name, values] : info.entities.strings) {
@@ -300,6 +396,7 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
   check(H5DSset_scale(label_ds, info.entities.group.c_str()), "make entity names a scale");
 
   Handle series = h5::create_group(s.file, "series");
+  const SeriesDimensions dims = write_series_dimensions(series, info, s.replications);
   const hsize_t cols = std::max<hsize_t>(s.entities, 1);
   const hsize_t chunk_weeks = static_cast<hsize_t>(
       std::clamp<std::int64_t>(s.chunk_weeks, 1, std::max<std::int64_t>(1, s.weeks)));
@@ -308,23 +405,16 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
   const hsize_t schunk2[2] = {chunk_weeks, cols};
   const hsize_t sdims3[3] = {s.replications, static_cast<hsize_t>(s.weeks), s.entities};
   const hsize_t schunk3[3] = {1, chunk_weeks, cols};
-  const unsigned time_dim = s.replication_dim ? 1 : 0;
   for (const SeriesSpec& spec : info.series) {
+    if (dims.is_coordinate(spec.name))
+      throw std::logic_error("Hdf5Recorder: series " + spec.name + " is named like a coordinate");
     Handle ds = chunked_dataset(series, spec.name, spec.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE,
                                 rank, s.replication_dim ? sdims3 : sdims2,
                                 s.replication_dim ? schunk3 : schunk2, s.compression);
     h5::write_string_attribute(ds, "units", spec.units);
     h5::write_string_attribute(ds, "description", spec.description);
-    if (s.replication_dim) {
-      check(H5DSattach_scale(ds, replication_index_ds, 0),
-            "attach replication scale to " + spec.name);
-      check(H5DSset_label(ds, 0, "replication"), "label dimension 0");
-    }
-    check(H5DSattach_scale(ds, s.week_ds, time_dim), "attach week scale to " + spec.name);
-    check(H5DSattach_scale(ds, s.date_ds, time_dim), "attach date scale to " + spec.name);
-    check(H5DSattach_scale(ds, label_ds, time_dim + 1), "attach entity scale to " + spec.name);
-    check(H5DSset_label(ds, time_dim, "week"), "label time dimension");
-    check(H5DSset_label(ds, time_dim + 1, info.entities.group.c_str()), "label entity dimension");
+    h5::attach_dimensions(ds, dims.scales, dims.labels);
+    h5::write_coordinates_attribute(ds, dims.coordinates);
     s.series_ds.push_back(std::move(ds));
     s.series_integer.push_back(spec.integer);
   }
@@ -340,20 +430,30 @@ void Hdf5Recorder::begin_file(const RunInfo& info) {
     s.events_group = spec.group;
     Handle g = h5::create_group(s.file, spec.group);
     if (!spec.description.empty()) h5::write_string_attribute(g, "description", spec.description);
+    // No units on week: "weeks since start" reads as CF time to xarray.
     std::vector<EventColumnSpec> columns = {
-        {"week", ColumnType::i32, "weeks since start", "week of the event (row of /time/week)"}};
+        {"week", ColumnType::i32, "",
+         "week of the event: weeks since the start (row of /time/week)"}};
     columns.insert(columns.end(), spec.columns.begin(), spec.columns.end());
     const hsize_t zero[1] = {0}, unlimited[1] = {H5S_UNLIMITED};
     const hsize_t chunk[1] = {static_cast<hsize_t>(kEventChunkRows)};
+    // The dimension of every column (format 2): row numbers, appended with them.
+    s.event_index_ds = chunked_dataset(g, kEventDimension, H5T_STD_I64LE, 1, zero, chunk,
+                                       s.compression, unlimited);
+    h5::write_string_attribute(s.event_index_ds, "description", "row number of the event");
+    h5::make_dimension(s.event_index_ds, kEventDimension);
     for (const auto& c : columns) {
       Handle ds = chunked_dataset(g, c.name, h5::file_type(c.type), 1, zero, chunk, s.compression,
                                   unlimited);
       if (!c.units.empty()) h5::write_string_attribute(ds, "units", c.units);
       h5::write_string_attribute(ds, "description", c.description);
+      h5::attach_dimensions(ds, {s.event_index_ds.get()}, {kEventDimension});
       s.event_ds.push_back(std::move(ds));
       s.event_types.push_back(c.type);
     }
-    for (const auto& [name, labels] : spec.labels) h5::write_strings(g, name, labels);
+    // Each name table is the dimension of its own codes (its dataset name).
+    for (const auto& [name, labels] : spec.labels)
+      h5::make_dimension(h5::write_strings(g, name, labels), name);
     s.event_buf.assign(columns.size(), {});
   }
 }
@@ -402,6 +502,7 @@ void Hdf5Recorder::State::flush_events(bool all) {
   const hsize_t start[1] = {static_cast<hsize_t>(events_written)};
   const hsize_t count[1] = {static_cast<hsize_t>(rows)};
   Handle mem_space(H5Screate_simple(1, count, nullptr), H5Sclose, "create memory space");
+  write_event_index(event_index_ds, events_written, end);
   for (std::size_t k = 0; k < event_ds.size(); ++k) {
     check(H5Dset_extent(event_ds[k], new_size), "extend the event table");
     Handle file_space(H5Dget_space(event_ds[k]), H5Sclose, "get event column space");
@@ -453,6 +554,7 @@ void Hdf5Recorder::State::flush(std::size_t replication) {
   if (b.buffered == 0) return;
   h5::QuietErrors quiet;
   if (replication == 0) {
+    if (b.first_week == 0) write_date_units(file, b.date_buf.front());
     write_rows(week_ds, H5T_NATIVE_INT32, 1, b.first_week, b.buffered, 0, b.week_buf.data());
     std::vector<const char*> ptrs;
     for (const auto& d : b.date_buf) ptrs.push_back(d.c_str());
@@ -658,6 +760,8 @@ void Hdf5Recorder::restore_recorded(const CheckpointReader& checkpoint) {
                      false);
       Handle str_type = h5::utf8_string_type();
       copy_hyperslab(date, s.date_ds, str_type, sizeof(char*), 1, start, count, true);
+      if (written[0] > 0)
+        write_date_units(s.file, h5::read_strings(src, "output/time/date").front());
     }
 
     // Series, replication by replication; then what was buffered.
@@ -722,6 +826,7 @@ void Hdf5Recorder::restore_recorded(const CheckpointReader& checkpoint) {
           fail("/output" + column + " does not hold " + std::to_string(events_written) + " " +
                std::string(column_type_name(s.event_types[c])) + " values");
         check(H5Dset_extent(s.event_ds[c], size), "extend the event table");
+        if (c == 0) write_event_index(s.event_index_ds, 0, events_written);
         const hsize_t piece = 16 * static_cast<hsize_t>(kEventChunkRows);
         for (hsize_t first = 0; first < n; first += piece) {
           const hsize_t start[1] = {first}, count[1] = {std::min(piece, n - first)};

@@ -23,7 +23,23 @@
 
 namespace pledgesim::sim {
 
-inline constexpr int kFormatVersion = 1;
+// Version 2 put the dimensions of /series (and /events) inside their group,
+// so that netCDF-4 readers (xarray with h5netcdf) label them; version 1
+// attached scales from the sibling groups /time, /employers, /replications.
+inline constexpr int kFormatVersion = 2;
+
+// Names of the dimensions of /series in format 2, and of the datasets of
+// /series that are not series but its dimensions and their coordinates (the
+// entity table's other columns take their /employers names). Readers of
+// format 2 skip these names when they list the series.
+inline constexpr const char* kReplicationDimension = "replication";
+inline constexpr const char* kWeekDimension = "week";
+inline constexpr const char* kEmployerDimension = "employer";
+inline constexpr const char* kSeriesCoordinates[] = {
+    "replication", "seed",      "week",         "date",      "employer",
+    "region",      "subregion", "inner_london", "signatory", "signatory_from"};
+// The dimension of /events in format 2 (a dataset of row numbers).
+inline constexpr const char* kEventDimension = "event";
 
 class CheckpointWriter;
 class CheckpointReader;

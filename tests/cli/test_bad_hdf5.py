@@ -151,9 +151,15 @@ def decoded(a):
     return [x.decode() if isinstance(x, bytes) else x for x in a]
 
 
+# Datasets of /series that are its dimensions and coordinates (format 2),
+# not series (docs/output-format.md#layout).
+SERIES_COORDINATES = {"replication", "seed", "week", "date", "employer", "region", "subregion",
+                      "inner_london", "signatory", "signatory_from"}
+
+
 def all_series(fn):
     def g(h):
-        for name in list(h["series"]):
+        for name in sorted(set(h["series"]) - SERIES_COORDINATES):
             old = h["series"][name][()]
             del h["series"][name]
             h["series"].create_dataset(name, data=fn(old))
@@ -211,8 +217,8 @@ RUN_VARIANTS = [
      r"format_version 0 is older than this pledgesim reads"),
     ("version-minus-1", "run2", set_attr("/", "format_version", np.int64(-1)),
      r"format_version -1 is older"),
-    ("version-2", "run2", set_attr("/", "format_version", np.int64(2)),
-     r"format_version 2 is newer than this pledgesim reads"),
+    ("version-3", "run2", set_attr("/", "format_version", np.int64(3)),
+     r"format_version 3 is newer than this pledgesim reads \(format_version 1 to 2\)"),
     ("version-float", "run2", set_attr("/", "format_version", 1.0),
      r"root attribute 'format_version' is floating-point, not an integer"),
     ("version-string", "run2", set_attr("/", "format_version", "1"),
@@ -405,8 +411,8 @@ SWEEP_VARIANTS = [
      r"root attribute 'format_version' is missing"),
     ("s-version-0", "saltelli", set_attr("/", "format_version", np.int64(0)),
      r"sweep format_version 0 is not supported .*older"),
-    ("s-version-2", "saltelli", set_attr("/", "format_version", np.int64(2)),
-     r"sweep format_version 2 is not supported .*newer"),
+    ("s-version-3", "saltelli", set_attr("/", "format_version", np.int64(3)),
+     r"sweep format_version 3 is not supported .*versions 1 to 2.*newer"),
     ("s-version-float", "saltelli", set_attr("/", "format_version", 1.0),
      r"root attribute 'format_version' is floating-point"),
     ("s-no-design", "saltelli", delete("design"), r"/design is missing"),

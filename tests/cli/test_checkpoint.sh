@@ -163,7 +163,9 @@ stored_as() {
 import h5py, sys
 f = h5py.File(sys.argv[1], 'r')
 want = None if sys.argv[2] == 'none' else sys.argv[2]
-cols = [f['series'][k] for k in f['series']]
+# The series (2-D); /series' dimensions and coordinates (1-D) are never filtered.
+cols = [d for d in f['series'].values() if d.ndim >= 2]
+assert all(d.compression is None for d in f['series'].values() if d.ndim == 1)
 if 'events' in f:
     cols += [f['events'][k] for k in f['events'] if not k.endswith('_names')]
 assert len(cols) > 20, len(cols)

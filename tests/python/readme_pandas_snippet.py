@@ -5,11 +5,12 @@ RUN_FILE = "results/london_baseline.h5"
 
 with h5py.File(RUN_FILE, "r") as f:
     print(f.attrs["scenario_name"], "seed", f.attrs["seed"])
-    ds = f["series/agency_fte"]  # [week, employers], or [replication, week, employers]
-    labels = [dim.label for dim in ds.dims]  # the dimension labels stored in the file
+    ds = f["series/agency_fte"]  # [week, employer], or [replication, week, employer]
+    # The dimension labels stored in the file ("employers" in format_version 1).
+    labels = [dim.label.replace("employers", "employer") for dim in ds.dims]
     scales = {
         "week": pd.DatetimeIndex(pd.to_datetime(f["time/date"].asstr()[:]), name="date"),
-        "employers": pd.Index(f["employers/name"].asstr()[:], name="employer"),
+        "employer": pd.Index(f["employers/name"].asstr()[:], name="employer"),
     }
     if "replication" in labels:
         scales["replication"] = pd.Index(f["replications/index"][:], name="replication")

@@ -37,7 +37,7 @@ SNIPPET_DOCS = [SOURCE_ROOT / "docs" / "reading-output.md", SOURCE_ROOT / "READM
 
 if importlib.util.find_spec("pledgesim_analysis") is None:  # ctest sets PYTHONPATH
     sys.path.insert(0, str(SOURCE_ROOT / "analysis"))
-from pledgesim_analysis import read_run  # noqa: E402
+from pledgesim_analysis import SERIES_COORDINATES, read_run  # noqa: E402
 
 SEED = 3
 YEARS = 2
@@ -102,7 +102,7 @@ class RunFileLayoutTest(unittest.TestCase):
         cls.f.close()
 
     def series(self):
-        return list(self.f["series"].items())
+        return [(n, ds) for n, ds in self.f["series"].items() if n not in SERIES_COORDINATES]
 
     def test_no_partial_file_left(self):
         self.assertFalse(Path(str(self.path) + ".partial").exists())
@@ -177,14 +177,28 @@ class RunFileLayoutTest(unittest.TestCase):
                     self.assertTrue(ds.attrs[attr].strip(), f"empty {attr}")
 
     def test_series_dimension_scales(self):
+        # Format 2: the scales are in /series itself (xarray/h5netcdf find
+        # them only in the variable's own group or its ancestors).
         for name, ds in self.series():
             with self.subTest(series=name):
-                self.assertEqual([d.label for d in ds.dims], ["week", "employers"])
-                # Dimension 0 has two scales: week numbers, then ISO dates.
-                self.assertEqual([s.name for s in ds.dims[0].values()],
-                                 ["/time/week", "/time/date"])
-                self.assertEqual(len(ds.dims[1]), 1)
-                self.assertEqual(ds.dims[1][0].name, "/employers/name")
+                self.assertEqual([d.label for d in ds.dims], ["week", "employer"])
+                self.assertEqual([[s.name for s in d.values()] for d in ds.dims],
+                                 [["/series/week"], ["/series/employer"]])
+                self.assertEqual(ds.attrs["coordinates"].split(),
+                                 ["date", "region", "subregion", "signatory_from",
+                                  "inner_london", "signatory"])
+        g = self.f["series"]
+        np.testing.assert_array_equal(g["week"][()], self.f["time/week"][()])
+        np.testing.assert_array_equal(g["employer"].asstr()[()],
+                                      self.f["employers/name"].asstr()[()])
+        for column in ("region", "subregion", "signatory_from", "inner_london", "signatory"):
+            np.testing.assert_array_equal(g[column][()], self.f["employers"][column][()])
+        first = self.f["time/date"].asstr()[0]
+        self.assertEqual(g["date"].attrs["units"], f"days since {first}")
+        days = [(dt.date.fromisoformat(d) - dt.date.fromisoformat(first)).days
+                for d in self.f["time/date"].asstr()[()]]
+        np.testing.assert_array_equal(g["date"][()], days)
+        self.assertNotIn("replication", g)  # one replication: [weeks, employers]
         self.assertTrue(h5py.h5ds.is_scale(self.f["time/week"].id))
         self.assertTrue(h5py.h5ds.is_scale(self.f["time/date"].id))
         self.assertTrue(h5py.h5ds.is_scale(self.f["employers/name"].id))
@@ -223,7 +237,7 @@ class CompressedRunFileTest(unittest.TestCase):
     def test_deflated_in_the_same_chunks_with_the_same_values(self):
         with h5py.File(self.plain, "r") as a, h5py.File(self.path, "r") as b:
             self.assertEqual(sorted(a["series"]), sorted(b["series"]))
-            for name in a["series"]:
+            for name in sorted(set(a["series"]) - SERIES_COORDINATES):
                 x, y = a["series"][name], b["series"][name]
                 with self.subTest(series=name):
                     self.assertEqual(y.compression, "gzip")
@@ -256,7 +270,7 @@ class ReaderTest(unittest.TestCase):
             cls.n_weeks = f["time/week"].shape[0]
             cls.n_emp = f["employers/name"].shape[0]
             cls.names = list(f["employers/name"].asstr()[:])
-            cls.metrics = sorted(f["series"])
+            cls.metrics = sorted(set(f["series"]) - SERIES_COORDINATES)
 
     def test_metadata(self):
         run = self.run_file
@@ -361,7 +375,7 @@ class ReplicationLayoutTest(unittest.TestCase):
         cls.path = Path(cls.tmp.name) / "replicated.h5"
         shutil.copyfile(src, cls.path)
         with h5py.File(cls.path, "r+") as f:
-            for name in list(f["series"]):
+            for name in sorted(set(f["series"]) - SERIES_COORDINATES):
                 data = f["series"][name][:]
                 attrs = dict(f["series"][name].attrs)
                 del f["series"][name]

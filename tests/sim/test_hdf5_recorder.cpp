@@ -8,6 +8,7 @@
 #include <hdf5_hl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
@@ -138,9 +139,31 @@ TEST_F(Hdf5RecorderTest, WritesATinyRunThatReadsBack) {
   EXPECT_EQ(dims, (std::vector<hsize_t>{kEntities}));
   EXPECT_EQ(signatory, (std::vector<double>{1, 0}));
 
+  // Format 2: the series' dimensions and coordinates inside /series (where
+  // h5netcdf looks for them), copies of /time and the entity table.
+  EXPECT_EQ(h5::read_doubles(file, "series/week", dims), weeks);
+  EXPECT_EQ(h5::read_strings(file, "series/employer"), h5::read_strings(file, "employers/name"));
+  EXPECT_EQ(h5::read_strings(file, "series/region"), h5::read_strings(file, "employers/region"));
+  EXPECT_EQ(h5::read_doubles(file, "series/signatory", dims), signatory);
+  EXPECT_EQ(h5::read_doubles(file, "series/date", dims),
+            (std::vector<double>{0, 7, 14, 21, 28, 35, 42}));
+  EXPECT_FALSE(h5::exists(file, "series/replication"));  // one replication
+  {
+    const h5::Handle date_ds = open_dataset(file, "series/date");
+    EXPECT_EQ(h5::read_string_attribute(date_ds, "units"), "days since 2017-10-01");
+    EXPECT_EQ(h5::read_string_attribute(date_ds, "calendar"), "proleptic_gregorian");
+  }
+  // Every name the recorder put in /series besides the series is one readers skip.
+  for (const char* name : {"week", "date", "employer", "region", "signatory"})
+    EXPECT_NE(
+        std::find(std::begin(kSeriesCoordinates), std::end(kSeriesCoordinates), std::string(name)),
+        std::end(kSeriesCoordinates))
+        << name;
+
   // Series: values, shapes, types, attributes, chunking and scales.
-  const h5::Handle week_ds = open_dataset(file, "time/week");
-  const h5::Handle names_ds = open_dataset(file, "employers/name");
+  const h5::Handle week_ds = open_dataset(file, "series/week");
+  const h5::Handle names_ds = open_dataset(file, "series/employer");
+  const h5::Handle old_week_ds = open_dataset(file, "time/week");
   for (std::size_t k = 0; k < info.series.size(); ++k) {
     const SeriesSpec& spec = info.series[k];
     const std::string path = "series/" + spec.name;
@@ -172,6 +195,12 @@ TEST_F(Hdf5RecorderTest, WritesATinyRunThatReadsBack) {
 
     EXPECT_GT(H5DSis_attached(ds, week_ds, 0), 0);
     EXPECT_GT(H5DSis_attached(ds, names_ds, 1), 0);
+    EXPECT_EQ(H5DSis_attached(ds, old_week_ds, 0), 0);  // format 1's scale, not attached
+    EXPECT_EQ(H5DSget_num_scales(ds, 0), 1);
+    char label[32] = {};
+    H5DSget_label(ds, 1, label, sizeof label);
+    EXPECT_STREQ(label, "employer");
+    EXPECT_EQ(h5::read_string_attribute(ds, "coordinates"), "date region signatory");
   }
   EXPECT_FALSE(h5::exists(file, "series/missing"));
   EXPECT_FALSE(h5::exists(file, "nogroup/missing"));
@@ -304,8 +333,11 @@ TEST_F(Hdf5RecorderTest, WritesReplicationsAlongALeadingDimension) {
                                                 static_cast<std::int64_t>((1ULL << 62) + 3)}));
   }
   EXPECT_EQ(h5::read_strings(file, "time/date").back(), "2017-11-12");
-  const h5::Handle index_ds = open_dataset(file, "replications/index");
-  const h5::Handle week_ds = open_dataset(file, "time/week");
+  EXPECT_EQ(h5::read_doubles(file, "series/replication", dims), (std::vector<double>{0, 1, 2}));
+  EXPECT_EQ(h5::read_doubles(file, "series/seed", dims),
+            h5::read_doubles(file, "replications/seed", dims));
+  const h5::Handle index_ds = open_dataset(file, "series/replication");
+  const h5::Handle week_ds = open_dataset(file, "series/week");
   for (std::size_t k = 0; k < info.series.size(); ++k) {
     const std::string path = "series/" + info.series[k].name;
     const auto values = h5::read_doubles(file, path, dims);
@@ -321,7 +353,16 @@ TEST_F(Hdf5RecorderTest, WritesReplicationsAlongALeadingDimension) {
     char label[32] = {};
     H5DSget_label(ds, 0, label, sizeof label);
     EXPECT_STREQ(label, "replication");
+    EXPECT_EQ(h5::read_string_attribute(ds, "coordinates"), "seed date region signatory");
   }
+}
+
+// A series named like one of /series' coordinates would hide among them.
+TEST_F(Hdf5RecorderTest, RefusesASeriesNamedLikeACoordinate) {
+  RunInfo info = tiny_run();
+  info.series.push_back({"date", "1", "clashes with the date coordinate", false});
+  Hdf5Recorder r(dir_ / "clash.h5", kChunkWeeks);
+  EXPECT_THROW(r.begin(info), std::logic_error);
 }
 
 // One replication keeps the [weeks, entities] layout and records its seed.
