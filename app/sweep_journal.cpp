@@ -6,7 +6,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "sim/io/checkpoint.hpp"
+#include "sim/io/fingerprint.hpp"
 #include "sim/io/input_file.hpp"
 #include "sim/io/output_file.hpp"
 
@@ -19,15 +19,6 @@ namespace {
 // An entry: magic, value count, FNV-1a of the values' bytes, the values.
 constexpr char kEntryMagic[8] = {'P', 'S', 'J', 'R', 'U', 'N', '0', '1'};
 constexpr std::size_t kHeaderBytes = sizeof kEntryMagic + 2 * sizeof(std::uint64_t);
-
-std::uint64_t fnv1a64(const char* bytes, std::size_t n) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::size_t i = 0; i < n; ++i) {
-    h ^= static_cast<unsigned char>(bytes[i]);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 // The manifest: one `key = "value"` line per fingerprint, in a fixed order.
 struct Manifest {
@@ -51,15 +42,6 @@ struct Manifest {
             sim::fnv1a64_hex(id.design_text)};
   }
 };
-
-std::optional<std::string> value_of(const std::string& text, const std::string& key) {
-  std::istringstream lines(text);
-  const std::string head = key + " = \"";
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(head, 0) == 0 && line.size() > head.size() && line.back() == '"')
-      return line.substr(head.size(), line.size() - head.size() - 1);
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -89,12 +71,13 @@ std::optional<std::string> SweepJournal::open(const SweepIdentity& id) const {
     return dir_.string() + " holds completed runs, but its manifest " + manifest.string() +
            " cannot be read (" + input.problem + "), so nothing says which sweep they belong to" +
            afresh;
-  const auto sweep = value_of(*input.text, "sweep_fnv1a64");
-  const auto scenario = value_of(*input.text, "scenario_fnv1a64");
-  const auto version = value_of(*input.text, "software_version");
+  const auto sweep = sim::quoted_value(*input.text, "sweep_fnv1a64");
+  const auto scenario = sim::quoted_value(*input.text, "scenario_fnv1a64");
+  const auto version = sim::quoted_value(*input.text, "software_version");
   // A journal written before designs could come from a file has no design
   // line: its sweep made its own points, as an empty design text says.
-  const std::string design = value_of(*input.text, "design_fnv1a64").value_or(sim::fnv1a64_hex(""));
+  const std::string design =
+      sim::quoted_value(*input.text, "design_fnv1a64").value_or(sim::fnv1a64_hex(""));
   if (!sweep || !scenario || !version)
     return manifest.string() + " is damaged (a fingerprint is missing)" + afresh;
   std::vector<std::string> changed;
@@ -128,7 +111,7 @@ bool SweepJournal::read(std::size_t run, std::vector<double>& values) const {
   std::memcpy(&count, bytes + sizeof kEntryMagic, sizeof count);
   std::memcpy(&checksum, bytes + sizeof kEntryMagic + sizeof count, sizeof checksum);
   if (std::memcmp(bytes, kEntryMagic, sizeof kEntryMagic) != 0 || count != values_per_run_ ||
-      checksum != fnv1a64(bytes + kHeaderBytes, payload))
+      checksum != sim::fnv1a64(std::string_view(bytes + kHeaderBytes, payload)))
     return false;
   values.resize(values_per_run_);
   std::memcpy(values.data(), bytes + kHeaderBytes, payload);
@@ -139,7 +122,8 @@ void SweepJournal::write(std::size_t run, const std::vector<double>& values) con
   const std::size_t payload = values.size() * sizeof(double);
   std::string bytes(kHeaderBytes + payload, '\0');
   const std::uint64_t count = values.size();
-  const std::uint64_t checksum = fnv1a64(reinterpret_cast<const char*>(values.data()), payload);
+  const std::uint64_t checksum =
+      sim::fnv1a64(std::string_view(reinterpret_cast<const char*>(values.data()), payload));
   std::memcpy(bytes.data(), kEntryMagic, sizeof kEntryMagic);
   std::memcpy(bytes.data() + sizeof kEntryMagic, &count, sizeof count);
   std::memcpy(bytes.data() + sizeof kEntryMagic + sizeof count, &checksum, sizeof checksum);

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "sim/io/fingerprint.hpp"
 #include "sim/io/input_file.hpp"
 #include "sim/io/output_lock.hpp"
 
@@ -83,14 +84,9 @@ std::string unfinished_sweep(const std::string& file) {
     if (entry.path().filename().string().starts_with("run-") && entry.path().extension() == ".bin")
       ++done;
   const sim::TextInput manifest = sim::read_text_input(dir / "journal.toml", 1 << 16);
-  auto value = [&](const std::string& key) -> std::string {
-    if (!manifest.text) return "";
-    std::istringstream lines(*manifest.text);
-    const std::string head = key + " = \"";
-    for (std::string line; std::getline(lines, line);)
-      if (line.starts_with(head) && line.size() > head.size() && line.back() == '"')
-        return line.substr(head.size(), line.size() - head.size() - 1);
-    return "";
+  // The sweep journal's manifest (app/sweep_journal) records both.
+  auto value = [&](const char* key) {
+    return manifest.text ? sim::quoted_value(*manifest.text, key).value_or("") : std::string();
   };
   const std::string runs = value("runs"), sweep = value("sweep_file");
   std::string out = "no such file yet: an unfinished sweep, " + std::to_string(done) +

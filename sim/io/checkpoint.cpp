@@ -8,6 +8,7 @@
 #include <ctime>
 #include <system_error>
 
+#include "sim/io/fingerprint.hpp"
 #include "sim/io/hdf5_columns.hpp"
 #include "sim/io/input_file.hpp"
 
@@ -21,17 +22,6 @@ fs::path checkpoint_path_for(const fs::path& output) {
   fs::path p = output;
   p += ".ckpt";
   return p;
-}
-
-std::string fnv1a64_hex(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
 }
 
 std::string utc_now_iso() {

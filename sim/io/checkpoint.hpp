@@ -65,8 +65,6 @@ struct CheckpointInfo {
 std::filesystem::path checkpoint_path_for(const std::filesystem::path& output);
 // True when `path` is an HDF5 file whose root attribute format is kCheckpointFormat.
 bool is_checkpoint_file(const std::filesystem::path& path);
-// A 64-bit FNV-1a hash, as 16 hex digits (the scenario text's fingerprint).
-std::string fnv1a64_hex(const std::string& text);
 // Current time as ISO 8601 UTC ("2026-01-31T12:00:00Z").
 std::string utc_now_iso();
 
