@@ -17,6 +17,18 @@ cmake --preset release >/dev/null
 cmake --build --preset release --parallel "$(nproc)"
 cmake --install build/release --prefix "$prefix" >/dev/null
 echo "installed: $prefix/bin/pledgesim (scenarios and docs in $prefix/share)"
+# The Python packages (pledgesim, pledgesim_analysis): a .pth in PREFIX's
+# site directory names them; with the default prefix that is the user's own
+# site directory, which /usr/bin/python3 reads by itself.
+python_dir="$prefix/share/pledgesim/python"
+if [[ -d "$python_dir/pledgesim" ]]; then
+  user_site=$(/usr/bin/python3 -m site --user-site 2>/dev/null || true)
+  if [[ -f "$user_site/pledgesim.pth" && "$(cat "$user_site/pledgesim.pth")" == "$python_dir" ]]; then
+    echo "installed: Python packages pledgesim and pledgesim_analysis (/usr/bin/python3 -c 'import pledgesim')"
+  else
+    echo "installed: Python packages in $python_dir (use PYTHONPATH=$python_dir /usr/bin/python3)"
+  fi
+fi
 "$prefix/bin/pledgesim" run --out results/london_baseline.h5 --force "$@"
 case ":$PATH:" in
   *":$prefix/bin:"*) ;;

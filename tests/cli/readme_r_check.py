@@ -28,10 +28,11 @@ def expected_frame(path, metric):
         ds = f["series/" + metric]
         scales = {
             "week": pd.Index(f["time/date"].asstr()[:], name="date"),
-            "employers": pd.Index(f["employers/name"].asstr()[:], name="employer"),
+            "employer": pd.Index(f["employers/name"].asstr()[:], name="employer"),
             "replication": pd.Index(f["replications/index"][:], name="replication"),
         }
-        labels = [dim.label for dim in ds.dims]
+        # "employers" in format_version 1, "employer" in 2.
+        labels = [dim.label.replace("employers", "employer") for dim in ds.dims]
         index = pd.MultiIndex.from_product([scales[label] for label in labels])
         series = pd.Series(ds[:].ravel(), index=index, name=metric)
         return series.reset_index(), ds.attrs["units"], ds.dtype

@@ -4,7 +4,8 @@
     report_in_browser.py ARTIFACT_DIR
 
 Makes two small runs (PLEDGESIM_BIN), writes their report, and checks with
-browser_check.py that it renders: every image decoded, no script or console
+browser_check.py that it renders (then the same for the report of a small
+sweep): every image decoded, no script or console
 error, nothing fetched from the network, body text and a screenshot that is
 not blank. The full-page screenshot is kept as ARTIFACT_DIR/report.png (its
 path printed). First, the checker must fail a page with a broken image, a
@@ -28,6 +29,62 @@ from browser_check import SKIP, check_page, find_browser  # noqa: E402
 BROKEN_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>broken</title></head>
 <body><img src="data:image/png;base64,iVBORw0KGgoAAAA" alt="truncated PNG">
 <script>undefinedFunction();</script></body></html>"""
+
+
+SWEEP = """scenario = "two.toml"
+seed = 1
+replications = 1
+design = "morris"
+samples = 4
+morris_levels = 4
+
+[[parameters]]
+key = "behaviour.exit_rate_per_year"
+min = 0.04
+max = 0.12
+
+[[parameters]]
+policy = 0
+field = "weeks"
+min = 0
+max = 26
+
+[[outputs]]
+indicator = "agency_rate"
+group = "London"
+year = 2018
+"""
+
+
+def sweep_report_renders(binary: str, d: Path, artifacts: Path) -> bool:
+    """The sweep report (a report given a sweep file) of a small Morris sweep
+    with its indices, checked as the scenario report is: screenshot
+    ARTIFACT_DIR/sweep_report.png."""
+    (d / "two.toml").write_text((SOURCE_ROOT / "tests/common/two_authorities.toml").read_text())
+    (d / "sweep.toml").write_text(SWEEP)
+    sweep = d / "sweep.h5"
+    subprocess.run([binary, "sweep", str(d / "sweep.toml"), "--out", str(sweep), "-q"],
+                   check=True, timeout=300)
+    subprocess.run([binary, "sensitivity", str(sweep)], check=True, timeout=300,
+                   capture_output=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pledgesim_analysis.report", str(sweep), "--out",
+         str(d / "sweep_report")], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(SOURCE_ROOT / "analysis")})
+    if proc.returncode != 0:
+        print(f"FAIL: the sweep report exited {proc.returncode}: {proc.stderr}")
+        return False
+    said, problems = check_page(d / "sweep_report" / "report.html",
+                                artifacts / "sweep_report.png")
+    for line in said:
+        print("sweep report: " + line)
+    images = next(line for line in said if line.startswith("images:"))
+    # Morris bars and one scatter figure for the one outcome.
+    if images.startswith("images: 0,") or images.startswith("images: 1,"):
+        problems.append(f"the sweep report shows {images}; expected its bar and scatter charts")
+    for p in problems:
+        print(f"FAIL: sweep report: {p}")
+    return not problems
 
 
 def main() -> int:
@@ -78,6 +135,7 @@ def main() -> int:
         for p in problems:
             print(f"FAIL: {p}")
         failed = failed or bool(problems)
+        failed = not sweep_report_renders(binary, d, artifacts) or failed
     print("report in Chromium: " + ("FAILED" if failed else "ok"))
     return 1 if failed else 0
 
