@@ -22,8 +22,7 @@ std::unique_ptr<sim::MemoryRecorder> run_in_memory(const models::Scenario& scena
   if (!request.parameters.empty()) {
     const models::ParameterEnsemble ensemble =
         models::load_parameter_ensemble(request.parameters, scenario);
-    settings.replication_parameters =
-        models::ensemble_parameters(ensemble, request.replications);
+    settings.replication_parameters = models::ensemble_parameters(ensemble, request.replications);
     settings.parameter_table =
         models::ensemble_table(ensemble, request.parameters, request.replications);
   }
