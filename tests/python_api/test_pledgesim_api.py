@@ -302,6 +302,10 @@ class Readme(unittest.TestCase):
         done = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True,
                               cwd=ROOT, env=os.environ.copy())
         self.assertEqual(done.returncode, 0, done.stderr)
+        # The README shows what it prints (the run is deterministic for its seed).
+        shown = section[section.index("```\n", section.index("prints (")) + 4:]
+        shown = shown[:shown.index("```")]
+        self.assertEqual(done.stdout, shown)
         self.assertIn("agency_rate", done.stdout)
         self.assertIn("total_cost_gbp", done.stdout)
 
