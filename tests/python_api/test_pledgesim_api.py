@@ -262,10 +262,12 @@ class ThreadsAndSignals(unittest.TestCase):
         end = time.monotonic()
         running.clear()
         t.join()
-        during = [x for x in ticks if start < x < end]
-        # Held for the run, the GIL would allow no tick between start and end.
-        self.assertGreater(end - start, 0.2)
-        self.assertGreater(len(during), 0.3 * (end - start) / 0.005)
+        # Held for the run, the GIL would allow no tick between start and end
+        # (away from the edges, where the run takes and gives it back). A
+        # count, not a rate: on a loaded machine the ticker gets less time.
+        during = [x for x in ticks if start + 0.05 < x < end - 0.05]
+        self.assertGreater(end - start, 0.5)
+        self.assertGreaterEqual(len(during), 10)
 
     def test_ctrl_c_stops_the_run(self):
         code = textwrap.dedent(f"""
