@@ -33,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -174,11 +175,16 @@ PAGE_PROBE = """(async () => {
 
 
 def _launch(browser: str, profile: str, width: int) -> tuple[subprocess.Popen, str]:
+    # Its own process group, so that _stop() ends the renderer and helper
+    # processes too (they write into the profile until they die); stderr to
+    # a file, as a pipe nobody reads could fill and block the browser.
+    log = open(Path(profile) / "chromium.log", "w")
     proc = subprocess.Popen(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--no-default-browser-check", "--disable-extensions", "--remote-debugging-port=0",
          f"--user-data-dir={profile}", f"--window-size={width},900", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    log.close()
     port_file = Path(profile) / "DevToolsActivePort"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -186,11 +192,28 @@ def _launch(browser: str, profile: str, width: int) -> tuple[subprocess.Popen, s
             port = port_file.read_text().split()[0]
             return proc, port
         if proc.poll() is not None:
+            _stop(proc)
             raise RuntimeError(f"{browser} exited with status {proc.returncode}: "
-                               f"{proc.stderr.read()[-2000:]}")
+                               f"{(Path(profile) / 'chromium.log').read_text()[-2000:]}")
         time.sleep(0.1)
-    proc.kill()
+    _stop(proc)
     raise RuntimeError(f"{browser} did not open its DevTools port within 30 s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Kill the browser's whole process group and wait until it is gone."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
 
 
 def _page_target(port: str, timeout: float) -> str:
@@ -218,7 +241,8 @@ def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
     if browser is None:
         raise FileNotFoundError("Chromium is not installed (Debian: apt-get install chromium)")
     said, failures = [], []
-    with tempfile.TemporaryDirectory(prefix="browser_check_") as profile:
+    # (Cleanup errors ignored: a file left behind must not fail the check.)
+    with tempfile.TemporaryDirectory(prefix="browser_check_", ignore_cleanup_errors=True) as profile:
         proc, port = _launch(browser, profile, width)
         try:
             deadline = time.monotonic() + timeout
@@ -240,8 +264,7 @@ def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
                                             captureBeyondViewport=True)["data"])
             events = list(dt.events)
         finally:
-            proc.kill()
-            proc.wait()
+            _stop(proc)
     broken = [i for i in facts["images"] if not (i["complete"] and i["naturalWidth"] > 0)]
     said.append(f"images: {len(facts['images'])}, of which broken: {len(broken)}")
     failures += [f"broken image (naturalWidth {i['naturalWidth']}): alt={i['alt']!r} "
