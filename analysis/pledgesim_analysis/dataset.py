@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .reader import _open_file, _read_strings, _to_python, read_run
+from .reader import EVENT_COLUMNS, _open_file, _read_strings, _to_python, read_run
 
-__all__ = ["open_run", "build_dataset", "SWEEP_FORMAT_NAME", "KNOWN_SWEEP_FORMAT_VERSIONS"]
+__all__ = ["open_run", "build_dataset", "build_events_dataset", "SWEEP_FORMAT_NAME", "KNOWN_SWEEP_FORMAT_VERSIONS"]
 
 #: Root attribute ``format`` of a sweep file (``pledgesim sweep``).
 SWEEP_FORMAT_NAME = "pledgesim-sweep"
@@ -152,30 +152,48 @@ def _run_dataset(path: Path) -> xr.Dataset:
                          parameters=parameters)
 
 
+def build_events_dataset(*, columns: dict, categories: dict, dates: list, attrs: dict
+                         ) -> xr.Dataset:
+    """The event table as a Dataset (dimension ``event``), from its columns
+    as stored: ``columns`` maps each of EVENT_COLUMNS to its array (``week``
+    first; coded columns as their integer codes, -1 for none),
+    ``categories`` each coded column to the names of its codes, ``dates``
+    the first day of every week of the run (ISO text or datetime). Used for
+    a file's /events and for the events of a run in memory alike."""
+    missing = [c for c in EVENT_COLUMNS if c not in columns]
+    if missing:
+        raise ValueError(f"events lack column(s) {', '.join(missing)}")
+    week = np.asarray(columns["week"])
+    data = {}
+    for name in EVENT_COLUMNS[1:]:
+        values = np.asarray(columns[name])
+        if name in categories:
+            # Names as text ("" where the code is -1: none), codes kept beside.
+            labelled = pd.Categorical.from_codes(values.astype(np.int64), categories[name])
+            data[name] = ("event", pd.Series(labelled).astype(object)
+                          .where(pd.notna(labelled), "").to_numpy(dtype=object))
+            data[name + "_code"] = ("event", values)
+        else:
+            data[name] = ("event", values)
+    ds = xr.Dataset(data, coords={"event": np.arange(week.size, dtype=np.int64),
+                                  "week": ("event", week),
+                                  "date": ("event", pd.DatetimeIndex(dates)[week])},
+                    attrs=attrs)
+    ds["pay"].attrs["units"] = "GBP per week"
+    return ds
+
+
 def _events_dataset(path: Path) -> xr.Dataset:
     run = read_run(path)
     if not run.has_events:
         raise ValueError(f"{path}: no /events table (run with pledgesim run --events)")
-    df = run.events(labels=True)
+    labelled = run.events(labels=True)  # checks the codes against their tables
     codes = run.events(labels=False)
-    data = {}
-    for column in df.columns:
-        if column in ("week", "date"):
-            continue
-        values = df[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            # Labels as text ("" where the code is -1: none), codes kept beside.
-            data[column] = ("event", values.astype(object).where(values.notna(), "")
-                            .to_numpy(dtype=object))
-            data[column + "_code"] = ("event", codes[column].to_numpy())
-        else:
-            data[column] = ("event", values.to_numpy())
-    ds = xr.Dataset(data, coords={"event": np.arange(len(df), dtype=np.int64),
-                                  "week": ("event", df["week"].to_numpy()),
-                                  "date": ("event", df["date"].to_numpy())},
-                    attrs=dict(run.attrs, scenario_text=run.scenario_text))
-    ds["pay"].attrs["units"] = "GBP per week"
-    return ds
+    categories = {c: list(labelled[c].cat.categories) for c in labelled.columns
+                  if isinstance(labelled[c].dtype, pd.CategoricalDtype)}
+    return build_events_dataset(columns={c: codes[c].to_numpy() for c in EVENT_COLUMNS},
+                                categories=categories, dates=list(run.dates),
+                                attrs=dict(run.attrs, scenario_text=run.scenario_text))
 
 
 def _sweep_dataset(path: Path, f: h5py.File, group: str | None) -> xr.Dataset:

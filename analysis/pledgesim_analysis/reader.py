@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Run", "read_run", "FORMAT_NAME", "KNOWN_FORMAT_VERSIONS", "EVENT_COLUMNS",
-           "SERIES_COORDINATES"]
+           "SERIES_COORDINATES", "event_categories"]
 
 #: Value of the root attribute ``format`` in every pledgesim run file.
 FORMAT_NAME = "pledgesim"
@@ -347,15 +347,25 @@ class Run:
         df.insert(1, "date", self.dates[df["week"].to_numpy()] if len(df) else
                   pd.DatetimeIndex([], name="date"))
         if labels:
-            for col, table in _EVENT_LABELS.items():
-                if table not in tables:
-                    raise ValueError(f"{self.path}: /events/{table} is missing")
-                df[col] = pd.Categorical.from_codes(df[col].astype(np.int64), tables[table])
-            for col in ("from_employer", "to_employer"):
-                df[col] = pd.Categorical.from_codes(df[col].astype(np.int64),
-                                                    self.employer_names)
+            try:
+                categories = event_categories(tables, self.employer_names)
+            except KeyError as e:
+                raise ValueError(f"{self.path}: /events/{e.args[0]} is missing") from None
+            for col, names in categories.items():
+                df[col] = pd.Categorical.from_codes(df[col].astype(np.int64), names)
         df.attrs.update(path=str(self.path), pay_units="GBP per week")
         return df
+
+
+def event_categories(tables: dict, employer_names) -> dict[str, list[str]]:
+    """The names of the codes of each coded /events column: ``tables`` are
+    the name tables stored beside the columns (``kind_names``,
+    ``status_names``, ``agency_names``), the employer columns take the
+    employers' names. Raises KeyError naming a missing table."""
+    out = {col: list(tables[table]) for col, table in _EVENT_LABELS.items()}
+    for col in ("from_employer", "to_employer"):
+        out[col] = list(employer_names)
+    return out
 
 
 def _fail(path, message: str):

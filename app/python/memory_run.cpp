@@ -19,6 +19,7 @@ std::unique_ptr<sim::MemoryRecorder> run_in_memory(const models::Scenario& scena
   models::RunSettings settings;
   settings.replications = request.replications;
   settings.threads = request.threads;
+  settings.record_events = request.events;
   if (!request.parameters.empty()) {
     const models::ParameterEnsemble ensemble =
         models::load_parameter_ensemble(request.parameters, scenario);

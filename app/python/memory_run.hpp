@@ -23,6 +23,9 @@ struct MemoryRunRequest {
   // A parameter ensemble file (`run --parameters`): replication r runs set
   // assign_sets(...)[r]. Empty: none.
   std::string parameters;
+  // Record every change of a practitioner's status or employer (`run
+  // --events`; one replication only).
+  bool events = false;
 };
 
 // Runs `scenario` into memory; nullptr when `stop` became true before the

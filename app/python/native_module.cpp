@@ -7,9 +7,11 @@
 #include <pybind11/stl.h>
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <future>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -172,6 +174,35 @@ py::array series_array(const std::vector<double>& values, std::size_t R, std::si
   return a;
 }
 
+// The event table of a run with events (None without): each column as a
+// numpy array of its stored type (codes as stored, led by `week`), and the
+// name tables of the coded columns (e.g. kind_names), as /events holds them.
+py::object events_contents(const sim::MemoryRecorder& recorder) {
+  const std::optional<sim::EventTableSpec>& spec = recorder.info().events;
+  if (!spec) return py::none();
+  const sim::MemoryRecorder::Events& events = recorder.events(0);
+  const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(events.rows())};
+  py::dict columns;
+  // int32, as /events/week is stored.
+  py::array_t<std::int32_t> week(shape);
+  std::transform(events.week.begin(), events.week.end(), week.mutable_data(),
+                 [](std::int64_t w) { return static_cast<std::int32_t>(w); });
+  columns["week"] = week;
+  for (std::size_t c = 0; c < spec->columns.size(); ++c) {
+    const sim::EventColumnSpec& column = spec->columns[c];
+    // Without a base object pybind11 copies the bytes into the new array.
+    columns[py::str(column.name)] =
+        py::array(py::dtype(std::string(sim::column_type_name(column.type))), shape,
+                  events.columns[c].data());
+  }
+  py::dict labels;
+  for (const auto& [name, names] : spec->labels) labels[py::str(name)] = names;
+  py::dict out;
+  out["columns"] = columns;
+  out["labels"] = labels;
+  return out;
+}
+
 // Everything a run file holds of a run, as Python objects (the Python layer
 // builds the xarray Dataset from it, as from a file).
 py::dict run_contents(const sim::MemoryRecorder& recorder) {
@@ -220,6 +251,7 @@ py::dict run_contents(const sim::MemoryRecorder& recorder) {
   } else {
     out["parameters"] = py::none();
   }
+  out["events"] = events_contents(recorder);
   return out;
 }
 
@@ -300,13 +332,14 @@ PYBIND11_MODULE(_native, m) {
   m.def(
       "run",
       [](const NativeScenario& s, std::size_t replications, std::size_t threads,
-         const std::string& parameters) {
+         const std::string& parameters, bool events) {
         if (replications < 1) throw py::value_error("replications must be at least 1");
         const auto recorder =
-            run_interruptibly(s, MemoryRunRequest{replications, threads, parameters});
+            run_interruptibly(s, MemoryRunRequest{replications, threads, parameters, events});
         return run_contents(*recorder);
       },
-      py::arg("scenario"), py::arg("replications"), py::arg("threads"), py::arg("parameters"));
+      py::arg("scenario"), py::arg("replications"), py::arg("threads"), py::arg("parameters"),
+      py::arg("events"));
   m.def(
       "summarize",
       [](const py::handle& run, const std::string& by, const std::vector<std::string>& indicators,

@@ -103,6 +103,26 @@ class RunInMemory(_Files):
                 np.testing.assert_array_equal(memory["seed"].values, on_disk["seed"].values)
                 np.testing.assert_array_equal(memory["date"].values, on_disk["date"].values)
 
+    def test_events_equal_the_program_files_events(self):
+        series, events = pledgesim.run(COMPETITIVE, years=YEARS, seed=SEED, events=True)
+        out = self.dir / "competitive_events.h5"
+        program("run", str(COMPETITIVE), "--years", str(YEARS), "--seed", str(SEED), "--events",
+                "--out", str(out), "--quiet", "--no-summary")
+        on_disk = pledgesim.open_run(out, group="events")
+        self.assertGreater(events.sizes["event"], 1000)
+        # Every column, coordinate, dtype and attribute but the creation time.
+        for ds in (events, on_disk):
+            ds.attrs.pop("created_utc")
+        xr.testing.assert_identical(events, on_disk)
+        for name in on_disk.variables:
+            self.assertEqual(events[name].dtype, on_disk[name].dtype, name)
+        # Recording events leaves the series as they are without them.
+        np.testing.assert_array_equal(
+            series["agency_fte"].values,
+            pledgesim.run(COMPETITIVE, years=YEARS, seed=SEED)["agency_fte"].values)
+        with self.assertRaisesRegex(ValueError, "one replication only"):
+            pledgesim.run(COMPETITIVE, years=YEARS, seed=SEED, replications=2, events=True)
+
     def test_parameter_ensemble_as_run_parameters(self):
         ensemble = ROOT / "scenarios/calibration/london_fit.ensemble.csv"
         history = ROOT / "scenarios/london_history.toml"

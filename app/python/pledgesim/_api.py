@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from pledgesim_analysis.dataset import build_dataset
+from pledgesim_analysis.dataset import build_dataset, build_events_dataset
+from pledgesim_analysis.reader import event_categories
 
 from . import _native
 from ._scenario import Scenario
@@ -33,7 +34,8 @@ RunLike = "xr.Dataset | str | os.PathLike"
 def run(scenario: "Scenario | str | os.PathLike | Mapping[str, Any] | None" = None, *,
         replications: int = 1, threads: int = 0, seed: int | None = None,
         years: int | None = None, overrides: Mapping[str, Any] | None = None,
-        parameters: str | os.PathLike | None = None) -> xr.Dataset:
+        parameters: str | os.PathLike | None = None,
+        events: bool = False) -> "xr.Dataset | tuple[xr.Dataset, xr.Dataset]":
     """Run a scenario in memory and return its weekly series.
 
     ``scenario``: a :class:`Scenario`, a scenario file's path, a dict, or None
@@ -50,6 +52,11 @@ def run(scenario: "Scenario | str | os.PathLike | Mapping[str, Any] | None" = No
     The GIL is released while the run is in progress; Ctrl-C (or a notebook's
     interrupt) stops it at the end of the simulated week and raises
     ``KeyboardInterrupt``.
+
+    ``events=True`` (one replication only, as ``run --events``) also records
+    every change of a practitioner's status or employer and returns
+    ``(series, events)``: ``events`` is the Dataset that
+    ``open_run(path, group="events")`` gives for that run's file.
     """
     s = Scenario.load(scenario)
     extra = dict(overrides or {})
@@ -63,16 +70,24 @@ def run(scenario: "Scenario | str | os.PathLike | Mapping[str, Any] | None" = No
         raise ValueError(f"replications must be at least 1, not {replications}")
     if threads < 0:
         raise ValueError(f"threads must be 0 (all cores) or more, not {threads}")
+    if events and replications != 1:
+        raise ValueError(f"events are recorded for one replication only, not {replications}")
     contents = _native.run(s._native, int(replications), int(threads),
-                           os.fspath(parameters) if parameters is not None else "")
+                           os.fspath(parameters) if parameters is not None else "", bool(events))
     attrs = dict(contents["attrs"])
     if not attrs.get("created_utc"):
         attrs["created_utc"] = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
-    return build_dataset(series=contents["series"], units=contents["units"],
+    series = build_dataset(series=contents["series"], units=contents["units"],
                          descriptions=contents["descriptions"], dates=contents["dates"],
                          employers=contents["employers"],
                          replication_seeds=contents["replication_seeds"], attrs=attrs,
                          parameters=contents["parameters"])
+    if not events:
+        return series
+    table = contents["events"]
+    categories = event_categories(table["labels"], contents["employers"]["name"])
+    return series, build_events_dataset(columns=table["columns"], categories=categories,
+                                        dates=contents["dates"], attrs=attrs)
 
 
 def summarize(run: RunLike, *, by: str = "total", indicators: list[str] | None = None,
