@@ -83,7 +83,8 @@ def _layout(title: str, **extra) -> dict:
     return {"title": {"text": html.escape(title), "font": {"size": 15}},
             "template": "plotly_white", "height": 460,
             "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-            "legend": {"groupclick": "togglegroup", "font": {"size": 11}}, **extra}
+            "legend": {"groupclick": "togglegroup", "tracegroupgap": 6, "font": {"size": 11}},
+            **extra}
 
 
 def rate_figure(series: list[figures.RateSeries], rate: str, group: str, kind: str = "mean"):
@@ -118,7 +119,8 @@ def rate_figure(series: list[figures.RateSeries], rate: str, group: str, kind: s
                                 hovermode="closest",
                                 legend={"title": {"text": f"mean; band: {band}" if any(
                                     s.band for s in series) else ""},
-                                        "groupclick": "togglegroup", "font": {"size": 11}}))
+                                        "groupclick": "togglegroup", "tracegroupgap": 4,
+                                        "font": {"size": 11}}))
     fig.update_yaxes(title_text="%", ticksuffix="", rangemode="normal")
     fig.update_xaxes(dtick="M12", tickformat="%Y", ticklabelmode="period")
     return fig
@@ -178,8 +180,10 @@ def cost_figure(bars: figures.CostBars, group: str, kind: str = "mean"):
             x=xs[shown], y=at[shown], mode="text", text=[sig(m) for m in mean[shown]],
             textposition="top center", textfont={"size": 10}, legendgroup=group_name,
             showlegend=False, hoverinfo="skip", name=f"{html.escape(label)}: totals"))
+    # Tall enough for the legend: a title and (components + total) per run.
+    entries = runs * (len(bars.components) + 2)
     fig.update_layout(**_layout(f"Annual cost by component, {group}", barmode="stack",
-                                bargap=0, hovermode="closest"))
+                                bargap=0, hovermode="closest", height=max(460, 130 + 19 * entries)))
     fig.update_xaxes(tickmode="array", tickvals=x, ticktext=bars.periods,
                      title_text="financial year (April to March)")
     fig.update_yaxes(title_text="GBP million", tickprefix="£", rangemode="tozero")

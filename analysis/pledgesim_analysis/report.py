@@ -494,7 +494,7 @@ def _sweep_report(args) -> int:
         options["interactive"] = True
     try:
         path = sweep_report.write_sweep_report(args.files[0], args.out, **options)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: plotly is missing
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(path)

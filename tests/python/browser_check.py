@@ -13,6 +13,9 @@ dependency):
   entry in the browser's log (e.g. a resource that failed to load);
 * the page works offline: it requests nothing but ``data:`` and ``file:``
   URLs;
+* every plotly chart (``.plotly-graph-div``, the report's ``--interactive``)
+  drew: it became a ``.js-plotly-plot`` holding an ``svg.main-svg`` with at
+  least one trace path;
 * the page is not blank: its body has text, and a full-page screenshot has
   more than ``min_ink`` (default 0.1%) of pixels that are not near-white (a
   blank page has none; a short text page about 0.3%, the report 10-20%).
@@ -163,7 +166,15 @@ class DevTools:
 PAGE_PROBE = """(async () => {
   const images = [...document.images];
   await Promise.all(images.map(i => i.decode().catch(() => null)));
+  const plots = [...document.querySelectorAll('.plotly-graph-div')];
+  const traces = p => [...p.querySelectorAll('svg.main-svg g.trace path')]
+    .filter(path => (path.getAttribute('d') || '').length > 10).length;
+  const drawn = p => p.classList.contains('js-plotly-plot') && traces(p) > 0;
+  for (let i = 0; i < 100 && !plots.every(drawn); i++)
+    await new Promise(r => setTimeout(r, 100));
   return JSON.stringify({
+    plots: plots.map(p => ({id: p.id, drawn: drawn(p), traces: traces(p),
+                            svg: p.querySelectorAll('svg.main-svg').length})),
     images: images.map(i => ({src: i.src.slice(0, 60), alt: i.alt, complete: i.complete,
                               naturalWidth: i.naturalWidth, naturalHeight: i.naturalHeight})),
     svgs: [...document.querySelectorAll('svg')].map(s => {
@@ -272,6 +283,9 @@ def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
     empty_svg = [s for s in facts["svgs"] if s["width"] <= 0 or s["height"] <= 0]
     said.append(f"inline svg: {len(facts['svgs'])}, of which empty: {len(empty_svg)}")
     failures += [f"an inline svg has no size ({s})" for s in empty_svg]
+    undrawn = [p for p in facts["plots"] if not p["drawn"]]
+    said.append(f"plotly charts: {len(facts['plots'])}, of which not drawn: {len(undrawn)}")
+    failures += [f"a plotly chart did not draw: {p}" for p in undrawn]
     errors = []
     for ev in events:
         p = ev.get("params", {})
