@@ -31,7 +31,7 @@ PATTERNS = ["", "/", ".", "x", "\\"]
 
 #: Passed to every chart: no plotly logo or "edit in Chart Studio" link,
 #: nothing fetched (MathJax off), resizes with the page.
-CONFIG = {"displaylogo": False, "showLink": False, "showEditInChartStudio": False,
+CONFIG = {"displaylogo": False, "showLink": False,
           "showSendToCloud": False, "responsive": True,
           "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -107,7 +107,7 @@ def rate_figure(series: list[figures.RateSeries], rate: str, group: str, kind: s
                                      fill="tonexty", fillcolor=_rgba(colour, 0.25),
                                      legendgroup=group_name, showlegend=False,
                                      hoverinfo="skip", name=f"{s.label}: {band}, high"))
-        template = (f"<b>{html.escape(s.label)}</b><br>week to %{{x|%d %b %Y}}<br>"
+        template = (f"<b>{html.escape(s.label)}</b><br>week of %{{x|%d %b %Y}}<br>"
                     f"{what}: %{{y:.1f}}%")
         if s.band:
             template += f"<br>{band}: %{{customdata[0]:.1f}}% to %{{customdata[1]:.1f}}%"

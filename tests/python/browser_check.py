@@ -245,9 +245,13 @@ def _non_white_share(png: bytes) -> float:
 
 
 def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
-               timeout: float = 60.0, min_ink: float = 0.1) -> tuple[list[str], list[str]]:
+               timeout: float = 60.0, min_ink: float = 0.1,
+               probe: str | None = None) -> tuple[list[str], list[str]]:
     """Open ``page`` in headless Chromium; returns (lines said, failures).
-    Raises RuntimeError when Chromium cannot be started or the page opened."""
+    ``probe``: a script expression run in the page after the checks above,
+    before the screenshot, whose value (a promise is awaited) is a JSON
+    string: the list of failures found by the page's own checks. Raises
+    RuntimeError when Chromium cannot be started or the page opened."""
     browser = find_browser()
     if browser is None:
         raise FileNotFoundError("Chromium is not installed (Debian: apt-get install chromium)")
@@ -263,11 +267,19 @@ def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
                 dt.call(f"{domain}.enable")
             dt.call("Page.navigate", url=page.resolve().as_uri())
             dt.wait_for("Page.loadEventFired")
-            probe = dt.call("Runtime.evaluate", expression=PAGE_PROBE, awaitPromise=True,
-                            returnByValue=True)
-            if "exceptionDetails" in probe:
-                raise RuntimeError(f"the probe script failed: {probe['exceptionDetails']}")
-            facts = json.loads(probe["result"]["value"])
+            result = dt.call("Runtime.evaluate", expression=PAGE_PROBE, awaitPromise=True,
+                             returnByValue=True)
+            if "exceptionDetails" in result:
+                raise RuntimeError(f"the probe script failed: {result['exceptionDetails']}")
+            facts = json.loads(result["result"]["value"])
+            own = []
+            if probe is not None:
+                result = dt.call("Runtime.evaluate", expression=probe, awaitPromise=True,
+                                 returnByValue=True)
+                if "exceptionDetails" in result:
+                    own = [f"the page's own check failed: {result['exceptionDetails']}"]
+                else:
+                    own = json.loads(result["result"]["value"])
             height = min(max(facts["height"], 100), 30000)
             dt.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
                     deviceScaleFactor=1, mobile=False)
@@ -286,6 +298,9 @@ def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
     undrawn = [p for p in facts["plots"] if not p["drawn"]]
     said.append(f"plotly charts: {len(facts['plots'])}, of which not drawn: {len(undrawn)}")
     failures += [f"a plotly chart did not draw: {p}" for p in undrawn]
+    if probe is not None:
+        said.append(f"the page's own checks: {len(own)} problem(s)")
+        failures += own
     errors = []
     for ev in events:
         p = ev.get("params", {})
