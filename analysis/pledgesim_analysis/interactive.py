@@ -183,7 +183,8 @@ def cost_figure(bars: figures.CostBars, group: str, kind: str = "mean"):
     # Tall enough for the legend: a title and (components + total) per run.
     entries = runs * (len(bars.components) + 2)
     fig.update_layout(**_layout(f"Annual cost by component, {group}", barmode="stack",
-                                bargap=0, hovermode="closest", height=max(460, 130 + 19 * entries)))
+                                bargap=0, hovermode="closest",
+                                height=max(460, 150 + 21 * entries)))
     fig.update_xaxes(tickmode="array", tickvals=x, ticktext=bars.periods,
                      title_text="financial year (April to March)")
     fig.update_yaxes(title_text="GBP million", tickprefix="£", rangemode="tozero")
