@@ -218,7 +218,8 @@ def sweep_scatter_figure(parameters: list[str], x: np.ndarray, y: np.ndarray, na
                                  customdata=custom, hovertemplate=template, showlegend=False),
                       row=r, col=c)
         fig.update_xaxes(title_text=html.escape(parameter), row=r, col=c)
-        fig.update_yaxes(title_text=html.escape(name) + (f" ({html.escape(units)})" if units else ""),
+        fig.update_yaxes(title_text=html.escape(name) + (f" ({html.escape(units)})"
+                                                         if units else ""),
                          title_font={"size": 10}, row=r, col=c)
     fig.update_layout(**_layout(f"{name} against each parameter (one point per run)",
                                 height=300 * rows + 120, hovermode="closest"))

@@ -12,8 +12,9 @@ path printed). Then the same runs' ``--interactive`` report (with plotly,
 where python3-plotly is installed): the same checks, every plotly chart drew
 (one per weekly rate and the costs), hovering a point shows its value with
 units, and a click on a legend entry hides that scenario's traces; its
-screenshot is ARTIFACT_DIR/interactive_report.png. First, the checker must fail a page with a broken image, a
-script error and no text, so that a checker that cannot fail does not pass.
+screenshot is ARTIFACT_DIR/interactive_report.png. First, the checker must
+fail a page with a broken image, a script error and no text, so that a
+checker that cannot fail does not pass.
 Exit 0 pass, 1 fail, 77 (ctest SKIP_RETURN_CODE) Chromium is not installed.
 """
 
