@@ -12,6 +12,8 @@ Time axes are ticked in years.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -31,6 +33,8 @@ RATE_TITLES = {
     "vacancy_rate": "Vacancy rate: vacancies / (vacancies + in post FTE)",
 }
 RATES = tuple(RATE_TITLES)
+#: Hatching of run k's cost bars (the interactive chart's patterns follow it).
+HATCHES = ["", "//", "..", "xx", "\\\\"]
 
 
 def band_name(kind: str) -> str:
@@ -55,28 +59,69 @@ def year_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
-def rate_over_time(runs: list[Run], labels: list[str], masks: list[np.ndarray], rate: str,
-                   path, group: str, kind: str = "mean", weeks: slice = slice(None)) -> None:
+@dataclass(frozen=True)
+class RateSeries:
+    """One run's weekly rate as charted: the mean across replications and its
+    90% interval (NaN with a single replication), in %."""
+    label: str
+    replications: int
+    dates: pd.DatetimeIndex
+    mean: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @property
+    def band(self) -> bool:
+        return self.replications >= 2
+
+    @property
+    def legend(self) -> str:
+        return f"{self.label} ({self.replications} rep.)"
+
+
+def rate_series(runs: list[Run], labels: list[str], masks: list[np.ndarray], rate: str,
+                kind: str = "mean", weeks: slice = slice(None)) -> list[RateSeries]:
     """Weekly ``rate`` (agency_rate, turnover_rate or vacancy_rate) of the
-    employers in ``masks``, one line per run over ``weeks``: the mean across
-    replications with its 90% interval of ``kind`` as a band."""
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    employers in ``masks`` over ``weeks``, one series per run: what
+    :func:`rate_chart` draws and the report's interactive chart shows."""
+    out = []
     for run, label, mask in zip(runs, labels, masks):
         values = metrics.weekly_rates(run, mask)[rate][:, weeks]
-        dates = run.dates[weeks]
         mean, lo, hi = interval(kind, values, axis=0)
-        line, = ax.plot(dates, mean, label=f"{label} ({run.replications} rep.)")
-        if run.replications >= 2:
-            ax.fill_between(dates, lo, hi, color=line.get_color(), alpha=0.25, linewidth=0)
+        out.append(RateSeries(label, run.replications, run.dates[weeks], np.asarray(mean),
+                              np.asarray(lo), np.asarray(hi)))
+    return out
+
+
+def rate_chart(series: list[RateSeries], rate: str, path, group: str,
+               kind: str = "mean") -> None:
+    """One line per series (its mean) with its 90% interval as a band."""
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for s in series:
+        line, = ax.plot(s.dates, s.mean, label=s.legend)
+        if s.band:
+            ax.fill_between(s.dates, s.lo, s.hi, color=line.get_color(), alpha=0.25,
+                            linewidth=0)
     ax.set_title(f"{RATE_TITLES[rate]}, {group}", fontsize=11)
     ax.set_ylabel("%")
     ax.grid(alpha=0.3)
     year_axis(ax)
-    ax.legend(title=f"mean; band: {band_name(kind)}" if any(
-        r.replications >= 2 for r in runs) else None, fontsize=8, title_fontsize=8)
+    ax.legend(title=f"mean; band: {band_name(kind)}" if any(s.band for s in series) else None,
+              fontsize=8, title_fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def rate_over_time(runs: list[Run], labels: list[str], masks: list[np.ndarray], rate: str,
+                   path, group: str, kind: str = "mean",
+                   weeks: slice = slice(None)) -> list[RateSeries]:
+    """Weekly ``rate`` of the employers in ``masks``, one line per run over
+    ``weeks``: the mean across replications with its 90% interval of
+    ``kind`` as a band (:func:`rate_series` drawn by :func:`rate_chart`)."""
+    series = rate_series(runs, labels, masks, rate, kind, weeks)
+    rate_chart(series, rate, path, group, kind)
+    return series
 
 
 def cost_totals(run: Run, mask: np.ndarray, financial_years: list[str] | None = None,
@@ -97,14 +142,27 @@ def cost_totals(run: Run, mask: np.ndarray, financial_years: list[str] | None = 
     return pd.DataFrame(rows, columns=["period", "mean", "lo", "hi"])
 
 
-def annual_costs(runs: list[Run], labels: list[str], masks: list[np.ndarray], path, group: str,
-                 financial_years: list[str] | None = None, kind: str = "mean") -> tuple:
-    """Cost per whole financial year of the employers in ``masks``, stacked
-    by component (means across replications), one bar per run in each year,
-    its total written above the bar's 90% interval (three significant
-    figures). The axis is made to hold the interval and its label."""
+@dataclass(frozen=True)
+class CostBars:
+    """Cost per whole financial year as charted, in GBP million: per run
+    (``labels``), the mean of each component (``stacks[k]``: [components,
+    periods], 0 where absent) and the total's mean and 90% interval
+    (``totals[k]``: [3, periods] mean, lo, hi; NaN where the run has no such
+    year, lo and hi NaN with a single replication)."""
+    periods: list[str]
+    components: list[str]
+    labels: list[str]
+    replications: list[int]
+    stacks: list[np.ndarray]
+    totals: list[np.ndarray]
+
+
+def cost_bars(runs: list[Run], labels: list[str], masks: list[np.ndarray],
+              financial_years: list[str] | None = None, kind: str = "mean") -> CostBars:
+    """The data of :func:`cost_chart` (and of the report's interactive cost
+    chart) for the employers in ``masks``."""
     frames, totals = [], []
-    for k, (run, mask) in enumerate(zip(runs, masks)):
+    for run, mask in zip(runs, masks):
         df = metrics.annual_costs(run, mask)
         df = df[df.complete]
         if financial_years is not None:
@@ -115,25 +173,41 @@ def annual_costs(runs: list[Run], labels: list[str], masks: list[np.ndarray], pa
     components = [c for c, _, _ in metrics.COST_COMPONENTS
                   if any((f.component == c).any() for f in frames)]
     periods = sorted(set().union(*(set(f.period) for f in frames)))
-    fig, ax = plt.subplots(figsize=(10, 5.2))
-    width = 0.8 / max(len(runs), 1)
-    cmap = plt.get_cmap("tab10")
-    hatches = ["", "//", "..", "xx", "\\\\"]
-    x = np.arange(len(periods))
-    top = 0.0
-    for k, (df, tot) in enumerate(zip(frames, totals)):
-        xs = x + (k - (len(runs) - 1) / 2) * width
-        bottom = np.zeros(len(periods))
+    stacks, total_arrays = [], []
+    for df, tot in zip(frames, totals):
+        stack = np.zeros((len(components), len(periods)))
         for c_i, comp in enumerate(components):
             sel = df[df.component == comp].set_index("period")["gbp"]
-            vals = np.array([sel.get(p, 0.0) for p in periods]) / 1e6
+            stack[c_i] = np.array([sel.get(p, 0.0) for p in periods]) / 1e6
+        stacks.append(stack)
+        total_arrays.append(np.array([tot.loc[p, ["mean", "lo", "hi"]].to_numpy(dtype=float)
+                                      if p in tot.index else np.full(3, np.nan)
+                                      for p in periods]).T.reshape(3, len(periods)))
+    return CostBars(periods, components, list(labels), [r.replications for r in runs], stacks,
+                    total_arrays)
+
+
+def cost_chart(bars: CostBars, path, group: str, kind: str = "mean") -> tuple:
+    """Stacked bars of ``bars``: one bar per run in each year, its total
+    written above the bar's 90% interval (three significant figures). The
+    axis is made to hold the interval and its label. Returns (upper y
+    limit, highest interval end or total)."""
+    runs = len(bars.labels)
+    fig, ax = plt.subplots(figsize=(10, 5.2))
+    width = 0.8 / max(runs, 1)
+    cmap = plt.get_cmap("tab10")
+    x = np.arange(len(bars.periods))
+    top = 0.0
+    for k, (stack, tot) in enumerate(zip(bars.stacks, bars.totals)):
+        xs = x + (k - (runs - 1) / 2) * width
+        bottom = np.zeros(len(bars.periods))
+        for c_i, vals in enumerate(stack):
             ax.bar(xs, vals, width * 0.95, bottom=bottom, color=cmap(c_i),
-                   hatch=hatches[k % len(hatches)], edgecolor="white")
+                   hatch=HATCHES[k % len(HATCHES)], edgecolor="white")
             bottom += vals
-        for xi, p in zip(xs, periods):
-            if p not in tot.index:
+        for xi, mean, lo, hi in zip(xs, *tot):
+            if not np.isfinite(mean):
                 continue
-            mean, lo, hi = tot.loc[p, ["mean", "lo", "hi"]]
             label_at = mean
             if np.isfinite(lo):
                 ax.errorbar(xi, mean, yerr=[[mean - lo], [hi - mean]], color="black",
@@ -144,14 +218,14 @@ def annual_costs(runs: list[Run], labels: list[str], masks: list[np.ndarray], pa
             top = max(top, label_at)
     ylim = top * 1.15 if top > 0 else 1.0  # room for the labels above the intervals
     ax.set_ylim(0, ylim)
-    ax.set_xticks(x, periods)
+    ax.set_xticks(x, bars.periods)
     ax.set_xlabel("financial year (April to March)")
     ax.set_ylabel("GBP million")
     ax.set_title(f"Annual cost by component, {group}", fontsize=11)
-    handles = [Patch(facecolor=cmap(i), label=c) for i, c in enumerate(components)]
-    handles += [Patch(facecolor="white", edgecolor="grey", hatch=hatches[k % len(hatches)] * 2,
-                      label=f"bar {k + 1}: {label}") for k, label in enumerate(labels)]
-    if any(r.replications >= 2 for r in runs):
+    handles = [Patch(facecolor=cmap(i), label=c) for i, c in enumerate(bars.components)]
+    handles += [Patch(facecolor="white", edgecolor="grey", hatch=HATCHES[k % len(HATCHES)] * 2,
+                      label=f"bar {k + 1}: {label}") for k, label in enumerate(bars.labels)]
+    if any(r >= 2 for r in bars.replications):
         handles.append(plt.Line2D([], [], color="black", label=f"total: {band_name(kind)}"))
     ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(axis="y", alpha=0.3)
@@ -159,6 +233,15 @@ def annual_costs(runs: list[Run], labels: list[str], masks: list[np.ndarray], pa
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return ylim, top
+
+
+def annual_costs(runs: list[Run], labels: list[str], masks: list[np.ndarray], path, group: str,
+                 financial_years: list[str] | None = None, kind: str = "mean") -> tuple:
+    """Cost per whole financial year of the employers in ``masks``, stacked
+    by component (means across replications), one bar per run in each year,
+    its total written above the bar's 90% interval (:func:`cost_bars` drawn
+    by :func:`cost_chart`; returns its axis limit and top)."""
+    return cost_chart(cost_bars(runs, labels, masks, financial_years, kind), path, group, kind)
 
 
 def borough_changes(base: Run, other: Run, kind: str = "mean", names: list[str] | None = None,

@@ -80,6 +80,7 @@ class Options:
     indicators: tuple[str, ...] = INDICATORS
     labels: tuple[str, ...] | None = None
     title: str | None = None
+    interactive: bool = False  # plotly charts (plotly.js inline) for the rates and costs
 
 
 def _slug(name: str, taken: set) -> str:
@@ -269,6 +270,15 @@ def _check_pairable(runs, allow_different_parameters):
                              "--allow-different-parameters to pair them anyway)")
 
 
+def _interactive_figure(name: str, chart: str, caption: str) -> str:
+    """A plotly chart (HTML of :mod:`.interactive`) in place of the PNG ``name``
+    (still written beside the page)."""
+    e = html.escape
+    return (f'<figure id="{e(name)}" class="interactive" data-file="{e(name)}">{chart}'
+            f"<figcaption>{e(caption)} (interactive: hover for values, click a legend entry "
+            f"to hide or show it; as a picture: <code>{e(name)}</code>)</figcaption></figure>")
+
+
 def _figure(out: Path, name: str, caption: str, notes: str = "") -> str:
     e = html.escape
     data = base64.b64encode((out / name).read_bytes()).decode("ascii")
@@ -316,17 +326,30 @@ def build_report(paths, out_dir, kind: str | None = None,
     title = options.title or f"{' vs '.join(labels)}: effect on the social work workforce"
     e = html.escape
 
+    interactive = None
+    if options.interactive:
+        from . import interactive  # plotly, imported only here
+        interactive.require()
+
     figs = []  # HTML of each figure
+    # The PNG and the interactive chart are drawn from the same series.
     for rate in rates:
         name = f"{rate}.png"
-        figures.rate_over_time(runs, labels, masks, rate, out / name, group, kind, weeks)
-        figs.append(_figure(out, name, f"{figures.RATE_TITLES[rate]}, {group}, weekly, per "
-                                       f"scenario; band: {figures.band_name(kind)}"))
+        series = figures.rate_series(runs, labels, masks, rate, kind, weeks)
+        figures.rate_chart(series, rate, out / name, group, kind)
+        caption = (f"{figures.RATE_TITLES[rate]}, {group}, weekly, per scenario; band: "
+                   f"{figures.band_name(kind)}")
+        figs.append(_interactive_figure(name, interactive.to_div(interactive.rate_figure(
+            series, rate, group, kind)), caption) if interactive else
+            _figure(out, name, caption))
     if "total_cost_gbp" in indicators and fy_labels:
-        figures.annual_costs(runs, labels, masks, out / "costs.png", group, fy_labels, kind)
-        figs.append(_figure(out, "costs.png",
-                            f"Cost per financial year, {group}, stacked by component (means); "
-                            f"total above each bar with its {figures.band_name(kind)}"))
+        bars = figures.cost_bars(runs, labels, masks, fy_labels, kind)
+        figures.cost_chart(bars, out / "costs.png", group, kind)
+        caption = (f"Cost per financial year, {group}, stacked by component (means); total "
+                   f"above each bar with its {figures.band_name(kind)}")
+        figs.append(_interactive_figure("costs.png", interactive.to_div(
+            interactive.cost_figure(bars, group, kind)), caption) if interactive else
+            _figure(out, "costs.png", caption))
     comparisons = []
     taken: set = set()
     names_in_group = [n for n, m in zip(base.employer_names, masks[0]) if m]
@@ -375,7 +398,9 @@ def build_report(paths, out_dir, kind: str | None = None,
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(title)}</title>", STYLE, "</head><body>",
+        f"<title>{e(title)}</title>", STYLE,
+        *([interactive.plotly_script()] if interactive else []),
+        "</head><body>",
         f"<h1>{e(title)}</h1>",
         f"<p>Scenario A (the baseline): <b>{e(labels[0])}</b>. "
         + "".join(f"Scenario {chr(66 + k)}: <b>{e(lbl)}</b>. " for k, lbl in
@@ -465,9 +490,11 @@ def _sweep_report(args) -> int:
               "its indices", file=sys.stderr)
         return 2
     options = {"title": args.title} if args.title else {}
+    if args.interactive:
+        options["interactive"] = True
     try:
         path = sweep_report.write_sweep_report(args.files[0], args.out, **options)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: plotly is missing
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(path)
@@ -509,6 +536,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-different-parameters", action="store_true",
                         help="pair replications that ran different parameter values instead of "
                              "refusing")
+    parser.add_argument("--interactive", action="store_true",
+                        help="draw the weekly rate and cost charts (a sweep report: its "
+                             "scatter plots) with plotly: values on hover, a click on the "
+                             "legend hides or shows a scenario. plotly.js is embedded once, so "
+                             "the page still works offline but weighs about 9 MB. The PNG "
+                             "files are written as without it. Needs Debian's python3-plotly")
     args = parser.parse_args(argv)
     out = Path(args.out)
     # Checked before any file is read or figure drawn: an existing report is
@@ -528,10 +561,18 @@ def main(argv: list[str] | None = None) -> int:
         if not Path(f).is_file():
             print(f"error: {f}: no such file", file=sys.stderr)
             return 2
+    if args.interactive:
+        # Before anything is read or drawn: plotly is needed only here.
+        from .interactive import PlotlyMissing, require
+        try:
+            require()
+        except PlotlyMissing as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     if any(_file_format(f) == "pledgesim-sweep" for f in args.files):
         return _sweep_report(args)
     options = Options(region=args.region, years=args.years, indicators=args.indicators,
-                      labels=args.labels, title=args.title)
+                      labels=args.labels, title=args.title, interactive=args.interactive)
     try:
         path = build_report(args.files, args.out, args.interval,
                             args.allow_different_parameters, options)

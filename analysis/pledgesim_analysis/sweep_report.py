@@ -143,7 +143,8 @@ class Sweep:
                 raise ValueError(f"{self.path}: /design/value has shape {self.values.shape}, "
                                  f"not [points, {len(self.parameters)}]")
             self.point = np.asarray(f["runs/point"][()], dtype=np.int64)
-            replication = np.asarray(f["runs/replication"][()], dtype=np.int64)
+            self.replication = replication = np.asarray(f["runs/replication"][()],
+                                                         dtype=np.int64)
             if len(self.point) and (self.point.min() < 0 or self.point.max() >= len(self.values)):
                 raise ValueError(f"{self.path}: /runs/point names points outside /design/value")
             self.replications = int(replication.max()) + 1 if len(replication) else 0
@@ -266,6 +267,17 @@ def _scatter(sweep: Sweep, name: str, y: np.ndarray, units: str) -> tuple[str, s
     return _png(fig), f"{name} against each parameter: one panel per parameter, one point per run"
 
 
+def _interactive_scatter(sweep: Sweep, name: str, y: np.ndarray, units: str) -> tuple[str, str]:
+    """:func:`_scatter` as a plotly chart (same values: the design's value at
+    each run's point, the run's outcome); hover: the run's parameters and
+    outcome. Returns (HTML fragment, caption)."""
+    from . import interactive
+    fig = interactive.sweep_scatter_figure(sweep.parameters, sweep.values[sweep.point], y, name,
+                                           units, sweep.point, sweep.replication)
+    return (interactive.to_div(fig), f"{name} against each parameter: one panel per parameter, "
+                                     "one point per run (interactive: hover for the run's values)")
+
+
 def _parameter_rows(sweep: Sweep) -> list[tuple[str, str, str]]:
     """(name, as given in the sweep file, values the runs used) per parameter."""
     entries = sweep.spec().get("parameters", [])
@@ -286,14 +298,19 @@ def _parameter_rows(sweep: Sweep) -> list[tuple[str, str, str]]:
 
 
 def write_sweep_report(path: str | os.PathLike, out_dir: str | os.PathLike, *,
-                       outcomes: list[str] | None = None, title: str | None = None) -> Path:
+                       outcomes: list[str] | None = None, title: str | None = None,
+                       interactive: bool = False) -> Path:
     """Write ``out_dir/report.html`` for the sweep file ``path`` and return its
     path. ``outcomes`` restricts the report to those annual outcomes (names as
     in /outcomes, e.g. ``agency_rate.London.2022``); ``title`` replaces the
-    page's heading (default: "pledgesim sweep: FILE"). Raises
+    page's heading (default: "pledgesim sweep: FILE"); ``interactive`` draws
+    the scatter plots with plotly (plotly.js inline once; needs plotly). Raises
     :class:`UnfinishedSweep` (a ValueError) for a sweep that has not finished,
     ValueError for a file that is not a sweep file or an unknown outcome, and
     FileNotFoundError for a missing one."""
+    if interactive:
+        from . import interactive as plotly_charts  # plotly, imported only here
+        plotly_charts.require()
     sweep = Sweep(path)
     names = list(sweep.outcomes)
     if outcomes:
@@ -315,6 +332,7 @@ def write_sweep_report(path: str | os.PathLike, out_dir: str | os.PathLike, *,
         "figcaption{font-size:90%;color:#555}.warning{background:#fff3cd;border:1px solid "
         "#c9a100;padding:0.6em 1em}.note{background:#eef4fb;border:1px solid #9bb7d4;"
         "padding:0.6em 1em}</style>",
+        *([plotly_charts.plotly_script()] if interactive else []),
         "</head><body>",
         f"<h1>{e(heading)}</h1>",
         f"<p>Written {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC from "
@@ -366,8 +384,13 @@ def write_sweep_report(path: str | os.PathLike, out_dir: str | os.PathLike, *,
     parts.append("<h2>Outcomes against each parameter</h2>")
     for name in names:
         y, units = sweep.outcomes[name]
-        data, caption = _scatter(sweep, name, y, units)
-        parts.append(_figure(data, caption, "scatter"))
+        if interactive:
+            chart, caption = _interactive_scatter(sweep, name, y, units)
+            parts.append(f'<figure class="scatter interactive">{chart}'
+                         f"<figcaption>{e(caption)}</figcaption></figure>")
+        else:
+            data, caption = _scatter(sweep, name, y, units)
+            parts.append(_figure(data, caption, "scatter"))
     parts.append("</body></html>")
 
     out = Path(out_dir)
@@ -390,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="only this outcome (repeatable), e.g. agency_rate.London.2022")
     parser.add_argument("--title", help="the page's heading (default: pledgesim sweep: FILE)")
     parser.add_argument("--force", action="store_true", help="replace the report already in DIR")
+    parser.add_argument("--interactive", action="store_true",
+                        help="draw the scatter plots with plotly (hover: the run's parameter "
+                             "values and outcome); plotly.js is embedded once (about 9 MB), so "
+                             "the page still works offline. Needs Debian's python3-plotly")
     args = parser.parse_args(argv)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -400,8 +427,9 @@ def main(argv: list[str] | None = None) -> int:
               "to choose another directory", file=sys.stderr)
         return 2
     try:
-        path = write_sweep_report(args.file, out, outcomes=args.outcome, title=args.title)
-    except (OSError, ValueError) as exc:
+        path = write_sweep_report(args.file, out, outcomes=args.outcome, title=args.title,
+                                  interactive=args.interactive)
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: plotly is missing
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(path)

@@ -13,6 +13,9 @@ dependency):
   entry in the browser's log (e.g. a resource that failed to load);
 * the page works offline: it requests nothing but ``data:`` and ``file:``
   URLs;
+* every plotly chart (``.plotly-graph-div``, the report's ``--interactive``)
+  drew: it became a ``.js-plotly-plot`` holding an ``svg.main-svg`` with at
+  least one trace path;
 * the page is not blank: its body has text, and a full-page screenshot has
   more than ``min_ink`` (default 0.1%) of pixels that are not near-white (a
   blank page has none; a short text page about 0.3%, the report 10-20%).
@@ -163,7 +166,15 @@ class DevTools:
 PAGE_PROBE = """(async () => {
   const images = [...document.images];
   await Promise.all(images.map(i => i.decode().catch(() => null)));
+  const plots = [...document.querySelectorAll('.plotly-graph-div')];
+  const traces = p => [...p.querySelectorAll('svg.main-svg g.trace path')]
+    .filter(path => (path.getAttribute('d') || '').length > 10).length;
+  const drawn = p => p.classList.contains('js-plotly-plot') && traces(p) > 0;
+  for (let i = 0; i < 100 && !plots.every(drawn); i++)
+    await new Promise(r => setTimeout(r, 100));
   return JSON.stringify({
+    plots: plots.map(p => ({id: p.id, drawn: drawn(p), traces: traces(p),
+                            svg: p.querySelectorAll('svg.main-svg').length})),
     images: images.map(i => ({src: i.src.slice(0, 60), alt: i.alt, complete: i.complete,
                               naturalWidth: i.naturalWidth, naturalHeight: i.naturalHeight})),
     svgs: [...document.querySelectorAll('svg')].map(s => {
@@ -234,9 +245,13 @@ def _non_white_share(png: bytes) -> float:
 
 
 def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
-               timeout: float = 60.0, min_ink: float = 0.1) -> tuple[list[str], list[str]]:
+               timeout: float = 60.0, min_ink: float = 0.1,
+               probe: str | None = None) -> tuple[list[str], list[str]]:
     """Open ``page`` in headless Chromium; returns (lines said, failures).
-    Raises RuntimeError when Chromium cannot be started or the page opened."""
+    ``probe``: a script expression run in the page after the checks above,
+    before the screenshot, whose value (a promise is awaited) is a JSON
+    string: the list of failures found by the page's own checks. Raises
+    RuntimeError when Chromium cannot be started or the page opened."""
     browser = find_browser()
     if browser is None:
         raise FileNotFoundError("Chromium is not installed (Debian: apt-get install chromium)")
@@ -252,11 +267,19 @@ def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
                 dt.call(f"{domain}.enable")
             dt.call("Page.navigate", url=page.resolve().as_uri())
             dt.wait_for("Page.loadEventFired")
-            probe = dt.call("Runtime.evaluate", expression=PAGE_PROBE, awaitPromise=True,
-                            returnByValue=True)
-            if "exceptionDetails" in probe:
-                raise RuntimeError(f"the probe script failed: {probe['exceptionDetails']}")
-            facts = json.loads(probe["result"]["value"])
+            result = dt.call("Runtime.evaluate", expression=PAGE_PROBE, awaitPromise=True,
+                             returnByValue=True)
+            if "exceptionDetails" in result:
+                raise RuntimeError(f"the probe script failed: {result['exceptionDetails']}")
+            facts = json.loads(result["result"]["value"])
+            own = []
+            if probe is not None:
+                result = dt.call("Runtime.evaluate", expression=probe, awaitPromise=True,
+                                 returnByValue=True)
+                if "exceptionDetails" in result:
+                    own = [f"the page's own check failed: {result['exceptionDetails']}"]
+                else:
+                    own = json.loads(result["result"]["value"])
             height = min(max(facts["height"], 100), 30000)
             dt.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
                     deviceScaleFactor=1, mobile=False)
@@ -272,6 +295,12 @@ def check_page(page: Path, screenshot: Path | None = None, width: int = 1200,
     empty_svg = [s for s in facts["svgs"] if s["width"] <= 0 or s["height"] <= 0]
     said.append(f"inline svg: {len(facts['svgs'])}, of which empty: {len(empty_svg)}")
     failures += [f"an inline svg has no size ({s})" for s in empty_svg]
+    undrawn = [p for p in facts["plots"] if not p["drawn"]]
+    said.append(f"plotly charts: {len(facts['plots'])}, of which not drawn: {len(undrawn)}")
+    failures += [f"a plotly chart did not draw: {p}" for p in undrawn]
+    if probe is not None:
+        said.append(f"the page's own checks: {len(own)} problem(s)")
+        failures += own
     errors = []
     for ev in events:
         p = ev.get("params", {})

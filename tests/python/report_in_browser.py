@@ -8,8 +8,13 @@ browser_check.py that it renders (then the same for the report of a small
 sweep): every image decoded, no script or console
 error, nothing fetched from the network, body text and a screenshot that is
 not blank. The full-page screenshot is kept as ARTIFACT_DIR/report.png (its
-path printed). First, the checker must fail a page with a broken image, a
-script error and no text, so that a checker that cannot fail does not pass.
+path printed). Then the same runs' ``--interactive`` report (with plotly,
+where python3-plotly is installed): the same checks, every plotly chart drew
+(one per weekly rate and the costs), hovering a point shows its value with
+units, and a click on a legend entry hides that scenario's traces; its
+screenshot is ARTIFACT_DIR/interactive_report.png. First, the checker must
+fail a page with a broken image, a script error and no text, so that a
+checker that cannot fail does not pass.
 Exit 0 pass, 1 fail, 77 (ctest SKIP_RETURN_CODE) Chromium is not installed.
 """
 
@@ -87,6 +92,78 @@ def sweep_report_renders(binary: str, d: Path, artifacts: Path) -> bool:
     return not problems
 
 
+# Run in the interactive page: for each chart, hover a point of its first
+# hoverable trace and read the label; click its first legend entry and see
+# that every trace of that scenario (legend group) is hidden. Returns the
+# failures as JSON.
+INTERACTIVE_PROBE = """(async () => {
+  const failures = [];
+  const wait = ms => new Promise(r => setTimeout(r, ms));
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const name = gd.closest('figure') ? gd.closest('figure').id : gd.id;
+    const i = gd.data.findIndex(t => t.hovertemplate && t.y && t.y.length);
+    if (i < 0) { failures.push(name + ': no trace with a hover template'); continue; }
+    const k = Math.floor(gd.data[i].y.length / 2);
+    Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: k}]);
+    await wait(100);
+    const label = (gd.querySelector('.hoverlayer') || {}).textContent || '';
+    const unit = name === 'costs.png' ? /total: £[0-9.]+m/
+                                      : /(rate|Turnover): [0-9]+\\.[0-9]%/;
+    if (!unit.test(label) || /NaN|undefined/.test(label) || !/interval/.test(label))
+      failures.push(name + ': hover label ' + JSON.stringify(label) + ' lacks value, unit '
+                    + 'or interval');
+    Plotly.Fx.unhover(gd);
+    const group = gd.data[i].legendgroup;
+    const entry = [...gd.querySelectorAll('.legend .traces')]
+      .find(t => t.__data__ && t.__data__[0] && t.__data__[0].trace.legendgroup === group);
+    if (!entry) { failures.push(name + ': no legend entry for ' + group); continue; }
+    const toggle = entry.querySelector('.legendtoggle');
+    for (const type of ['mousedown', 'mouseup', 'click'])
+      toggle.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: 1, clientY: 1}));
+    await wait(700);  // plotly waits to tell a click from a double click
+    const hidden = gd.data.filter(t => t.legendgroup === group)
+      .every(t => t.visible === 'legendonly');
+    const others = gd.data.filter(t => t.legendgroup !== group)
+      .every(t => t.visible === undefined || t.visible === true);
+    if (!hidden || !others)
+      failures.push(name + ': a legend click on ' + group + ' did not hide just that scenario '
+                    + JSON.stringify(gd.data.map(t => [t.legendgroup, t.visible])));
+    await Plotly.restyle(gd, {visible: true});
+  }
+  return JSON.stringify(failures);
+})()"""
+
+
+def interactive_report_renders(runs: list[str], d: Path, artifacts: Path) -> bool:
+    """The runs' report with --interactive: the page checks, each plotly chart
+    drawn (three weekly rates and the costs), hover and legend work: screenshot
+    ARTIFACT_DIR/interactive_report.png. Passes, saying so, without plotly."""
+    import importlib.util
+    if importlib.util.find_spec("plotly") is None:
+        print("interactive report: not checked, plotly is not installed (Debian: "
+              "python3-plotly)")
+        return True
+    proc = subprocess.run(
+        [sys.executable, "-m", "pledgesim_analysis.report", *runs, "--out",
+         str(d / "interactive"), "--interactive"], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(SOURCE_ROOT / "analysis")})
+    if proc.returncode != 0:
+        print(f"FAIL: the interactive report exited {proc.returncode}: {proc.stderr}")
+        return False
+    page = d / "interactive" / "report.html"
+    said, problems = check_page(page, artifacts / "interactive_report.png", timeout=120,
+                                probe=INTERACTIVE_PROBE)
+    for line in said:
+        print("interactive report: " + line)
+    charts = next(line for line in said if line.startswith("plotly charts:"))
+    if not charts.startswith("plotly charts: 4,"):
+        problems.append(f"the page shows {charts}; expected 4 (three weekly rates, the costs)")
+    print(f"interactive report: {page.stat().st_size / 1e6:.1f} MB")
+    for p in problems:
+        print(f"FAIL: interactive report: {p}")
+    return not problems
+
+
 def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -135,6 +212,7 @@ def main() -> int:
         for p in problems:
             print(f"FAIL: {p}")
         failed = failed or bool(problems)
+        failed = not interactive_report_renders(runs, d, artifacts) or failed
         failed = not sweep_report_renders(binary, d, artifacts) or failed
     print("report in Chromium: " + ("FAILED" if failed else "ok"))
     return 1 if failed else 0
