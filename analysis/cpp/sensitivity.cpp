@@ -5,7 +5,9 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
+#include "analysis/cpp/percentile.hpp"
 #include "sim/core/random.hpp"
 
 namespace pledgesim::analysis {
@@ -29,15 +31,6 @@ void check_outcomes(const Design& d, std::span<const double> y, DesignKind want,
     if (!std::isfinite(y[i]))
       throw std::invalid_argument(std::string(who) + ": the outcome at design point " +
                                   std::to_string(i) + " is not finite");
-}
-
-// Quantile q of sorted values (linear interpolation between order statistics).
-double quantile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return kNaN;
-  const double h = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 }  // namespace
@@ -194,16 +187,11 @@ SobolResult sobol_indices(const Design& d, std::span<const double> y, std::size_
   }
   if (kept == 0) return out;
   std::vector<double> v(kept);
-  const double qlo = (1 - level) / 2, qhi = (1 + level) / 2;
   for (std::size_t j = 0; j < k; ++j) {
     std::copy_n(&first_b[j * bootstrap], kept, v.begin());
-    std::sort(v.begin(), v.end());
-    out.first_lo[j] = quantile(v, qlo);
-    out.first_hi[j] = quantile(v, qhi);
+    std::tie(out.first_lo[j], out.first_hi[j]) = percentile_bounds(v, level);
     std::copy_n(&total_b[j * bootstrap], kept, v.begin());
-    std::sort(v.begin(), v.end());
-    out.total_lo[j] = quantile(v, qlo);
-    out.total_hi[j] = quantile(v, qhi);
+    std::tie(out.total_lo[j], out.total_hi[j]) = percentile_bounds(v, level);
   }
   return out;
 }
