@@ -97,52 +97,83 @@ bool measures(const Eigen::MatrixXd& data, Measures& out) {
 
 }  // namespace
 
-RegressionResult regression_sensitivity(std::span<const double> x, std::size_t k,
-                                        std::span<const double> y, std::size_t bootstrap,
-                                        double level, std::uint64_t seed) {
-  const std::size_t n = y.size();
-  if (k == 0 || x.size() != n * k)
-    throw std::invalid_argument("regression_sensitivity: " + std::to_string(x.size()) +
-                                " parameter values for " + std::to_string(n) + " points and " +
-                                std::to_string(k) + " parameters");
-  if (!(level > 0 && level < 1))
-    throw std::invalid_argument("regression_sensitivity: level must lie strictly between 0 and 1");
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (!std::isfinite(x[i]))
-      throw std::invalid_argument("parameter " + std::to_string(i % k) +
-                                  " is not finite at point " + std::to_string(i / k));
-  for (std::size_t i = 0; i < n; ++i)
-    if (!std::isfinite(y[i]))
-      throw std::invalid_argument("the outcome is not finite at point " + std::to_string(i));
-  if (std::all_of(y.begin(), y.end(), [&](double v) { return v == y[0]; }))
-    throw std::invalid_argument("the outcome does not vary across the design");
+namespace {
 
-  // Only the parameters that vary enter the fits.
+// The parameters (columns of x) that take more than one value.
+std::vector<std::size_t> varying_parameters(std::span<const double> x, std::size_t k) {
   std::vector<std::size_t> varying;
+  const std::size_t n = x.size() / k;
   for (std::size_t j = 0; j < k; ++j)
     for (std::size_t i = 1; i < n; ++i)
       if (x[i * k + j] != x[j]) {
         varying.push_back(j);
         break;
       }
-  const std::size_t m = varying.size();
-  if (m == 0) throw std::invalid_argument("no parameter varies across the design");
-  if (n < m + 2)
-    throw std::invalid_argument(std::to_string(n) + " points are too few for " + std::to_string(m) +
-                                " varying parameters (at least " + std::to_string(m + 2) +
-                                " are needed)");
-  Eigen::MatrixXd data(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m + 1));
+  return varying;
+}
+
+// The varying parameters' values, then (when y is given) the outcome, as
+// the columns of one matrix.
+Eigen::MatrixXd columns(std::span<const double> x, std::size_t k,
+                        const std::vector<std::size_t>& varying, std::span<const double> y) {
+  const std::size_t n = x.size() / k, m = varying.size();
+  Eigen::MatrixXd data(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(m + !y.empty()));
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t c = 0; c < m; ++c)
       data(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = x[i * k + varying[c]];
-    data(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(m)) = y[i];
+    if (!y.empty()) data(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(m)) = y[i];
   }
+  return data;
+}
 
-  Measures whole;
-  if (!measures(data, whole))
+}  // namespace
+
+void check_regression_design(std::span<const double> x, std::size_t k, std::size_t points) {
+  if (k == 0 || x.size() != points * k)
+    throw std::invalid_argument("regression_sensitivity: " + std::to_string(x.size()) +
+                                " parameter values for " + std::to_string(points) + " points and " +
+                                std::to_string(k) + " parameters");
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isfinite(x[i]))
+      throw std::invalid_argument("parameter " + std::to_string(i % k) +
+                                  " is not finite at point " + std::to_string(i / k));
+  const std::vector<std::size_t> varying = varying_parameters(x, k);
+  const std::size_t m = varying.size();
+  if (m == 0) throw std::invalid_argument("no parameter varies across the design");
+  if (points < m + 2)
+    throw std::invalid_argument(std::to_string(points) + " points are too few for " +
+                                std::to_string(m) + " varying parameters (at least " +
+                                std::to_string(m + 2) + " are needed)");
+  Eigen::MatrixXd c;
+  correlation(columns(x, k, varying, {}), c);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(c, Eigen::EigenvaluesOnly);
+  if (eigen.eigenvalues().minCoeff() < kCollinear)
     throw std::invalid_argument(
         "the varying parameters are collinear in the design (one is a linear combination of "
         "others), so their effects cannot be told apart");
+}
+
+RegressionResult regression_sensitivity(std::span<const double> x, std::size_t k,
+                                        std::span<const double> y, std::size_t bootstrap,
+                                        double level, std::uint64_t seed) {
+  const std::size_t n = y.size();
+  check_regression_design(x, k, n);
+  if (!(level > 0 && level < 1))
+    throw std::invalid_argument("regression_sensitivity: level must lie strictly between 0 and 1");
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(y[i]))
+      throw std::invalid_argument("the outcome is not finite at point " + std::to_string(i));
+  if (std::all_of(y.begin(), y.end(), [&](double v) { return v == y[0]; }))
+    throw std::invalid_argument("the outcome does not vary across the design");
+  const std::vector<std::size_t> varying = varying_parameters(x, k);
+  const std::size_t m = varying.size();
+  const Eigen::MatrixXd data = columns(x, k, varying, y);
+
+  Measures whole;
+  if (!measures(data, whole))  // the ranks are collinear where the values are not
+    throw std::invalid_argument(
+        "the ranks of the varying parameters are collinear in the design, so their effects "
+        "cannot be told apart");
   RegressionResult out;
   out.points = n;
   out.r_squared = whole.r_squared;

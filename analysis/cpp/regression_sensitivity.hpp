@@ -42,6 +42,12 @@ struct RegressionResult {
   std::size_t resamples = 0;  // bootstrap resamples kept
 };
 
+// Throws std::invalid_argument (saying why) when the design cannot give
+// regression measures whatever the outcome: x is not points x k, a value is
+// not finite, no parameter varies, there are fewer than (varying
+// parameters + 2) points, or the varying parameters are collinear.
+void check_regression_design(std::span<const double> x, std::size_t k, std::size_t points);
+
 // Throws std::invalid_argument when x is not points x k, a value is not
 // finite, y does not vary (nothing to explain), the design has fewer than
 // (varying parameters + 2) points, or its varying parameters are collinear

@@ -12,6 +12,7 @@
 #include "analysis/cpp/design.hpp"
 #include "analysis/cpp/format.hpp"
 #include "analysis/cpp/h5_read.hpp"
+#include "analysis/cpp/regression_sensitivity.hpp"
 #include "analysis/cpp/run_file.hpp"
 #include "analysis/cpp/sensitivity.hpp"
 #include "sim/io/hdf5_util.hpp"
@@ -55,15 +56,58 @@ std::string general(double v) {
   return buf;
 }
 
+// What a design supports: Morris effects (morris), Sobol indices (saltelli)
+// or, for points in no set layout (grid, latin_hypercube, csv), regression
+// measures (SRC and PRCC).
+enum class Method { morris, sobol, regression };
+
+Method method_for(DesignKind kind) {
+  switch (kind) {
+    case DesignKind::morris:
+      return Method::morris;
+    case DesignKind::saltelli:
+      return Method::sobol;
+    case DesignKind::grid:
+    case DesignKind::latin_hypercube:
+    case DesignKind::csv:
+      break;
+  }
+  return Method::regression;
+}
+
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::morris:
+      return "morris";
+    case Method::sobol:
+      return "sobol";
+    case Method::regression:
+      break;
+  }
+  return "regression";
+}
+
+// Morris needs no bootstrap; the others record the resamples they used.
+std::int64_t stored_bootstrap(Method m, std::size_t bootstrap) {
+  return m == Method::morris ? 0 : static_cast<std::int64_t>(bootstrap);
+}
+
+// Below this R2 of the linear fit the table warns that the SRC describe
+// little of the outcome (Saltelli et al. 2008 suggest 0.7).
+constexpr double kLowRSquared = 0.7;
+
 struct OutcomeResult {
   std::string name, units;
   std::string note;  // non-empty: not computed, and why
   MorrisResult morris;
   SobolResult sobol;
+  RegressionResult regression;
 };
 
 struct Sweep {
   Design design;
+  Method method = Method::sobol;
+  std::vector<double> values;  // regression: /design/value, [points][dimensions]
   std::vector<std::string> parameters;
   std::size_t runs = 0, replications = 0;  // replications: the most runs of any point
   std::vector<std::int64_t> point;         // per run
@@ -106,27 +150,13 @@ Sweep read_sweep(const InputFile& f) {
   if (!kind)
     f.fail("/design.kind \"" + kind_name +
            "\" is not one of grid, latin_hypercube, saltelli, morris, csv");
-  if (*kind == DesignKind::grid || *kind == DesignKind::latin_hypercube)
-    f.fail("the sweep used a " + kind_name +
-           " design, which supports no sensitivity indices (neither variance-based "
-           "Sobol indices nor Morris elementary effects); run the sweep with a saltelli "
-           "design (Sobol indices) or a morris design (elementary effects)");
-  // Points from a CSV file have neither the radial layout Sobol estimators
-  // need nor Morris trajectories; outcome against each parameter is what they
-  // support (the sweep report's scatter panels).
-  if (*kind == DesignKind::csv)
-    f.fail(
-        "the sweep took its points from a CSV file (design = \"csv\"), which supports no "
-        "sensitivity indices: Sobol indices need a saltelli design and elementary effects a "
-        "morris design, whose points follow a set layout; see each outcome against each "
-        "parameter with `python3 -m pledgesim_analysis.sweep_report " +
-        f.path() + " --out DIR`");
   const std::int64_t dims = f.int_attribute("design", "dimensions");
   const std::int64_t samples = f.int_attribute("design", "samples");
   if (dims <= 0 || samples <= 0)
     f.fail("/design.dimensions (" + std::to_string(dims) + ") and /design.samples (" +
            std::to_string(samples) + ") must be positive");
   s.design.kind = *kind;
+  s.method = method_for(*kind);
   s.design.dimensions = static_cast<std::size_t>(dims);
   s.design.samples = static_cast<std::size_t>(samples);
   if (*kind == DesignKind::morris) {
@@ -143,21 +173,44 @@ Sweep read_sweep(const InputFile& f) {
   // The unit matrix: its shape is checked against the attributes before any
   // buffer is sized by them.
   const auto ud = f.shape("design/unit");
-  const std::size_t rows_per_sample = k + (*kind == DesignKind::saltelli ? 2 : 1);
+  // Points per sample: a Saltelli base sample is k + 2 points, a Morris
+  // trajectory k + 1; the other designs count their points as samples.
+  const std::size_t rows_per_sample =
+      s.method == Method::regression ? 1 : k + (*kind == DesignKind::saltelli ? 2 : 1);
   std::size_t points = 0;
-  const bool overflow =
-      rows_per_sample < k || __builtin_mul_overflow(s.design.samples, rows_per_sample, &points);
+  const bool overflow = (s.method != Method::regression && rows_per_sample < k) ||
+                        __builtin_mul_overflow(s.design.samples, rows_per_sample, &points);
   if (overflow || ud.size() != 2 || ud[0] != points || ud[1] != k)
     f.fail("/design/unit has shape " + InputFile::shape_text(ud) + ", not [" +
            (overflow ? std::string("?") : std::to_string(points)) + ", " + std::to_string(k) +
            "] (" + kind_name + " design, samples " + std::to_string(samples) + ", " +
            std::to_string(k) + " dimensions)");
   std::vector<hsize_t> read_dims;
-  s.design.unit = f.numbers("design/unit", read_dims);
-  for (std::size_t i = 0; i < s.design.unit.size(); ++i)
-    if (!(s.design.unit[i] >= 0 && s.design.unit[i] <= 1))
-      f.fail("/design/unit[" + std::to_string(i / k) + ", " + std::to_string(i % k) + "] is " +
-             general(s.design.unit[i]) + ", outside the unit interval [0, 1]");
+  if (s.method == Method::regression) {
+    // Regression measures are computed on the values the runs used (a csv
+    // design's unit coordinates are NaN where a parameter has no range).
+    if (!f.has("design/value")) f.fail("/design/value is missing");
+    const auto vd = f.shape("design/value");
+    if (vd.size() != 2 || vd[0] != points || vd[1] != k)
+      f.fail("/design/value has shape " + InputFile::shape_text(vd) + ", not [" +
+             std::to_string(points) + ", " + std::to_string(k) + "]");
+    s.values = f.numbers("design/value", read_dims);
+    for (std::size_t i = 0; i < s.values.size(); ++i)
+      if (!std::isfinite(s.values[i]))
+        f.fail("/design/value[" + std::to_string(i / k) + ", " + std::to_string(i % k) +
+               "] is not finite");
+    try {
+      check_regression_design(s.values, k, points);
+    } catch (const std::invalid_argument& e) {
+      f.fail("its " + kind_name + " design supports no regression measures: " + e.what());
+    }
+  } else {
+    s.design.unit = f.numbers("design/unit", read_dims);
+    for (std::size_t i = 0; i < s.design.unit.size(); ++i)
+      if (!(s.design.unit[i] >= 0 && s.design.unit[i] <= 1))
+        f.fail("/design/unit[" + std::to_string(i / k) + ", " + std::to_string(i % k) + "] is " +
+               general(s.design.unit[i]) + ", outside the unit interval [0, 1]");
+  }
   s.parameters = f.strings("design/parameter");
   if (s.parameters.size() != k)
     f.fail("/design/parameter has " + std::to_string(s.parameters.size()) + " names for " +
@@ -204,8 +257,22 @@ OutcomeResult compute(const InputFile& f, const Sweep& s, const std::string& nam
       return out;
     }
   }
+  if (s.method == Method::regression) {
+    if (std::all_of(y.begin(), y.end(), [&](double v) { return v == y[0]; })) {
+      out.note = "not computed: the outcome does not vary across the design";
+      return out;
+    }
+    try {
+      out.regression = regression_sensitivity(s.values, s.design.dimensions, y, bootstrap,
+                                              kSensitivityLevel, kSensitivityBootstrapSeed);
+    } catch (const std::invalid_argument& e) {
+      f.fail("its " + std::string(design_kind_name(s.design.kind)) +
+             " design supports no regression measures: " + e.what());
+    }
+    return out;
+  }
   try {
-    if (s.design.kind == DesignKind::morris)
+    if (s.method == Method::morris)
       out.morris = morris_effects(s.design, y);
     else
       out.sobol =
@@ -226,20 +293,20 @@ void check_stored(const InputFile& f, const Sweep& s, const OutcomeResult& r, st
                   bool force) {
   const std::string path = "sensitivity/" + r.name;
   if (force || !f.has(path)) return;
-  const bool morris = s.design.kind == DesignKind::morris;
-  const std::string method = morris ? "morris" : "sobol";
-  const std::int64_t want_bootstrap = morris ? 0 : static_cast<std::int64_t>(bootstrap);
+  const std::string method = method_name(s.method);
+  const std::int64_t want_bootstrap = stored_bootstrap(s.method, bootstrap);
   std::string stored = "in another layout";
   try {
     const std::string m = f.string_attribute(path, "method");
     const std::int64_t b = f.int_attribute(path, "bootstrap");
     if (m == method && b == want_bootstrap) return;
-    stored = "by " + m + (m == "sobol" ? " with --bootstrap " + std::to_string(b) : std::string());
+    stored = "by " + m + (m == "morris" ? std::string() : " with --bootstrap " + std::to_string(b));
   } catch (const FileError&) {
   }
   f.fail("/" + path + " already holds indices computed " + stored + "; use --force to replace " +
          "them (" + method +
-         (morris ? std::string() : " with --bootstrap " + std::to_string(bootstrap)) +
+         (s.method == Method::morris ? std::string()
+                                     : " with --bootstrap " + std::to_string(bootstrap)) +
          "), or --no-write to print the new ones only");
 }
 
@@ -252,13 +319,23 @@ void store(hid_t f, const Sweep& s, const OutcomeResult& r, std::size_t bootstra
     h5::check(H5Ldelete(root, r.name.c_str(), H5P_DEFAULT), "replace /sensitivity/" + r.name);
   h5::Handle g = h5::create_group(root, r.name);
   h5::write_strings(g, "parameter", s.parameters);
-  const bool morris = s.design.kind == DesignKind::morris;
-  h5::write_string_attribute(g, "method", morris ? "morris" : "sobol");
-  h5::write_int_attribute(g, "bootstrap", morris ? 0 : static_cast<std::int64_t>(bootstrap));
+  h5::write_string_attribute(g, "method", method_name(s.method));
+  h5::write_int_attribute(g, "bootstrap", stored_bootstrap(s.method, bootstrap));
   write_double_attribute(g, "level", kSensitivityLevel);
   h5::write_string_attribute(g, "units", r.units);
   h5::write_int_attribute(g, "replications", static_cast<std::int64_t>(s.replications));
-  if (morris) {
+  if (s.method == Method::regression) {
+    const RegressionResult& m = r.regression;
+    h5::write_int_attribute(g, "points", static_cast<std::int64_t>(m.points));
+    write_double_attribute(g, "r_squared", m.r_squared);
+    write_double_attribute(g, "rank_r_squared", m.rank_r_squared);
+    write_doubles(g, "src", m.src);
+    write_doubles(g, "src_lo90", m.src_lo);
+    write_doubles(g, "src_hi90", m.src_hi);
+    write_doubles(g, "prcc", m.prcc);
+    write_doubles(g, "prcc_lo90", m.prcc_lo);
+    write_doubles(g, "prcc_hi90", m.prcc_hi);
+  } else if (s.method == Method::morris) {
     h5::write_int_attribute(g, "trajectories", static_cast<std::int64_t>(s.design.samples));
     write_doubles(g, "mu", r.morris.mu);
     write_doubles(g, "mu_star", r.morris.mu_star);
@@ -320,27 +397,36 @@ void write_back(const std::filesystem::path& file, const Sweep& s,
 
 std::string format_table(const std::string& file, const Sweep& s,
                          const std::vector<OutcomeResult>& results, std::size_t bootstrap) {
-  const bool morris = s.design.kind == DesignKind::morris;
+  const bool morris = s.method == Method::morris;
+  const bool regression = s.method == Method::regression;
   const std::size_t k = s.design.dimensions;
+  const std::string intervals = bootstrap > 0 ? "90% percentile bootstrap intervals, " +
+                                                    std::to_string(bootstrap) + " resamples"
+                                              : std::string("no intervals");
   std::string out = "Sensitivity of " + file + ": ";
   if (morris)
     out += "Morris elementary effects (" + std::to_string(s.design.samples) + " trajectories, " +
            std::to_string(s.design.morris_levels) + " levels";
+  else if (regression)
+    out += "regression measures (" + std::string(design_kind_name(s.design.kind)) + " design, " +
+           std::to_string(s.design.samples) + " points; " + intervals;
   else
     out += "Sobol indices (Saltelli design, " + std::to_string(s.design.samples) +
-           " base samples; " +
-           (bootstrap > 0
-                ? "90% percentile bootstrap intervals, " + std::to_string(bootstrap) + " resamples"
-                : std::string("no intervals"));
+           " base samples; " + intervals;
   out += "; " + std::to_string(k) + " parameters, mean of " + std::to_string(s.replications) +
          " replication" + (s.replications == 1 ? "" : "s") + " per point)\n";
   // Too small a design gives indices that look precise and mean little.
-  constexpr std::size_t kFewSobolSamples = 64, kFewMorrisTrajectories = 10;
-  if (!morris && s.design.samples < kFewSobolSamples)
+  constexpr std::size_t kFewSobolSamples = 64, kFewMorrisTrajectories = 10,
+                        kRegressionPointsPerParameter = 10;
+  if (s.method == Method::sobol && s.design.samples < kFewSobolSamples)
     out += "Warning: " + std::to_string(s.design.samples) +
            " base samples are too few for Sobol indices to mean much (estimates can fall outside "
            "[0, 1] and their intervals are wide); use samples = " +
            std::to_string(kFewSobolSamples) + " or more, several hundred for small indices\n";
+  if (regression && s.design.samples < kRegressionPointsPerParameter * k)
+    out += "Warning: " + std::to_string(s.design.samples) + " points for " + std::to_string(k) +
+           " parameters are few for regression measures (their intervals are wide); use " +
+           std::to_string(kRegressionPointsPerParameter) + " points per parameter or more\n";
   if (morris && s.design.samples < kFewMorrisTrajectories)
     out += "Warning: " + std::to_string(s.design.samples) +
            " trajectories are too few for Morris effects to rank parameters reliably; use " +
@@ -349,6 +435,12 @@ std::string format_table(const std::string& file, const Sweep& s,
     out +=
         "mu* = mean |elementary effect|, sigma = its standard deviation, in outcome units per "
         "full parameter range\n";
+  else if (regression)
+    out +=
+        "SRC = standardised regression coefficient (standard deviations of the outcome per "
+        "standard deviation of the parameter, from a linear fit of all parameters; to be read "
+        "where that fit's R2 is high), PRCC = partial rank correlation coefficient (-1..1; any "
+        "monotone effect, the other parameters held out)\n";
   else
     out += "S1 = first-order index, ST = total index (share of the output variance)\n";
   for (const auto& r : results) {
@@ -358,6 +450,28 @@ std::string format_table(const std::string& file, const Sweep& s,
       continue;
     }
     std::vector<std::vector<std::string>> rows;
+    auto interval = [](double lo, double hi) {
+      return std::isfinite(lo) ? "[" + fixed(lo, 3) + ", " + fixed(hi, 3) + "]" : std::string("-");
+    };
+    auto value = [](double v) { return std::isfinite(v) ? fixed(v, 3) : std::string("-"); };
+    if (regression) {
+      const RegressionResult& m = r.regression;
+      rows.push_back({"parameter", "SRC", "90% interval", "PRCC", "90% interval"});
+      for (std::size_t j = 0; j < k; ++j)
+        rows.push_back({s.parameters[j], value(m.src[j]), interval(m.src_lo[j], m.src_hi[j]),
+                        value(m.prcc[j]), interval(m.prcc_lo[j], m.prcc_hi[j])});
+      out += align_columns(rows, 1);
+      out += "linear fit R2: " + fixed(m.r_squared, 3) +
+             ", fit on ranks R2: " + fixed(m.rank_r_squared, 3) + "\n";
+      if (m.r_squared < kLowRSquared)
+        out += "  the linear fit explains less than " + fixed(100 * kLowRSquared, 0) +
+               "% of the outcome's variance: the SRC say little; read the PRCC (monotone "
+               "effects), or run a saltelli design for variance-based indices\n";
+      for (std::size_t j = 0; j < k; ++j)
+        if (!std::isfinite(m.src[j]))
+          out += "  " + s.parameters[j] + " takes one value throughout the design: no measure\n";
+      continue;
+    }
     if (morris) {
       rows.push_back({"parameter", "mu*", "mu", "sigma"});
       for (std::size_t j = 0; j < k; ++j)
@@ -365,10 +479,6 @@ std::string format_table(const std::string& file, const Sweep& s,
                         general(r.morris.sigma[j])});
     } else {
       rows.push_back({"parameter", "S1", "90% interval", "ST", "90% interval"});
-      auto interval = [](double lo, double hi) {
-        return std::isfinite(lo) ? "[" + fixed(lo, 3) + ", " + fixed(hi, 3) + "]"
-                                 : std::string("-");
-      };
       for (std::size_t j = 0; j < k; ++j)
         rows.push_back({s.parameters[j], fixed(r.sobol.first[j], 3),
                         interval(r.sobol.first_lo[j], r.sobol.first_hi[j]),
@@ -382,17 +492,27 @@ std::string format_table(const std::string& file, const Sweep& s,
 }
 
 std::string format_csv(const Sweep& s, const std::vector<OutcomeResult>& results) {
-  const bool morris = s.design.kind == DesignKind::morris;
-  std::string out = morris ? "outcome,units,parameter,mu,mu_star,sigma,trajectories\n"
-                           : "outcome,units,parameter,first,first_lo90,first_hi90,total,"
-                             "total_lo90,total_hi90,variance,base_samples\n";
+  const bool morris = s.method == Method::morris;
+  const bool regression = s.method == Method::regression;
+  std::string out = morris       ? "outcome,units,parameter,mu,mu_star,sigma,trajectories\n"
+                    : regression ? "outcome,units,parameter,src,src_lo90,src_hi90,prcc,prcc_lo90,"
+                                   "prcc_hi90,r_squared,rank_r_squared,points\n"
+                                 : "outcome,units,parameter,first,first_lo90,first_hi90,total,"
+                                   "total_lo90,total_hi90,variance,base_samples\n";
   for (const auto& r : results) {
     if (!r.note.empty()) continue;
     for (std::size_t j = 0; j < s.design.dimensions; ++j) {
       out += csv_field(r.name) + "," + csv_field(r.units) + "," + csv_field(s.parameters[j]) + ",";
+      const RegressionResult& m = r.regression;
       if (morris)
         out += csv_number(r.morris.mu[j]) + "," + csv_number(r.morris.mu_star[j]) + "," +
                csv_number(r.morris.sigma[j]) + "," + std::to_string(r.morris.trajectories);
+      else if (regression)
+        out += csv_number(m.src[j]) + "," + csv_number(m.src_lo[j]) + "," +
+               csv_number(m.src_hi[j]) + "," + csv_number(m.prcc[j]) + "," +
+               csv_number(m.prcc_lo[j]) + "," + csv_number(m.prcc_hi[j]) + "," +
+               csv_number(m.r_squared) + "," + csv_number(m.rank_r_squared) + "," +
+               std::to_string(m.points);
       else
         out += csv_number(r.sobol.first[j]) + "," + csv_number(r.sobol.first_lo[j]) + "," +
                csv_number(r.sobol.first_hi[j]) + "," + csv_number(r.sobol.total[j]) + "," +
@@ -406,9 +526,9 @@ std::string format_csv(const Sweep& s, const std::vector<OutcomeResult>& results
 
 std::string format_json(const std::string& file, const Sweep& s,
                         const std::vector<OutcomeResult>& results, std::size_t bootstrap) {
-  const bool morris = s.design.kind == DesignKind::morris;
+  const bool morris = s.method == Method::morris;
   std::string out = "{\"file\": " + json_string(file) +
-                    ", \"method\": " + json_string(morris ? "morris" : "sobol") +
+                    ", \"method\": " + json_string(method_name(s.method)) +
                     ", \"design\": " + json_string(design_kind_name(s.design.kind)) +
                     ", \"samples\": " + std::to_string(s.design.samples) +
                     ", \"replications\": " + std::to_string(s.replications);
@@ -434,9 +554,17 @@ std::string format_json(const std::string& file, const Sweep& s,
       out += ", \"note\": " + json_string(r.note) + "}";
       continue;
     }
+    const RegressionResult& m = r.regression;
     if (morris)
       out += ", \"mu\": " + array(r.morris.mu) + ", \"mu_star\": " + array(r.morris.mu_star) +
              ", \"sigma\": " + array(r.morris.sigma);
+    else if (s.method == Method::regression)
+      out += ", \"r_squared\": " + json_number(m.r_squared) +
+             ", \"rank_r_squared\": " + json_number(m.rank_r_squared) +
+             ", \"points\": " + std::to_string(m.points) + ", \"src\": " + array(m.src) +
+             ", \"src_lo\": " + array(m.src_lo) + ", \"src_hi\": " + array(m.src_hi) +
+             ", \"prcc\": " + array(m.prcc) + ", \"prcc_lo\": " + array(m.prcc_lo) +
+             ", \"prcc_hi\": " + array(m.prcc_hi);
     else
       out += ", \"variance\": " + json_number(r.sobol.variance) +
              ", \"first\": " + array(r.sobol.first) + ", \"first_lo\": " + array(r.sobol.first_lo) +

@@ -7,17 +7,23 @@
 // float64 dataset per outcome (/outcomes/<name>, one value per run).
 //
 // For each selected outcome the report averages the replications of each
-// design point, then computes Morris elementary effects (a morris design) or
+// design point, then computes Morris elementary effects (a morris design),
 // Sobol first-order and total indices with 90% percentile bootstrap
-// intervals (a saltelli design); see sensitivity.hpp for the estimators. It
-// returns the formatted result and, with write_back, stores it in the file:
+// intervals (a saltelli design), or, for designs in no set layout (grid,
+// latin_hypercube, csv), standardised regression coefficients and partial
+// rank correlation coefficients with 90% bootstrap intervals, from the
+// values in /design/value; see sensitivity.hpp and
+// regression_sensitivity.hpp for the estimators. It returns the formatted
+// result and, with write_back, stores it in the file:
 //
 //   /sensitivity/<outcome>/parameter   strings [dims]
-//   morris:  mu, mu_star, sigma                                   float64 [dims]
-//   sobol:   first, first_lo90, first_hi90, total, total_lo90, total_hi90
-//   attributes: method ("morris" | "sobol"), bootstrap (int64), level (0.9),
-//               variance (float64, Sobol: the output variance), units,
-//               replications (int64), trajectories | base_samples (int64)
+//   morris:     mu, mu_star, sigma                                float64 [dims]
+//   sobol:      first, first_lo90, first_hi90, total, total_lo90, total_hi90
+//   regression: src, src_lo90, src_hi90, prcc, prcc_lo90, prcc_hi90
+//   attributes: method ("morris" | "sobol" | "regression"), bootstrap
+//               (int64), level (0.9), units, replications (int64), and
+//               trajectories | base_samples, variance | points, r_squared,
+//               rank_r_squared
 //
 // An existing /sensitivity/<outcome> computed the same way (method and
 // bootstrap count) is replaced; one computed otherwise only with `force`.
@@ -37,7 +43,7 @@ namespace pledgesim::analysis {
 
 struct SensitivityOptions {
   std::vector<std::string> outcomes;  // empty: every dataset in /outcomes
-  std::size_t bootstrap = 500;        // Sobol bootstrap resamples (0: no intervals)
+  std::size_t bootstrap = 500;        // Sobol / regression bootstrap resamples (0: none)
   std::string format = "table";       // table | csv | json
   bool write_back = true;             // store the indices under /sensitivity
   // Replace stored indices computed otherwise (another method or bootstrap
@@ -52,8 +58,8 @@ inline constexpr std::uint64_t kSensitivityBootstrapSeed = 1;
 
 // Throws FileError (run_file.hpp) naming the file and what is missing or
 // wrong for a missing, foreign, truncated or inconsistent file, an unknown
-// outcome, or a grid / latin_hypercube design (which supports neither
-// index); sim::InputError for a bad option (unknown format).
+// outcome, or a design without enough points for its measures (or with
+// collinear parameters); sim::InputError for a bad option (unknown format).
 std::string sensitivity_report(const std::filesystem::path& sweep_file,
                                const SensitivityOptions& options);
 

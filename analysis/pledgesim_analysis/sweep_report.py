@@ -9,11 +9,15 @@ file written by ``pledgesim sweep``:
   the design kind and size, runs done of runs planned, replications, seeds;
 * sensitivity indices, when ``pledgesim sensitivity`` has stored them in the
   file (``/sensitivity``): Sobol first-order and total indices as bars with
-  their 90% bootstrap intervals, or Morris mu* and sigma as bars. Nothing is
-  estimated here: without stored indices the page says which command
-  computes them (grid, Latin hypercube and csv designs support none);
+  their 90% bootstrap intervals (saltelli designs), Morris mu* and sigma as
+  bars (morris designs), or standardised regression coefficients (SRC) and
+  partial rank correlation coefficients (PRCC) with their 90% bootstrap
+  intervals and the fits' R² (grid, Latin hypercube and csv designs).
+  Nothing is estimated here: without stored indices the page says which
+  command computes them;
 * a warning where the design is too small for its indices to mean much
-  (fewer than 64 Sobol base samples, fewer than 10 Morris trajectories; the
+  (fewer than 64 Sobol base samples, fewer than 10 Morris trajectories,
+  fewer than 10 points per parameter for regression measures; the
   thresholds of ``pledgesim sensitivity``);
 * each annual outcome against each parameter: one scatter panel per
   parameter, one point per run.
@@ -54,6 +58,11 @@ from .reader import _open_file  # noqa: E402  (the regular-file and own-storage 
 # too small (analysis/cpp/sensitivity_report.cpp).
 FEW_SOBOL_SAMPLES = 64
 FEW_MORRIS_TRAJECTORIES = 10
+REGRESSION_POINTS_PER_PARAMETER = 10
+#: Below this R² of the linear fit the SRC describe little of the outcome.
+LOW_R_SQUARED = 0.7
+#: Designs whose points follow no set layout: regression measures.
+REGRESSION_DESIGNS = ("grid", "latin_hypercube", "csv")
 
 REPORT_NAME = "report.html"
 
@@ -187,6 +196,15 @@ class Sweep:
         except tomllib.TOMLDecodeError:
             return {}
 
+    def varying_parameters(self) -> int:
+        """How many parameters take more than one value in the design."""
+        return int(np.sum(np.ptp(self.values, axis=0) > 0)) if self.values.size else 0
+
+    def regression_fits(self) -> bool:
+        """Whether there are enough points for regression measures (varying
+        parameters + 2, as ``pledgesim sensitivity`` requires)."""
+        return self.samples >= self.varying_parameters() + 2
+
     def design_too_small(self) -> str | None:
         """The warning of ``pledgesim sensitivity`` for a design too small for its
         indices, or None."""
@@ -197,6 +215,15 @@ class Sweep:
         if self.kind == "morris" and self.samples < FEW_MORRIS_TRAJECTORIES:
             return (f"{self.samples} trajectories are too few for Morris effects to rank "
                     f"parameters reliably; use {FEW_MORRIS_TRAJECTORIES} or more")
+        k = len(self.parameters)
+        if self.kind in REGRESSION_DESIGNS and not self.regression_fits():
+            m = self.varying_parameters()
+            return (f"{self.samples} points are too few for {m} varying parameters: regression "
+                    f"measures need at least {m + 2}")
+        if self.kind in REGRESSION_DESIGNS and self.samples < REGRESSION_POINTS_PER_PARAMETER * k:
+            return (f"{self.samples} points for {k} parameters are few for regression measures "
+                    f"(their intervals are wide); use {REGRESSION_POINTS_PER_PARAMETER} points "
+                    "per parameter or more")
         return None
 
 
@@ -213,24 +240,46 @@ def _figure(data: str, caption: str, kind: str) -> str:
             f"<figcaption>{e(caption)}</figcaption></figure>")
 
 
+def _bars_with_intervals(ax, y, index: dict, bars) -> None:
+    """Pairs of horizontal bars (key, label, colour) at y -/+ 0.18, each with
+    its stored 90% interval (KEY_lo90, KEY_hi90) where there is one."""
+    for offset, (key, label, colour) in zip((-0.18, 0.18), bars):
+        value = index[key]
+        lo, hi = index.get(f"{key}_lo90"), index.get(f"{key}_hi90")
+        err = None
+        if lo is not None and hi is not None and np.any(np.isfinite(lo)):
+            err = np.nan_to_num(np.vstack([value - lo, hi - value])).clip(min=0)
+        ax.barh(y + offset, np.nan_to_num(value), height=0.36, xerr=err, capsize=3,
+                color=colour, label=label)
+
+
 def _index_chart(name: str, units: str, index: dict) -> tuple[str, str]:
-    """Bars of one outcome's stored indices: Sobol S1 and ST with their 90%
-    intervals, or Morris mu* and sigma. Returns (PNG data, caption)."""
+    """Bars of one outcome's stored indices: Sobol S1 and ST, or SRC and
+    PRCC, with their 90% intervals, or Morris mu* and sigma. Returns (PNG
+    data, caption)."""
     names = index["parameter"]
     y = np.arange(len(names))
     fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(names) + 1.4))
+    title = name
     if index["method"] == "sobol":
-        for offset, key, label, colour in ((-0.18, "first", "first order S1", "#1f77b4"),
-                                           (0.18, "total", "total ST", "#ff7f0e")):
-            value = index[key]
-            lo, hi = index.get(f"{key}_lo90"), index.get(f"{key}_hi90")
-            err = None
-            if lo is not None and hi is not None and np.all(np.isfinite(lo)):
-                err = np.vstack([value - lo, hi - value]).clip(min=0)
-            ax.barh(y + offset, value, height=0.36, xerr=err, capsize=3, color=colour,
-                    label=label)
+        _bars_with_intervals(ax, y, index, (("first", "first order S1", "#1f77b4"),
+                                            ("total", "total ST", "#ff7f0e")))
         ax.set_xlabel("share of the outcome's variance (bars: 90% bootstrap intervals)")
         caption = f"Sobol indices of {name}, with 90% bootstrap intervals"
+    elif index["method"] == "regression":
+        _bars_with_intervals(ax, y, index, (("src", "SRC (linear fit)", "#1f77b4"),
+                                            ("prcc", "PRCC (ranks)", "#ff7f0e")))
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_xlabel("standardised effect, -1 to 1 (bars: 90% bootstrap intervals)")
+        r2, rank_r2 = (float(index["attrs"].get(k, np.nan))
+                       for k in ("r_squared", "rank_r_squared"))
+        title = f"{name}: linear fit R² {r2:.2f}, fit on ranks R² {rank_r2:.2f}"
+        caption = (f"Regression measures of {name}: standardised regression coefficients "
+                   f"(SRC; the linear fit explains {100 * r2:.0f}% of the variance) and partial "
+                   "rank correlation coefficients (PRCC), with 90% bootstrap intervals")
+        if r2 < LOW_R_SQUARED:
+            caption += ("; the linear fit explains little, so read the PRCC (any monotone "
+                        "effect) rather than the SRC")
     else:
         ax.barh(y - 0.18, index["mu_star"], height=0.36, color="#1f77b4",
                 label="μ* (mean |elementary effect|)")
@@ -241,7 +290,7 @@ def _index_chart(name: str, units: str, index: dict) -> tuple[str, str]:
     ax.axvline(0, color="#444", linewidth=0.8)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_title(name)
+    ax.set_title(title)
     ax.legend(loc="best", fontsize=8)
     return _png(fig), caption
 
@@ -363,23 +412,26 @@ def write_sweep_report(path: str | os.PathLike, out_dir: str | os.PathLike, *,
     warning = sweep.design_too_small()
     if warning:
         parts.append(f'<p class="warning" id="small-design"><b>Warning:</b> {e(warning)}.</p>')
-    if sweep.kind not in ("saltelli", "morris"):
+    if sweep.kind in REGRESSION_DESIGNS:
         parts.append(
-            f'<p class="note">A {e(sweep.kind)} design supports no sensitivity indices: Sobol '
-            "indices need a saltelli design and Morris elementary effects a morris design, "
-            "whose points follow a set layout. Each outcome against each parameter is shown "
-            "below.</p>")
-    else:
-        missing = [n for n in names if n not in sweep.indices]
-        for name in names:
-            if name in sweep.indices:
-                data, caption = _index_chart(name, sweep.outcomes[name][1], sweep.indices[name])
-                parts.append(_figure(data, caption, "indices"))
-        if missing:
-            parts.append(
-                f'<p class="note">No indices stored for {e(", ".join(missing))}: run '
-                f"<code>pledgesim sensitivity {e(str(sweep.path))}</code>, which computes "
-                "them and stores them in the file, then write this report again.</p>")
+            f'<p class="note">A {e(sweep.kind)} design has no set layout, so its measures come '
+            "from regressions over its points: the standardised regression coefficient (SRC: "
+            "standard deviations of the outcome per standard deviation of the parameter, all "
+            "parameters fitted together; meaningful where the linear fit's R² is high) and the "
+            "partial rank correlation coefficient (PRCC, -1 to 1: any monotone effect, the "
+            "other parameters held out). Sobol indices need a saltelli design, Morris effects "
+            "a morris design.</p>")
+    fits = sweep.kind not in REGRESSION_DESIGNS or sweep.regression_fits()
+    missing = [n for n in names if n not in sweep.indices]
+    for name in names:
+        if name in sweep.indices:
+            data, caption = _index_chart(name, sweep.outcomes[name][1], sweep.indices[name])
+            parts.append(_figure(data, caption, "indices"))
+    if missing and fits:
+        parts.append(
+            f'<p class="note">No indices stored for {e(", ".join(missing))}: run '
+            f"<code>pledgesim sensitivity {e(str(sweep.path))}</code>, which computes "
+            "them and stores them in the file, then write this report again.</p>")
 
     parts.append("<h2>Outcomes against each parameter</h2>")
     for name in names:

@@ -1,4 +1,4 @@
-// `pledgesim sensitivity`: Morris or Sobol indices of a sweep file.
+// `pledgesim sensitivity`: Morris, Sobol or regression measures of a sweep file.
 #include <iostream>
 #include <memory>
 
@@ -19,14 +19,16 @@ Command add_sensitivity_command(CLI::App& app) {
       "sensitivity",
       "Sensitivity indices of a sweep's outcomes: Morris elementary effects (mu*, sigma) for a "
       "morris design, Sobol first- and total-order indices with 90% bootstrap intervals for a "
-      "saltelli design; printed and stored in the file under /sensitivity");
+      "saltelli design, and for grid, latin_hypercube and csv designs standardised regression "
+      "coefficients (SRC, with the linear fit's R2) and partial rank correlation coefficients "
+      "(PRCC) with 90% bootstrap intervals; printed and stored in the file under /sensitivity");
   // No ExistingFile check: the reader says more (an unfinished sweep's progress).
   cmd->add_option("file", s->file, "HDF5 file written by pledgesim sweep")->required();
   cmd->add_option("--outcome", s->options.outcomes,
                   "Only these outcomes (repeatable; default all), e.g. "
                   "--outcome agency_rate.London.2022");
   cmd->add_option("--bootstrap", s->options.bootstrap,
-                  "Bootstrap resamples for the Sobol intervals (0: none)")
+                  "Bootstrap resamples for the Sobol and regression intervals (0: none)")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   cmd->add_option("--format", s->options.format, "table, csv or json")

@@ -280,20 +280,73 @@ TEST_F(SensitivityReport, NonFiniteOutcomeIsReportedNotComputed) {
   EXPECT_TRUE(h5::exists(f, "sensitivity/" + kCost));
 }
 
-TEST_F(SensitivityReport, RefusesGridAndLatinHypercubeDesigns) {
-  const auto lhs = write(spec(DesignKind::latin_hypercube, 20), "lhs.h5");
-  const std::string e = error_of(lhs);
-  EXPECT_NE(e.find("lhs.h5"), std::string::npos) << e;
-  EXPECT_NE(e.find("latin_hypercube design, which supports no sensitivity indices"),
+// Points in no set layout get regression measures, from the values the runs
+// used: exact for a linear outcome (R2 1, SRC b_j sd(x_j) / sd(y)), stored
+// as method "regression", refused where the design cannot identify them.
+TEST_F(SensitivityReport, GridAndLatinHypercubeDesignsGetRegressionMeasures) {
+  const SweepSpec s = spec(DesignKind::latin_hypercube, 40);
+  const auto file = write(s, "lhs.h5");
+  const std::string table = sensitivity_report(file, {});
+  EXPECT_NE(table.find("regression measures (latin_hypercube design, 40 points; 90% percentile "
+                       "bootstrap intervals, 500 resamples; 3 parameters"),
             std::string::npos)
-      << e;
-  EXPECT_NE(e.find("saltelli"), std::string::npos) << e;
+      << table;
+  EXPECT_EQ(table.find("Warning"), std::string::npos) << table;  // 40 points for 3: enough
+  EXPECT_NE(table.find("linear fit R2: 1.000"), std::string::npos) << table;
+  // kCost is linear in the unit coordinates, so in the values (10 + 5 u).
+  const Design& d = s.design;
+  std::vector<double> y(d.points());
+  for (std::size_t p = 0; p < y.size(); ++p) y[p] = linear(d, p, 0);
+  auto sd = [](const std::vector<double>& v) {
+    double m = 0, ss = 0;
+    for (double x : v) m += x / static_cast<double>(v.size());
+    for (double x : v) ss += (x - m) * (x - m);
+    return std::sqrt(ss);
+  };
+  const double b[3] = {2.0 / 5, -3.0 / 5, 0.5 / 5};  // per unit of value
+  const auto src = read_vector(file, "sensitivity/" + kCost + "/src");
+  ASSERT_EQ(src.size(), 3u);
+  for (std::size_t j = 0; j < 3; ++j) {
+    std::vector<double> x(d.points());
+    for (std::size_t p = 0; p < x.size(); ++p) x[p] = 10 + 5 * d.at(p, j);
+    EXPECT_NEAR(src[j], b[j] * sd(x) / sd(y), 1e-9) << j;
+  }
+  {
+    h5::Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+    h5::Handle stored(H5Gopen2(f, ("sensitivity/" + kCost).c_str(), H5P_DEFAULT), H5Gclose,
+                      "open group");
+    EXPECT_EQ(h5::read_string_attribute(stored, "method"), "regression");
+  }
+  EXPECT_EQ(read_vector(file, "sensitivity/" + kAgency + "/prcc_lo90").size(), 3u);
+  // Stored with 500 resamples: another count is refused without --force.
+  SensitivityOptions other;
+  other.bootstrap = 100;
+  EXPECT_NE(error_of(file, other)
+                .find("already holds indices computed by regression with "
+                      "--bootstrap 500"),
+            std::string::npos)
+      << error_of(file, other);
+
+  // A 2 x 2 x 2 grid: orthogonal and small (a warning), but fitted.
   SweepSpec g = spec(DesignKind::latin_hypercube, 8);
   DesignSpec gs;
   gs.kind = DesignKind::grid;
   gs.grid_levels = {2, 2, 2};
   g.design = make_design(gs);
-  EXPECT_NE(error_of(write(g, "grid.h5")).find("grid design"), std::string::npos);
+  SensitivityOptions o;
+  o.write_back = false;
+  const std::string grid = sensitivity_report(write(g, "grid.h5"), o);
+  EXPECT_NE(grid.find("regression measures (grid design, 8 points"), std::string::npos) << grid;
+  EXPECT_NE(grid.find("Warning: 8 points for 3 parameters are few for regression measures"),
+            std::string::npos)
+      << grid;
+  // Four points cannot fit three parameters.
+  const std::string e = error_of(write(spec(DesignKind::latin_hypercube, 4), "four.h5"));
+  EXPECT_NE(e.find("four.h5"), std::string::npos) << e;
+  EXPECT_NE(e.find("its latin_hypercube design supports no regression measures: 4 points are "
+                   "too few for 3 varying parameters (at least 5 are needed)"),
+            std::string::npos)
+      << e;
 }
 
 TEST_F(SensitivityReport, RefusesForeignTruncatedAndIncompleteFiles) {

@@ -3,8 +3,8 @@
 # with the values as given; a csv design equals a grid sweep over the same
 # points bit for bit; it resumes; each malformed design file is refused with
 # file:line and the column (exit 2); a design file changed between a stopped
-# and a resumed sweep is refused; sensitivity says a csv design has no
-# indices.
+# and a resumed sweep is refused; sensitivity gives a csv design regression
+# measures, the same as the grid's over the same points.
 # Usage: test_sweep_csv.sh PLEDGESIM_BINARY PYTHON
 set -u
 bin=$1
@@ -203,10 +203,27 @@ run sweep "$work/gridfile.toml" --out "$work/gridfile.h5" --quiet
 check "design_file with another design is refused (exit 2)" status_is 2
 check "saying it is for csv designs" err_has_text 'design_file: only for design = "csv"'
 
-# sensitivity: a csv design has no Sobol or Morris indices; it says so.
+# sensitivity: a csv design gets regression measures (SRC, PRCC) from the
+# values its runs used, so the same points give the same measures as the grid.
+run sensitivity "$work/csv.h5" --no-write --format csv
+check "sensitivity of a csv sweep: exit 0" status_is 0
+cp "$work/out" "$work/csv_measures.csv"
+check "... SRC and PRCC with intervals, R2 and points" \
+  grep -qxF "outcome,units,parameter,src,src_lo90,src_hi90,prcc,prcc_lo90,prcc_hi90,r_squared,rank_r_squared,points" "$work/out"
+run sensitivity "$work/grid.h5" --no-write --format csv
+check "... equal to the grid sweep's over the same points" cmp -s "$work/out" "$work/csv_measures.csv"
 run sensitivity "$work/csv.h5"
-check "sensitivity of a csv sweep: exit 2" status_is 2
-check "says which designs indices need and where to look instead" \
-  err_has_text "supports no sensitivity indices: Sobol indices need a saltelli design"
+check "the table names the method and warns of 8 points for 3 parameters" \
+  bash -c 'grep -q "regression measures (csv design, 8 points" "$1" && grep -q "8 points for 3 parameters are few for regression measures" "$1"' _ "$work/out"
+check "... and stores them: /sensitivity/<outcome>.method is regression" \
+  "$python" -c 'import h5py,sys; g=h5py.File(sys.argv[1])["sensitivity/agency_rate.London.2018"]; sys.exit(g.attrs["method"] != "regression" or g["prcc"].shape != (3,))' "$work/csv.h5"
+# Three points cannot fit three parameters.
+head -4 "$work/points.csv" >"$work/three.csv"
+csv_sweep "$work/three.toml" three.csv
+"$bin" sweep "$work/three.toml" --out "$work/three.h5" --quiet
+run sensitivity "$work/three.h5"
+check "sensitivity of 3 points for 3 parameters: exit 2" status_is 2
+check "... saying how many points it needs" \
+  err_has_text "its csv design supports no regression measures: 3 points are too few for 2 varying parameters (at least 4 are needed)"
 
 finish

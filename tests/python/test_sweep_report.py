@@ -93,6 +93,7 @@ class SweepReportTest(unittest.TestCase):
             "sobol_enough": ('design = "saltelli"\nsamples = 64', True),
             "sobol_pending": ('design = "saltelli"\nsamples = 4', False),
             "csv": ('design = "csv"\ndesign_file = "points.csv"', False),
+            "lhs": ('design = "latin_hypercube"\nsamples = 24', True),
         }
         cls.files = {}
         for name, (design, indices) in designs.items():
@@ -185,15 +186,34 @@ class SweepReportTest(unittest.TestCase):
         self.assertIn(f"run <code>pledgesim sensitivity {self.files['sobol_pending']}</code>", page)
         self.assertIn('id="small-design"', page)  # 4 base samples: the design is small anyway
 
-    def test_csv_design_gets_scatter_panels_and_a_note_instead_of_indices(self):
+    def test_csv_design_of_too_few_points_gets_scatter_panels_and_says_why_no_measures(self):
         page = self.report("csv")
         self.assert_self_contained(page)
         self.assertEqual(figures(page, "indices"), [])
         self.assertEqual(len(figures(page, "scatter")), len(OUTCOMES))
-        self.assertIn("A csv design supports no sensitivity indices", page)
+        self.assertIn("A csv design has no set layout, so its measures come from regressions", page)
+        self.assertIn("3 points are too few for 2 varying parameters: regression measures need "
+                      "at least 4", page)
+        self.assertIn('id="small-design"', page)
+        # `pledgesim sensitivity` would refuse it: the page does not send the reader there.
+        self.assertNotIn("No indices stored", page)
         self.assertIn("no range (values from the design file)", page)
         self.assertIn("3 distinct, 0.05 to 0.1", page)
-        self.assertNotIn('id="small-design"', page)
+
+    def test_latin_hypercube_gets_regression_bars_with_the_fits_r2(self):
+        page = self.report("lhs")
+        self.assert_self_contained(page)
+        self.assertEqual(len(figures(page, "indices")), len(OUTCOMES))
+        self.assertEqual(len(figures(page, "scatter")), len(OUTCOMES))
+        self.assertNotIn('id="small-design"', page)  # 24 points for 2 parameters
+        with h5py.File(self.files["lhs"], "r") as f:
+            g = f["sensitivity/leavers.all.2018"]
+            self.assertEqual(g.attrs["method"], "regression")
+            r2 = float(g.attrs["r_squared"])
+        self.assertIn("Regression measures of leavers.all.2018: standardised regression "
+                      f"coefficients (SRC; the linear fit explains {100 * r2:.0f}% of the "
+                      "variance) and partial rank correlation coefficients (PRCC), with 90% "
+                      "bootstrap intervals", page)
 
     def test_format_2_coordinates_beside_the_outcomes_are_not_outcomes(self):
         # Sweep format 2 writes, inside /outcomes, the dimension `run` and
