@@ -49,7 +49,6 @@ import base64
 import datetime as dt
 import html
 import importlib
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -59,6 +58,7 @@ import h5py
 import numpy as np
 
 from . import figures, metrics
+from ._cli import fail, output_dir_problem, write_page
 from .reader import read_run
 from .report_sections import (DEFINITIONS, caveat_box, diff_section, scenario_section,
                               tile_key_section)
@@ -477,28 +477,19 @@ def _file_format(path: str) -> str | None:
 def _sweep_report(args) -> int:
     """Hands a sweep file to the sweep report (pledgesim_analysis.sweep_report)."""
     if len(args.files) != 1:
-        print(f"error: {args.files[0]} is a sweep file: give it alone (one sweep per report)",
-              file=sys.stderr)
-        return 2
+        return fail(f"{args.files[0]} is a sweep file: give it alone (one sweep per report)")
     try:
         sweep_report = importlib.import_module(f"{__package__}.sweep_report")
     except ModuleNotFoundError as exc:
         if exc.name != f"{__package__}.sweep_report":
             raise
-        print(f"error: {args.files[0]} is a sweep file, and this installation has no sweep "
-              "report (pledgesim_analysis.sweep_report); `pledgesim sensitivity FILE` prints "
-              "its indices", file=sys.stderr)
-        return 2
+        return fail(f"{args.files[0]} is a sweep file, and this installation has no sweep "
+                    "report (pledgesim_analysis.sweep_report); `pledgesim sensitivity FILE` "
+                    "prints its indices")
     options = {"title": args.title} if args.title else {}
     if args.interactive:
         options["interactive"] = True
-    try:
-        path = sweep_report.write_sweep_report(args.files[0], args.out, **options)
-    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: plotly is missing
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(path)
-    return 0
+    return write_page(lambda: sweep_report.write_sweep_report(args.files[0], args.out, **options))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -543,44 +534,27 @@ def main(argv: list[str] | None = None) -> int:
                              "the page still works offline but weighs about 9 MB. The PNG "
                              "files are written as without it. Needs Debian's python3-plotly")
     args = parser.parse_args(argv)
-    out = Path(args.out)
     # Checked before any file is read or figure drawn: an existing report is
     # a result, replaced only with --force; the directory must take files.
-    if out.exists() and not out.is_dir():
-        print(f"error: {out} exists and is not a directory", file=sys.stderr)
-        return 2
-    if (out / "report.html").exists() and not args.force:
-        print(f"error: {out / 'report.html'} exists; use --force to replace the report, or --out "
-              "to choose another directory", file=sys.stderr)
-        return 2
-    existing = next((p for p in [out, *out.parents] if p.exists()), Path("."))
-    if not os.access(existing, os.W_OK | os.X_OK):
-        print(f"error: cannot write {out}: directory {existing} is not writable", file=sys.stderr)
-        return 2
+    problem = output_dir_problem(Path(args.out), "report.html", args.force)
+    if problem:
+        return fail(problem)
     for f in args.files:
         if not Path(f).is_file():
-            print(f"error: {f}: no such file", file=sys.stderr)
-            return 2
+            return fail(f"{f}: no such file")
     if args.interactive:
         # Before anything is read or drawn: plotly is needed only here.
         from .interactive import PlotlyMissing, require
         try:
             require()
         except PlotlyMissing as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
+            return fail(str(exc))
     if any(_file_format(f) == "pledgesim-sweep" for f in args.files):
         return _sweep_report(args)
     options = Options(region=args.region, years=args.years, indicators=args.indicators,
                       labels=args.labels, title=args.title, interactive=args.interactive)
-    try:
-        path = build_report(args.files, args.out, args.interval,
-                            args.allow_different_parameters, options)
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(path)
-    return 0
+    return write_page(lambda: build_report(args.files, args.out, args.interval,
+                                           args.allow_different_parameters, options))
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 import numpy as np  # noqa: E402
 
+from ._cli import fail, output_dir_problem, write_page  # noqa: E402
 from .reader import _open_file  # noqa: E402  (the regular-file and own-storage checks)
 
 # The thresholds below which `pledgesim sensitivity` warns that the design is
@@ -470,22 +471,11 @@ def main(argv: list[str] | None = None) -> int:
                              "values and outcome); plotly.js is embedded once (about 9 MB), so "
                              "the page still works offline. Needs Debian's python3-plotly")
     args = parser.parse_args(argv)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        print(f"error: {out} exists and is not a directory", file=sys.stderr)
-        return 2
-    if (out / REPORT_NAME).exists() and not args.force:
-        print(f"error: {out / REPORT_NAME} exists; use --force to replace the report, or --out "
-              "to choose another directory", file=sys.stderr)
-        return 2
-    try:
-        path = write_sweep_report(args.file, out, outcomes=args.outcome, title=args.title,
-                                  interactive=args.interactive)
-    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: plotly is missing
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(path)
-    return 0
+    problem = output_dir_problem(Path(args.out), REPORT_NAME, args.force)
+    if problem:
+        return fail(problem)
+    return write_page(lambda: write_sweep_report(args.file, args.out, outcomes=args.outcome,
+                                                 title=args.title, interactive=args.interactive))
 
 
 if __name__ == "__main__":

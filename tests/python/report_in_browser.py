@@ -36,29 +36,9 @@ BROKEN_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>broken<
 <script>undefinedFunction();</script></body></html>"""
 
 
-SWEEP = """scenario = "two.toml"
-seed = 1
-replications = 1
-design = "morris"
-samples = 4
-morris_levels = 4
-
-[[parameters]]
-key = "behaviour.exit_rate_per_year"
-min = 0.04
-max = 0.12
-
-[[parameters]]
-policy = 0
-field = "weeks"
-min = 0
-max = 26
-
-[[outputs]]
-indicator = "agency_rate"
-group = "London"
-year = 2018
-"""
+# A small Morris sweep of the report tests' parameters and outputs.
+SWEEP = ('scenario = "two.toml"\nseed = 1\nreplications = 1\ndesign = "morris"\nsamples = 4\n'
+         "morris_levels = 4\n" + (SOURCE_ROOT / "tests/common/sweep_parameters.toml").read_text())
 
 
 def sweep_report_renders(binary: str, d: Path, artifacts: Path) -> bool:

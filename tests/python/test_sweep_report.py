@@ -29,30 +29,9 @@ from pledgesim_analysis import sweep_report  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-SCENARIO = (Path(__file__).resolve().parents[1] / "common" / "two_authorities.toml").read_text()
-
-PARAMETERS = """
-[[parameters]]
-key = "behaviour.exit_rate_per_year"
-min = 0.04
-max = 0.12
-
-[[parameters]]
-policy = 0
-field = "weeks"
-min = 0
-max = 26
-
-[[outputs]]
-indicator = "agency_rate"
-group = "London"
-year = 2018
-
-[[outputs]]
-indicator = "leavers"
-group = "all"
-year = 2018
-"""
+COMMON = Path(__file__).resolve().parents[1] / "common"
+SCENARIO = (COMMON / "two_authorities.toml").read_text()
+PARAMETERS = (COMMON / "sweep_parameters.toml").read_text()
 
 OUTCOMES = ["agency_rate.London.2018", "leavers.all.2018"]
 
