@@ -184,7 +184,7 @@ std::string format_diff(const std::vector<KeyDifference>& diffs, const std::stri
     rows.push_back(
         {d.key, change_name(d.change), d.a.empty() ? "-" : d.a, d.b.empty() ? "-" : d.b});
   return analysis::align_columns(rows, 4) + std::to_string(diffs.size()) + " key" +
-         (diffs.size() == 1 ? "" : "s") + " differ.\n";
+         (diffs.size() == 1 ? " differs.\n" : "s differ.\n");
 }
 
 }  // namespace pledgesim::app

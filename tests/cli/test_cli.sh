@@ -313,4 +313,23 @@ else:
     raise SystemExit('opened an incomplete run')
 " "$work/int.h5.partial" "$(dirname "$0")/../../analysis"
 
+# diff with one scenario compares it with the built-in London scenario, and
+# --set changes B as `run --set` would: the built-in printed as a file is the
+# same scenario; overriding two keys of it makes exactly those two differ.
+"$bin" run --print-scenario >"$work/builtin.toml"
+run diff "$work/builtin.toml"
+check "diff FILE: the built-in printed as a file is the built-in (exit 0)" status_is 0
+check "... saying so" grep -q "The resolved scenarios are the same" "$work/out"
+run diff "$work/builtin.toml" --set behaviour.exit_rate_per_year=0.07 --set years=3 --format csv
+check "diff --set: the overridden keys differ (exit 1)" status_is 1
+check "... exactly those two, with B's values" bash -c \
+  '[ "$(tail -n +2 "$1" | cut -d, -f1,2,4 | tr "\n" " ")" = "behaviour.exit_rate_per_year,differs,0.07 years,differs,3 " ]' \
+  _ "$work/out"
+run diff "$work/builtin.toml" "$work/builtin.toml" --set years=3
+check "diff A A --set: only the override differs" bash -c \
+  'grep -q "^years  *differs" "$1" && grep -q "^1 key differs" "$1"' _ "$work/out"
+run diff "$work/builtin.toml" --set behaviour.exit_rat=0.07
+check "diff with an unknown --set key: exit 2" status_is 2
+check "... naming the key" err_has "behaviour.exit_rat: unknown key"
+
 finish
