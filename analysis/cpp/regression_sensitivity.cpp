@@ -95,10 +95,6 @@ bool measures(const Eigen::MatrixXd& data, Measures& out) {
   return fit(ranked, rank_coefficients, out.prcc, out.rank_r_squared);
 }
 
-}  // namespace
-
-namespace {
-
 // The parameters (columns of x) that take more than one value.
 std::vector<std::size_t> varying_parameters(std::span<const double> x, std::size_t k) {
   std::vector<std::size_t> varying;
@@ -145,7 +141,8 @@ void check_regression_design(std::span<const double> x, std::size_t k, std::size
                                 std::to_string(m) + " varying parameters (at least " +
                                 std::to_string(m + 2) + " are needed)");
   Eigen::MatrixXd c;
-  correlation(columns(x, k, varying, {}), c);
+  if (!correlation(columns(x, k, varying, {}), c))
+    throw std::logic_error("check_regression_design: a varying parameter does not vary");
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(c, Eigen::EigenvaluesOnly);
   if (eigen.eigenvalues().minCoeff() < kCollinear)
     throw std::invalid_argument(
