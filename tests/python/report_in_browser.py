@@ -79,14 +79,20 @@ def sweep_report_renders(binary: str, d: Path, artifacts: Path) -> bool:
 INTERACTIVE_PROBE = """(async () => {
   const failures = [];
   const wait = ms => new Promise(r => setTimeout(r, ms));
+  // Up to 5 s for `ready()` to hold (a loaded machine draws late).
+  const until = async ready => {
+    for (let t = 0; t < 50 && !ready(); ++t) await wait(100);
+    return ready();
+  };
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     const name = gd.closest('figure') ? gd.closest('figure').id : gd.id;
     const i = gd.data.findIndex(t => t.hovertemplate && t.y && t.y.length);
     if (i < 0) { failures.push(name + ': no trace with a hover template'); continue; }
     const k = Math.floor(gd.data[i].y.length / 2);
     Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: k}]);
-    await wait(100);
-    const label = (gd.querySelector('.hoverlayer') || {}).textContent || '';
+    const hoverText = () => (gd.querySelector('.hoverlayer') || {}).textContent || '';
+    await until(() => hoverText() !== '');
+    const label = hoverText();
     const unit = name === 'costs.png' ? /total: £[0-9.]+m/
                                       : /(rate|Turnover): [0-9]+\\.[0-9]%/;
     if (!unit.test(label) || /NaN|undefined/.test(label) || !/interval/.test(label))
@@ -100,9 +106,9 @@ INTERACTIVE_PROBE = """(async () => {
     const toggle = entry.querySelector('.legendtoggle');
     for (const type of ['mousedown', 'mouseup', 'click'])
       toggle.dispatchEvent(new MouseEvent(type, {bubbles: true, clientX: 1, clientY: 1}));
-    await wait(700);  // plotly waits to tell a click from a double click
-    const hidden = gd.data.filter(t => t.legendgroup === group)
-      .every(t => t.visible === 'legendonly');
+    // plotly waits to tell a click from a double click before it hides.
+    const hidden = await until(() => gd.data.filter(t => t.legendgroup === group)
+      .every(t => t.visible === 'legendonly'));
     const others = gd.data.filter(t => t.legendgroup !== group)
       .every(t => t.visible === undefined || t.visible === true);
     if (!hidden || !others)
